@@ -1,0 +1,2 @@
+/** Architecture rules. */
+package dev.cairn.archrules;

@@ -1,0 +1,2 @@
+/** The cairn command. */
+package dev.cairn.cli;

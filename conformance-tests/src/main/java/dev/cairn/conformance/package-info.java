@@ -1,0 +1,2 @@
+/** The conformance suite. */
+package dev.cairn.conformance;

@@ -1,0 +1,2 @@
+/** Parts engine authors may reuse. */
+package dev.cairn.engine.toolkit;

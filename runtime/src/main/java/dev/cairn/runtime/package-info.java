@@ -1,0 +1,2 @@
+/** The user API. */
+package dev.cairn.runtime;

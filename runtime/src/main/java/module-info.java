@@ -1,0 +1,9 @@
+/** How users open a store: discovery, SPI-version negotiation, and the boundary. */
+module dev.cairn.runtime {
+  requires transitive dev.cairn.spi;
+  requires micrometer.core;
+
+  exports dev.cairn.runtime;
+
+  uses dev.cairn.spi.StorageEngineProvider;
+}
