@@ -1,5 +1,6 @@
 package dev.cairn.archrules;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.all;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -151,11 +152,8 @@ public final class CairnRules {
     if (minimum < 0) {
       throw new IllegalArgumentException("minimum must not be negative, was: " + minimum);
     }
-    return classes()
-        .that()
-        .resideInAPackage(Layout.andBelow(packageName))
-        .should(new HaveAtLeast(minimum, packageName))
-        .allowEmptyShould(true)
+    return all(ImportedClassCount.in(packageName))
+        .should(ImportedClassCount.atLeast(minimum))
         .as("at least " + minimum + " classes should be imported in " + packageName)
         .because(
             "a rule checked on no classes passes on nothing, which hides a wrong import or a"
