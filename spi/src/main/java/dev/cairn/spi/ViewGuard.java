@@ -10,8 +10,8 @@ package dev.cairn.spi;
  * memory's arena, which the Java runtime checks independently.
  *
  * <p>Thread safety: a guard belongs to one cursor, used by one thread at a time, but the cursor may
- * be closed from another thread (when its store or snapshot closes), so the state is volatile and
- * a view on the cursor's thread sees that close.
+ * be closed from another thread (when its store or snapshot closes), so the state is volatile and a
+ * view on the cursor's thread sees that close.
  */
 public final class ViewGuard {
 
