@@ -18,7 +18,11 @@ public final class LayoutRules {
 
   private LayoutRules() {}
 
-  /** The SPI package depends on {@code java.base} and on itself, nothing else. */
+  /**
+   * The SPI package depends on {@code java.base} and on itself, nothing else.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule spiDependsOnlyOnJavaBase(Layout layout) {
     CairnRules.requireLayout(layout);
     return classes()
@@ -37,6 +41,8 @@ public final class LayoutRules {
    * What the SPI shows to its users (superclasses, interfaces, and the types in the signatures of
    * public and protected members, type arguments and annotations included) is {@code java.base} and
    * the SPI itself.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
    */
   public static ArchRule spiSignaturesExposeOnlyJdkTypes(Layout layout) {
     CairnRules.requireLayout(layout);
@@ -50,7 +56,11 @@ public final class LayoutRules {
                 + " on that library's version, and changing it breaks the SPI");
   }
 
-  /** No engine uses another engine's classes (the toolkit is not an engine). */
+  /**
+   * No engine uses another engine's classes (the toolkit is not an engine).
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule enginesAreIndependentOfOneAnother(Layout layout) {
     CairnRules.requireLayout(layout);
     return classes()
@@ -62,7 +72,11 @@ public final class LayoutRules {
                 + " that uses another cannot be replaced, certified or released alone");
   }
 
-  /** Engines depend on neither the runtime, the command-line tool nor the conformance suite. */
+  /**
+   * Engines depend on neither the runtime, the command-line tool nor the conformance suite.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule enginesDoNotDependOnRuntimeCliOrConformance(Layout layout) {
     CairnRules.requireLayout(layout);
     return noClasses()
@@ -80,7 +94,11 @@ public final class LayoutRules {
                 + " something an engine needs to run");
   }
 
-  /** The toolkit depends on the SPI, {@code java.base} and itself only. */
+  /**
+   * The toolkit depends on the SPI, {@code java.base} and itself only.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule toolkitDependsOnlyOnSpiAndJavaBase(Layout layout) {
     CairnRules.requireLayout(layout);
     return classes()
@@ -94,7 +112,11 @@ public final class LayoutRules {
                 + " dependency of every engine; it stays as small as the SPI");
   }
 
-  /** The runtime never uses an engine's classes. */
+  /**
+   * The runtime never uses an engine's classes.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule runtimeDoesNotDependOnEngines(Layout layout) {
     CairnRules.requireLayout(layout);
     return noClasses()
@@ -108,7 +130,11 @@ public final class LayoutRules {
                 + " third party's, plugs in the same way");
   }
 
-  /** The conformance suite never uses a particular engine's classes. */
+  /**
+   * The conformance suite never uses a particular engine's classes.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule conformanceDoesNotDependOnEngines(Layout layout) {
     CairnRules.requireLayout(layout);
     return noClasses()
@@ -122,7 +148,11 @@ public final class LayoutRules {
                 + " would let it test that engine differently from a third party's");
   }
 
-  /** Nothing outside the command-line tool depends on it. */
+  /**
+   * Nothing outside the command-line tool depends on it.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
+   */
   public static ArchRule nothingDependsOnCli(Layout layout) {
     CairnRules.requireLayout(layout);
     return noClasses()
@@ -142,6 +172,8 @@ public final class LayoutRules {
    * No class outside an engine uses that engine's classes: everything else holds opaque SPI
    * handles. This is how "an engine exports nothing" is checked on classes (JPMS checks it on the
    * module descriptor; this rule also holds on the class path, where JPMS does not).
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
    */
   public static ArchRule engineClassesAreReachedOnlyThroughTheSpi(Layout layout) {
     CairnRules.requireLayout(layout);
@@ -158,6 +190,8 @@ public final class LayoutRules {
   /**
    * In each engine's root package ({@code <layout.engines()>.<name>}), only the provider is visible
    * outside the package; see {@link CairnRules#engineExposesOnlyItsProvider}.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
    */
   public static ArchRule enginesExposeOnlyTheirProviders(Layout layout) {
     CairnRules.requireLayout(layout);
@@ -171,6 +205,8 @@ public final class LayoutRules {
   /**
    * Code under {@code layout.engines()}, the toolkit included (engines do their I/O through it),
    * reaches files only through a given path; see {@link CairnRules#engineUsesOnlyItsPath}.
+   *
+   * @throws IllegalArgumentException if {@code layout} is null
    */
   public static ArchRule enginesUseOnlyTheirPath(Layout layout) {
     CairnRules.requireLayout(layout);
