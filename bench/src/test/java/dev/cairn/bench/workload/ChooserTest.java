@@ -80,9 +80,10 @@ class ChooserTest {
     assertTrue(h[999] > h[500] * 10, "newest " + h[999] + " vs middle " + h[500]);
     inserted.set(2000); // grows with inserts: the newest record is now 1999
     SplittableRandom r = new SplittableRandom(SEED);
+    LatestChooser grown = new LatestChooser(inserted);
     long newest = 0;
     for (int i = 0; i < 10_000; i++) {
-      newest += new LatestChooser(inserted).next(r) == 1999 ? 1 : 0;
+      newest += grown.next(r) == 1999 ? 1 : 0;
     }
     assertTrue(newest > 1000, "draws of the newest record: " + newest);
   }
