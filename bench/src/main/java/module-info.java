@@ -8,6 +8,7 @@ module dev.cairn.bench {
   requires HdrHistogram;
   requires info.picocli;
   requires java.desktop;
+  requires java.management;
   requires org.jfree.jfreechart;
   requires com.h2database;
 

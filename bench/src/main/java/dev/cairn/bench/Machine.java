@@ -14,9 +14,18 @@ import java.util.List;
  * @param os operating system name and version
  * @param java the Java runtime version
  * @param maxHeapBytes the JVM's maximum heap
+ * @param loadAverage the system load average over the last minute when described (runnable
+ *     processes, all of them, not only this one); above the core count the figures are depressed by
+ *     other work on the machine; -1 unknown
  */
 public record Machine(
-    String cpu, int cores, long memoryBytes, String os, String java, long maxHeapBytes) {
+    String cpu,
+    int cores,
+    long memoryBytes,
+    String os,
+    String java,
+    long maxHeapBytes,
+    double loadAverage) {
 
   /** Describes the current machine. */
   public static Machine current() {
@@ -26,7 +35,8 @@ public record Machine(
         kib(procField(Path.of("/proc/meminfo"), "MemTotal")),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         Runtime.version().toString(),
-        Runtime.getRuntime().maxMemory());
+        Runtime.getRuntime().maxMemory(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** The process's peak resident set ({@code VmHWM}), bytes; -1 where unknown. */

@@ -75,6 +75,8 @@ public final class ResultJson {
         .append(field("java", str(m.java())))
         .append(", ")
         .append(field("maxHeapBytes", m.maxHeapBytes()))
+        .append(", ")
+        .append(field("loadAverage", num(m.loadAverage())))
         .append("},\n");
     b.append("  \"targets\": [");
     list(

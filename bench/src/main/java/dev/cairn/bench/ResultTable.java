@@ -89,9 +89,10 @@ public final class ResultTable {
     b.append(
         String.format(
             Locale.ROOT,
-            "%npeak resident memory %s; %d cores; %.1f s%n",
+            "%npeak resident memory %s; %d cores, load average %.1f at the end; %.1f s%n",
             bytes(r.peakResidentBytes()),
             r.machine().cores(),
+            r.machine().loadAverage(),
             r.wallNanos() / 1e9));
     return b.toString();
   }
