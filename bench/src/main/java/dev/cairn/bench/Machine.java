@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public record Machine(
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         Runtime.version().toString(),
         Runtime.getRuntime().maxMemory(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** The process's peak resident set ({@code VmHWM}), bytes; -1 where unknown. */
