@@ -1,0 +1,19 @@
+package dev.cairn.bench.store;
+
+import java.util.List;
+
+/** The bench-only peers: stores a user would otherwise pick, never shipped as engines. */
+final class Peers {
+
+  private Peers() {}
+
+  static List<Target> all() {
+    return List.of(
+        new Target(
+            "mvstore",
+            "peer",
+            "h2 " + org.h2.engine.Constants.VERSION,
+            MvStoreStore.DURABILITY,
+            (dir, d) -> new MvStoreStore(dir)));
+  }
+}
