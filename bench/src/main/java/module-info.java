@@ -11,6 +11,7 @@ module dev.cairn.bench {
   requires java.management;
   requires org.jfree.jfreechart;
   requires com.h2database;
+  requires lmdbjava;
 
   exports dev.cairn.bench;
   exports dev.cairn.bench.cli;

@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.bench.store.BenchStore;
+import dev.cairn.bench.store.StoreSpec;
 import dev.cairn.bench.store.Target;
 import dev.cairn.bench.store.Targets;
 import dev.cairn.bench.workload.KeySpace;
@@ -237,7 +238,19 @@ public final class BenchRunner {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return t.opener().open(dir, config.durability());
+    return t.opener().open(dir, storeSpec(config));
+  }
+
+  /**
+   * The spec every store of a run is opened with. Records held at once are at most the loaded ones
+   * plus every insert (ycsb-d and ycsb-e insert a share of their operations and warm-up) or the
+   * fills' records: bounded by records + ops + warm-up.
+   */
+  static StoreSpec storeSpec(BenchConfig config) {
+    long most =
+        Math.addExact(
+            Math.addExact(config.records(), config.operations()), config.warmupOperations());
+    return new StoreSpec(config.durability(), most, config.keySize(), config.valueSize());
   }
 
   static RunResult result(

@@ -16,7 +16,7 @@ final class MapStore implements BenchStore {
   final AtomicLong syncs = new AtomicLong();
 
   static Target target(String name) {
-    return new Target(name, "peer", "test", "test store", (dir, d) -> new MapStore());
+    return new Target(name, "peer", "test", "test store", (dir, spec) -> new MapStore());
   }
 
   @Override

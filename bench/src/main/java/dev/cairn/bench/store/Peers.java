@@ -7,6 +7,11 @@ final class Peers {
 
   private Peers() {}
 
+  private static String lmdbjavaVersion() {
+    String v = org.lmdbjava.Env.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown" : v;
+  }
+
   static List<Target> all() {
     return List.of(
         new Target(
@@ -14,6 +19,8 @@ final class Peers {
             "peer",
             "h2 " + org.h2.engine.Constants.VERSION,
             MvStoreStore.DURABILITY,
-            (dir, d) -> new MvStoreStore(dir)));
+            (dir, spec) -> new MvStoreStore(dir)),
+        new Target(
+            "lmdb", "peer", "lmdbjava " + lmdbjavaVersion(), LmdbStore.DURABILITY, LmdbStore::new));
   }
 }

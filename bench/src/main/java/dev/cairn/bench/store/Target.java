@@ -1,6 +1,5 @@
 package dev.cairn.bench.store;
 
-import dev.cairn.spi.Durability;
 import java.nio.file.Path;
 
 /**
@@ -22,9 +21,10 @@ public record Target(String name, String kind, String version, String durability
      * Opens (creating if needed) a store in {@code directory}.
      *
      * @param directory an empty or previously used directory of this target
-     * @param durability the durability the store's writes will mostly use; peers whose durability
-     *     is a property of the whole store (LMDB) are configured with it
+     * @param spec the durability the store's writes will mostly use and the most data it will hold;
+     *     peers whose durability or size is a property of the whole store (LMDB) are configured
+     *     with it
      */
-    BenchStore open(Path directory, Durability durability);
+    BenchStore open(Path directory, StoreSpec spec);
   }
 }

@@ -49,9 +49,13 @@ public final class Targets {
         "engine",
         p.version(),
         durability,
-        (dir, d) ->
+        (dir, spec) ->
             new EngineStore(
-                p.open(EngineOptions.builder().directory(dir).defaultDurability(d).build())));
+                p.open(
+                    EngineOptions.builder()
+                        .directory(dir)
+                        .defaultDurability(spec.durability())
+                        .build())));
   }
 
   /** The Cairn engines, by name. */
