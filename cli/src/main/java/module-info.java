@@ -1,5 +1,5 @@
 /**
- * The {@code cairn} command: lists engines, reads, writes and checks stores, and certifies engines
+ * The {@code cairn} command: lists engines, reads, writes and checks stores, and certifies and benchmarks engines
  * from a shell.
  *
  * <p>The only module allowed to print and to exit the JVM. It links against the runtime and never
@@ -10,6 +10,7 @@ module dev.cairn.cli {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires dev.cairn.conformance; // cairn certify
+  requires dev.cairn.bench; // cairn bench
 
   // picocli reads the annotated command classes reflectively.
   opens dev.cairn.cli to

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
-        "Lists Cairn storage engines, reads, writes and checks stores, certifies engines.",
+        "Lists Cairn storage engines, reads, writes and checks stores, certifies and benchmarks"
+            + " engines.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     exitCodeListHeading = "%nExit codes:%n",
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
       ScanCommand.class,
       CheckCommand.class,
       CertifyCommand.class,
+      dev.cairn.bench.cli.BenchCommand.class,
       HelpCommand.class,
     })
 public final class CairnCommand implements Callable<Integer> {

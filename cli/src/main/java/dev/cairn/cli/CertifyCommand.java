@@ -5,7 +5,6 @@ import dev.cairn.conformance.certify.CertificationOptions;
 import dev.cairn.conformance.certify.CertificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -138,7 +137,10 @@ final class CertifyCommand implements Callable<Integer> {
       try {
         r.writeTo(report);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the report to " + report, e);
+        spec.commandLine()
+            .getErr()
+            .println("cairn certify: cannot write the report to " + report + ": " + e);
+        return ExitCodes.STORAGE;
       }
       out.println("report: " + report);
     }
