@@ -6,4 +6,6 @@ module dev.cairn.conformance {
   requires org.junit.platform.launcher;
 
   exports dev.cairn.conformance;
+  exports dev.cairn.conformance.fs;
+  exports dev.cairn.conformance.crash;
 }
