@@ -82,26 +82,26 @@ public abstract class CrashConformanceSuite {
 
   /** Random workloads, a power cut at a random file system mutation, reopen, oracle. */
   @Test
-  void randomPowerCuts(TestInfo info) {
+  public void randomPowerCuts(TestInfo info) {
     check(
         PowerCutCampaign.run(onFaultyFileSystem(), scaled(POWER_CUTS), settings, replayHint(info)));
   }
 
   /** Every crash point times every pending-write subset of short workloads. */
   @Test
-  void exhaustiveSmallWorkloads(TestInfo info) {
+  public void exhaustiveSmallWorkloads(TestInfo info) {
     check(ExhaustiveCampaign.run(onFaultyFileSystem(), scaled(25), settings, replayHint(info)));
   }
 
   /** A second power cut at every mutation of recovery leaves what a clean recovery gives. */
   @Test
-  void crashDuringRecovery(TestInfo info) {
+  public void crashDuringRecovery(TestInfo info) {
     check(RecoveryCrashCampaign.run(onFaultyFileSystem(), scaled(60), settings, replayHint(info)));
   }
 
   /** One failing file system operation at every injection point of a workload. */
   @Test
-  void ioErrorAtEveryInjectionPoint(TestInfo info) {
+  public void ioErrorAtEveryInjectionPoint(TestInfo info) {
     check(
         IoErrorCampaign.everyInjectionPoint(
             onFaultyFileSystem(), scaled(4), settings, replayHint(info)));
@@ -109,19 +109,19 @@ public abstract class CrashConformanceSuite {
 
   /** Writes fail with "No space left on device" after a random byte budget. */
   @Test
-  void fullDisk(TestInfo info) {
+  public void fullDisk(TestInfo info) {
     check(IoErrorCampaign.fullDisk(onFaultyFileSystem(), scaled(40), settings, replayHint(info)));
   }
 
   /** Damaged files fail with SPI exceptions or recover; never hang, never return wrong data. */
   @Test
-  void corruptFiles(TestInfo info) {
+  public void corruptFiles(TestInfo info) {
     check(CorruptionCampaign.run(onFaultyFileSystem(), scaled(30), settings, replayHint(info)));
   }
 
   /** A child JVM killed with SIGKILL keeps every acknowledged write, BUFFERED ones too. */
   @Test
-  void processKill(TestInfo info) {
+  public void processKill(TestInfo info) {
     StorageEngineProvider p = provider();
     assumeTrue(
         p.capabilities().contains(Capability.DURABLE),
