@@ -1,9 +1,12 @@
 package dev.cairn.conformance.crash;
 
 import dev.cairn.spi.StorageEngineProvider;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The child process of the kill test: opens a store on the real file system with the named provider
@@ -30,7 +33,9 @@ public final class KillChild {
     Path dir = Path.of(args[1]);
     long seed = Long.parseLong(args[2]);
     int skip = Integer.parseInt(args[3]);
-    PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
+    OutputStream out =
+        Files.newOutputStream(
+            Path.of(args[4]), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     Workload w = new Workload(seed, ProcessKillCampaign.shape(provider));
     for (int i = 0; i < skip; i++) {
       w.next();
@@ -39,18 +44,21 @@ public final class KillChild {
     if (!session.open()) {
       throw new IllegalStateException("the store did not open: " + session.violation());
     }
-    out.println("READY");
-    out.flush();
+    line(out, "READY");
     while (true) {
       Op op = w.next();
       if (!session.apply(op)) {
         throw new IllegalStateException("step " + op + " failed: " + session.violation());
       }
-      out.println((session.lastAcked() ? "ACK " : "FAIL ") + op.step());
-      out.flush();
+      line(out, (session.lastAcked() ? "ACK " : "FAIL ") + op.step());
       // Idle a little, as applications do between writes, so that kills also land between
       // operations and not only inside the slow ones (a SYNC write waits for the disk).
       Thread.sleep(1);
     }
+  }
+
+  private static void line(OutputStream out, String line) throws IOException {
+    out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
   }
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real process crashes: a child JVM ({@link KillChild}) runs a workload on the real file system and
- * reports each acknowledgement over its standard output; the parent kills it with SIGKILL ({@link
- * Process#destroyForcibly()}) at a random moment, reopens the store and checks that every
+ * reports each acknowledgement by appending a line to a file; the parent kills it with SIGKILL
+ * ({@link Process#destroyForcibly()}) at a random moment, reopens the store and checks that every
  * acknowledged write survived, {@code BUFFERED} ones included (a process crash keeps the operating
  * system's cache). Successive children continue on the same store.
  */
@@ -148,14 +148,18 @@ final class ProcessKillCampaign {
     cmd.add(dir.toString());
     cmd.add(Long.toString(seed));
     cmd.add(Integer.toString(skip));
-    // NB: the child's standard output goes to a file, not a pipe. A SIGKILLed writer's lines stay
-    // in the kernel either way, but the JDK drains a dead child's pipe from its reaper thread and
-    // can lose the last lines a reader thread has not taken yet; a file keeps every byte.
-    Path out = Files.createTempFile("cairn-kill-child-", ".out");
+    // NB: acknowledgements go to a file, not a pipe. A SIGKILLed writer's lines stay in the
+    // kernel either way, but the JDK drains a dead child's pipe from its reaper thread and can
+    // lose the last lines a reader thread has not taken yet; a file keeps every byte.
+    Path out = Files.createTempFile("cairn-kill-child-", ".acks");
+    cmd.add(out.toString());
     Path err = Files.createTempFile("cairn-kill-child-", ".err");
     try {
       Process p =
-          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+          new ProcessBuilder(cmd)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(err.toFile())
+              .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
       while (!Files.readString(out, StandardCharsets.US_ASCII).startsWith("READY")
           && p.isAlive()

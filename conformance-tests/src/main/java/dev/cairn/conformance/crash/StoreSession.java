@@ -208,10 +208,16 @@ final class StoreSession {
     return null;
   }
 
+  /** A throwable and its causes, with a few frames each, for failure messages. */
   static String stack(Throwable t) {
-    java.io.StringWriter w = new java.io.StringWriter();
-    t.printStackTrace(new java.io.PrintWriter(w));
-    String s = w.toString();
-    return s.length() > 3000 ? s.substring(0, 3000) + "..." : s;
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null && sb.length() < 3000; c = c.getCause()) {
+      sb.append(c == t ? "" : "\n  caused by: ").append(c);
+      StackTraceElement[] frames = c.getStackTrace();
+      for (int i = 0; i < Math.min(8, frames.length); i++) {
+        sb.append("\n    at ").append(frames[i]);
+      }
+    }
+    return sb.toString();
   }
 }
