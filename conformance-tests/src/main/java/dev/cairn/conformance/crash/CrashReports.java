@@ -32,12 +32,21 @@ public final class CrashReports {
 
   /** The reports as a text section, one line each, with totals. */
   public static synchronized String toText() {
+    return format(REPORTS);
+  }
+
+  /** The reports of engine {@code engine} as a text section, one line each, with totals. */
+  public static synchronized String toText(String engine) {
+    return format(REPORTS.stream().filter(r -> r.engine().equals(engine)).toList());
+  }
+
+  private static String format(List<CrashReport> reports) {
     StringBuilder sb = new StringBuilder("Crash and fault tests\n");
     long trials = 0;
     long states = 0;
     long faults = 0;
     long failures = 0;
-    for (CrashReport r : REPORTS) {
+    for (CrashReport r : reports) {
       sb.append("  ").append(r.summary()).append('\n');
       trials += r.trials();
       states += r.crashStates();

@@ -28,6 +28,9 @@ final class Oracle {
   /** One write step: its changes (key to step, or -1 for a delete) and whether it may be absent. */
   record Step(Op op, Map<String, Integer> changes, boolean maybe) {}
 
+  /** Failed steps double the candidate states; past this many the oracle gives up, loudly. */
+  private static final int MAX_STATES = 1 << 16;
+
   private final Map<String, Integer> initial;
   private final List<Step> steps = new ArrayList<>();
   private int durable;
@@ -172,7 +175,13 @@ final class Oracle {
         apply(applied, st);
         next.add(applied);
       }
-      states = next.size() > 4096 ? Set.copyOf(new ArrayList<>(next).subList(0, 4096)) : next;
+      if (next.size() > MAX_STATES) {
+        return "the oracle cannot check this run: more than "
+            + MAX_STATES
+            + " candidate states from failed steps. History: "
+            + history();
+      }
+      states = next;
       if (p >= lower && states.contains(actual)) {
         return null;
       }

@@ -30,6 +30,7 @@ final class StoreSession {
   private String violation;
   private boolean failStopExpected;
   private boolean lastAcked;
+  private boolean stopped;
 
   StoreSession(StorageEngineProvider provider, Path dir, Oracle oracle) {
     this.provider = provider;
@@ -92,6 +93,7 @@ final class StoreSession {
           engine = null;
           e.close();
           failStopExpected = false;
+          stopped = false;
           engine = provider.open(options(dir));
         }
         case Op.Get g -> checkRead(g);
@@ -117,6 +119,12 @@ final class StoreSession {
                 + e.getMessage();
         return false;
       }
+      if (e instanceof EngineFailedException && stopped) {
+        // NB: an engine that already stopped refuses the write without doing it; recording it
+        // as "may have happened" would only multiply the states the oracle must consider.
+        return engine != null;
+      }
+      stopped |= e instanceof EngineFailedException;
       oracle.failed(op);
       return engine != null;
     } catch (RuntimeException e) {

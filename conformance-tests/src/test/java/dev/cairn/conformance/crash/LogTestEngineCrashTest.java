@@ -15,7 +15,7 @@ public class LogTestEngineCrashTest extends CrashConformanceSuite {
   /** Prints the crash-and-fault summary, as the certification report will include it. */
   @AfterAll
   public static void printReport() {
-    System.out.print(CrashReports.toText());
+    System.out.print(CrashReports.toText(new LogTestEngineProvider().name()));
   }
 
   @Override
