@@ -355,4 +355,56 @@ public class FaultyFileSystemTest {
     assertEquals(2, fs.faults().mutations(), "the create and one write happened");
     assertArrayEquals(bytes("a"), cut(CrashMode.PROCESS).files().get("f"));
   }
+
+  @Test
+  public void aDirectoryRenameIsDurableOnceItsParentIsForced() throws IOException {
+    Path tmp = root.resolve("checkpoint.tmp");
+    Files.createDirectory(tmp);
+    Path f = tmp.resolve("LOG");
+    try (FileChannel ch = open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      write(ch, "copy");
+      ch.force(true);
+    }
+    syncDir(tmp);
+    syncDir(root);
+    Files.move(tmp, root.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE);
+    PowerCut c = fs.powerCut();
+    DiskImage lost = c.image(c.choose(CrashMode.DURABLE_ONLY, 1));
+    assertArrayEquals(bytes("copy"), lost.files().get("checkpoint.tmp/LOG"), "rename not durable");
+    c.restore(c.choose(CrashMode.PROCESS, 1));
+    assertTrue(Files.exists(root.resolve("checkpoint/LOG")));
+    syncDir(root);
+    DiskImage kept = cut(CrashMode.DURABLE_ONLY);
+    assertArrayEquals(bytes("copy"), kept.files().get("checkpoint/LOG"));
+    assertFalse(kept.directories().contains("checkpoint.tmp"));
+  }
+
+  @Test
+  public void aHardLinkIsANewNameForTheSameData() throws IOException {
+    Path a = root.resolve("a");
+    Files.write(a, bytes("shared"));
+    try (FileChannel ch = open(a, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.createLink(root.resolve("b"), a);
+    syncDir(root);
+    DiskImage after = cut(CrashMode.DURABLE_ONLY);
+    assertArrayEquals(bytes("shared"), after.files().get("a"));
+    assertArrayEquals(bytes("shared"), after.files().get("b"));
+  }
+
+  @Test
+  public void aTruncationIsPendingUntilForced() throws IOException {
+    Path f = root.resolve("f");
+    try (FileChannel ch = open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      write(ch, "0123456789");
+      ch.force(true);
+      syncDir(root);
+      ch.truncate(4);
+      assertEquals(4, ch.size());
+    }
+    PowerCut c = fs.powerCut();
+    assertEquals(10, c.image(c.choose(CrashMode.DURABLE_ONLY, 1)).files().get("f").length);
+    assertEquals(4, c.image(c.choose(CrashMode.PROCESS, 1)).files().get("f").length);
+  }
 }
