@@ -1,0 +1,64 @@
+package dev.cairn.conformance.crash;
+
+import dev.cairn.spi.StorageEngineProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The child process of the kill test: opens a store on the real file system with the named provider
+ * and runs a seeded workload forever, printing {@code ACK <step>} on its standard output after each
+ * step is acknowledged, until its parent kills it with SIGKILL.
+ *
+ * <p>Arguments: the provider's class name (public, with a public no-argument constructor), the
+ * store directory, the workload seed, the number of steps to skip (already run by an earlier
+ * child). Standard output is the protocol; this is a program, not library code.
+ */
+public final class KillChild {
+
+  private KillChild() {}
+
+  /**
+   * Runs the child.
+   *
+   * @param args provider class, directory, seed, steps to skip
+   * @throws Exception if the provider cannot be made or the store fails: the parent sees the exit
+   */
+  public static void main(String[] args) throws Exception {
+    StorageEngineProvider provider =
+        (StorageEngineProvider) Class.forName(args[0]).getDeclaredConstructor().newInstance();
+    Path dir = Path.of(args[1]);
+    long seed = Long.parseLong(args[2]);
+    int skip = Integer.parseInt(args[3]);
+    OutputStream out =
+        Files.newOutputStream(
+            Path.of(args[4]), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Workload w = new Workload(seed, ProcessKillCampaign.shape(provider));
+    for (int i = 0; i < skip; i++) {
+      w.next();
+    }
+    StoreSession session = new StoreSession(provider, dir, new Oracle());
+    if (!session.open()) {
+      throw new IllegalStateException("the store did not open: " + session.violation());
+    }
+    line(out, "READY");
+    while (true) {
+      Op op = w.next();
+      if (!session.apply(op)) {
+        throw new IllegalStateException("step " + op + " failed: " + session.violation());
+      }
+      line(out, (session.lastAcked() ? "ACK " : "FAIL ") + op.step());
+      // Idle a little, as applications do between writes, so that kills also land between
+      // operations and not only inside the slow ones (a SYNC write waits for the disk).
+      Thread.sleep(1);
+    }
+  }
+
+  private static void line(OutputStream out, String line) throws IOException {
+    out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+}
