@@ -12,6 +12,11 @@ module dev.cairn.bench {
   requires org.jfree.jfreechart;
   requires com.h2database;
   requires lmdbjava;
+  requires chronicle.map;
+  // Chronicle Map's libraries are automatic modules and cannot declare what they use of the JDK:
+  // sun.misc (signals, Unsafe) and the compiler (it compiles classes at run time).
+  requires jdk.unsupported;
+  requires jdk.compiler;
 
   exports dev.cairn.bench;
   exports dev.cairn.bench.cli;

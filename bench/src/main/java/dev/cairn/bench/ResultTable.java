@@ -19,10 +19,15 @@ public final class ResultTable {
   /** The report as text, lines ending in {@code \n}. */
   public static String format(BenchReport r) {
     StringBuilder b = new StringBuilder();
+    int w = 10;
+    for (TargetInfo t : r.targets()) {
+      w = Math.max(w, t.name().length());
+    }
+    String name = "%-" + w + "s";
     b.append(
         String.format(
             Locale.ROOT,
-            "%-19s %-10s %4s %12s %7s %10s %10s %10s %10s%n",
+            "%-19s " + name + " %4s %12s %7s %10s %10s %10s %10s%n",
             "workload",
             "target",
             "thr",
@@ -42,7 +47,7 @@ public final class ResultTable {
         b.append(
             String.format(
                 Locale.ROOT,
-                "%-19s %-10s %4d %12s %7s %10s %10s %10s %10s%n",
+                "%-19s " + name + " %4d %12s %7s %10s %10s %10s %10s%n",
                 x.workload(),
                 x.target(),
                 x.threads(),
@@ -58,7 +63,7 @@ public final class ResultTable {
       b.append(
           String.format(
               Locale.ROOT,
-              "%n%-10s %10s %12s %12s %9s %12s%n",
+              "%n" + name + " %10s %12s %12s %9s %12s%n",
               "load",
               "records",
               "records/s",
@@ -69,7 +74,7 @@ public final class ResultTable {
         b.append(
             String.format(
                 Locale.ROOT,
-                "%-10s %10d %12s %12s %9s %12s%n",
+                name + " %10d %12s %12s %9s %12s%n",
                 l.target(),
                 l.records(),
                 count(l.opsPerSecond()),
@@ -84,7 +89,7 @@ public final class ResultTable {
         String.format(
             Locale.ROOT, "%ndurability (%s for ordinary writes):%n", r.config().durability()));
     for (TargetInfo t : r.targets()) {
-      b.append(String.format(Locale.ROOT, "  %-10s %s%n", t.name(), t.durability()));
+      b.append(String.format(Locale.ROOT, "  " + name + " %s%n", t.name(), t.durability()));
     }
     b.append(
         String.format(

@@ -69,6 +69,11 @@ public enum Workload {
     return description;
   }
 
+  /** True for workloads that read ranges in key order: they need an ordered store. */
+  public boolean scans() {
+    return this == SEEKRANDOM || this == YCSB_E;
+  }
+
   /** True for workloads whose every write is SYNC whatever the configured durability. */
   public boolean alwaysSync() {
     return this == SYNCPUT || this == SYNCPUT_CONCURRENT;

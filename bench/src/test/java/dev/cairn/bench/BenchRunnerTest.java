@@ -87,6 +87,59 @@ class BenchRunnerTest {
   }
 
   @Test
+  void scanningWorkloadsAreNotRunOnAnUnorderedStore() {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("hash", "tree"))
+            .workloads(List.of(Workload.READRANDOM, Workload.SEEKRANDOM, Workload.YCSB_E))
+            .records(300)
+            .operations(200)
+            .directory(tmp)
+            .build();
+    Targets targets =
+        Targets.of(List.of(), List.of(MapStore.unorderedTarget("hash"), MapStore.target("tree")));
+    long[] last = new long[2];
+    BenchReport r =
+        new BenchRunner(config, targets)
+            .run(
+                (phase, done, total) -> {
+                  last[0] = done;
+                  last[1] = total;
+                });
+    List<String> ran = r.runs().stream().map(x -> x.workload() + "/" + x.target()).toList();
+    assertEquals(
+        java.util.Set.of("readrandom/hash", "readrandom/tree", "seekrandom/tree", "ycsb-e/tree"),
+        java.util.Set.copyOf(ran));
+    assertEquals(last[1], last[0], "progress reaches its total though workloads were skipped");
+  }
+
+  @Test
+  void peersAreMeasuredOnlyWhenNamed() {
+    Targets onlyPeers = Targets.of(List.of(), List.of(MapStore.target("a")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BenchRunner(BenchConfig.builder().build(), onlyPeers));
+    assertTrue(e.getMessage().contains("name peers with --engines"), e.getMessage());
+  }
+
+  @Test
+  void storesAreOpenedForEveryRecordARunMayHold() {
+    BenchConfig config =
+        BenchConfig.builder()
+            .records(1000)
+            .operations(500)
+            .warmupOperations(50)
+            .keySize(24)
+            .valueSize(10)
+            .build();
+    dev.cairn.bench.store.StoreSpec spec = BenchRunner.storeSpec(config);
+    assertEquals(1550, spec.maxRecords());
+    assertEquals(1550L * 34, spec.logicalBytes());
+    assertEquals(config.durability(), spec.durability());
+  }
+
+  @Test
   void unknownTargetsAreNamedWithTheKnownOnes() {
     BenchConfig config = BenchConfig.builder().targets(List.of("nope")).build();
     Targets targets = Targets.of(List.of(), List.of(MapStore.target("a")));

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A sorted in-memory store for runner tests; counts its syncs. */
-final class MapStore implements BenchStore {
+class MapStore implements BenchStore {
 
   final ConcurrentSkipListMap<byte[], byte[]> map =
       new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
@@ -17,6 +17,27 @@ final class MapStore implements BenchStore {
 
   static Target target(String name) {
     return new Target(name, "peer", "test", "test store", (dir, spec) -> new MapStore());
+  }
+
+  /** A store like a hash map: it refuses to scan. */
+  static Target unorderedTarget(String name) {
+    return new Target(
+        name,
+        "peer",
+        "test",
+        "unordered test store",
+        (dir, spec) ->
+            new MapStore() {
+              @Override
+              public boolean ordered() {
+                return false;
+              }
+
+              @Override
+              public int scan(byte[] start, int count) {
+                throw new UnsupportedOperationException("unordered");
+              }
+            });
   }
 
   @Override

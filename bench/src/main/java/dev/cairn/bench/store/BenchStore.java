@@ -27,9 +27,18 @@ public interface BenchStore extends AutoCloseable {
   /**
    * Reads up to {@code count} entries in key order from the first key at or after {@code start}.
    *
+   * @throws UnsupportedOperationException if the store is not {@link #ordered}
    * @return how many entries were read
    */
   int scan(byte[] start, int count);
+
+  /**
+   * True if the store keeps keys in order and {@link #scan} works; workloads that {@linkplain
+   * dev.cairn.bench.Workload#scans() scan} are not run on a store that does not.
+   */
+  default boolean ordered() {
+    return true;
+  }
 
   /** Makes every write so far durable. */
   void flush();

@@ -8,7 +8,12 @@ final class Peers {
   private Peers() {}
 
   private static String lmdbjavaVersion() {
-    String v = org.lmdbjava.Env.class.getPackage().getImplementationVersion();
+    return version(org.lmdbjava.Env.class);
+  }
+
+  /** The implementation version of the jar a class comes from; loads it without initializing. */
+  private static String version(Class<?> c) {
+    String v = c.getPackage().getImplementationVersion();
     return v == null ? "unknown" : v;
   }
 
@@ -21,6 +26,12 @@ final class Peers {
             MvStoreStore.DURABILITY,
             (dir, spec) -> new MvStoreStore(dir)),
         new Target(
-            "lmdb", "peer", "lmdbjava " + lmdbjavaVersion(), LmdbStore.DURABILITY, LmdbStore::new));
+            "lmdb", "peer", "lmdbjava " + lmdbjavaVersion(), LmdbStore.DURABILITY, LmdbStore::new),
+        new Target(
+            "chronicle-map",
+            "peer",
+            "chronicle-map " + version(net.openhft.chronicle.map.ChronicleMap.class),
+            ChronicleMapStore.DURABILITY,
+            ChronicleMapStore::new));
   }
 }

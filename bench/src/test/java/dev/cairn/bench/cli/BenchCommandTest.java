@@ -58,6 +58,26 @@ class BenchCommandTest {
     assertEquals(0, run("--list"));
     assertTrue(
         out.toString().contains("mvstore") && out.toString().contains("ycsb-e"), out.toString());
+    assertTrue(
+        out.toString().contains("lmdb") && out.toString().contains("chronicle-map"),
+        out.toString());
+  }
+
+  @Test
+  void peersAreListedAsPeersAndNeverInstalledAsEngines() {
+    var kinds = new java.util.HashMap<String, String>();
+    dev.cairn.bench.BenchRunner.available().forEach(t -> kinds.put(t.name(), t.kind()));
+    assertEquals("peer", kinds.get("lmdb"));
+    assertEquals("peer", kinds.get("chronicle-map"));
+    assertEquals("peer", kinds.get("mvstore"));
+    assertEquals("engine", kinds.get("memory"));
+    var services = new java.util.ArrayList<String>();
+    java.util.ServiceLoader.load(dev.cairn.spi.StorageEngineProvider.class)
+        .forEach(p -> services.add(p.name()));
+    assertTrue(services.contains("memory"), services.toString());
+    for (String peer : List.of("lmdb", "chronicle-map", "mvstore")) {
+      assertTrue(!services.contains(peer), peer + " is no StorageEngineProvider: " + services);
+    }
   }
 
   @Test
