@@ -20,7 +20,14 @@ class CertifyCommandTest {
     Path report = dir.resolve("report.json");
     CliRun r =
         CliRun.run(
-            new CairnCommand(), "certify", "--engine", "memory", "-g", "basic", "-r", report.toString());
+            new CairnCommand(),
+            "certify",
+            "--engine",
+            "memory",
+            "-g",
+            "basic",
+            "-r",
+            report.toString());
     assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
     assertTrue(r.out().contains("CERTIFIED"), r.describe());
     JsonNode json = new ObjectMapper().readTree(Files.readString(report));
@@ -41,7 +48,14 @@ class CertifyCommandTest {
     Path report = dir.resolve("missing-parent").resolve("report.json");
     CliRun r =
         CliRun.run(
-            new CairnCommand(), "certify", "--engine", "memory", "-g", "basic", "-r", report.toString());
+            new CairnCommand(),
+            "certify",
+            "--engine",
+            "memory",
+            "-g",
+            "basic",
+            "-r",
+            report.toString());
     assertEquals(ExitCodes.STORAGE, r.exitCode(), r.describe());
     assertTrue(r.err().contains("missing-parent"), r.describe());
   }
