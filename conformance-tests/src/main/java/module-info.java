@@ -21,6 +21,8 @@ module dev.cairn.conformance {
       org.junit.platform.commons;
   opens dev.cairn.conformance.certify to
       org.junit.platform.commons;
+  opens dev.cairn.conformance.crash to
+      org.junit.platform.commons;
 
   uses dev.cairn.spi.StorageEngineProvider;
 }

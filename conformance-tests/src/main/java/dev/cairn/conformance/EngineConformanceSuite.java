@@ -1,5 +1,6 @@
 package dev.cairn.conformance;
 
+import dev.cairn.conformance.crash.CrashConformanceSuite;
 import dev.cairn.spi.StorageEngineProvider;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -25,9 +26,16 @@ import org.junit.jupiter.api.Tag;
  * consistency check runs on every store the test used. Tests needing a capability the engine does
  * not declare are skipped by assumption, naming it; declared capabilities are verified.
  *
+ * <p>The last group, {@link CrashAndFaults}, runs the crash and fault campaigns of {@link
+ * CrashConformanceSuite} on durable engines: simulated power cuts, I/O errors, full disks and
+ * corrupt files on the fault-injecting file system (for engines that also declare {@code
+ * ANY_FILE_SYSTEM}), and SIGKILLed child processes on the default file system (for every durable
+ * engine; the child builds the provider named by {@link #childProcessProvider()}).
+ *
  * <p>Configuration parameters (or system properties): {@code cairn.seed} replays one model-based
  * sequence; {@code cairn.model.sequences} and {@code cairn.model.operations} size the model-based
- * run. See {@code docs/certification.md}.
+ * run; {@code cairn.crash.seed} replays one crash trial and {@code cairn.crash.scale} multiplies
+ * the crash campaigns' trials. See {@code docs/certification.md}.
  *
  * <p>JUnit creates a fresh instance per test; {@link #provider()} may be called from several
  * threads and should return an equivalent, stateless provider each time.
@@ -46,6 +54,15 @@ public abstract class EngineConformanceSuite {
    */
   protected Map<String, String> settings() {
     return Map.of();
+  }
+
+  /**
+   * The provider class the process-kill test instantiates in a child JVM, by name, with its public
+   * no-argument constructor. Defaults to {@code provider().getClass()}; override it when that class
+   * has no such constructor (the test is skipped, saying so, when none is available).
+   */
+  protected Class<? extends StorageEngineProvider> childProcessProvider() {
+    return provider().getClass();
   }
 
   @Nested
@@ -210,6 +227,26 @@ public abstract class EngineConformanceSuite {
     @Override
     protected Map<String, String> settings() {
       return EngineConformanceSuite.this.settings();
+    }
+  }
+
+  @Nested
+  @DisplayName("crash and faults")
+  @Tag("group:crash-and-faults")
+  class CrashAndFaults extends CrashConformanceSuite {
+    @Override
+    protected StorageEngineProvider provider() {
+      return EngineConformanceSuite.this.provider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+      return EngineConformanceSuite.this.settings();
+    }
+
+    @Override
+    protected Class<? extends StorageEngineProvider> childProcessProvider() {
+      return EngineConformanceSuite.this.childProcessProvider();
     }
   }
 }

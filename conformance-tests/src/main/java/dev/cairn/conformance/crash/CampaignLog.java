@@ -31,6 +31,16 @@ final class CampaignLog {
     }
   }
 
+  /**
+   * The replay command for a failing trial: {@code hint} with {@code {seed}} replaced by the seed,
+   * or, when it has no placeholder, followed by {@code -Dcairn.crash.seed=<seed>}.
+   */
+  static String replay(String hint, long seed) {
+    return hint.contains("{seed}")
+        ? hint.replace("{seed}", Long.toString(seed))
+        : hint + " -D" + CrashSettings.SEED + "=" + seed;
+  }
+
   boolean failed() {
     return !seeds.isEmpty();
   }

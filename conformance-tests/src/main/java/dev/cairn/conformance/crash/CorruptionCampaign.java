@@ -87,8 +87,7 @@ final class CorruptionCampaign {
           String what = describe(kind) + " in " + file + " (" + original.length + " bytes)";
           String failure = attempt(exec, provider, dir, shape, written, what);
           if (failure != null) {
-            log.failure(
-                seed, failure + "\n  replay: " + replayHint + " -Dcairn.crash.seed=" + seed);
+            log.failure(seed, failure + "\n  replay: " + CampaignLog.replay(replayHint, seed));
             break outer;
           }
         }

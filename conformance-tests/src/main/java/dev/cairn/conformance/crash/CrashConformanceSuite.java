@@ -6,22 +6,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.StorageEngineProvider;
 import java.lang.reflect.Modifier;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The crash and fault tests of the conformance suite: extend it with one method, {@link
- * #provider()}, to hold an engine to them.
+ * The crash-and-fault group of the conformance suite: the campaigns that hold a durable engine to
+ * the crash guarantees of {@link dev.cairn.spi.Durability}.
  *
- * <pre>{@code
- * class LsmCrashTest extends CrashConformanceSuite {
- *   protected StorageEngineProvider provider() { return new LsmProvider(); }
- * }
- * }</pre>
+ * <p>An engine does not extend this class: {@link dev.cairn.conformance.EngineConformanceSuite},
+ * the one class an engine's tests extend, runs it as its {@code crash-and-faults} group with the
+ * same provider and settings. Extending it directly runs this group alone, which the suite's own
+ * tests do on their small test engines.
  *
  * <p>Every test needs {@link Capability#DURABLE}; all but the process-kill test need {@link
  * Capability#ANY_FILE_SYSTEM} too (they run on the fault-injecting file system); without them a
- * test is skipped by assumption, naming the capability. Trial counts scale with {@code
+ * test is skipped by assumption, naming the capability. The process-kill test runs on the default
+ * file system, so it applies to every durable engine. Trial counts scale with {@code
  * -Dcairn.crash.scale=N} (the {@code stress} profile sets 100); a failure prints its seed and the
  * command that replays it with {@code -Dcairn.crash.seed=N}. Every campaign's {@link CrashReport}
  * goes to {@link CrashReports} for the certification report.
@@ -34,13 +36,23 @@ public abstract class CrashConformanceSuite {
   /** Random power cuts per engine in the default (CI) run. */
   public static final int POWER_CUTS = 1000;
 
-  private final CrashSettings settings = CrashSettings.fromSystemProperties();
+  // NB: registered through a field rather than @ExtendWith, which would name a package-private
+  // type in this public class's signature.
+  @RegisterExtension static final CrashRun.Binder BINDER = new CrashRun.Binder();
 
-  /** Creates the suite. */
+  /** Set before each test by {@link CrashRun.Binder}: settings and the replay command. */
+  CrashRun run;
+
+  /** Creates the group. */
   protected CrashConformanceSuite() {}
 
   /** The engine under test: a new provider instance, or a shared one (providers are stateless). */
   protected abstract StorageEngineProvider provider();
+
+  /** Engine-specific settings every store of the campaigns is opened with. None by default. */
+  protected Map<String, String> settings() {
+    return Map.of();
+  }
 
   /**
    * The provider class the process-kill test starts in a child JVM (by name, with its public
@@ -51,28 +63,22 @@ public abstract class CrashConformanceSuite {
     return provider().getClass();
   }
 
-  private StorageEngineProvider onFaultyFileSystem() {
+  private StorageEngineProvider durable() {
     StorageEngineProvider p = provider();
-    assumeTrue(
-        p.capabilities().contains(Capability.DURABLE),
-        "engine '" + p.name() + "' does not declare DURABLE");
-    assumeTrue(
-        p.capabilities().contains(Capability.ANY_FILE_SYSTEM),
-        "engine '" + p.name() + "' does not declare ANY_FILE_SYSTEM");
+    requireCapability(p, Capability.DURABLE);
+    return WithSettings.of(p, settings());
+  }
+
+  private StorageEngineProvider onFaultyFileSystem() {
+    StorageEngineProvider p = durable();
+    requireCapability(p, Capability.ANY_FILE_SYSTEM);
     return p;
   }
 
-  private int scaled(int n) {
-    return Math.multiplyExact(n, settings.scale());
-  }
-
-  private String replayHint(TestInfo info) {
-    return "./mvnw -o -f "
-        + System.getProperty("user.dir")
-        + "/pom.xml verify -Dtest="
-        + getClass().getSimpleName()
-        + "#"
-        + info.getTestMethod().map(m -> m.getName()).orElse("*");
+  private static void requireCapability(StorageEngineProvider p, Capability c) {
+    assumeTrue(
+        p.capabilities().contains(c),
+        () -> "engine '" + p.name() + "' does not declare capability " + c);
   }
 
   private static void check(CrashReport r) {
@@ -82,55 +88,79 @@ public abstract class CrashConformanceSuite {
 
   /** Random workloads, a power cut at a random file system mutation, reopen, oracle. */
   @Test
-  public void randomPowerCuts(TestInfo info) {
+  @Tag("capability:DURABLE")
+  @Tag("capability:ANY_FILE_SYSTEM")
+  public void randomPowerCuts() {
     check(
-        PowerCutCampaign.run(onFaultyFileSystem(), scaled(POWER_CUTS), settings, replayHint(info)));
+        PowerCutCampaign.run(
+            onFaultyFileSystem(), run.scaled(POWER_CUTS), run.settings(), run.replayHint()));
   }
 
   /** Every crash point times every pending-write subset of short workloads. */
   @Test
-  public void exhaustiveSmallWorkloads(TestInfo info) {
-    check(ExhaustiveCampaign.run(onFaultyFileSystem(), scaled(25), settings, replayHint(info)));
+  @Tag("capability:DURABLE")
+  @Tag("capability:ANY_FILE_SYSTEM")
+  public void exhaustiveSmallWorkloads() {
+    check(
+        ExhaustiveCampaign.run(
+            onFaultyFileSystem(), run.scaled(25), run.settings(), run.replayHint()));
   }
 
   /** A second power cut at every mutation of recovery leaves what a clean recovery gives. */
   @Test
-  public void crashDuringRecovery(TestInfo info) {
-    check(RecoveryCrashCampaign.run(onFaultyFileSystem(), scaled(60), settings, replayHint(info)));
+  @Tag("capability:DURABLE")
+  @Tag("capability:ANY_FILE_SYSTEM")
+  public void crashDuringRecovery() {
+    check(
+        RecoveryCrashCampaign.run(
+            onFaultyFileSystem(), run.scaled(60), run.settings(), run.replayHint()));
   }
 
   /** One failing file system operation at every injection point of a workload. */
   @Test
-  public void ioErrorAtEveryInjectionPoint(TestInfo info) {
+  @Tag("capability:DURABLE")
+  @Tag("capability:ANY_FILE_SYSTEM")
+  public void ioErrorAtEveryInjectionPoint() {
     check(
         IoErrorCampaign.everyInjectionPoint(
-            onFaultyFileSystem(), scaled(4), settings, replayHint(info)));
+            onFaultyFileSystem(), run.scaled(4), run.settings(), run.replayHint()));
   }
 
   /** Writes fail with "No space left on device" after a random byte budget. */
   @Test
-  public void fullDisk(TestInfo info) {
-    check(IoErrorCampaign.fullDisk(onFaultyFileSystem(), scaled(40), settings, replayHint(info)));
+  @Tag("capability:DURABLE")
+  @Tag("capability:ANY_FILE_SYSTEM")
+  public void fullDisk() {
+    check(
+        IoErrorCampaign.fullDisk(
+            onFaultyFileSystem(), run.scaled(40), run.settings(), run.replayHint()));
   }
 
   /** Damaged files fail with SPI exceptions or recover; never hang, never return wrong data. */
   @Test
-  public void corruptFiles(TestInfo info) {
-    check(CorruptionCampaign.run(onFaultyFileSystem(), scaled(30), settings, replayHint(info)));
+  @Tag("capability:DURABLE")
+  @Tag("capability:ANY_FILE_SYSTEM")
+  public void corruptFiles() {
+    check(
+        CorruptionCampaign.run(
+            onFaultyFileSystem(), run.scaled(30), run.settings(), run.replayHint()));
   }
 
-  /** A child JVM killed with SIGKILL keeps every acknowledged write, BUFFERED ones too. */
+  /**
+   * A child JVM killed with SIGKILL keeps every acknowledged write, BUFFERED ones too. Runs on the
+   * default file system, so it needs only {@link Capability#DURABLE}.
+   */
   @Test
-  public void processKill(TestInfo info) {
-    StorageEngineProvider p = provider();
-    assumeTrue(
-        p.capabilities().contains(Capability.DURABLE),
-        "engine '" + p.name() + "' does not declare DURABLE");
+  @Tag("capability:DURABLE")
+  public void processKill() {
+    StorageEngineProvider p = durable();
     Class<? extends StorageEngineProvider> child = childProcessProvider();
     assumeTrue(
         Modifier.isPublic(child.getModifiers()) && hasPublicNoArgConstructor(child),
-        child.getName() + " has no public no-argument constructor for the child process");
-    check(ProcessKillCampaign.run(p, child, scaled(4), settings, replayHint(info)));
+        () -> child.getName() + " has no public no-argument constructor for the child process");
+    check(
+        ProcessKillCampaign.run(
+            p, child, settings(), run.scaled(4), run.settings(), run.replayHint()));
   }
 
   private static boolean hasPublicNoArgConstructor(Class<?> c) {

@@ -41,9 +41,7 @@ final class ExhaustiveCampaign {
                 + "\n  workload "
                 + ops
                 + "\n  replay: "
-                + replayHint
-                + " -Dcairn.crash.seed="
-                + seed);
+                + CampaignLog.replay(replayHint, seed));
         break;
       }
     }

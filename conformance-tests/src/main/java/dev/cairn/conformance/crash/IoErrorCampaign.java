@@ -58,9 +58,7 @@ final class IoErrorCampaign {
                   + "\n  workload "
                   + ops
                   + "\n  replay: "
-                  + replayHint
-                  + " -Dcairn.crash.seed="
-                  + seed);
+                  + CampaignLog.replay(replayHint, seed));
           break outer;
         }
       }
@@ -89,9 +87,7 @@ final class IoErrorCampaign {
                 + "\n  workload "
                 + ops
                 + "\n  replay: "
-                + replayHint
-                + " -Dcairn.crash.seed="
-                + seed);
+                + CampaignLog.replay(replayHint, seed));
         break;
       }
     }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The child process of the kill test: opens a store on the real file system with the named provider
@@ -15,7 +17,8 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Arguments: the provider's class name (public, with a public no-argument constructor), the
  * store directory, the workload seed, the number of steps to skip (already run by an earlier
- * child). Standard output is the protocol; this is a program, not library code.
+ * child), the file acknowledgements are appended to, then any engine settings as {@code
+ * name=value}. The acknowledgement file is the protocol; this is a program, not library code.
  */
 public final class KillChild {
 
@@ -24,12 +27,19 @@ public final class KillChild {
   /**
    * Runs the child.
    *
-   * @param args provider class, directory, seed, steps to skip
+   * @param args provider class, directory, seed, steps to skip, acknowledgement file, settings
    * @throws Exception if the provider cannot be made or the store fails: the parent sees the exit
    */
   public static void main(String[] args) throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (int i = 5; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
     StorageEngineProvider provider =
-        (StorageEngineProvider) Class.forName(args[0]).getDeclaredConstructor().newInstance();
+        WithSettings.of(
+            (StorageEngineProvider) Class.forName(args[0]).getDeclaredConstructor().newInstance(),
+            settings);
     Path dir = Path.of(args[1]);
     long seed = Long.parseLong(args[2]);
     int skip = Integer.parseInt(args[3]);

@@ -67,9 +67,7 @@ final class PowerCutCampaign {
                 + shrunk
                 + (again == null ? "" : "\n  which fails with: " + again)
                 + "\n  replay: "
-                + replayHint
-                + " -Dcairn.crash.seed="
-                + seed);
+                + CampaignLog.replay(replayHint, seed));
         break;
       }
     }

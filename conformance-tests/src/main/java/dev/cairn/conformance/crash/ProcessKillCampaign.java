@@ -41,6 +41,21 @@ final class ProcessKillCampaign {
       int kills,
       CrashSettings settings,
       String replayHint) {
+    return run(provider, childProvider, Map.of(), kills, settings, replayHint);
+  }
+
+  /**
+   * Kills {@code kills} children in a row on one store; each child opens it with {@code
+   * childProvider}'s no-argument instance and {@code engineSettings}, the parent with {@code
+   * provider} (which should carry the same settings).
+   */
+  static CrashReport run(
+      StorageEngineProvider provider,
+      Class<? extends StorageEngineProvider> childProvider,
+      Map<String, String> engineSettings,
+      int kills,
+      CrashSettings settings,
+      String replayHint) {
     CampaignLog log =
         new CampaignLog(provider.name(), "process kills (SIGKILL)", settings.baseSeed());
     long seed = settings.replaySeed().orElse(settings.trialSeed(0));
@@ -55,7 +70,8 @@ final class ProcessKillCampaign {
       for (int k = 0; k < kills; k++) {
         log.trials++;
         List<String> lines = new ArrayList<>();
-        String failure = runChild(childProvider, dir, seed, done, rnd.nextInt(20, 400), lines);
+        String failure =
+            runChild(childProvider, engineSettings, dir, seed, done, rnd.nextInt(20, 400), lines);
         if (failure != null) {
           log.failure(seed, failure);
           break;
@@ -96,7 +112,7 @@ final class ProcessKillCampaign {
                 "SIGKILL of the child after " + acked.size() + " acknowledged steps",
                 state);
         if (problem != null) {
-          log.failure(seed, problem + "\n  replay: " + replayHint + " -Dcairn.crash.seed=" + seed);
+          log.failure(seed, problem + "\n  replay: " + CampaignLog.replay(replayHint, seed));
           break;
         }
         known = state;
@@ -130,6 +146,7 @@ final class ProcessKillCampaign {
   /** Runs one child until killed; null when it ran and was killed, else what went wrong. */
   private static String runChild(
       Class<? extends StorageEngineProvider> provider,
+      Map<String, String> engineSettings,
       Path dir,
       long seed,
       int skip,
@@ -141,6 +158,8 @@ final class ProcessKillCampaign {
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
+    // Engines over native libraries (RocksDB's JNI binding) load them from the class path.
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(classPath(provider));
     cmd.add(KillChild.class.getName());
@@ -153,6 +172,7 @@ final class ProcessKillCampaign {
     // lose the last lines a reader thread has not taken yet; a file keeps every byte.
     Path out = Files.createTempFile("cairn-kill-child-", ".acks");
     cmd.add(out.toString());
+    engineSettings.forEach((k, v) -> cmd.add(k + "=" + v));
     Path err = Files.createTempFile("cairn-kill-child-", ".err");
     try {
       Process p =

@@ -36,7 +36,7 @@ final class RecoveryCrashCampaign {
       log.trials++;
       String failure = trial(provider, seed, shape, log);
       if (failure != null) {
-        log.failure(seed, failure + "\n  replay: " + replayHint + " -Dcairn.crash.seed=" + seed);
+        log.failure(seed, failure + "\n  replay: " + CampaignLog.replay(replayHint, seed));
         break;
       }
     }
