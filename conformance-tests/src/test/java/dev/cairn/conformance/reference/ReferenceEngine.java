@@ -218,7 +218,15 @@ final class ReferenceEngine implements StorageEngine {
     }
     if (log != null) {
       try {
-        NavigableMap<byte[], byte[]> disk = ReferenceLog.replay(log.file(), false);
+        ReferenceLog.Replayed replayed = ReferenceLog.replay(log.file());
+        NavigableMap<byte[], byte[]> disk = replayed.map();
+        if (replayed.validLength() != replayed.fileLength()) {
+          problems.add(
+              "log records are valid to byte "
+                  + replayed.validLength()
+                  + " of "
+                  + replayed.fileLength());
+        }
         if (disk.size() != map.size()) {
           problems.add("log holds " + disk.size() + " keys, memory " + map.size());
         } else {

@@ -1,6 +1,6 @@
 package dev.cairn.conformance.reference;
 
-import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.StoreLockedException;
@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -23,7 +25,16 @@ import java.util.zip.CRC32C;
 /**
  * The reference engine's durable state: one append-only log of records {@code | length (4B) |
  * crc32c (4B) | payload |}, each payload a list of operations {@code | count (4B) | (type (1B) |
- * keyLen (4B) | key | [valueLen (4B) | value]) * |}. A torn tail is dropped on open.
+ * keyLen (4B) | key | [valueLen (4B) | value]) * |}.
+ *
+ * <p>Crash safety, in the order a new store is made durable: the store directory is created and its
+ * parent forced; the log is created, forced, and the store directory forced; a {@code SYNC} write
+ * appends its record and forces the log. Recovery replays records while they are whole and their
+ * checksums match, and truncates the log after the last good one (the policy: a torn or damaged
+ * tail is dropped, with everything after it; unsynced appends can only damage the tail). A failed
+ * write or force fail-stops the log: every later write throws {@link EngineFailedException} until
+ * the store is reopened, since the operating system may have dropped the pages a retried fsync
+ * would claim to have written.
  *
  * <p>Not thread-safe: the engine serialises calls.
  */
@@ -32,11 +43,15 @@ final class ReferenceLog implements AutoCloseable {
   static final String LOG = "reference.log";
   private static final String LOCK = "reference.lock";
 
+  /** What a replay found: the content and where the valid records end. */
+  record Replayed(NavigableMap<byte[], byte[]> map, long validLength, long fileLength) {}
+
   private final Path directory;
   private final FileChannel channel;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final NavigableMap<byte[], byte[]> recovered;
+  private IOException failure;
 
   private ReferenceLog(
       Path directory,
@@ -52,14 +67,16 @@ final class ReferenceLog implements AutoCloseable {
   }
 
   static ReferenceLog open(EngineOptions options, Path directory, int bufferSize) {
+    FileChannel lockChannel = null;
+    FileChannel channel = null;
     try {
       if (!Files.isDirectory(directory)) {
         if (!options.createIfMissing()) {
           throw new StorageIOException("no store at " + directory);
         }
-        Files.createDirectories(directory);
+        createDirectories(directory);
       }
-      FileChannel lockChannel =
+      lockChannel =
           FileChannel.open(
               directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
@@ -69,21 +86,63 @@ final class ReferenceLog implements AutoCloseable {
         lock = null;
       }
       if (lock == null) {
-        lockChannel.close();
         throw new StoreLockedException("store " + directory + " is already open");
       }
       Path log = directory.resolve(LOG);
-      NavigableMap<byte[], byte[]> map = replay(log, true);
-      FileChannel channel =
-          options.readOnly()
-              ? null
-              : FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (channel != null) {
-        channel.position(channel.size());
+      if (!options.readOnly() && !Files.exists(log)) {
+        try (FileChannel created =
+            FileChannel.open(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          created.force(true);
+        }
+        syncDirectory(directory);
       }
-      return new ReferenceLog(directory, channel, lockChannel, lock, map);
+      Replayed r = replay(log);
+      if (!options.readOnly()) {
+        channel = FileChannel.open(log, StandardOpenOption.WRITE);
+        if (r.validLength() < r.fileLength()) {
+          channel.truncate(r.validLength());
+          channel.force(true);
+        }
+        channel.position(r.validLength());
+      }
+      return new ReferenceLog(directory, channel, lockChannel, lock, r.map());
     } catch (IOException e) {
+      closeQuietly(channel);
+      closeQuietly(lockChannel);
       throw new StorageIOException("cannot open " + directory + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      closeQuietly(lockChannel);
+      throw e;
+    }
+  }
+
+  /** Creates {@code dir} and any missing parents, forcing the parent of each one created. */
+  private static void createDirectories(Path dir) throws IOException {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    for (Path p : missing) {
+      Files.createDirectory(p);
+      syncDirectory(p.getParent());
+    }
+  }
+
+  /** Forces a directory, making the entries created or renamed in it durable. */
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // already failing
+      }
     }
   }
 
@@ -91,30 +150,27 @@ final class ReferenceLog implements AutoCloseable {
     return recovered;
   }
 
-  /** Replays the log; with {@code truncateTail} a torn last record is cut off. */
-  static NavigableMap<byte[], byte[]> replay(Path log, boolean truncateTail) throws IOException {
+  /** Replays the log's whole, checksummed records; a missing log is empty. */
+  static Replayed replay(Path log) throws IOException {
     NavigableMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(log);
     } catch (NoSuchFileException e) {
-      return map;
+      return new Replayed(map, 0, 0);
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    while (in.remaining() > 0) {
+    while (in.remaining() >= 8) {
       int start = in.position();
-      if (in.remaining() < 8) {
-        return tail(log, start, truncateTail, map);
-      }
       int length = in.getInt();
       int crc = in.getInt();
       if (length < 4 || in.remaining() < length) {
-        return tail(log, start, truncateTail, map);
+        return new Replayed(map, start, bytes.length);
       }
       CRC32C c = new CRC32C();
       c.update(bytes, in.position(), length);
       if ((int) c.getValue() != crc) {
-        throw new CorruptionException(log + ": checksum mismatch at offset " + start);
+        return new Replayed(map, start, bytes.length);
       }
       int count = in.getInt();
       for (int i = 0; i < count; i++) {
@@ -130,21 +186,26 @@ final class ReferenceLog implements AutoCloseable {
         }
       }
     }
-    return map;
+    return new Replayed(map, in.position(), bytes.length);
   }
 
-  private static NavigableMap<byte[], byte[]> tail(
-      Path log, int offset, boolean truncate, NavigableMap<byte[], byte[]> map) throws IOException {
-    if (truncate) {
-      try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
-        ch.truncate(offset);
-        ch.force(true);
-      }
+  private void checkNotFailed() {
+    if (failure != null) {
+      throw new EngineFailedException(
+          "the log of " + directory + " fail-stopped after an I/O error; reopen the store",
+          failure);
     }
-    return map;
+  }
+
+  private EngineFailedException failStop(String what, IOException e) {
+    failure = e;
+    return new EngineFailedException(
+        what + " " + directory.resolve(LOG) + " failed; the store refuses writes until reopened",
+        e);
   }
 
   void append(List<WriteBatch.Operation> ops, boolean sync) {
+    checkNotFailed();
     int size = 4;
     for (WriteBatch.Operation op : ops) {
       size += 5 + op.key().length + (op instanceof WriteBatch.Put p ? 4 + p.value().length : 0);
@@ -166,11 +227,21 @@ final class ReferenceLog implements AutoCloseable {
       while (out.hasRemaining()) {
         channel.write(out);
       }
-      if (sync) {
-        channel.force(false);
-      }
     } catch (IOException e) {
-      throw new StorageIOException("cannot append to " + directory.resolve(LOG), e);
+      // NB: part of the record may be in the file; appending after it would hide later records
+      // behind a damaged one, so the log stops here.
+      throw failStop("appending to", e);
+    }
+    if (sync) {
+      force();
+    }
+  }
+
+  private void force() {
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      throw failStop("forcing", e);
     }
   }
 
@@ -178,11 +249,8 @@ final class ReferenceLog implements AutoCloseable {
     if (channel == null) {
       return;
     }
-    try {
-      channel.force(false);
-    } catch (IOException e) {
-      throw new StorageIOException("cannot sync " + directory.resolve(LOG), e);
-    }
+    checkNotFailed();
+    force();
   }
 
   long size() {
@@ -193,12 +261,31 @@ final class ReferenceLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes an openable copy of the store to {@code target}, durably: the log forced, then the copy
+   * written and forced, then the new directory and its parent forced.
+   */
   void copyTo(Path target) {
+    sync();
     try {
-      sync();
+      byte[] content =
+          Files.exists(directory.resolve(LOG))
+              ? Files.readAllBytes(directory.resolve(LOG))
+              : new byte[0];
       Files.createDirectory(target);
-      if (Files.exists(directory.resolve(LOG))) {
-        Files.copy(directory.resolve(LOG), target.resolve(LOG));
+      try (FileChannel out =
+          FileChannel.open(
+              target.resolve(LOG), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(content);
+        while (b.hasRemaining()) {
+          out.write(b);
+        }
+        out.force(true);
+      }
+      syncDirectory(target);
+      Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) {
+        syncDirectory(parent);
       }
     } catch (IOException e) {
       throw new StorageIOException("cannot checkpoint to " + target, e);
@@ -213,13 +300,23 @@ final class ReferenceLog implements AutoCloseable {
   public void close() {
     try {
       if (channel != null) {
-        channel.force(false);
-        channel.close();
+        try {
+          if (failure == null) {
+            channel.force(false);
+          }
+        } finally {
+          channel.close();
+        }
       }
-      lock.release();
-      lockChannel.close();
     } catch (IOException e) {
       throw new StorageIOException("cannot close " + directory, e);
+    } finally {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it too
+      }
+      closeQuietly(lockChannel);
     }
   }
 }

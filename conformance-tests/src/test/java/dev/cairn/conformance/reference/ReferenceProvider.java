@@ -15,9 +15,10 @@ import java.util.Set;
  * under a lock, optionally backed by an append-only log file.
  *
  * <p>It is what the broken engines wrap; its variants declare different capabilities so the suite's
- * skip and refusal paths run too. Thread-safe and stateless.
+ * skip and refusal paths run too. Thread-safe and stateless. Not meant to be subclassed but by
+ * {@link DurableReferenceProvider}.
  */
-public final class ReferenceProvider implements StorageEngineProvider {
+public class ReferenceProvider implements StorageEngineProvider {
 
   static final EngineSetting BUFFER_SIZE =
       new EngineSetting("log.buffer.size", "log write buffer, bytes (k, m suffixes)", "64k");
@@ -34,9 +35,9 @@ public final class ReferenceProvider implements StorageEngineProvider {
             : java.util.Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
   }
 
-  /** Every capability, on disk. */
+  /** Every capability, on disk; its class has the no-argument constructor a child JVM needs. */
   public static ReferenceProvider durable() {
-    return new ReferenceProvider("reference", EnumSet.allOf(Capability.class));
+    return new DurableReferenceProvider();
   }
 
   /** In memory, ordered, with snapshots and atomic batches (what the memory engine offers). */
