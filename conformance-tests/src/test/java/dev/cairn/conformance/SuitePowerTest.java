@@ -6,6 +6,7 @@ import dev.cairn.conformance.broken.BrokenEngines;
 import dev.cairn.conformance.certify.Certification;
 import dev.cairn.conformance.certify.CertificationOptions;
 import dev.cairn.conformance.certify.CertificationReport;
+import dev.cairn.conformance.crash.TestEngineProvider;
 import dev.cairn.spi.StorageEngineProvider;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +143,22 @@ class SuitePowerTest {
         BrokenEngines.throwsOutsideTheHierarchy(),
         Set.of("engine-contract"),
         "theEngineItselfThrowsInvalidArgument");
+  }
+
+  @Test
+  void catchesAnEngineThatWritesAroundTheFileSystemItWasGiven() {
+    assertCaught(
+        BrokenEngines.writesAroundTheFileSystem(),
+        Set.of("capabilities"),
+        "anyFileSystemCarriesAllOfTheEnginesFiles");
+  }
+
+  @Test
+  void catchesAnEngineThatNeverFsyncsInTheCrashGroup() {
+    assertCaught(
+        new TestEngineProvider(TestEngineProvider.Kind.LOG, TestEngineProvider.Flaw.NO_FSYNC),
+        Set.of("crash-and-faults"),
+        "randomPowerCuts");
   }
 
   @Test

@@ -207,6 +207,36 @@ public final class FaultyFileSystem extends FileSystem {
     return real != null && real.startsWith(real(dir).toAbsolutePath().normalize());
   }
 
+  /**
+   * Files beneath the root that changed around this file system: present in the real directory
+   * though never created through it, or holding other bytes than the writes made through it. An
+   * engine that declares {@code ANY_FILE_SYSTEM} yet reaches the default file system (through a
+   * path's string, say) leaves such files. Meaningful only while no force has failed: a failed
+   * force leaves a file's cached bytes ahead of the disk model on purpose.
+   *
+   * @return one line per file, its path relative to the root and what is wrong; empty when none
+   * @throws IOException if the power is cut or the real directory cannot be read
+   */
+  public List<String> untrackedChanges() throws IOException {
+    synchronized (lock) {
+      DiskModel m = model();
+      List<String> out = new ArrayList<>();
+      try (java.util.stream.Stream<Path> all = Files.walk(realRoot)) {
+        for (Path p : all.filter(Files::isRegularFile).sorted().toList()) {
+          DiskModel.Inode inode = m.cacheFiles.get(p);
+          String name = DiskImage.relative(realRoot, p);
+          if (inode == null) {
+            out.add(name + ": created around the file system");
+          } else if (!java.util.Arrays.equals(
+              DiskModel.apply(inode.durable, inode.pending, w -> true), Files.readAllBytes(p))) {
+            out.add(name + ": written around the file system");
+          }
+        }
+      }
+      return out;
+    }
+  }
+
   /** Caps the number of channels and directory streams open at once; more fail to open. */
   public void handleLimit(int limit) {
     handles.limit(limit);

@@ -15,6 +15,7 @@ import dev.cairn.spi.WriteBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -316,6 +317,21 @@ public final class BrokenEngines {
                   });
           return o;
         },
+        e -> e);
+  }
+
+  /**
+   * Declares {@code ANY_FILE_SYSTEM} but opens its files on the default file system, by the name of
+   * the path it was given (as an engine that calls {@code Path.of(dir.toString())} does).
+   */
+  public static StorageEngineProvider writesAroundTheFileSystem() {
+    return new BrokenProvider(
+        "broken-default-fs",
+        ReferenceProvider.durable(),
+        o ->
+            o.directory()
+                .map(d -> o.toBuilder().directory(Path.of(d.toString())).build())
+                .orElse(o),
         e -> e);
   }
 
