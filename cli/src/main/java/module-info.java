@@ -1,6 +1,6 @@
 /**
- * The {@code cairn} command: lists engines, reads, writes and checks stores, and certifies and benchmarks engines
- * from a shell.
+ * The {@code cairn} command: lists engines, reads, writes and checks stores, and certifies and
+ * benchmarks engines from a shell.
  *
  * <p>The only module allowed to print and to exit the JVM. It links against the runtime and never
  * against an engine: engines are found through {@link java.util.ServiceLoader} by the runtime.
