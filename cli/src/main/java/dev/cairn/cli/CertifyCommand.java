@@ -15,13 +15,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn certify}: runs the conformance suite on an installed engine and writes a JSON report
  * (fields in docs/certification.md). Prints a line as each group of the suite finishes, then a
- * summary; exits with 1 when any test failed.
+ * summary with a crash-and-fault line; exits with 1 when any test failed.
  */
 @Command(
     name = "certify",
@@ -69,12 +70,26 @@ final class CertifyCommand implements Callable<Integer> {
   Integer operations;
 
   @Option(
+      names = "--crash-seed",
+      paramLabel = "SEED",
+      description =
+          "Replay the crash or fault trial of this seed (printed by a failure) only, in each"
+              + " crash campaign.")
+  Long crashSeed;
+
+  @Option(
+      names = "--crash-scale",
+      paramLabel = "N",
+      description = "Multiply the crash campaigns' trials by N (default 1; 100 for a long run).")
+  Integer crashScale;
+
+  @Option(
       names = {"-g", "--group"},
       paramLabel = "GROUP",
       description =
           "Run only this group; repeatable. Groups: basic, keys-values, batches, cursors,"
               + " snapshots, lifecycle, capabilities, concurrency, options-errors,"
-              + " engine-contract, model-based.")
+              + " engine-contract, model-based, crash-and-faults.")
   Set<String> groups = new LinkedHashSet<>();
 
   @Option(
@@ -116,6 +131,16 @@ final class CertifyCommand implements Callable<Integer> {
     if (operations != null) {
       options = options.withParameter("cairn.model.operations", Integer.toString(operations));
     }
+    if (crashSeed != null) {
+      options = options.withParameter("cairn.crash.seed", Long.toString(crashSeed));
+    }
+    if (crashScale != null) {
+      if (crashScale < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--crash-scale must be at least 1, not " + crashScale);
+      }
+      options = options.withParameter("cairn.crash.scale", Integer.toString(crashScale));
+    }
     CertificationReport r = Certification.run(provider, options);
     for (Map<String, String> f : r.failures()) {
       out.println("FAILED " + f.get("group") + " > " + f.get("test"));
@@ -133,6 +158,7 @@ final class CertifyCommand implements Callable<Integer> {
             + r.skipped()
             + " skipped");
     out.println("capabilities declared " + r.declared() + ", verified " + r.verified());
+    out.println(r.crashAndFaults().summaryLine());
     if (report != null) {
       try {
         r.writeTo(report);

@@ -37,6 +37,48 @@ class CertifyCommandTest {
   }
 
   @Test
+  void theMemoryEngineVerifiesAnyFileSystemAndReportsItsCrashCampaignsSkipped() throws Exception {
+    Path report = dir.resolve("report.json");
+    CliRun r =
+        CliRun.run(
+            new CairnCommand(),
+            "certify",
+            "--engine",
+            "memory",
+            "-g",
+            "capabilities",
+            "-g",
+            "crash-and-faults",
+            "-r",
+            report.toString());
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(
+        r.out().contains("crash and faults: no campaign ran; 7 skipped")
+            && r.out().contains("does not declare capability DURABLE"),
+        r.describe());
+    JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+    assertTrue(
+        json.at("/capabilities/verified").toString().contains("ANY_FILE_SYSTEM"),
+        json.toPrettyString());
+    JsonNode crash = json.at("/crashAndFaults");
+    assertTrue(crash.at("/selected").asBoolean(), crash.toPrettyString());
+    assertEquals(0, crash.at("/trials").asInt(), crash.toPrettyString());
+    assertEquals(0, crash.at("/campaigns").size(), crash.toPrettyString());
+    assertEquals(7, crash.at("/skipped").size(), crash.toPrettyString());
+    for (JsonNode skip : crash.at("/skipped")) {
+      assertTrue(skip.at("/reason").asText().contains("DURABLE"), crash.toPrettyString());
+    }
+  }
+
+  @Test
+  void aCrashScaleBelowOneIsAUsageError() {
+    CliRun r =
+        CliRun.run(new CairnCommand(), "certify", "--engine", "memory", "--crash-scale", "0");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("--crash-scale"), r.describe());
+  }
+
+  @Test
   void anUnknownEngineIsAUsageErrorListingTheInstalledOnes() {
     CliRun r = CliRun.run(new CairnCommand(), "certify", "--engine", "nosuch");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());

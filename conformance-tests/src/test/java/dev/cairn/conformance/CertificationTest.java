@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.conformance.certify.Certification;
 import dev.cairn.conformance.certify.CertificationOptions;
 import dev.cairn.conformance.certify.CertificationReport;
+import dev.cairn.conformance.certify.CrashAndFaultSection;
 import dev.cairn.conformance.reference.ReferenceProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +32,26 @@ class CertificationTest {
     assertEquals(0, r.failed(), r.toJson());
     assertTrue(r.certified());
     assertTrue(r.passed() >= 200, "only " + r.passed() + " tests passed");
-    assertEquals(11, r.groups().size(), "groups: " + r.groups().keySet());
-    assertEquals(11, progress.size(), "one progress line per group: " + progress);
+    assertEquals(12, r.groups().size(), "groups: " + r.groups().keySet());
+    assertEquals(12, progress.size(), "one progress line per group: " + progress);
     assertEquals(
-        List.of("DURABLE", "ORDERED_SCANS", "SNAPSHOTS", "ATOMIC_BATCHES", "CHECKPOINTS"),
+        List.of(
+            "DURABLE",
+            "ORDERED_SCANS",
+            "SNAPSHOTS",
+            "ATOMIC_BATCHES",
+            "CHECKPOINTS",
+            "ANY_FILE_SYSTEM"),
         r.verified());
-    assertEquals(List.of("ANY_FILE_SYSTEM"), r.unverified(), "no test here covers it yet");
+    assertEquals(List.of(), r.unverified());
     assertTrue(r.seeds().size() >= 5, "seeds: " + r.seeds());
+    CrashAndFaultSection crash = r.crashAndFaults();
+    System.out.println("reference engine: " + crash.summaryLine());
+    assertEquals(7, crash.campaigns().size(), "one report per campaign: " + crash.campaigns());
+    assertEquals(List.of(), crash.skipped());
+    assertTrue(crash.crashStates() >= 1000, crash.summaryLine());
+    assertTrue(crash.faultsInjected() > 0, crash.summaryLine());
+    assertEquals(0, crash.failures(), crash.summaryLine());
     Path file = dir.resolve("report.json");
     r.writeTo(file);
     String json = Files.readString(file);
@@ -51,9 +65,42 @@ class CertificationTest {
             "\"refusalsVerified\"",
             "\"executed\"",
             "\"seeds\"",
+            "\"crashAndFaults\"",
+            "\"campaign\": \"random power cuts\"",
+            "\"campaign\": \"process kills (SIGKILL)\"",
+            "\"baseSeed\"",
             "\"tempFileSystem\"")) {
       assertTrue(json.contains(field), "report lacks " + field + ":\n" + json);
     }
+  }
+
+  @Test
+  void anEngineWithoutDurabilityReportsItsCrashCampaignsSkippedWithReasons() {
+    CertificationReport r =
+        Certification.run(
+            ReferenceProvider.inMemory(),
+            CertificationOptions.defaults().withGroups(Set.of("crash-and-faults")));
+    assertEquals(0, r.failed(), r.toJson());
+    CrashAndFaultSection crash = r.crashAndFaults();
+    assertTrue(crash.selected());
+    assertEquals(List.of(), crash.campaigns());
+    assertEquals(7, crash.skipped().size(), r.toJson());
+    assertTrue(
+        crash.skipped().stream()
+            .allMatch(s -> s.reason().contains("does not declare capability DURABLE")),
+        r.toJson());
+    assertTrue(crash.summaryLine().contains("7 skipped"), crash.summaryLine());
+    assertTrue(r.toJson().contains("\"reason\": \"Assumption failed: engine"), r.toJson());
+  }
+
+  @Test
+  void aRunWithoutTheCrashGroupSaysSo() {
+    CertificationReport r =
+        Certification.run(
+            ReferenceProvider.inMemory(),
+            CertificationOptions.defaults().withGroups(Set.of("basic")));
+    assertFalse(r.crashAndFaults().selected());
+    assertTrue(r.crashAndFaults().summaryLine().contains("not run"));
   }
 
   @Test

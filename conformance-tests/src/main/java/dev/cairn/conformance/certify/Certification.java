@@ -1,5 +1,7 @@
 package dev.cairn.conformance.certify;
 
+import dev.cairn.conformance.crash.CrashReport;
+import dev.cairn.conformance.crash.CrashReports;
 import dev.cairn.runtime.EngineRegistry;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.StorageEngineProvider;
@@ -52,6 +54,13 @@ public final class Certification {
       Map<String, String> parameters = new LinkedHashMap<>();
       parameters.put(
           "cairn.replay.command", "./cairn certify --engine " + provider.name() + " --seed {seed}");
+      parameters.put(
+          "cairn.crash.replay.command",
+          "./cairn certify --engine "
+              + provider.name()
+              + " --group "
+              + ReportListener.CRASH_GROUP
+              + " --crash-seed {seed}");
       parameters.putAll(options.parameters());
       LauncherDiscoveryRequestBuilder request =
           LauncherDiscoveryRequestBuilder.request()
@@ -65,15 +74,24 @@ public final class Certification {
       LauncherDiscoveryRequest built = request.build();
       ReportListener listener = new ReportListener(options.progress());
       Launcher launcher = LauncherFactory.create();
+      // NB: the collector is global to the JVM; runs are serialised by RUN, so what it holds
+      // after this run is this run's.
+      CrashReports.clear();
       launcher.execute(built, listener);
-      return report(provider, listener);
+      List<CrashReport> crash =
+          CrashReports.all().stream().filter(r -> r.engine().equals(provider.name())).toList();
+      boolean crashSelected =
+          options.groups().isEmpty() || options.groups().contains(ReportListener.CRASH_GROUP);
+      return report(
+          provider, listener, new CrashAndFaultSection(crashSelected, crash, listener.crashSkips));
     } finally {
       CertificationTarget.clear();
       RUN.unlock();
     }
   }
 
-  private static CertificationReport report(StorageEngineProvider p, ReportListener l) {
+  private static CertificationReport report(
+      StorageEngineProvider p, ReportListener l, CrashAndFaultSection crash) {
     List<String> declared = new ArrayList<>();
     List<String> verified = new ArrayList<>();
     List<String> unverified = new ArrayList<>();
@@ -112,6 +130,7 @@ public final class Certification {
         l.totals.skipped,
         groups,
         new ArrayList<>(l.seeds),
+        crash,
         failures,
         environment());
   }

@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  * @param groups the groups to run, by tag name ({@code "cursors"}, {@code "model-based"}); empty
  *     for all
  * @param parameters JUnit configuration parameters: {@code cairn.seed}, {@code
- *     cairn.model.sequences}, {@code cairn.model.operations}, {@code cairn.replay.command}
+ *     cairn.model.sequences}, {@code cairn.model.operations}, {@code cairn.replay.command}, and for
+ *     the crash and fault campaigns {@code cairn.crash.seed}, {@code cairn.crash.scale}, {@code
+ *     cairn.crash.baseSeed}
  * @param progress receives one line as each group finishes (and nothing else)
  */
 public record CertificationOptions(

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param skipped tests skipped, by assumption or otherwise
  * @param groups totals per group, by group name
  * @param seeds the seeds the model-based tests ran
+ * @param crashAndFaults what the crash and fault campaigns tried, and what they skipped
  * @param failures each failure: its group, test and message
  * @param environment the JDK, operating system and temporary directory's file system
  */
@@ -43,6 +44,7 @@ public record CertificationReport(
     int skipped,
     Map<String, Map<String, Object>> groups,
     List<String> seeds,
+    CrashAndFaultSection crashAndFaults,
     List<Map<String, String>> failures,
     Map<String, String> environment) {
 
@@ -54,6 +56,7 @@ public record CertificationReport(
     refusalsVerified = List.copyOf(refusalsVerified);
     groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     seeds = List.copyOf(seeds);
+    java.util.Objects.requireNonNull(crashAndFaults, "crashAndFaults");
     failures = List.copyOf(failures);
     environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
   }
@@ -92,6 +95,7 @@ public record CertificationReport(
     root.put("totals", totals);
     root.put("groups", groups);
     root.put("seeds", seeds);
+    root.put("crashAndFaults", crashAndFaults.toMap());
     root.put("failures", failures);
     root.put("environment", environment);
     return Json.write(root);

@@ -26,6 +26,7 @@ final class ReportListener implements TestExecutionListener {
   static final String GROUP_TAG = "group:";
   static final String CAPABILITY_TAG = "capability:";
   static final String REFUSAL_TAG = "refuses:";
+  static final String CRASH_GROUP = "crash-and-faults";
 
   /** Counts of one group or tag. */
   static final class Totals {
@@ -52,6 +53,7 @@ final class ReportListener implements TestExecutionListener {
   final Map<String, Totals> tags = new TreeMap<>();
   final List<Failure> failures = new ArrayList<>();
   final Set<String> seeds = new LinkedHashSet<>();
+  final List<CrashAndFaultSection.Skip> crashSkips = new ArrayList<>();
 
   ReportListener(Consumer<String> progress) {
     this.progress = progress;
@@ -71,6 +73,7 @@ final class ReportListener implements TestExecutionListener {
   public synchronized void executionSkipped(TestIdentifier id, String reason) {
     if (id.isTest()) {
       record(id, 0);
+      crashSkip(id, reason);
     } else {
       group(id).ifPresent(g -> progress.accept(g + ": skipped (" + reason + ")"));
     }
@@ -86,6 +89,9 @@ final class ReportListener implements TestExecutionListener {
             case FAILED -> -1;
           };
       record(id, outcome);
+      if (outcome == 0) {
+        crashSkip(id, result.getThrowable().map(Throwable::getMessage).orElse("aborted"));
+      }
       if (outcome < 0) {
         String message =
             result.getThrowable().map(ReportListener::describe).orElse("failed without a cause");
@@ -115,6 +121,14 @@ final class ReportListener implements TestExecutionListener {
     String seed = entry.getKeyValuePairs().get("cairn.seed");
     if (seed != null) {
       seeds.add(seed);
+    }
+  }
+
+  private void crashSkip(TestIdentifier id, String reason) {
+    if (group(id).filter(CRASH_GROUP::equals).isPresent()) {
+      crashSkips.add(
+          new CrashAndFaultSection.Skip(
+              path(id), reason == null ? "skipped without a reason" : reason));
     }
   }
 

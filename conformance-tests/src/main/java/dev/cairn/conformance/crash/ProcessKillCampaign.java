@@ -208,17 +208,31 @@ final class ProcessKillCampaign {
     }
   }
 
-  /** The class path of this JVM, its module path, and where the provider's classes are. */
+  /**
+   * The class path of this JVM, its module path, and where the provider's classes are. A module
+   * path entry may be a directory of jars (as {@code cairn certify}'s is), which a class path reads
+   * only through a {@code dir/*} wildcard, so directories go in both ways.
+   */
   static String classPath(Class<?> provider) {
+    return classPath(
+        provider, System.getProperty("jdk.module.path"), System.getProperty("java.class.path"));
+  }
+
+  static String classPath(Class<?> provider, String modules, String classes) {
     Set<String> entries = new LinkedHashSet<>();
     add(entries, locate(provider));
     add(entries, locate(KillChild.class));
-    for (String prop : new String[] {"jdk.module.path", "java.class.path"}) {
-      String v = System.getProperty(prop);
-      if (v != null) {
-        for (String e : v.split(File.pathSeparator)) {
-          add(entries, e);
+    if (modules != null) {
+      for (String e : modules.split(File.pathSeparator)) {
+        add(entries, e);
+        if (!e.isBlank() && Files.isDirectory(Path.of(e))) {
+          entries.add(Path.of(e, "*").toString());
         }
+      }
+    }
+    if (classes != null) {
+      for (String e : classes.split(File.pathSeparator)) {
+        add(entries, e);
       }
     }
     return String.join(File.pathSeparator, entries);
