@@ -11,8 +11,11 @@
  *   <li>The groups, one file each: {@code BasicOperationsTests}, {@code KeyValueEdgeCaseTests},
  *       {@code AtomicBatchTests}, {@code CursorTests}, {@code SnapshotTests}, {@code
  *       LifecycleTests}, {@code CapabilityTests}, {@code ConcurrencyTests}, {@code
- *       OptionsAndErrorTests}, {@code EngineContractTests}, {@code ModelBasedTests}.
+ *       OptionsAndErrorTests}, {@code EngineContractTests}, {@code ModelBasedTests}, and the
+ *       crash-and-faults group, {@link dev.cairn.conformance.crash.CrashConformanceSuite}.
  *   <li>{@link dev.cairn.conformance.model}: the model-based harness with shrinking.
+ *   <li>{@link dev.cairn.conformance.fs} and {@link dev.cairn.conformance.crash}: the
+ *       fault-injecting file system and the crash campaigns.
  *   <li>{@code dev.cairn.conformance.certify}: running the suite on any installed engine, with a
  *       report.
  * </ol>

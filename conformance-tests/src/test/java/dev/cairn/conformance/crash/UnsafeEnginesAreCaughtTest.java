@@ -113,7 +113,7 @@ public class UnsafeEnginesAreCaughtTest {
   @Test
   public void skippingChecksumsIsCaughtByCorruptFiles() {
     assertCaught(
-        CorruptionCampaign.run(engine(Kind.LOG, Flaw.SKIP_CHECKSUMS), 40, settings(), HINT));
+        CorruptionCampaign.run(engine(Kind.LOG, Flaw.SKIP_CHECKSUMS), 300, settings(), HINT));
   }
 
   @Test
