@@ -131,9 +131,9 @@ public final class CairnRules {
     rules.add(LayoutRules.engineClassesAreReachedOnlyThroughTheSpi(layout));
     rules.add(LayoutRules.enginesExposeOnlyTheirProviders(layout));
     rules.add(LayoutRules.enginesUseOnlyTheirPath(layout));
-    rules.add(libraryNeverExits(layout.root(), layout.cli()));
-    rules.add(libraryNeverPrintsStackTraces(layout.root(), layout.cli()));
-    rules.add(libraryNeverWritesToStandardStreams(layout.root(), layout.cli()));
+    rules.add(libraryNeverExits(layout.root(), layout.cli(), layout.bench()));
+    rules.add(libraryNeverPrintsStackTraces(layout.root(), layout.cli(), layout.bench()));
+    rules.add(libraryNeverWritesToStandardStreams(layout.root(), layout.cli(), layout.bench()));
     rules.add(packagesAreFreeOfCycles(layout.root()));
     return List.copyOf(rules);
   }

@@ -56,6 +56,14 @@ public record Layout(String root) {
     return root + ".cli";
   }
 
+  /**
+   * The benchmarks' package: an application like the command-line tool (it prints its results and
+   * ends the process it runs in), so the library hygiene rules exempt it.
+   */
+  public String bench() {
+    return root + ".bench";
+  }
+
   /** The package under which every engine has its own subpackage. */
   public String engines() {
     return root + ".engine";

@@ -43,13 +43,16 @@ final class FixtureRules {
     rules.put(
         "enginesExposeOnlyTheirProviders", LayoutRules.enginesExposeOnlyTheirProviders(layout));
     rules.put("enginesUseOnlyTheirPath", LayoutRules.enginesUseOnlyTheirPath(layout));
-    rules.put("libraryNeverExits", CairnRules.libraryNeverExits(layout.root(), layout.cli()));
+    rules.put(
+        "libraryNeverExits",
+        CairnRules.libraryNeverExits(layout.root(), layout.cli(), layout.bench()));
     rules.put(
         "libraryNeverPrintsStackTraces",
-        CairnRules.libraryNeverPrintsStackTraces(layout.root(), layout.cli()));
+        CairnRules.libraryNeverPrintsStackTraces(layout.root(), layout.cli(), layout.bench()));
     rules.put(
         "libraryNeverWritesToStandardStreams",
-        CairnRules.libraryNeverWritesToStandardStreams(layout.root(), layout.cli()));
+        CairnRules.libraryNeverWritesToStandardStreams(
+            layout.root(), layout.cli(), layout.bench()));
     rules.put("packagesAreFreeOfCycles", CairnRules.packagesAreFreeOfCycles(layout.root()));
     return rules;
   }

@@ -16,7 +16,6 @@ import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -306,7 +305,7 @@ final class RocksDbEngine implements StorageEngine {
     if (target == null) {
       throw new InvalidArgumentException("checkpoint target is null");
     }
-    if (target.getFileSystem() != FileSystems.getDefault()) {
+    if (!StoreDirectory.onDefaultFileSystem(target)) {
       throw new InvalidArgumentException(
           "engine 'rocksdb' writes checkpoints only on the default file system, not to " + target);
     }

