@@ -1,7 +1,7 @@
 /** How users open a store: discovery, SPI-version negotiation, and the boundary. */
 module dev.cairn.runtime {
   requires transitive dev.cairn.spi;
-  requires micrometer.core;
+  requires transitive micrometer.core; // MeterRegistry appears in StoreBuilder
 
   exports dev.cairn.runtime;
 

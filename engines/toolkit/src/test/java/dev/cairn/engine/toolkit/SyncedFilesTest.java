@@ -1,0 +1,80 @@
+package dev.cairn.engine.toolkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncedFilesTest {
+
+  @TempDir Path dir;
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void syncsFilesAndDirectories() throws IOException {
+    Path file = Files.write(dir.resolve("data"), utf8("x"));
+    SyncedFiles.sync(file);
+    SyncedFiles.syncDirectory(dir);
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      SyncedFiles.sync(c, file);
+    }
+    assertArrayEquals(utf8("x"), Files.readAllBytes(file));
+  }
+
+  @Test
+  void failuresNameTheFileAndOperation() {
+    Path missing = dir.resolve("missing");
+    StorageIOException e = assertThrows(StorageIOException.class, () -> SyncedFiles.sync(missing));
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("fsync"), e.getMessage());
+    assertTrue(e.getCause() instanceof IOException);
+    e = assertThrows(StorageIOException.class, () -> SyncedFiles.syncDirectory(missing));
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> SyncedFiles.sync(null));
+    assertThrows(InvalidArgumentException.class, () -> SyncedFiles.syncDirectory(null));
+  }
+
+  @Test
+  void replaceAtomicallyCreatesAndReplaces() throws IOException {
+    Path target = dir.resolve("CURRENT");
+    SyncedFiles.replaceAtomically(target, utf8("one"));
+    assertArrayEquals(utf8("one"), Files.readAllBytes(target));
+    SyncedFiles.replaceAtomically(target, utf8("two, longer"));
+    assertArrayEquals(utf8("two, longer"), Files.readAllBytes(target));
+    SyncedFiles.replaceAtomically(target, new byte[0]);
+    assertArrayEquals(new byte[0], Files.readAllBytes(target));
+    assertFalse(Files.exists(dir.resolve("CURRENT.tmp")), "no temporary file is left");
+  }
+
+  @Test
+  void replaceAtomicallyOverwritesATemporaryFileLeftByACrash() throws IOException {
+    Path target = dir.resolve("CURRENT");
+    Files.write(dir.resolve("CURRENT.tmp"), utf8("garbage from an earlier crash, long"));
+    SyncedFiles.replaceAtomically(target, utf8("new"));
+    assertArrayEquals(utf8("new"), Files.readAllBytes(target));
+  }
+
+  @Test
+  void replaceAtomicallyInAMissingDirectoryFailsNamingTheFile() {
+    Path target = dir.resolve("nowhere").resolve("CURRENT");
+    StorageIOException e =
+        assertThrows(
+            StorageIOException.class, () -> SyncedFiles.replaceAtomically(target, utf8("x")));
+    assertTrue(e.getMessage().contains("CURRENT.tmp"), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> SyncedFiles.replaceAtomically(target, null));
+  }
+}

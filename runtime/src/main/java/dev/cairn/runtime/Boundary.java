@@ -1,0 +1,73 @@
+package dev.cairn.runtime;
+
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.UnsupportedCapabilityException;
+import java.nio.file.Path;
+
+/**
+ * What every wrapper of one open store shares: the engine's description, how the store was opened,
+ * its meters, error conversion and leak reporting.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param info the engine's description, as registered
+ * @param directory the store's directory, or null for a store without one
+ * @param readOnly whether the store was opened read-only
+ */
+record Boundary(
+    EngineInfo info,
+    Path directory,
+    boolean readOnly,
+    Meters meters,
+    ErrorConversion errors,
+    Leaks leaks) {
+
+  String engine() {
+    return info.name();
+  }
+
+  /** "store of engine 'lsm' at /data", for messages. */
+  String store() {
+    return "store of engine '"
+        + info.name()
+        + "'"
+        + (directory == null ? "" : " at " + directory)
+        + (readOnly ? " (read-only)" : "");
+  }
+
+  void succeeded(Op op, long startNanos) {
+    meters.succeeded(op, startNanos);
+  }
+
+  /** Times the failed operation and returns the exception to throw; see {@link ErrorConversion}. */
+  RuntimeException failed(Op op, long startNanos, Throwable t) {
+    meters.failed(op, startNanos);
+    return errors.convert(op, t);
+  }
+
+  /**
+   * @throws UnsupportedCapabilityException if the engine does not declare {@code capability}
+   */
+  void require(Capability capability, String operation) {
+    if (!info.has(capability)) {
+      throw new UnsupportedCapabilityException(
+          "engine '"
+              + info.name()
+              + "' does not declare "
+              + capability
+              + ", needed for "
+              + operation);
+    }
+  }
+
+  /**
+   * @throws InvalidArgumentException naming {@code what} if {@code value} is null
+   */
+  static <T> T nonNull(T value, String what) {
+    if (value == null) {
+      throw new InvalidArgumentException(what + " is null");
+    }
+    return value;
+  }
+}

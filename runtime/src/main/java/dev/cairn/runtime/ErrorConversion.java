@@ -1,0 +1,61 @@
+package dev.cairn.runtime;
+
+import dev.cairn.spi.ContractViolationException;
+import dev.cairn.spi.StorageException;
+
+/**
+ * Turns whatever crossed the boundary into what the contract allows callers to see.
+ *
+ * <p>An SPI exception ({@link StorageException}) passes unchanged. Anything else an engine throws
+ * (a {@link RuntimeException}, an {@link Error}, a checked exception thrown sneakily) breaks the
+ * contract: it becomes a {@link ContractViolationException} naming the engine, the operation and
+ * the original, which is kept as the cause, and is counted in {@code cairn.contract.violations}. A
+ * {@link VirtualMachineError} (out of memory, stack overflow) is not the engine's fault and is
+ * rethrown as it is. Every exception that reaches a caller is counted in {@code cairn.errors}.
+ *
+ * <p>Thread-safe.
+ */
+final class ErrorConversion {
+
+  private final String engine;
+  private final Meters meters;
+
+  ErrorConversion(String engine, Meters meters) {
+    this.engine = engine;
+    this.meters = meters;
+  }
+
+  /**
+   * The exception to throw for {@code t}, counted.
+   *
+   * @throws VirtualMachineError if {@code t} is one
+   */
+  StorageException convert(Op op, Throwable t) {
+    if (t instanceof VirtualMachineError e) {
+      throw e;
+    }
+    StorageException e;
+    if (t instanceof StorageException s) {
+      e = s;
+    } else {
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // NB: keep the interrupt the engine swallowed
+      }
+      e =
+          violation(
+              op, "threw " + t.getClass().getName() + " from " + op + ": " + t.getMessage(), t);
+    }
+    meters.error(op, e);
+    return e;
+  }
+
+  /** A violation the boundary detected itself (a bad return value), counted. */
+  ContractViolationException violation(Op op, String what) {
+    return violation(op, what, null);
+  }
+
+  private ContractViolationException violation(Op op, String what, Throwable cause) {
+    meters.violation(op);
+    return new ContractViolationException("engine '" + engine + "' " + what, cause);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.cairn.runtime;
+
+import dev.cairn.spi.InvalidArgumentException;
+
+/**
+ * A cursor or snapshot that became unreachable without being closed.
+ *
+ * <p>By the time a report is made the runtime has already closed the engine's resource. Immutable.
+ *
+ * @param engine the name of the engine that lent the handle
+ * @param kind {@code "cursor"} or {@code "snapshot"}
+ * @param openedAt a throwable created when the handle was opened: its stack trace shows where
+ */
+public record LeakReport(String engine, String kind, Throwable openedAt) {
+
+  /**
+   * @throws InvalidArgumentException if a component is null
+   */
+  public LeakReport {
+    if (engine == null || kind == null || openedAt == null) {
+      throw new InvalidArgumentException("engine, kind and openedAt are required");
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.cairn.runtime;
+
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.ContractViolationException;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineNotFoundException;
+import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.IncompatibleVersionException;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.StorageEngineProvider;
+import dev.cairn.spi.StorageIOException;
+import dev.cairn.spi.StoreLockedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens a store: which engine, which directory, how, and with what instrumentation.
+ *
+ * <p>Not thread-safe; a builder may open several stores in turn. Obtained from {@link
+ * EngineRegistry#store(Path)}, {@link EngineRegistry#store()}, {@link Cairn#store(Path)} or {@link
+ * Cairn#inMemory(String)}.
+ *
+ * <p><b>The store marker.</b> A store of a {@linkplain Capability#DURABLE durable} engine has a
+ * file {@code CAIRN-STORE} in its directory naming its engine (format: {@code
+ * docs/formats/store-marker.md}). The runtime writes it when it creates a store, before the engine
+ * creates its own files, and reads it on every open: a store opens without naming its engine, and
+ * never with another. A directory that holds files but no marker is not a store, and the runtime
+ * refuses to create one among those files. Engines that are not durable get no marker.
+ */
+public final class StoreBuilder {
+
+  private final EngineRegistry registry;
+  private final Path directory;
+  private String engine;
+  private boolean createIfMissing = true;
+  private boolean readOnly;
+  private Durability defaultDurability = Durability.SYNC;
+  private final Map<String, String> settings = new LinkedHashMap<>();
+  private MeterRegistry meterRegistry = Metrics.globalRegistry;
+  private LeakListener leakListener = Leaks.logging();
+
+  StoreBuilder(EngineRegistry registry, Path directory) {
+    this.registry = registry;
+    this.directory = directory;
+  }
+
+  /**
+   * The engine to open the store with. Optional when the directory already holds a store: its
+   * marker names the engine, and a different name is refused.
+   *
+   * @throws InvalidArgumentException if {@code name} is null
+   */
+  public StoreBuilder engine(String name) {
+    this.engine = Boundary.nonNull(name, "engine name");
+    return this;
+  }
+
+  /** Whether a missing store is created (default true); a read-only open never creates. */
+  public StoreBuilder createIfMissing(boolean create) {
+    this.createIfMissing = create;
+    return this;
+  }
+
+  /** Whether the store is opened read-only (default false): every write is then refused. */
+  public StoreBuilder readOnly(boolean readOnly) {
+    this.readOnly = readOnly;
+    return this;
+  }
+
+  /**
+   * The durability of writes that do not name one; default {@link Durability#SYNC}.
+   *
+   * @throws InvalidArgumentException if {@code durability} is null
+   */
+  public StoreBuilder defaultDurability(Durability durability) {
+    this.defaultDurability = Boundary.nonNull(durability, "durability");
+    return this;
+  }
+
+  /**
+   * Sets an engine-specific setting; a name the engine does not list makes {@link #open()} fail.
+   *
+   * @throws InvalidArgumentException if the name or value is null
+   */
+  public StoreBuilder setting(String name, String value) {
+    settings.put(Boundary.nonNull(name, "setting name"), Boundary.nonNull(value, "setting value"));
+    return this;
+  }
+
+  /**
+   * Sets several engine-specific settings.
+   *
+   * @throws InvalidArgumentException if the map, or a name or value in it, is null
+   */
+  public StoreBuilder settings(Map<String, String> more) {
+    Boundary.nonNull(more, "settings").forEach(this::setting);
+    return this;
+  }
+
+  /**
+   * Where the store's meters are registered; default {@link Metrics#globalRegistry}.
+   *
+   * @throws InvalidArgumentException if {@code registry} is null
+   */
+  public StoreBuilder meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = Boundary.nonNull(registry, "meter registry");
+    return this;
+  }
+
+  /**
+   * Who is told about cursors and snapshots dropped without being closed; default a {@code WARNING}
+   * through {@link System.Logger} with the stack of where each was opened.
+   *
+   * @throws InvalidArgumentException if {@code listener} is null
+   */
+  public StoreBuilder leakListener(LeakListener listener) {
+    this.leakListener = Boundary.nonNull(listener, "leak listener");
+    return this;
+  }
+
+  /**
+   * Opens the store.
+   *
+   * @return the engine, wrapped in the runtime's boundary; the caller must close it
+   * @throws EngineNotFoundException if the engine is not installed (the message lists those that
+   *     are), or no engine was named and the directory holds no store
+   * @throws IncompatibleVersionException if the directory holds another engine's store, the engine
+   *     was built against another SPI major version, or a format is too new
+   * @throws ContractViolationException if the engine's provider was refused, or misbehaved opening
+   * @throws InvalidArgumentException for a bad setting, a durable engine without a directory, or a
+   *     directory that holds files but no store
+   * @throws CorruptionException if the store marker, or what the engine reads, is damaged
+   * @throws StoreLockedException if the store is already open
+   * @throws StorageIOException if the file system fails, or the store is missing and is not to be
+   *     created
+   */
+  public StorageEngine open() {
+    Optional<String> marked = directory == null ? Optional.empty() : StoreMarker.read(directory);
+    String name = engine;
+    if (marked.isPresent()) {
+      if (name == null) {
+        name = marked.get();
+      } else if (!name.equals(marked.get())) {
+        throw new IncompatibleVersionException(
+            "store at "
+                + directory
+                + " was written by engine '"
+                + marked.get()
+                + "', not '"
+                + name
+                + "'");
+      }
+    } else if (name == null) {
+      throw new EngineNotFoundException(
+          directory == null
+              ? "no engine named: a store without a directory needs engine(name)"
+              : "no engine named, and "
+                  + directory
+                  + " holds no store (no "
+                  + StoreMarker.FILE_NAME
+                  + " file) to say which; "
+                  + registry.known());
+    }
+    StorageEngineProvider provider = registry.provider(name);
+    EngineInfo info = registry.info(name);
+    EngineOptions options = options(info);
+    boolean created = info.has(Capability.DURABLE) && marked.isEmpty() && prepareNewStore(name);
+
+    Meters meters = new Meters(meterRegistry, name);
+    ErrorConversion errors = new ErrorConversion(name, meters);
+    Boundary boundary =
+        new Boundary(
+            info, directory, readOnly, meters, errors, new Leaks(name, leakListener, meters));
+    StorageEngine opened = null;
+    try {
+      opened = provider.open(options);
+      if (opened == null) {
+        throw errors.violation(Op.OPEN, "returned null from open()");
+      }
+      Durability durability = opened.defaultDurability();
+      if (durability == null) {
+        throw errors.violation(Op.OPEN, "returned a null default durability");
+      }
+      return new BoundaryEngine(boundary, opened, durability);
+    } catch (Throwable t) {
+      RuntimeException e = errors.convert(Op.OPEN, t);
+      if (opened != null) {
+        closeQuietly(opened, e);
+      }
+      if (created) {
+        removeNewMarker(e);
+      }
+      throw e;
+    }
+  }
+
+  private EngineOptions options(EngineInfo info) {
+    EngineOptions.Builder b =
+        EngineOptions.builder()
+            .createIfMissing(createIfMissing)
+            .readOnly(readOnly)
+            .defaultDurability(defaultDurability)
+            .settings(settings);
+    if (directory != null) {
+      b.directory(directory);
+    }
+    EngineOptions options = b.build();
+    options.requireKnownSettings(info.name(), info.settings());
+    if (info.has(Capability.DURABLE)) {
+      options.requireDirectory(info.name());
+    }
+    return options;
+  }
+
+  /**
+   * Writes the marker of a store about to be created in {@link #directory}, which has none.
+   *
+   * @return true (the marker was written)
+   */
+  private boolean prepareNewStore(String name) {
+    List<String> entries = StoreMarker.entries(directory, 4);
+    if (!entries.isEmpty()) {
+      throw new InvalidArgumentException(
+          "directory "
+              + directory
+              + " is not empty (it holds "
+              + String.join(", ", entries.subList(0, Math.min(3, entries.size())))
+              + (entries.size() > 3 ? ", ..." : "")
+              + ") and has no "
+              + StoreMarker.FILE_NAME
+              + " file, so it is not a store; create a store in a new or empty directory");
+    }
+    if (readOnly || !createIfMissing) {
+      throw new StorageIOException(
+          "no store at "
+              + directory
+              + (readOnly
+                  ? "; a read-only open never creates one"
+                  : " and createIfMissing is off"));
+    }
+    StoreMarker.write(directory, name);
+    return true;
+  }
+
+  /** Undoes {@link #prepareNewStore} when the engine failed before writing anything. */
+  private void removeNewMarker(RuntimeException failure) {
+    try {
+      if (StoreMarker.entries(directory, 2).equals(List.of(StoreMarker.FILE_NAME))) {
+        StoreMarker.remove(directory);
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void closeQuietly(StorageEngine engine, RuntimeException failure) {
+    try {
+      engine.close();
+    } catch (Throwable t) {
+      ProviderCheck.rethrowFatal(t);
+      failure.addSuppressed(t);
+    }
+  }
+}

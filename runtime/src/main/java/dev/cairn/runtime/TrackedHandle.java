@@ -1,0 +1,105 @@
+package dev.cairn.runtime;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The runtime's side of a cursor or snapshot it lent: the engine's resource, where it was opened,
+ * and whether it is closed. It is also the {@link Leaks#CLEANER cleaning action} registered for the
+ * wrapper, so it must never refer to the wrapper.
+ *
+ * <p>Closed exactly once, by whichever comes first: its user ({@link #close()}), its owner closing
+ * ({@link #closeQuietly()}), or the cleaner finding the wrapper unreachable ({@link #run()}, the
+ * only path that reports a leak). Thread-safe.
+ */
+final class TrackedHandle implements Runnable {
+
+  static final String CURSOR = "cursor";
+  static final String SNAPSHOT = "snapshot";
+
+  private final String kind;
+  private final AutoCloseable resource;
+  private final Throwable openedAt;
+  private final Boundary boundary;
+  private final OpenHandles owner;
+  private final OpenHandles children;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * @param children the handles opened on this one (a snapshot's cursors), or null
+   */
+  TrackedHandle(
+      String kind,
+      AutoCloseable resource,
+      Boundary boundary,
+      OpenHandles owner,
+      OpenHandles children) {
+    this.kind = kind;
+    this.resource = resource;
+    this.boundary = boundary;
+    this.owner = owner;
+    this.children = children;
+    // NB: the cost of a stack capture per open buys the one thing that makes a leak fixable.
+    this.openedAt = new Throwable(kind + " of engine '" + boundary.engine() + "' opened here");
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /**
+   * Closed by its user.
+   *
+   * @throws dev.cairn.spi.StorageException (usually a contract violation) if the engine's close
+   *     fails; the handle counts as closed all the same
+   */
+  void close() {
+    if (closed.compareAndSet(false, true)) {
+      Throwable failure = release();
+      if (failure != null) {
+        throw boundary.errors().convert(closeOp(), failure);
+      }
+    }
+  }
+
+  /** Closed by its owner: failures are counted and logged, never thrown. */
+  void closeQuietly() {
+    if (closed.compareAndSet(false, true)) {
+      failQuietly(release());
+    }
+  }
+
+  /** The cleaner found the wrapper unreachable while still open: a leak. */
+  @Override
+  public void run() {
+    if (closed.compareAndSet(false, true)) {
+      failQuietly(release());
+      boundary.leaks().report(kind, openedAt);
+    }
+  }
+
+  private Throwable release() {
+    owner.remove(this);
+    if (children != null) {
+      children.closeAll();
+    }
+    try {
+      resource.close();
+      return null;
+    } catch (Throwable t) {
+      ProviderCheck.rethrowFatal(t);
+      return t;
+    }
+  }
+
+  private void failQuietly(Throwable failure) {
+    if (failure != null) {
+      Leaks.logQuietly(
+          "closing a " + kind + " of engine '" + boundary.engine() + "' failed",
+          boundary.errors().convert(closeOp(), failure));
+    }
+  }
+
+  private Op closeOp() {
+    return kind.equals(SNAPSHOT) ? Op.SNAPSHOT_CLOSE : Op.CURSOR_CLOSE;
+  }
+}
