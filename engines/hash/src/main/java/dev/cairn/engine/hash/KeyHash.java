@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
  * XXH64 of a key with a per-store random seed: the 64-bit hash the {@link Keydir} files keys by.
  *
  * <p>The seed is drawn when a store opens and never written down (hint files hold keys, not
- * hashes), so an adversary who picks keys cannot aim them at one probe chain. The hash never decides
- * key equality on its own: every candidate is verified against the key in its data file.
+ * hashes), so an adversary who picks keys cannot aim them at one probe chain. The hash never
+ * decides key equality on its own: every candidate is verified against the key in its data file.
  *
  * <p>Thread-safe: immutable.
  */

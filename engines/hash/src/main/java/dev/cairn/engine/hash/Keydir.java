@@ -11,10 +11,10 @@ import java.util.function.BiConsumer;
  * <p>Design (Bitcask's keydir, HaloDB's off-heap segments): the index keeps no keys, only a 64-bit
  * {@linkplain KeyHash hash} and the record's place, 28 bytes a slot, so its memory is a function of
  * the number of keys and not of their length. Keys are verified against the record in the data
- * file: a lookup returns every entry with the key's hash ({@link #candidates}), and the caller reads
- * each to find the one holding the key. Since a sequence number names one record for good, the
- * writer then addresses the key's slot by {@code (hash, seq)}, which no concurrent change can make
- * ambiguous.
+ * file: a lookup returns every entry with the key's hash ({@link #candidates}), and the caller
+ * reads each to find the one holding the key. Since a sequence number names one record for good,
+ * the writer then addresses the key's slot by {@code (hash, seq)}, which no concurrent change can
+ * make ambiguous.
  *
  * <p>The table is split into {@value #SEGMENTS} segments by the top bits of the hash, each with its
  * own lock and memory; a segment grows alone, by half, while every other segment keeps serving, so
@@ -135,7 +135,9 @@ final class Keydir implements AutoCloseable {
     }
   }
 
-  /** True when the entry {@code (hash, seq)} exists and points at {@code fileId}, {@code offset}. */
+  /**
+   * True when the entry {@code (hash, seq)} exists and points at {@code fileId}, {@code offset}.
+   */
   boolean isCurrent(long hash, long seq, int fileId, long offset) {
     for (Entry e : candidates(hash)) {
       if (e.seq() == seq && e.isAt(fileId, offset)) {
