@@ -1,12 +1,15 @@
-/** The cairn command. */
+/**
+ * The {@code cairn} command: lists engines and reads, writes and checks stores from a shell.
+ *
+ * <p>The only module allowed to print and to exit the JVM. It links against the runtime and never
+ * against an engine: engines are found through {@link java.util.ServiceLoader} by the runtime.
+ */
 module dev.cairn.cli {
   requires dev.cairn.runtime;
-  requires dev.cairn.conformance;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
 
+  // picocli reads the annotated command classes reflectively.
   opens dev.cairn.cli to
       info.picocli;
-
-  uses dev.cairn.spi.StorageEngineProvider;
 }

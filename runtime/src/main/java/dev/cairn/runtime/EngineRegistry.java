@@ -239,8 +239,10 @@ public final class EngineRegistry {
   /**
    * Returns this registry when no provider was refused; the strict form of discovery.
    *
-   * @throws IncompatibleVersionException or {@link ContractViolationException} for the first
-   *     refused provider, with the others' reasons attached as suppressed exceptions
+   * @throws IncompatibleVersionException if the first refused provider was built against another
+   *     SPI major version; the other refusals are attached as suppressed exceptions
+   * @throws ContractViolationException if the first refused provider was refused for another
+   *     reason; the other refusals are attached as suppressed exceptions
    */
   public EngineRegistry requireNoProblems() {
     if (problems.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -32,7 +33,8 @@ import java.util.zip.CRC32C;
  * and the directory is forced, so a crash leaves either no marker or a whole one (and at worst a
  * stale temporary file, which is ignored and overwritten).
  *
- * <p>Format (big-endian), specified in {@code docs/formats/store-marker.md}:
+ * <p>Format (little-endian, as the toolkit's formats), specified in {@code
+ * docs/formats/store-marker.md}:
  *
  * <pre>
  * | magic "CAIRNSTR" (8B) | format version (2B) = 1 | name length n (1B) | name (n B, ASCII) |
@@ -146,7 +148,8 @@ final class StoreMarker {
       throw new IllegalArgumentException("invalid engine name " + engine); // runtime bug
     }
     byte[] name = engine.getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer buf = ByteBuffer.allocate(HEADER + name.length + TRAILER);
+    ByteBuffer buf =
+        ByteBuffer.allocate(HEADER + name.length + TRAILER).order(ByteOrder.LITTLE_ENDIAN);
     buf.put(MAGIC).putShort((short) FORMAT_VERSION).put((byte) name.length).put(name);
     buf.putInt(crc(buf.array(), buf.position()));
     return buf.array();
@@ -160,7 +163,9 @@ final class StoreMarker {
       throw corrupt(
           file, "bad magic " + HexFormat.of().formatHex(bytes, 0, MAGIC.length) + "; not a marker");
     }
-    ByteBuffer buf = ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - MAGIC.length);
+    ByteBuffer buf =
+        ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - MAGIC.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
     int version = Short.toUnsignedInt(buf.getShort());
     if (version > FORMAT_VERSION) {
       throw new IncompatibleVersionException(
@@ -186,7 +191,8 @@ final class StoreMarker {
               + " bytes, but it has "
               + bytes.length);
     }
-    int stored = ByteBuffer.wrap(bytes, expected - TRAILER, TRAILER).getInt();
+    int stored =
+        ByteBuffer.wrap(bytes, expected - TRAILER, TRAILER).order(ByteOrder.LITTLE_ENDIAN).getInt();
     int actual = crc(bytes, expected - TRAILER);
     if (stored != actual) {
       throw corrupt(

@@ -1,0 +1,65 @@
+package dev.cairn.archrules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * This repository follows its own rules. The other modules are test-scope dependencies of this one,
+ * so their jars are on the test class path and ArchUnit imports them by package; test code (this
+ * module's fixtures included) is left out.
+ *
+ * <p>The minimum counts are what the modules held when this test was written: they only say the
+ * import found each module. Raise them as the modules grow, and add a minimum for each engine as it
+ * gains classes.
+ */
+class RepositoryRulesTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importRepository() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(Layout.CAIRN.root());
+  }
+
+  @Test
+  void importsEveryModule() {
+    Layout cairn = Layout.CAIRN;
+    CairnRules.requireAtLeast(classes, 30, cairn.spi());
+    CairnRules.requireAtLeast(classes, 1, cairn.toolkit());
+    CairnRules.requireAtLeast(classes, 1, cairn.runtime());
+    CairnRules.requireAtLeast(classes, 1, cairn.conformance());
+    CairnRules.requireAtLeast(classes, 1, cairn.cli());
+    CairnRules.requireAtLeast(classes, 8, "dev.cairn.archrules");
+  }
+
+  @Test
+  void importsProductionCodeOnly() {
+    assertEquals(
+        0,
+        classes.stream().filter(type -> type.getPackageName().startsWith(Fixtures.BASE)).count(),
+        "fixtures are test code and must not be imported");
+    assertTrue(
+        classes.stream()
+            .filter(type -> type.getPackageName().equals(Layout.CAIRN.spi()))
+            .allMatch(type -> type.getSource().isPresent()),
+        "SPI classes come from the SPI's jar, not from stubs");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> repositoryFollowsEveryRule() {
+    return CairnRules.repositoryRules().stream()
+        .map(rule -> DynamicTest.dynamicTest(rule.getDescription(), () -> rule.check(classes)));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cairn.spi.Cursor;
+import dev.cairn.spi.Direction;
+import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.StorageEngine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn scan}: prints the entries of a key range in key order, streaming them as the cursor
+ * reads them.
+ */
+@Command(
+    name = "scan",
+    description = {
+      "Prints the entries of a key range in unsigned byte order, one per line: KEY<TAB>VALUE.",
+      "Without --from, --to or --prefix, prints every entry. Needs an engine with ORDERED_SCANS"
+          + " unless the whole store is scanned forward."
+    })
+final class ScanCommand implements Callable<Integer> {
+
+  @Mixin HelpOption help;
+
+  @ParentCommand CairnCommand root;
+
+  @Spec CommandSpec spec;
+
+  @Mixin StoreOptions store;
+
+  @Mixin ByteEncoding encoding;
+
+  @Option(names = "--from", paramLabel = "KEY", description = "First key (inclusive).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "KEY", description = "Upper end (exclusive).")
+  String to;
+
+  @Option(
+      names = "--prefix",
+      paramLabel = "PREFIX",
+      description = "Only keys that start with PREFIX; not with --from or --to.")
+  String prefix;
+
+  @Option(names = "--reverse", description = "Visit keys from the last to the first.")
+  boolean reverse;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Print at most N entries.")
+  Long limit;
+
+  @Option(
+      names = "--json",
+      description = "Print a JSON array of {\"key\": ..., \"value\": ...} objects.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (limit != null && limit < 0) {
+      throw new ParameterException(spec.commandLine(), "--limit must be >= 0, got " + limit);
+    }
+    KeyRange range = range();
+    Direction direction = reverse ? Direction.REVERSE : Direction.FORWARD;
+    long max = limit == null ? Long.MAX_VALUE : limit;
+    PrintWriter out = spec.commandLine().getOut();
+    try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.READ);
+        Cursor cursor = engine.cursor(range, direction)) {
+      if (json) {
+        printJson(out, cursor, max);
+      } else {
+        for (long n = 0; n < max && cursor.next(); n++) {
+          out.println(encoding.format(cursor.key()) + "\t" + encoding.format(cursor.value()));
+        }
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private void printJson(PrintWriter out, Cursor cursor, long max) {
+    try (JsonGenerator json = Json.generator(out)) {
+      json.writeStartArray();
+      for (long n = 0; n < max && cursor.next(); n++) {
+        json.writeStartObject();
+        json.writeStringField("key", encoding.format(cursor.key()));
+        json.writeStringField("value", encoding.format(cursor.value()));
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON output", e);
+    }
+    out.println();
+  }
+
+  private KeyRange range() {
+    if (prefix != null) {
+      if (from != null || to != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--prefix cannot be combined with --from or --to");
+      }
+      return KeyRange.prefix(encoding.parse("--prefix", prefix));
+    }
+    byte[] lower = from == null ? null : encoding.parse("--from", from);
+    byte[] upper = to == null ? null : encoding.parse("--to", to);
+    if (lower != null && upper != null) {
+      if (Arrays.compareUnsigned(lower, upper) > 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--from '" + from + "' orders after --to '" + to + "'");
+      }
+      return KeyRange.between(lower, upper);
+    }
+    if (lower != null) {
+      return KeyRange.atLeast(lower);
+    }
+    return upper != null ? KeyRange.lessThan(upper) : KeyRange.all();
+  }
+}

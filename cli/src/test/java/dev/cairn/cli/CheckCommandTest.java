@@ -1,0 +1,83 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+  @TempDir Path tmp;
+
+  private Path store() {
+    Path dir = tmp.resolve("store");
+    for (String k : new String[] {"a", "b", "c"}) {
+      CliRun r = CliRun.run("put", "--dir", dir.toString(), "--engine", "testfile", k, "v");
+      assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    }
+    return dir;
+  }
+
+  @Test
+  void aHealthyStorePasses() {
+    Path dir = store();
+    CliRun r = CliRun.run("check", "--dir", dir.toString());
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(r.out().startsWith("ok: 3 items checked"), r.out());
+  }
+
+  @Test
+  void eachProblemIsPrintedAndTheExitCodeIsOne() throws Exception {
+    Path dir = store();
+    Files.writeString(
+        dir.resolve(FileTestEngine.FILE), "61 76\nnot hex\n", StandardOpenOption.APPEND);
+    CliRun r = CliRun.run("check", "--dir", dir.toString());
+    assertEquals(ExitCodes.NOT_FOUND, r.exitCode(), r.describe());
+    assertEquals(
+        "problem: entries.txt line 4: key out of order\nproblem: entries.txt line 5: malformed\n",
+        r.out().replace(System.lineSeparator(), "\n"));
+    assertTrue(r.err().contains("2 problems"), r.err());
+    assertTrue(r.err().contains("5 items checked"), r.err());
+  }
+
+  @Test
+  void anEmptyDirectoryIsNotAStore() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    assertNotAStore(CliRun.run("check", "--dir", empty.toString()));
+    assertEquals(List.of(), listing(empty), "check created nothing");
+  }
+
+  @Test
+  void aDirectoryOfOtherFilesIsNotAStore() throws Exception {
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Files.writeString(other.resolve("notes.txt"), "hello");
+    assertNotAStore(CliRun.run("check", "--dir", other.toString()));
+    assertEquals(List.of("notes.txt"), listing(other), "check created nothing");
+  }
+
+  private static void assertNotAStore(CliRun r) {
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("holds no store"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace\n" + r.err());
+  }
+
+  private static List<String> listing(Path dir) throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aMissingDirectoryIsAUsageError() {
+    CliRun r = CliRun.run("check", "--dir", tmp.resolve("nowhere").toString());
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("does not exist"), r.err());
+  }
+}

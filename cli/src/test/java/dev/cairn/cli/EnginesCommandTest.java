@@ -1,0 +1,90 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.runtime.EngineRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnginesCommandTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Test
+  void textListsEachEngineWithCapabilitiesAndSettings() {
+    CliRun r = CliRun.run("engines");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    String expected =
+        """
+        scratch 9.9.9 (SPI 1.0)
+          Declares no durability.
+          capabilities: ORDERED_SCANS
+          settings:
+            fail-open (default false): When true, opening fails with an I/O error.
+        testfile 9.9.9 (SPI 1.0)
+          One text file of hex lines, for CLI tests.
+          capabilities: DURABLE, ORDERED_SCANS
+          settings:
+            fail-open (default false): When true, opening fails with an I/O error.
+        """;
+    assertEquals(expected, r.out().replace(System.lineSeparator(), "\n"));
+  }
+
+  @Test
+  void jsonIsAnArrayOfObjectsWithFieldsInAFixedOrder() throws Exception {
+    CliRun r = CliRun.run("engines", "--json");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    JsonNode array = MAPPER.readTree(r.out());
+    assertTrue(array.isArray(), r.out());
+    assertEquals(2, array.size(), r.out());
+    JsonNode testfile = array.get(1);
+    assertEquals(
+        List.of("name", "version", "spiVersion", "capabilities", "settings", "description"),
+        fieldNames(testfile));
+    assertEquals("testfile", testfile.get("name").asText());
+    assertEquals("9.9.9", testfile.get("version").asText());
+    assertEquals("1.0", testfile.get("spiVersion").asText());
+    assertEquals("[\"DURABLE\",\"ORDERED_SCANS\"]", testfile.get("capabilities").toString());
+    JsonNode setting = testfile.get("settings").get(0);
+    assertEquals(List.of("name", "default", "description"), fieldNames(setting));
+    assertEquals("fail-open", setting.get("name").asText());
+    assertEquals("false", setting.get("default").asText());
+    assertEquals(
+        "One text file of hex lines, for CLI tests.", testfile.get("description").asText());
+  }
+
+  @Test
+  void noEnginesSaysSoOnStandardErrorAndJsonIsAnEmptyArray() throws Exception {
+    EngineRegistry none = EngineRegistry.of(List.of());
+    CliRun text = CliRun.run(none, "engines");
+    assertEquals(ExitCodes.OK, text.exitCode(), text.describe());
+    assertEquals("", text.out());
+    assertTrue(text.err().contains("No storage engines"), text.err());
+
+    CliRun json = CliRun.run(none, "engines", "--json");
+    assertEquals(ExitCodes.OK, json.exitCode(), json.describe());
+    assertEquals(0, MAPPER.readTree(json.out()).size(), json.out());
+  }
+
+  @Test
+  void refusedProvidersAreReportedOnStandardError() {
+    EngineRegistry withBadOne =
+        EngineRegistry.of(
+            List.of(FileTestEngineProvider.durable(), FileTestEngineProvider.durable("Bad Name")));
+    CliRun r = CliRun.run(withBadOne, "engines");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(r.out().startsWith("testfile "), r.out());
+    assertTrue(r.err().startsWith("cairn engines: refused: "), r.err());
+    assertTrue(r.err().contains("Bad Name"), r.err());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

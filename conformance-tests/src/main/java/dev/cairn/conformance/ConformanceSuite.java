@@ -1,6 +1,0 @@
-package dev.cairn.conformance;
-
-/** Placeholder until this module is written. */
-public final class ConformanceSuite {
-  private ConformanceSuite() {}
-}

@@ -1,0 +1,176 @@
+package dev.cairn.conformance.linearizability;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides whether a recorded history of gets, puts and deletes is linearizable for a store that
+ * behaves as one register per key, initially absent.
+ *
+ * <p>Linearizability is local (Herlihy and Wing), so the history is split by key and each key is
+ * checked alone. Each check is the Wing and Gong search with Lowe's memoisation, as Porcupine does
+ * it (anishathalye/porcupine, {@code checker.go}): walk the calls in time order, try to linearize a
+ * pending call whose invocation precedes every return not yet linearized, and backtrack on a dead
+ * end; a set of (linearized calls, register value) pairs already explored prunes the search. The
+ * search is exponential at worst; keep histories per key to a few hundred calls of a handful of
+ * threads. Stateless and thread-safe.
+ */
+public final class LinearizabilityChecker {
+
+  private LinearizabilityChecker() {}
+
+  /**
+   * Checks {@code history}.
+   *
+   * @return empty when linearizable, otherwise a description of the key whose history is not, with
+   *     its calls in invocation order
+   */
+  public static Optional<String> check(List<Call> history) {
+    Map<Integer, List<Call>> byKey = new TreeMap<>();
+    for (Call c : history) {
+      byKey.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c);
+    }
+    for (Map.Entry<Integer, List<Call>> e : byKey.entrySet()) {
+      if (!checkKey(e.getValue())) {
+        List<Call> calls = new ArrayList<>(e.getValue());
+        calls.sort(Comparator.comparingLong(Call::invokedNanos));
+        StringBuilder sb =
+            new StringBuilder("history of key k" + e.getKey() + " is not linearizable:");
+        long origin = calls.getFirst().invokedNanos();
+        for (Call c : calls) {
+          sb.append("\n  ")
+              .append(
+                  new Call(
+                      c.client(),
+                      c.kind(),
+                      c.key(),
+                      c.value(),
+                      c.invokedNanos() - origin,
+                      c.returnedNanos() - origin));
+        }
+        return Optional.of(sb.toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A call or return event in the doubly linked list the search lifts entries out of. */
+  private static final class Node {
+    final int id;
+    final boolean isCall;
+    final long time;
+    final Call call;
+    Node match;
+    Node prev;
+    Node next;
+
+    Node(int id, boolean isCall, long time, Call call) {
+      this.id = id;
+      this.isCall = isCall;
+      this.time = time;
+      this.call = call;
+    }
+  }
+
+  private record Explored(BitSet linearized, int state) {}
+
+  private record Frame(Node node, int state) {}
+
+  private static boolean checkKey(List<Call> calls) {
+    List<Node> events = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      Call c = calls.get(i);
+      Node call = new Node(i, true, c.invokedNanos(), c);
+      Node ret = new Node(i, false, c.returnedNanos(), c);
+      call.match = ret;
+      events.add(call);
+      events.add(ret);
+    }
+    // NB: at equal times calls sort before returns, which treats touching calls as concurrent:
+    // the permissive reading, as the clock cannot order them.
+    events.sort(Comparator.comparingLong((Node n) -> n.time).thenComparing(n -> n.isCall ? 0 : 1));
+    Node head = new Node(-1, false, Long.MIN_VALUE, null);
+    Node prev = head;
+    for (Node n : events) {
+      prev.next = n;
+      n.prev = prev;
+      prev = n;
+    }
+    int state = Call.ABSENT;
+    BitSet linearized = new BitSet(calls.size());
+    Set<Explored> explored = new HashSet<>();
+    Deque<Frame> stack = new ArrayDeque<>();
+    Node entry = head.next;
+    while (head.next != null) {
+      if (entry.isCall) {
+        int next = step(state, entry.call);
+        boolean ok = next != INVALID;
+        if (ok) {
+          BitSet candidate = (BitSet) linearized.clone();
+          candidate.set(entry.id);
+          if (explored.add(new Explored(candidate, next))) {
+            stack.push(new Frame(entry, state));
+            state = next;
+            linearized.set(entry.id);
+            lift(entry);
+            entry = head.next;
+            continue;
+          }
+        }
+        entry = entry.next;
+      } else {
+        if (stack.isEmpty()) {
+          return false;
+        }
+        Frame top = stack.pop();
+        state = top.state;
+        linearized.clear(top.node.id);
+        unlift(top.node);
+        entry = top.node.next;
+      }
+    }
+    return true;
+  }
+
+  private static final int INVALID = Integer.MIN_VALUE;
+
+  /**
+   * The register model: the state after {@code c}, or {@link #INVALID} if {@code c} cannot occur.
+   */
+  private static int step(int state, Call c) {
+    return switch (c.kind()) {
+      case PUT -> c.value();
+      case DELETE -> Call.ABSENT;
+      case GET -> c.value() == state ? state : INVALID;
+    };
+  }
+
+  private static void lift(Node call) {
+    call.prev.next = call.next;
+    call.next.prev = call.prev;
+    Node ret = call.match;
+    ret.prev.next = ret.next;
+    if (ret.next != null) {
+      ret.next.prev = ret.prev;
+    }
+  }
+
+  private static void unlift(Node call) {
+    Node ret = call.match;
+    ret.prev.next = ret;
+    if (ret.next != null) {
+      ret.next.prev = ret;
+    }
+    call.prev.next = call;
+    call.next.prev = call;
+  }
+}
