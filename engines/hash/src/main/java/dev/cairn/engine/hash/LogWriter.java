@@ -102,6 +102,7 @@ final class LogWriter {
   private volatile boolean closed;
   private volatile EngineFailedException failure;
   private Request carried;
+  private final List<DataFile> sealedInGroup = new ArrayList<>();
   private FileChannel channel;
   private DataFile active;
   private long position;
@@ -219,6 +220,18 @@ final class LogWriter {
   }
 
   private void process(List<Request> group) {
+    try {
+      processGroup(group);
+    } finally {
+      for (DataFile f : sealedInGroup) {
+        f.seal();
+        onSealed.accept(f);
+      }
+      sealedInGroup.clear();
+    }
+  }
+
+  private void processGroup(List<Request> group) {
     EngineFailedException f = failure;
     if (f != null) {
       group.forEach(r -> r.complete(new EngineFailedException(f.getMessage(), f)));
@@ -330,10 +343,10 @@ final class LogWriter {
   private void roll() {
     force(channel, active.path());
     closeChannel();
-    DataFile sealed = active;
-    sealed.seal();
+    // NB: the file is marked sealed (and so may be merged) only once the group that filled it is
+    // in the index: a merge must never judge records stale because they are not applied yet.
+    sealedInGroup.add(active);
     createActive();
-    onSealed.accept(sealed);
   }
 
   private void createActive() {

@@ -393,6 +393,9 @@ final class Merger {
       output.noteSeq(outMax);
     }
     synchronized (store.publishLock) {
+      // NB: the output is live before the first entry moves to it, and the inputs stay live until
+      // the last has moved: a reader never finds an entry naming a file it cannot open.
+      store.addLocked(output);
       for (Copied c : copied) {
         if (!store.keydir.move(c.hash(), c.seq(), c.fromFile(), c.fromOffset(), c.to())) {
           output.addStale(c.to().size());

@@ -86,7 +86,6 @@ final class Recovery {
     }
     TreeMap<Integer, Boolean> mergeOutput = new TreeMap<>();
     TreeSet<Integer> superseded = new TreeSet<>();
-    int lastWritable = 0;
     for (int id : data) {
       int[] replaced = replacedBy(dir.resolve(DataFile.name(id)));
       mergeOutput.put(id, replaced != null);
@@ -94,17 +93,17 @@ final class Recovery {
         for (int r : replaced) {
           superseded.add(r);
         }
-      } else {
-        lastWritable = id;
       }
     }
     for (int id : superseded) {
       if (data.remove(id)) {
         changed |= delete(dir.resolve(DataFile.name(id)));
-        if (lastWritable == id) {
-          throw new CorruptionException(
-              dir.resolve(DataFile.name(id)) + ": a merge output replaces the newest log file");
-        }
+      }
+    }
+    int lastWritable = 0;
+    for (int id : data) {
+      if (!mergeOutput.get(id)) {
+        lastWritable = id;
       }
     }
     for (int id : hints) {

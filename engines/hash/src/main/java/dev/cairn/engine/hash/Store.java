@@ -90,6 +90,11 @@ final class Store {
     }
   }
 
+  /** Makes a committed merge output live; the caller holds the publish lock. */
+  void addLocked(DataFile output) {
+    files.put(output.id(), output);
+  }
+
   /**
    * Replaces merge inputs by their output: caller holds the publish lock and has moved every live
    * entry.
@@ -197,7 +202,11 @@ final class Store {
       }
     }
     throw new CorruptionException(
-        directory + ": the index keeps naming data files that are gone for a key");
+        directory
+            + ": the index keeps naming data files that are gone for a key: "
+            + java.util.Arrays.toString(keydir.candidates(h))
+            + " live files "
+            + new java.util.TreeSet<>(files.keySet()));
   }
 
   /** 1 when {@code e}'s record holds {@code key}, 0 when not, -1 when its file is gone. */
