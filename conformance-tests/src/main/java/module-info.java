@@ -12,6 +12,8 @@ module dev.cairn.conformance {
   exports dev.cairn.conformance;
   exports dev.cairn.conformance.model;
   exports dev.cairn.conformance.linearizability;
+  exports dev.cairn.conformance.fs;
+  exports dev.cairn.conformance.crash;
 
   // JUnit instantiates the nested groups and injects their temporary directories reflectively.
   opens dev.cairn.conformance to

@@ -1,0 +1,256 @@
+package dev.cairn.conformance.crash;
+
+import dev.cairn.spi.StorageEngineProvider;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real process crashes: a child JVM ({@link KillChild}) runs a workload on the real file system and
+ * reports each acknowledgement over its standard output; the parent kills it with SIGKILL ({@link
+ * Process#destroyForcibly()}) at a random moment, reopens the store and checks that every
+ * acknowledged write survived, {@code BUFFERED} ones included (a process crash keeps the operating
+ * system's cache). Successive children continue on the same store.
+ */
+final class ProcessKillCampaign {
+
+  private static final long READY_TIMEOUT_SECONDS = 60;
+
+  private ProcessKillCampaign() {}
+
+  static Workload.Shape shape(StorageEngineProvider provider) {
+    return Workload.Shape.of(provider.capabilities()).withoutCheckpointsOrReopens();
+  }
+
+  static CrashReport run(
+      StorageEngineProvider provider,
+      Class<? extends StorageEngineProvider> childProvider,
+      int kills,
+      CrashSettings settings,
+      String replayHint) {
+    CampaignLog log =
+        new CampaignLog(provider.name(), "process kills (SIGKILL)", settings.baseSeed());
+    long seed = settings.replaySeed().orElse(settings.trialSeed(0));
+    Workload.Shape shape = shape(provider);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Path tmp = null;
+    try {
+      tmp = Files.createTempDirectory("cairn-kill-");
+      Path dir = tmp.resolve("store");
+      Map<String, Integer> known = new TreeMap<>();
+      int done = 0;
+      for (int k = 0; k < kills; k++) {
+        log.trials++;
+        List<String> lines = new ArrayList<>();
+        String failure = runChild(childProvider, dir, seed, done, rnd.nextInt(20, 400), lines);
+        if (failure != null) {
+          log.failure(seed, failure);
+          break;
+        }
+        Workload w = new Workload(seed, shape);
+        for (int i = 0; i < done; i++) {
+          w.next();
+        }
+        Oracle oracle = new Oracle(known);
+        Set<Integer> acked = new LinkedHashSet<>();
+        int last = done - 1;
+        for (String line : lines) {
+          if (line.startsWith("ACK ") || line.startsWith("FAIL ")) {
+            int step = Integer.parseInt(line.substring(line.indexOf(' ') + 1).trim());
+            if (line.startsWith("ACK ")) {
+              acked.add(step);
+            }
+            last = Math.max(last, step);
+          }
+        }
+        for (int step = done; step <= last + 1; step++) {
+          Op op = w.next();
+          if (acked.contains(step)) {
+            oracle.acked(op);
+          } else {
+            oracle.failed(op);
+          }
+        }
+        log.crashStates++;
+        Map<String, Integer> state = new TreeMap<>();
+        String problem =
+            CrashCheck.afterCrash(
+                provider,
+                dir,
+                oracle,
+                Workload.keys(shape),
+                true,
+                "SIGKILL of the child after " + acked.size() + " acknowledged steps",
+                state);
+        if (problem != null) {
+          log.failure(seed, problem + "\n  replay: " + replayHint + " -Dcairn.crash.seed=" + seed);
+          break;
+        }
+        known = state;
+        done = last + 2;
+      }
+    } catch (IOException e) {
+      log.failure(seed, "the kill test failed to run: " + StoreSession.stack(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.failure(seed, "interrupted");
+    } finally {
+      if (tmp != null) {
+        try {
+          deleteTree(tmp);
+        } catch (IOException | RuntimeException ignored) {
+          // a temporary directory left behind is harmless
+        }
+      }
+    }
+    return log.report();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Runs one child until killed; null when it ran and was killed, else what went wrong. */
+  private static String runChild(
+      Class<? extends StorageEngineProvider> provider,
+      Path dir,
+      long seed,
+      int skip,
+      int millisBeforeKill,
+      List<String> lines)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-cp");
+    cmd.add(classPath(provider));
+    cmd.add(KillChild.class.getName());
+    cmd.add(provider.getName());
+    cmd.add(dir.toString());
+    cmd.add(Long.toString(seed));
+    cmd.add(Integer.toString(skip));
+    Path err = Files.createTempFile("cairn-kill-child-", ".err");
+    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+    Object ready = new Object();
+    boolean[] isReady = new boolean[1];
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (ready) {
+                    if (line.equals("READY")) {
+                      isReady[0] = true;
+                      ready.notifyAll();
+                    } else {
+                      lines.add(line);
+                    }
+                  }
+                }
+              } catch (IOException ignored) {
+                // the child died: what was read is what counts
+              }
+              synchronized (ready) {
+                ready.notifyAll();
+              }
+            },
+            "cairn-kill-reader");
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
+    synchronized (ready) {
+      while (!isReady[0] && p.isAlive() && System.nanoTime() < deadline) {
+        ready.wait(100);
+      }
+    }
+    try {
+      if (!isReady[0]) {
+        p.destroyForcibly().waitFor();
+        return "the child did not start: " + Files.readString(err) + " (command " + cmd + ")";
+      }
+      Thread.sleep(millisBeforeKill);
+      if (!p.isAlive()) {
+        return "the child died before it was killed: " + Files.readString(err);
+      }
+      p.destroyForcibly();
+      p.waitFor();
+      reader.join(TimeUnit.SECONDS.toMillis(30));
+      return null;
+    } finally {
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** The class path of this JVM, its module path, and where the provider's classes are. */
+  static String classPath(Class<?> provider) {
+    Set<String> entries = new LinkedHashSet<>();
+    add(entries, locate(provider));
+    add(entries, locate(KillChild.class));
+    for (String prop : new String[] {"jdk.module.path", "java.class.path"}) {
+      String v = System.getProperty(prop);
+      if (v != null) {
+        for (String e : v.split(File.pathSeparator)) {
+          add(entries, e);
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static void add(Set<String> entries, String e) {
+    if (e != null && !e.isBlank()) {
+      entries.add(e);
+    }
+  }
+
+  /** The class-path root a class was loaded from (a directory or a jar), or null. */
+  static String locate(Class<?> c) {
+    String resource = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class";
+    URL url = c.getResource(resource);
+    if (url == null) {
+      return null;
+    }
+    try {
+      switch (url.getProtocol()) {
+        case "file" -> {
+          Path p = Path.of(url.toURI());
+          for (int i = 0; i < c.getName().split("\\.").length; i++) {
+            p = p.getParent();
+          }
+          return p.toString();
+        }
+        case "jar" -> {
+          String s = url.getPath();
+          return Path.of(new java.net.URI(s.substring(0, s.indexOf("!/")))).toString();
+        }
+        default -> {
+          return null;
+        }
+      }
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.cairn.conformance.crash;
+
+import dev.cairn.spi.ConsistencyReport;
+import dev.cairn.spi.Cursor;
+import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.StorageEngineProvider;
+import dev.cairn.spi.StorageException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One engine open on one directory, running workload steps and recording their outcome in an {@link
+ * Oracle}, and reading a store back after a crash.
+ *
+ * <p>A step that throws a {@link StorageException} failed (it may or may not have happened); a step
+ * that throws anything else, or a read that returns what was never written, is a contract
+ * violation, kept in {@link #violation()}. Not thread-safe.
+ */
+final class StoreSession {
+
+  private final StorageEngineProvider provider;
+  private final Path dir;
+  final Oracle oracle;
+  private StorageEngine engine;
+  private String violation;
+  private boolean failStopExpected;
+  private boolean lastAcked;
+
+  StoreSession(StorageEngineProvider provider, Path dir, Oracle oracle) {
+    this.provider = provider;
+    this.dir = dir;
+    this.oracle = oracle;
+  }
+
+  static EngineOptions options(Path dir) {
+    return EngineOptions.builder().directory(dir).build();
+  }
+
+  /** Opens the engine; false (and no engine) if it threw a storage exception. */
+  boolean open() {
+    try {
+      engine = provider.open(options(dir));
+      return true;
+    } catch (StorageException e) {
+      engine = null;
+      return false;
+    } catch (RuntimeException e) {
+      violation = "open threw a non-SPI exception: " + stack(e);
+      engine = null;
+      return false;
+    }
+  }
+
+  boolean isOpen() {
+    return engine != null;
+  }
+
+  /** The first contract violation seen, or null. */
+  String violation() {
+    return violation;
+  }
+
+  /** From now on every write must fail with {@link EngineFailedException} until a reopen. */
+  void expectFailStop() {
+    failStopExpected = true;
+  }
+
+  /**
+   * Runs one step and records its outcome.
+   *
+   * @return false when the session cannot go on (the engine is gone or a violation was seen)
+   */
+  boolean apply(Op op) {
+    lastAcked = false;
+    if (engine == null) {
+      return false;
+    }
+    try {
+      switch (op) {
+        case Op.Put p -> engine.put(p.key(), p.value(), p.durability());
+        case Op.Delete d -> engine.delete(d.key(), d.durability());
+        case Op.Batch b -> engine.write(b.toBatch(), b.durability());
+        case Op.Flush f -> engine.flush();
+        case Op.Checkpoint c -> engine.checkpoint(dir.resolveSibling(c.directoryName()));
+        case Op.Reopen r -> {
+          StorageEngine e = engine;
+          engine = null;
+          e.close();
+          failStopExpected = false;
+          engine = provider.open(options(dir));
+        }
+        case Op.Get g -> checkRead(g);
+      }
+      if (failStopExpected && isWrite(op)) {
+        violation =
+            "the engine acknowledged "
+                + op
+                + " after an fsync failed, instead of failing with EngineFailedException until"
+                + " reopened";
+        return false;
+      }
+      oracle.acked(op);
+      lastAcked = true;
+      return violation == null;
+    } catch (StorageException e) {
+      if (failStopExpected && isWrite(op) && !(e instanceof EngineFailedException)) {
+        violation =
+            op
+                + " failed with "
+                + e.getClass().getSimpleName()
+                + " after an fsync failure, not EngineFailedException: "
+                + e.getMessage();
+        return false;
+      }
+      oracle.failed(op);
+      return engine != null;
+    } catch (RuntimeException e) {
+      violation = op + " threw a non-SPI exception: " + stack(e);
+      return false;
+    }
+  }
+
+  /** Whether the last step applied was acknowledged (rather than failed). */
+  boolean lastAcked() {
+    return lastAcked;
+  }
+
+  private static boolean isWrite(Op op) {
+    return op instanceof Op.Put || op instanceof Op.Delete || op instanceof Op.Batch;
+  }
+
+  private void checkRead(Op.Get g) {
+    byte[] v = engine.get(g.key());
+    if (v != null && Values.step(g.key(), v) < 0) {
+      violation = g + " returned a value that was never written for that key";
+    } else if (oracle.exact()) {
+      Integer want = oracle.current().get(Op.name(g.key()));
+      int got = v == null ? -1 : Values.step(g.key(), v);
+      if (!java.util.Objects.equals(want, v == null ? null : got)) {
+        violation =
+            g + " read " + (v == null ? "nothing" : "#" + got) + " but the last write was " + want;
+      }
+    }
+  }
+
+  /** Closes the engine, ignoring what it throws (after a power cut, closing fails). */
+  void abandon() {
+    if (engine != null) {
+      try {
+        engine.close();
+      } catch (RuntimeException ignored) {
+        // the "process" died; nothing it does now counts
+      }
+      engine = null;
+    }
+  }
+
+  /** Closes the engine; a failure to close is a violation only if it is not an SPI exception. */
+  void close() {
+    if (engine != null) {
+      try {
+        engine.close();
+      } catch (StorageException e) {
+        // allowed: close reports final write failures
+      } catch (RuntimeException e) {
+        violation = "close threw a non-SPI exception: " + stack(e);
+      }
+      engine = null;
+    }
+  }
+
+  /**
+   * Reads the whole store of an open engine as key name to step, checking that every value is one
+   * written for its key and that get agrees with the cursor, then runs the consistency check.
+   *
+   * @return null when all is well, else the problem
+   */
+  static String readState(StorageEngine engine, List<byte[]> keys, Map<String, Integer> out) {
+    Map<String, byte[]> seen = new TreeMap<>();
+    try (Cursor c = engine.cursor()) {
+      while (c.next()) {
+        byte[] k = c.key();
+        byte[] v = c.value();
+        int step = Values.step(k, v);
+        if (step < 0) {
+          return "the store returns a value for " + Op.name(k) + " that was never written for it";
+        }
+        out.put(Op.name(k), step);
+        seen.put(Op.name(k), v);
+      }
+    }
+    for (byte[] k : keys) {
+      byte[] v = engine.get(k);
+      byte[] c = seen.get(Op.name(k));
+      if (!Arrays.equals(v, c)) {
+        return "get(" + Op.name(k) + ") and the cursor disagree";
+      }
+    }
+    ConsistencyReport report = engine.checkConsistency();
+    if (!report.isConsistent()) {
+      return "the consistency check failed: " + report.problems();
+    }
+    return null;
+  }
+
+  static String stack(Throwable t) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(w));
+    String s = w.toString();
+    return s.length() > 3000 ? s.substring(0, 3000) + "..." : s;
+  }
+}
