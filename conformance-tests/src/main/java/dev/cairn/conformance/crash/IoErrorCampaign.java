@@ -29,7 +29,10 @@ final class IoErrorCampaign {
 
   static CrashReport everyInjectionPoint(
       StorageEngineProvider provider, int workloads, CrashSettings settings, String replayHint) {
-    Workload.Shape shape = Workload.Shape.of(provider.capabilities());
+    // NB: no reopens. After a failed force the kernel may hold pages it will never write; an
+    // engine reopened on them without a reboot reads data that a later power cut loses, whatever
+    // it does. The sweep checks fail-stop and the state after it, not a restart over such pages.
+    Workload.Shape shape = Workload.Shape.of(provider.capabilities()).withoutReopens();
     CampaignLog log =
         new CampaignLog(
             provider.name(), "I/O errors at every injection point", settings.baseSeed());
@@ -95,6 +98,15 @@ final class IoErrorCampaign {
     return log.report();
   }
 
+  /**
+   * Whether the last injected fault was a failed force of the store's own files or directory (a
+   * failed force of a checkpoint beside it fails the checkpoint, not the store).
+   */
+  private static boolean failedForceIn(FaultyFileSystem fs, Path dir) {
+    return fs.faults().lastInjected() == Faults.Op.FORCE
+        && fs.contains(dir, fs.faults().lastInjectedPath());
+  }
+
   private static long countCalls(StorageEngineProvider provider, List<Op> ops) {
     try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
       StoreSession session = new StoreSession(provider, fs.root().resolve("store"), new Oracle());
@@ -125,15 +137,13 @@ final class IoErrorCampaign {
       inject.accept(fs.faults());
       long before = fs.faults().injected();
       session.open();
-      if (fs.faults().lastInjected() == Faults.Op.FORCE && session.isOpen()) {
+      if (failedForceIn(fs, dir) && session.isOpen()) {
         session.expectFailStop();
       }
       for (Op op : ops) {
         long injected = fs.faults().injected();
         boolean going = session.apply(op);
-        if (fs.faults().injected() > injected
-            && fs.faults().lastInjected() == Faults.Op.FORCE
-            && !(op instanceof Op.Reopen)) {
+        if (fs.faults().injected() > injected && failedForceIn(fs, dir)) {
           session.expectFailStop();
         }
         if (!going) {

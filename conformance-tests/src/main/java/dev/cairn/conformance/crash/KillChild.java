@@ -48,6 +48,9 @@ public final class KillChild {
       }
       out.println((session.lastAcked() ? "ACK " : "FAIL ") + op.step());
       out.flush();
+      // Idle a little, as applications do between writes, so that kills also land between
+      // operations and not only inside the slow ones (a SYNC write waits for the disk).
+      Thread.sleep(1);
     }
   }
 }

@@ -47,7 +47,7 @@ final class PowerCutCampaign {
     int count = settings.replaySeed().isPresent() ? 1 : trials;
     for (int i = 0; i < count; i++) {
       long seed = settings.replaySeed().orElse(settings.trialSeed(i));
-      Plan plan = plan(seed, shape, 40);
+      Plan plan = plan(seed, shape, 30);
       log.trials++;
       log.crashStates++;
       String failure = trial(provider, plan, shape);

@@ -35,6 +35,14 @@ final class Workload {
     Shape withoutCheckpointsOrReopens() {
       return new Shape(batches, false, false, reads, keys);
     }
+
+    Shape withoutReopens() {
+      return new Shape(batches, checkpoints, false, reads, keys);
+    }
+
+    Shape withoutReads() {
+      return new Shape(batches, checkpoints, reopens, false, keys);
+    }
   }
 
   private final SplittableRandom rnd;

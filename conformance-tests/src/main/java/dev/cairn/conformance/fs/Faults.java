@@ -75,6 +75,7 @@ public final class Faults {
   private long diskBudget = Long.MAX_VALUE;
   private long injected;
   private Op lastInjected;
+  private Path lastInjectedPath;
 
   Faults() {}
 
@@ -178,6 +179,14 @@ public final class Faults {
     return lastInjected;
   }
 
+  /**
+   * The path of the last injected fault, or null; a path of the file system's real root (use {@link
+   * FaultyFileSystem#contains} to test it against a path on the file system).
+   */
+  public synchronized Path lastInjectedPath() {
+    return lastInjectedPath;
+  }
+
   /** Operations counted since the last {@link #clear()}: the injection points passed so far. */
   public synchronized long calls() {
     return calls;
@@ -228,6 +237,7 @@ public final class Faults {
         diskBudget = 0;
         injected++;
         lastInjected = op;
+        lastInjectedPath = path;
         throw new FileSystemException(path.toString(), null, "No space left on device");
       }
       if (diskBudget != Long.MAX_VALUE) {
@@ -239,6 +249,7 @@ public final class Faults {
   private IOException inject(Op op, Path path) {
     injected++;
     lastInjected = op;
+    lastInjectedPath = path;
     return new IOException("injected I/O error: " + op + " " + path);
   }
 }

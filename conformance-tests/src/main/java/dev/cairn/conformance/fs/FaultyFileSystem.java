@@ -85,10 +85,26 @@ public final class FaultyFileSystem extends FileSystem {
    */
   public static FaultyFileSystem createTemp() {
     try {
-      return new FaultyFileSystem(Files.createTempDirectory("cairn-faulty-"), true);
+      return new FaultyFileSystem(Files.createTempDirectory(tempParent(), "cairn-faulty-"), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory", e);
     }
+  }
+
+  /**
+   * Where temporary file systems live: {@code -Dcairn.crash.tmpdir} if set, else {@code /dev/shm}
+   * where it exists (memory, so thousands of trials cost no disk I/O), else {@code java.io.tmpdir}.
+   */
+  static Path tempParent() {
+    String configured = System.getProperty("cairn.crash.tmpdir");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      return shm;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /** The root directory, as a path on this file system. */
@@ -181,6 +197,14 @@ public final class FaultyFileSystem extends FileSystem {
     synchronized (lock) {
       return DiskImage.read(realRoot);
     }
+  }
+
+  /**
+   * True when {@code real} (a path of the real root, as {@link Faults#lastInjectedPath()} gives) is
+   * {@code dir} (a path on this file system) or lies beneath it.
+   */
+  public boolean contains(Path dir, Path real) {
+    return real != null && real.startsWith(real(dir).toAbsolutePath().normalize());
   }
 
   /** Caps the number of channels and directory streams open at once; more fail to open. */

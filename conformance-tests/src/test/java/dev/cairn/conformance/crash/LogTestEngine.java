@@ -32,7 +32,7 @@ import java.util.TreeMap;
  *
  * <p>With a {@link TestEngineProvider.Flaw} it becomes one of the suite's deliberately unsafe
  * engines: {@code NO_FSYNC} never forces, {@code USER_SPACE_BUFFER} keeps {@code BUFFERED} writes
- * in memory until the next {@code SYNC} write, flush or close.
+ * in memory until a flush or close, while {@code SYNC} writes go straight to the log.
  *
  * <p>Thread-safe (see {@link MapBackedEngine}).
  */
@@ -141,7 +141,9 @@ final class LogTestEngine extends MapBackedEngine {
       userBuffer.write(record);
       return;
     }
-    drainUserBuffer();
+    if (flaw != TestEngineProvider.Flaw.USER_SPACE_BUFFER) {
+      drainUserBuffer();
+    }
     StoreFiles.writeFully(log, record, end);
     end += record.length;
     if (durability == Durability.SYNC && flaw != TestEngineProvider.Flaw.NO_FSYNC) {

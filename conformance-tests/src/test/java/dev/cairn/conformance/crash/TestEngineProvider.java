@@ -38,7 +38,7 @@ public class TestEngineProvider implements StorageEngineProvider {
     NONE,
     /** Never forces anything (LOG). */
     NO_FSYNC,
-    /** Keeps BUFFERED writes in the process's memory until a SYNC write or flush (LOG). */
+    /** Keeps BUFFERED writes in the process's memory until a flush or close (LOG). */
     USER_SPACE_BUFFER,
     /** Publishes by rename without forcing the directory (SNAPSHOT). */
     NO_DIR_SYNC,
