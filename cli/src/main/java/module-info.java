@@ -1,5 +1,6 @@
 /**
- * The {@code cairn} command: lists engines and reads, writes and checks stores from a shell.
+ * The {@code cairn} command: lists engines, reads, writes and checks stores, and certifies engines
+ * from a shell.
  *
  * <p>The only module allowed to print and to exit the JVM. It links against the runtime and never
  * against an engine: engines are found through {@link java.util.ServiceLoader} by the runtime.
@@ -8,6 +9,7 @@ module dev.cairn.cli {
   requires dev.cairn.runtime;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
+  requires dev.cairn.conformance; // cairn certify
 
   // picocli reads the annotated command classes reflectively.
   opens dev.cairn.cli to

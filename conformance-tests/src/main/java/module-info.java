@@ -14,9 +14,12 @@ module dev.cairn.conformance {
   exports dev.cairn.conformance.linearizability;
   exports dev.cairn.conformance.fs;
   exports dev.cairn.conformance.crash;
+  exports dev.cairn.conformance.certify;
 
   // JUnit instantiates the nested groups and injects their temporary directories reflectively.
   opens dev.cairn.conformance to
+      org.junit.platform.commons;
+  opens dev.cairn.conformance.certify to
       org.junit.platform.commons;
 
   uses dev.cairn.spi.StorageEngineProvider;

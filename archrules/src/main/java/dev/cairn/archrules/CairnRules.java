@@ -1,5 +1,6 @@
 package dev.cairn.archrules;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.all;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -32,19 +33,20 @@ import java.util.List;
  * }</pre>
  *
  * <p>Every rule also exists on its own, as a factory taking the packages it is about, so a rule can
- * be aimed at any package: the {@link Layout} says where Cairn's parts are. Every rule states its
- * reason with {@code because}. Every rule accepts an import in which it selects no class at all (a
- * repository may have no engine yet); what must be there is said by the guard rules, {@link
- * #importedAtLeast(int, String)} and {@link #requireAtLeast(JavaClasses, int, String)}, which a
- * rule set should always include so that it cannot pass on nothing.
+ * be aimed at any package: the rules about one engine or one library are here, those about a whole
+ * code base are in {@link LayoutRules}, and the {@link Layout} says where Cairn's parts are. Every
+ * rule states its reason with {@code because}. Every rule accepts an import in which it selects no
+ * class at all (a repository may have no engine yet); what must be there is said by the guard
+ * rules, {@link #importedAtLeast(int, String)} and {@link #requireAtLeast(JavaClasses, int,
+ * String)}, which a rule set should always include so that it cannot pass on nothing.
  *
  * <p>Rules are evaluated against imported classes: import production code only ({@code
  * ImportOption.Predefined.DO_NOT_INCLUDE_TESTS}), since tests may legitimately use the conformance
  * suite, {@code java.io.File} or standard output.
  *
- * <p>The returned rules are immutable and may be kept in constants; a rule must not be evaluated on
- * two threads at once (the guard rules count what they see between ArchUnit's {@code init} and
- * {@code finish} calls).
+ * <p>Thread safety: the returned rules are immutable and may be kept in constants, and the
+ * conditions this library adds hold no state. Whether ArchUnit's own conditions may be evaluated
+ * concurrently is ArchUnit's to say, so check a rule from one thread at a time.
  */
 public final class CairnRules {
 
@@ -118,17 +120,17 @@ public final class CairnRules {
   public static List<ArchRule> repositoryRules(Layout layout) {
     requireLayout(layout);
     List<ArchRule> rules = new ArrayList<>();
-    rules.add(spiDependsOnlyOnJavaBase(layout));
-    rules.add(spiSignaturesExposeOnlyJdkTypes(layout));
-    rules.add(enginesAreIndependentOfOneAnother(layout));
-    rules.add(enginesDoNotDependOnRuntimeCliOrConformance(layout));
-    rules.add(toolkitDependsOnlyOnSpiAndJavaBase(layout));
-    rules.add(runtimeDoesNotDependOnEngines(layout));
-    rules.add(conformanceDoesNotDependOnEngines(layout));
-    rules.add(nothingDependsOnCli(layout));
-    rules.add(engineClassesAreReachedOnlyThroughTheSpi(layout));
-    rules.add(enginesExposeOnlyTheirProviders(layout));
-    rules.add(enginesUseOnlyTheirPath(layout));
+    rules.add(LayoutRules.spiDependsOnlyOnJavaBase(layout));
+    rules.add(LayoutRules.spiSignaturesExposeOnlyJdkTypes(layout));
+    rules.add(LayoutRules.enginesAreIndependentOfOneAnother(layout));
+    rules.add(LayoutRules.enginesDoNotDependOnRuntimeCliOrConformance(layout));
+    rules.add(LayoutRules.toolkitDependsOnlyOnSpiAndJavaBase(layout));
+    rules.add(LayoutRules.runtimeDoesNotDependOnEngines(layout));
+    rules.add(LayoutRules.conformanceDoesNotDependOnEngines(layout));
+    rules.add(LayoutRules.nothingDependsOnCli(layout));
+    rules.add(LayoutRules.engineClassesAreReachedOnlyThroughTheSpi(layout));
+    rules.add(LayoutRules.enginesExposeOnlyTheirProviders(layout));
+    rules.add(LayoutRules.enginesUseOnlyTheirPath(layout));
     rules.add(libraryNeverExits(layout.root(), layout.cli()));
     rules.add(libraryNeverPrintsStackTraces(layout.root(), layout.cli()));
     rules.add(libraryNeverWritesToStandardStreams(layout.root(), layout.cli()));
@@ -151,11 +153,8 @@ public final class CairnRules {
     if (minimum < 0) {
       throw new IllegalArgumentException("minimum must not be negative, was: " + minimum);
     }
-    return classes()
-        .that()
-        .resideInAPackage(Layout.andBelow(packageName))
-        .should(new HaveAtLeast(minimum, packageName))
-        .allowEmptyShould(true)
+    return all(ImportedClassCount.in(packageName))
+        .should(ImportedClassCount.atLeast(minimum))
         .as("at least " + minimum + " classes should be imported in " + packageName)
         .because(
             "a rule checked on no classes passes on nothing, which hides a wrong import or a"
@@ -180,69 +179,7 @@ public final class CairnRules {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Dependency rules
-
-  /** The SPI package depends on {@code java.base} and on itself, nothing else. */
-  public static ArchRule spiDependsOnlyOnJavaBase(Layout layout) {
-    requireLayout(layout);
-    return classes()
-        .that()
-        .resideInAPackage(Layout.andBelow(layout.spi()))
-        .should()
-        .onlyDependOnClassesThat(ClassPredicates.javaBaseOrPackages(layout.spi()))
-        .allowEmptyShould(true)
-        .because(
-            "the SPI is the stable contract every engine compiles against; a dependency beyond"
-                + " java.base would be forced on every engine and every user, and would tie the"
-                + " SPI's versioning to a third party's");
-  }
-
-  /**
-   * What the SPI shows to its users (superclasses, interfaces, and the types in the signatures of
-   * public and protected members, type arguments and annotations included) is {@code java.base} and
-   * the SPI itself.
-   */
-  public static ArchRule spiSignaturesExposeOnlyJdkTypes(Layout layout) {
-    requireLayout(layout);
-    return classes()
-        .that()
-        .resideInAPackage(Layout.andBelow(layout.spi()))
-        .should(new ExposeOnlyJdkAndOwnTypes(layout.spi()))
-        .allowEmptyShould(true)
-        .because(
-            "a third-party type in an SPI signature makes every engine and every caller depend"
-                + " on that library's version, and changing it breaks the SPI");
-  }
-
-  /** No engine uses another engine's classes (the toolkit is not an engine). */
-  public static ArchRule enginesAreIndependentOfOneAnother(Layout layout) {
-    requireLayout(layout);
-    return classes()
-        .that(ClassPredicates.inAnEngine(layout))
-        .should(new NotDependOnAnotherEngine(layout))
-        .allowEmptyShould(true)
-        .because(
-            "engines are interchangeable and are found only through ServiceLoader; an engine"
-                + " that uses another cannot be replaced, certified or released alone");
-  }
-
-  /** Engines depend on neither the runtime, the command-line tool nor the conformance suite. */
-  public static ArchRule enginesDoNotDependOnRuntimeCliOrConformance(Layout layout) {
-    requireLayout(layout);
-    return noClasses()
-        .that(ClassPredicates.inAnEngine(layout))
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            Layout.andBelow(layout.runtime()),
-            Layout.andBelow(layout.cli()),
-            Layout.andBelow(layout.conformance()))
-        .allowEmptyShould(true)
-        .because(
-            "an engine depends on the SPI and the toolkit only: the runtime wraps engines, the"
-                + " conformance suite certifies them from their tests, and neither may be"
-                + " something an engine needs to run");
-  }
+  // One engine
 
   /**
    * An engine in {@code enginePackage} depends on no other engine of {@code layout}, nor on its
@@ -280,94 +217,6 @@ public final class CairnRules {
                 + " SPI");
   }
 
-  /** The toolkit depends on the SPI, {@code java.base} and itself only. */
-  public static ArchRule toolkitDependsOnlyOnSpiAndJavaBase(Layout layout) {
-    requireLayout(layout);
-    return classes()
-        .that()
-        .resideInAPackage(Layout.andBelow(layout.toolkit()))
-        .should()
-        .onlyDependOnClassesThat(ClassPredicates.javaBaseOrPackages(layout.spi(), layout.toolkit()))
-        .allowEmptyShould(true)
-        .because(
-            "every engine may reuse the toolkit, so whatever the toolkit depends on becomes a"
-                + " dependency of every engine; it stays as small as the SPI");
-  }
-
-  /** The runtime never uses an engine's classes. */
-  public static ArchRule runtimeDoesNotDependOnEngines(Layout layout) {
-    requireLayout(layout);
-    return noClasses()
-        .that()
-        .resideInAPackage(Layout.andBelow(layout.runtime()))
-        .should()
-        .dependOnClassesThat(ClassPredicates.inAnEngine(layout))
-        .allowEmptyShould(true)
-        .because(
-            "the runtime finds engines only through ServiceLoader, so any engine, ours or a"
-                + " third party's, plugs in the same way");
-  }
-
-  /** The conformance suite never uses a particular engine's classes. */
-  public static ArchRule conformanceDoesNotDependOnEngines(Layout layout) {
-    requireLayout(layout);
-    return noClasses()
-        .that()
-        .resideInAPackage(Layout.andBelow(layout.conformance()))
-        .should()
-        .dependOnClassesThat(ClassPredicates.inAnEngine(layout))
-        .allowEmptyShould(true)
-        .because(
-            "the suite certifies any engine through the SPI alone; knowing one engine's classes"
-                + " would let it test that engine differently from a third party's");
-  }
-
-  /** Nothing outside the command-line tool depends on it. */
-  public static ArchRule nothingDependsOnCli(Layout layout) {
-    requireLayout(layout);
-    return noClasses()
-        .that()
-        .resideOutsideOfPackage(Layout.andBelow(layout.cli()))
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage(Layout.andBelow(layout.cli()))
-        .allowEmptyShould(true)
-        .because(
-            "the command-line tool is an application at the top of the dependency graph;"
-                + " libraries that needed it would drag picocli and the tool's output into"
-                + " every user");
-  }
-
-  /**
-   * No class outside an engine uses that engine's classes: everything else holds opaque SPI
-   * handles. This is how "an engine exports nothing" is checked on classes (JPMS checks it on the
-   * module descriptor; this rule also holds on the class path, where JPMS does not).
-   */
-  public static ArchRule engineClassesAreReachedOnlyThroughTheSpi(Layout layout) {
-    requireLayout(layout);
-    return classes()
-        .that()
-        .resideInAPackage(Layout.andBelow(layout.root()))
-        .should(new NotDependOnAnotherEngine(layout))
-        .allowEmptyShould(true)
-        .because(
-            "an engine module exports nothing and only provides a StorageEngineProvider; users"
-                + " hold SPI handles, so an engine can change anything behind them");
-  }
-
-  /**
-   * In each engine's root package ({@code <layout.engines()>.<name>}), only the provider is visible
-   * outside the package; see {@link #engineExposesOnlyItsProvider}.
-   */
-  public static ArchRule enginesExposeOnlyTheirProviders(Layout layout) {
-    requireLayout(layout);
-    return classes()
-        .that(ClassPredicates.inAnEngineRootPackage(layout))
-        .should(new PublicClassesAreProviders(providerInterface(layout)))
-        .allowEmptyShould(true)
-        .because(PROVIDER_ONLY_REASON);
-  }
-
   /**
    * In {@code enginePackage} itself (not its subpackages), the only classes visible outside the
    * package are providers: classes implementing {@code <layout.spi()>.StorageEngineProvider}, or
@@ -375,7 +224,8 @@ public final class CairnRules {
    *
    * <p>Subpackages are exempt: an engine split across packages needs public classes to share
    * between them, and its module exports none of them; {@link
-   * #engineClassesAreReachedOnlyThroughTheSpi} then checks that nothing outside uses them.
+   * LayoutRules#engineClassesAreReachedOnlyThroughTheSpi} then checks that nothing outside uses
+   * them.
    *
    * @throws IllegalArgumentException if {@code enginePackage} is not a dotted Java package name or
    *     {@code layout} is null
@@ -388,29 +238,15 @@ public final class CairnRules {
         .resideInAPackage(enginePackage)
         .should(new PublicClassesAreProviders(providerInterface(layout)))
         .allowEmptyShould(true)
-        .because(PROVIDER_ONLY_REASON);
+        .because(PublicClassesAreProviders.REASON);
   }
-
-  private static final String PROVIDER_ONLY_REASON =
-      "users never see an engine's classes, only the provider ServiceLoader instantiates;"
-          + " everything else is package-private so the engine can change it freely, as"
-          + " java.sql.Driver implementations do";
 
   // ---------------------------------------------------------------------------------------------
   // I/O
 
   /** The engines and the toolkit of this repository reach files only through a given path. */
   public static ArchRule enginesUseOnlyTheirPath() {
-    return enginesUseOnlyTheirPath(Layout.CAIRN);
-  }
-
-  /**
-   * Code under {@code layout.engines()}, the toolkit included (engines do their I/O through it),
-   * reaches files only through a given path; see {@link #engineUsesOnlyItsPath}.
-   */
-  public static ArchRule enginesUseOnlyTheirPath(Layout layout) {
-    requireLayout(layout);
-    return engineUsesOnlyItsPath(layout.engines());
+    return LayoutRules.enginesUseOnlyTheirPath(Layout.CAIRN);
   }
 
   /**
@@ -534,11 +370,11 @@ public final class CairnRules {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static String providerInterface(Layout layout) {
+  static String providerInterface(Layout layout) {
     return layout.spi() + ".StorageEngineProvider";
   }
 
-  private static void requireLayout(Layout layout) {
+  static void requireLayout(Layout layout) {
     if (layout == null) {
       throw new IllegalArgumentException("layout must not be null; use Layout.CAIRN");
     }

@@ -14,6 +14,12 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  */
 final class PublicClassesAreProviders extends ArchCondition<JavaClass> {
 
+  /** Why an engine shows nothing but its provider. */
+  static final String REASON =
+      "users never see an engine's classes, only the provider ServiceLoader instantiates;"
+          + " everything else is package-private so the engine can change it freely, as"
+          + " java.sql.Driver implementations do";
+
   private final String providerInterface;
 
   PublicClassesAreProviders(String providerInterface) {

@@ -22,27 +22,27 @@ final class FixtureRules {
   /** The rules of the repository set for a layout, keyed by the name of their factory. */
   static Map<String, ArchRule> byName(Layout layout) {
     Map<String, ArchRule> rules = new LinkedHashMap<>();
-    rules.put("spiDependsOnlyOnJavaBase", CairnRules.spiDependsOnlyOnJavaBase(layout));
+    rules.put("spiDependsOnlyOnJavaBase", LayoutRules.spiDependsOnlyOnJavaBase(layout));
     rules.put(
-        "spiSignaturesExposeOnlyJdkTypes", CairnRules.spiSignaturesExposeOnlyJdkTypes(layout));
+        "spiSignaturesExposeOnlyJdkTypes", LayoutRules.spiSignaturesExposeOnlyJdkTypes(layout));
     rules.put(
-        "enginesAreIndependentOfOneAnother", CairnRules.enginesAreIndependentOfOneAnother(layout));
+        "enginesAreIndependentOfOneAnother", LayoutRules.enginesAreIndependentOfOneAnother(layout));
     rules.put(
         "enginesDoNotDependOnRuntimeCliOrConformance",
-        CairnRules.enginesDoNotDependOnRuntimeCliOrConformance(layout));
+        LayoutRules.enginesDoNotDependOnRuntimeCliOrConformance(layout));
     rules.put(
         "toolkitDependsOnlyOnSpiAndJavaBase",
-        CairnRules.toolkitDependsOnlyOnSpiAndJavaBase(layout));
-    rules.put("runtimeDoesNotDependOnEngines", CairnRules.runtimeDoesNotDependOnEngines(layout));
+        LayoutRules.toolkitDependsOnlyOnSpiAndJavaBase(layout));
+    rules.put("runtimeDoesNotDependOnEngines", LayoutRules.runtimeDoesNotDependOnEngines(layout));
     rules.put(
-        "conformanceDoesNotDependOnEngines", CairnRules.conformanceDoesNotDependOnEngines(layout));
-    rules.put("nothingDependsOnCli", CairnRules.nothingDependsOnCli(layout));
+        "conformanceDoesNotDependOnEngines", LayoutRules.conformanceDoesNotDependOnEngines(layout));
+    rules.put("nothingDependsOnCli", LayoutRules.nothingDependsOnCli(layout));
     rules.put(
         "engineClassesAreReachedOnlyThroughTheSpi",
-        CairnRules.engineClassesAreReachedOnlyThroughTheSpi(layout));
+        LayoutRules.engineClassesAreReachedOnlyThroughTheSpi(layout));
     rules.put(
-        "enginesExposeOnlyTheirProviders", CairnRules.enginesExposeOnlyTheirProviders(layout));
-    rules.put("enginesUseOnlyTheirPath", CairnRules.enginesUseOnlyTheirPath(layout));
+        "enginesExposeOnlyTheirProviders", LayoutRules.enginesExposeOnlyTheirProviders(layout));
+    rules.put("enginesUseOnlyTheirPath", LayoutRules.enginesUseOnlyTheirPath(layout));
     rules.put("libraryNeverExits", CairnRules.libraryNeverExits(layout.root(), layout.cli()));
     rules.put(
         "libraryNeverPrintsStackTraces",

@@ -27,13 +27,15 @@ import picocli.CommandLine.Spec;
     name = "cairn",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Lists Cairn storage engines and reads, writes and checks stores.",
+    description =
+        "Lists Cairn storage engines, reads, writes and checks stores, certifies engines.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:Success.",
-      "1:Not found (get), or the consistency check found problems (check).",
+      "1:Not found (get), the consistency check found problems (check), or a test failed"
+          + " (certify).",
       "2:Usage error: bad option or value, unknown engine, invalid key or setting.",
       "3:Storage error: I/O, corruption, locked or incompatible store.",
       "4:Internal error (a bug); the stack trace is printed."
@@ -46,6 +48,7 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       ScanCommand.class,
       CheckCommand.class,
+      CertifyCommand.class,
       HelpCommand.class,
     })
 public final class CairnCommand implements Callable<Integer> {

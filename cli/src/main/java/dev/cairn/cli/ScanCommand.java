@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
     })
 final class ScanCommand implements Callable<Integer> {
 
+  private static final int CHECK_OUTPUT_EVERY = 256;
+
   @Mixin HelpOption help;
 
   @ParentCommand CairnCommand root;
@@ -80,6 +82,11 @@ final class ScanCommand implements Callable<Integer> {
       } else {
         for (long n = 0; n < max && cursor.next(); n++) {
           out.println(encoding.format(cursor.key()) + "\t" + encoding.format(cursor.value()));
+          // NB: a PrintWriter swallows write errors; when the reader has gone (`cairn scan | head`)
+          // stop instead of reading the rest of the store for nobody.
+          if (n % CHECK_OUTPUT_EVERY == CHECK_OUTPUT_EVERY - 1 && out.checkError()) {
+            break;
+          }
         }
       }
     }

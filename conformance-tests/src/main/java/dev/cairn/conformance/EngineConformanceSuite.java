@@ -4,6 +4,7 @@ import dev.cairn.spi.StorageEngineProvider;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The conformance suite: extend it once in an engine's tests, return the provider, and the whole
@@ -49,6 +50,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("basic operations")
+  @Tag("group:basic")
   class BasicOperations extends BasicOperationsTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -63,6 +65,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("keys and values")
+  @Tag("group:keys-values")
   class KeysAndValues extends KeyValueEdgeCaseTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -77,6 +80,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("atomic batches")
+  @Tag("group:batches")
   class AtomicBatches extends AtomicBatchTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -91,6 +95,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("cursors")
+  @Tag("group:cursors")
   class Cursors extends CursorTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -105,6 +110,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("snapshots")
+  @Tag("group:snapshots")
   class Snapshots extends SnapshotTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -119,6 +125,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("lifecycle")
+  @Tag("group:lifecycle")
   class Lifecycle extends LifecycleTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -133,6 +140,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("capabilities")
+  @Tag("group:capabilities")
   class Capabilities extends CapabilityTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -147,6 +155,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("concurrency")
+  @Tag("group:concurrency")
   class Concurrency extends ConcurrencyTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -161,6 +170,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("options and errors")
+  @Tag("group:options-errors")
   class OptionsAndErrors extends OptionsAndErrorTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -175,6 +185,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("engine contract")
+  @Tag("group:engine-contract")
   class EngineContract extends EngineContractTests {
     @Override
     protected StorageEngineProvider provider() {
@@ -189,6 +200,7 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @DisplayName("model-based")
+  @Tag("group:model-based")
   class ModelBased extends ModelBasedTests {
     @Override
     protected StorageEngineProvider provider() {

@@ -9,12 +9,14 @@ package dev.cairn.spi;
  * entry's bytes or freed memory. Engines whose views point into off-heap memory also close the
  * memory's arena, which the Java runtime checks independently.
  *
- * <p>Thread safety: a guard belongs to one cursor, and cursors are used by one thread at a time.
+ * <p>Thread safety: a guard belongs to one cursor, used by one thread at a time, but the cursor may
+ * be closed from another thread (when its store or snapshot closes), so the state is volatile and a
+ * view on the cursor's thread sees that close.
  */
 public final class ViewGuard {
 
-  private long generation;
-  private boolean closed;
+  private volatile long generation;
+  private volatile boolean closed;
 
   /** Creates a guard at generation zero. */
   public ViewGuard() {}

@@ -31,6 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: reads take no lock, writes are serialized and atomic (see {@link VersionedMap});
  * durability levels are accepted and mean nothing. The store tracks its cursors and snapshots and
  * closes those left open when it closes.
+ *
+ * <p>{@link #statistics()} counts exactly as of the last write: {@code approximateKeys} is the
+ * number of live keys, {@code memoryBytes} an estimate of keys, values and per-entry overhead, and
+ * the details are {@code versions} (held versions, tombstones included), {@code keys.stored} (keys
+ * in the map, including those kept only for open readers), {@code sequence} (the last published
+ * write), {@code snapshots.open}, {@code cursors.open} and {@code pins} (sequences held by open
+ * snapshots and store cursors).
  */
 final class MemoryEngine implements StorageEngine {
 

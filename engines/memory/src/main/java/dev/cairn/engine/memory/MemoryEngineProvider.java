@@ -15,8 +15,8 @@ import java.util.Set;
  * batches, and not durable: a store's data lives until it is closed.
  *
  * <p>For application tests and as the reference the other engines are compared with. It ignores the
- * options' directory and durability (it does no I/O) and accepts no settings. A store opened
- * read-only is empty and refuses every write.
+ * options' directory, create flag and durability (it does no I/O: every open makes a new, empty
+ * store) and accepts no settings. A store opened read-only is empty and refuses every write.
  *
  * <p>Stateless and thread-safe; found by {@link java.util.ServiceLoader}.
  */

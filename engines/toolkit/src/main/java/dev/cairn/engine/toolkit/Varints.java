@@ -71,10 +71,18 @@ public final class Varints {
    * Writes {@code value} into {@code target} at {@code offset}.
    *
    * @return the offset just past the written bytes
-   * @throws InvalidArgumentException if the array has too little room (nothing is written)
+   * @throws InvalidArgumentException if the array is null, the offset is outside it, or it has too
+   *     little room (nothing is written)
    */
   public static int putUnsignedLong(byte[] target, int offset, long value) {
-    ByteBuffer b = ByteBuffer.wrap(target, offset, Math.max(0, target.length - offset));
+    if (target == null || offset < 0 || offset > target.length) {
+      throw new InvalidArgumentException(
+          "offset "
+              + offset
+              + " is outside the target array"
+              + (target == null ? " (null)" : " of " + target.length + " bytes"));
+    }
+    ByteBuffer b = ByteBuffer.wrap(target, offset, target.length - offset);
     putUnsignedLong(b, value);
     return b.position();
   }

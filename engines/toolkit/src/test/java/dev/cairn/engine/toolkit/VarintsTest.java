@@ -104,6 +104,9 @@ class VarintsTest {
     assertEquals(300, Varints.getUnsignedLong(ByteBuffer.wrap(target, 1, 2)));
     assertThrows(InvalidArgumentException.class, () -> Varints.putUnsignedLong(target, 7, 300));
     assertEquals(0, target[7], "nothing is written when the value does not fit");
+    assertThrows(InvalidArgumentException.class, () -> Varints.putUnsignedLong(target, 9, 1));
+    assertThrows(InvalidArgumentException.class, () -> Varints.putUnsignedLong(target, -1, 1));
+    assertEquals(8, Varints.putUnsignedLong(target, 7, 1), "the last byte is usable");
   }
 
   @Test

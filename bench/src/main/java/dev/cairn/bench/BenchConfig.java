@@ -1,0 +1,204 @@
+package dev.cairn.bench;
+
+import dev.cairn.spi.Durability;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a benchmark run measures. Immutable; build with {@link #builder()}.
+ *
+ * @param targets engine and peer names, in the order given; empty for every Cairn engine found
+ * @param workloads the workloads to run (run in {@link Workload} order, see there)
+ * @param records records loaded for {@link Workload.Kind#LOADED} workloads and written by fills
+ * @param operations measured operations per loaded workload
+ * @param threads client threads for every workload but the syncput ones
+ * @param keySize bytes per key (at least 8)
+ * @param valueSize bytes per value
+ * @param durability durability of writes outside the syncput workloads
+ * @param seed the seed every random choice derives from
+ * @param warmupOperations unmeasured operations run before each loaded workload
+ * @param syncOperations operations of each syncput workload (fsyncs are slow)
+ * @param syncWriters writer threads of syncput-concurrent
+ * @param directory where stores are created; null for a temporary directory deleted afterwards
+ */
+public record BenchConfig(
+    List<String> targets,
+    List<Workload> workloads,
+    long records,
+    long operations,
+    int threads,
+    int keySize,
+    int valueSize,
+    Durability durability,
+    long seed,
+    long warmupOperations,
+    long syncOperations,
+    int syncWriters,
+    Path directory) {
+
+  /**
+   * @throws IllegalArgumentException naming the first value out of range
+   */
+  public BenchConfig {
+    targets = List.copyOf(targets);
+    workloads = List.copyOf(workloads);
+    if (workloads.isEmpty()) {
+      throw new IllegalArgumentException("no workload chosen");
+    }
+    positive("records", records);
+    positive("ops", operations);
+    positive("threads", threads);
+    if (threads > 1024) {
+      throw new IllegalArgumentException("threads must be at most 1024, got " + threads);
+    }
+    if (keySize < 8 || keySize > 65_535) {
+      throw new IllegalArgumentException("key size must be in [8, 65535], got " + keySize);
+    }
+    if (valueSize < 0 || valueSize > 16 * 1024 * 1024) {
+      throw new IllegalArgumentException("value size must be in [0, 16 MiB], got " + valueSize);
+    }
+    if (durability == null) {
+      throw new IllegalArgumentException("durability is required");
+    }
+    if (warmupOperations < 0) {
+      throw new IllegalArgumentException("warm-up must be >= 0, got " + warmupOperations);
+    }
+    positive("sync ops", syncOperations);
+    positive("sync writers", syncWriters);
+  }
+
+  private static void positive(String what, long v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(what + " must be >= 1, got " + v);
+    }
+  }
+
+  /** Logical bytes of the loaded records: records × (key size + value size). */
+  public long logicalBytes() {
+    return records * (keySize + (long) valueSize);
+  }
+
+  /** A builder with the quick defaults of {@code cairn bench}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link BenchConfig}; not thread-safe. */
+  public static final class Builder {
+    private List<String> targets = List.of();
+    private List<Workload> workloads = List.of(Workload.values());
+    private long records = 50_000;
+    private long operations = 50_000;
+    private int threads = 1;
+    private int keySize = 16;
+    private int valueSize = 100;
+    private Durability durability = Durability.BUFFERED;
+    private long seed = 42;
+    private long warmupOperations = -1;
+    private long syncOperations = 500;
+    private int syncWriters = 8;
+    private Path directory;
+
+    private Builder() {}
+
+    /** Engine and peer names; empty for every engine found. */
+    public Builder targets(List<String> v) {
+      targets = v;
+      return this;
+    }
+
+    /** The workloads. */
+    public Builder workloads(List<Workload> v) {
+      workloads = v;
+      return this;
+    }
+
+    /** Records loaded and filled; default 50,000. */
+    public Builder records(long v) {
+      records = v;
+      return this;
+    }
+
+    /** Measured operations per loaded workload; default 50,000. */
+    public Builder operations(long v) {
+      operations = v;
+      return this;
+    }
+
+    /** Client threads; default 1. */
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
+
+    /** Key size in bytes; default 16. */
+    public Builder keySize(int v) {
+      keySize = v;
+      return this;
+    }
+
+    /** Value size in bytes; default 100. */
+    public Builder valueSize(int v) {
+      valueSize = v;
+      return this;
+    }
+
+    /** Durability of ordinary writes; default BUFFERED (db_bench's default, no sync). */
+    public Builder durability(Durability v) {
+      durability = v;
+      return this;
+    }
+
+    /** The seed; default 42. */
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /** Unmeasured warm-up operations per loaded workload; default a tenth of the operations. */
+    public Builder warmupOperations(long v) {
+      warmupOperations = v;
+      return this;
+    }
+
+    /** Operations of each syncput workload; default 500. */
+    public Builder syncOperations(long v) {
+      syncOperations = v;
+      return this;
+    }
+
+    /** Writers of syncput-concurrent; default 8. */
+    public Builder syncWriters(int v) {
+      syncWriters = v;
+      return this;
+    }
+
+    /** Where stores go; default a temporary directory. */
+    public Builder directory(Path v) {
+      directory = v;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws IllegalArgumentException naming the first value out of range
+     */
+    public BenchConfig build() {
+      return new BenchConfig(
+          targets,
+          workloads,
+          records,
+          operations,
+          threads,
+          keySize,
+          valueSize,
+          durability,
+          seed,
+          warmupOperations < 0 ? operations / 10 : warmupOperations,
+          syncOperations,
+          syncWriters,
+          directory);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.cairn.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes a {@link BenchReport} as JSON: every figure, latencies in nanoseconds, sizes in bytes,
+ * throughput in operations per second; a number that is not known is {@code null}. Stateless and
+ * thread-safe.
+ *
+ * <p>Shape: {@code {"format": "cairn-bench/1", "config": {...}, "machine": {...}, "targets": [...],
+ * "loads": [...], "runs": [...], "peakResidentBytes": n, "wallNanos": n}}, one object per target,
+ * load and run with the record's component names as keys.
+ */
+public final class ResultJson {
+
+  /** The value of the top-level {@code "format"} key; changes when the shape does. */
+  public static final String FORMAT = "cairn-bench/1";
+
+  private ResultJson() {}
+
+  /**
+   * Writes {@code report} to {@code file}, replacing it.
+   *
+   * @throws IOException if the file cannot be written
+   */
+  public static void write(BenchReport report, Path file) throws IOException {
+    Files.writeString(file, toJson(report), StandardCharsets.UTF_8);
+  }
+
+  /** The report as JSON text. */
+  public static String toJson(BenchReport r) {
+    StringBuilder b = new StringBuilder(4096);
+    BenchConfig c = r.config();
+    Machine m = r.machine();
+    b.append("{\n  \"format\": ").append(str(FORMAT)).append(",\n");
+    b.append("  \"config\": {")
+        .append(field("targets", strings(c.targets())))
+        .append(", ")
+        .append(field("workloads", strings(c.workloads().stream().map(Workload::id).toList())))
+        .append(", ")
+        .append(field("records", c.records()))
+        .append(", ")
+        .append(field("operations", c.operations()))
+        .append(", ")
+        .append(field("threads", c.threads()))
+        .append(", ")
+        .append(field("keySize", c.keySize()))
+        .append(", ")
+        .append(field("valueSize", c.valueSize()))
+        .append(", ")
+        .append(field("durability", str(c.durability().name())))
+        .append(", ")
+        .append(field("seed", c.seed()))
+        .append(", ")
+        .append(field("warmupOperations", c.warmupOperations()))
+        .append(", ")
+        .append(field("syncOperations", c.syncOperations()))
+        .append(", ")
+        .append(field("syncWriters", c.syncWriters()))
+        .append("},\n");
+    b.append("  \"machine\": {")
+        .append(field("cpu", str(m.cpu())))
+        .append(", ")
+        .append(field("cores", m.cores()))
+        .append(", ")
+        .append(field("memoryBytes", m.memoryBytes()))
+        .append(", ")
+        .append(field("os", str(m.os())))
+        .append(", ")
+        .append(field("java", str(m.java())))
+        .append(", ")
+        .append(field("maxHeapBytes", m.maxHeapBytes()))
+        .append(", ")
+        .append(field("loadAverage", num(m.loadAverage())))
+        .append("},\n");
+    b.append("  \"targets\": [");
+    list(
+        b,
+        r.targets(),
+        t ->
+            field("name", str(t.name()))
+                + ", "
+                + field("kind", str(t.kind()))
+                + ", "
+                + field("version", str(t.version()))
+                + ", "
+                + field("durability", str(t.durability())));
+    b.append("],\n  \"loads\": [");
+    list(
+        b,
+        r.loads(),
+        l ->
+            field("target", str(l.target()))
+                + ", "
+                + field("records", l.records())
+                + ", "
+                + field("durationNanos", l.durationNanos())
+                + ", "
+                + field("opsPerSecond", num(l.opsPerSecond()))
+                + ", "
+                + field("diskBytes", l.diskBytes())
+                + ", "
+                + field("spaceAmplification", num(l.spaceAmplification()))
+                + ", "
+                + field("memoryBytes", l.memoryBytes()));
+    b.append("],\n  \"runs\": [");
+    list(
+        b,
+        r.runs(),
+        x ->
+            field("workload", str(x.workload()))
+                + ", "
+                + field("target", str(x.target()))
+                + ", "
+                + field("threads", x.threads())
+                + ", "
+                + field("operations", x.operations())
+                + ", "
+                + field("durationNanos", x.durationNanos())
+                + ", "
+                + field("opsPerSecond", num(x.opsPerSecond()))
+                + ", "
+                + field("meanNanos", num(x.meanNanos()))
+                + ", "
+                + field("p50Nanos", x.p50Nanos())
+                + ", "
+                + field("p99Nanos", x.p99Nanos())
+                + ", "
+                + field("p999Nanos", x.p999Nanos())
+                + ", "
+                + field("maxNanos", x.maxNanos())
+                + ", "
+                + field("found", x.found())
+                + ", "
+                + field("diskBytes", x.diskBytes()));
+    b.append("],\n  ")
+        .append(field("peakResidentBytes", r.peakResidentBytes()))
+        .append(",\n  ")
+        .append(field("wallNanos", r.wallNanos()))
+        .append("\n}\n");
+    return b.toString();
+  }
+
+  private static <T> void list(
+      StringBuilder b, List<T> items, java.util.function.Function<T, String> fields) {
+    for (int i = 0; i < items.size(); i++) {
+      b.append(i == 0 ? "\n    {" : ",\n    {").append(fields.apply(items.get(i))).append('}');
+    }
+    if (!items.isEmpty()) {
+      b.append("\n  ");
+    }
+  }
+
+  private static String field(String name, Object value) {
+    return str(name) + ": " + value;
+  }
+
+  private static String num(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "null";
+  }
+
+  private static String strings(List<String> values) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < values.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(str(values.get(i)));
+    }
+    return b.append(']').toString();
+  }
+
+  /** A JSON string literal. */
+  static String str(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (ch < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}

@@ -1,0 +1,284 @@
+package dev.cairn.bench.cli;
+
+import dev.cairn.bench.BenchConfig;
+import dev.cairn.bench.BenchReport;
+import dev.cairn.bench.BenchRunner;
+import dev.cairn.bench.ChartWriter;
+import dev.cairn.bench.ResultJson;
+import dev.cairn.bench.ResultTable;
+import dev.cairn.bench.TargetInfo;
+import dev.cairn.bench.Workload;
+import dev.cairn.spi.Durability;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn bench}: runs workloads over engines and peers, prints a comparison table, and writes
+ * JSON and charts.
+ *
+ * <p>A picocli command; register it as a subcommand of {@code cairn}. Writes the table to the
+ * command line's output writer and the progress bar to its error writer. Exit codes: 0 done, 1 the
+ * run failed, 2 bad arguments (picocli's usage error code). Not thread-safe; one execution per
+ * instance.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs YCSB and db_bench-style workloads over Cairn engines (and peers) side by side and shows"
+          + " which wins, by how much.",
+      "Default: every engine on the module path, every workload, a quick size (about a minute on"
+          + " 2 cores)."
+    },
+    sortOptions = false)
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--engines",
+      split = ",",
+      paramLabel = "NAME",
+      description = "Engines and peers to measure, comma-separated (default: every engine found).")
+  List<String> engines = new ArrayList<>();
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Workloads, comma-separated: ${COMPLETION-CANDIDATES}; or all, ycsb, dbbench"
+              + " (default: all).",
+      completionCandidates = WorkloadNames.class)
+  List<String> workloads = new ArrayList<>(List.of("all"));
+
+  @Option(
+      names = "--records",
+      description = "Records loaded and filled (default: ${DEFAULT-VALUE}).")
+  long records = 50_000;
+
+  @Option(
+      names = "--ops",
+      description = "Measured operations per workload (default: ${DEFAULT-VALUE}).")
+  long ops = 50_000;
+
+  @Option(names = "--threads", description = "Client threads (default: ${DEFAULT-VALUE}).")
+  int threads = 1;
+
+  @Option(names = "--key-size", description = "Key bytes, at least 8 (default: ${DEFAULT-VALUE}).")
+  int keySize = 16;
+
+  @Option(names = "--value-size", description = "Value bytes (default: ${DEFAULT-VALUE}).")
+  int valueSize = 100;
+
+  @Option(
+      names = "--durability",
+      paramLabel = "sync|buffered",
+      description = "Durability of ordinary writes; syncput is always sync (default: buffered).")
+  String durability = "buffered";
+
+  @Option(
+      names = "--seed",
+      description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Option(
+      names = "--warmup",
+      description = "Unmeasured operations before each loaded workload (default: ops/10).")
+  Long warmup;
+
+  @Option(
+      names = "--sync-ops",
+      description = "Operations of each syncput workload (default: ${DEFAULT-VALUE}).")
+  long syncOps = 500;
+
+  @Option(
+      names = "--sync-writers",
+      description = "Writers of syncput-concurrent (default: ${DEFAULT-VALUE}).")
+  int syncWriters = 8;
+
+  @Option(names = "--dir", description = "Directory for the stores (default: a temporary one).")
+  Path dir;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
+  Path json;
+
+  @Option(
+      names = "--chart",
+      paramLabel = "FILE",
+      description = "Write a chart; .png or .svg (repeatable).")
+  List<Path> charts = new ArrayList<>();
+
+  @Option(names = "--list", description = "List engines, peers and workloads, then exit.")
+  boolean list;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  boolean noProgress;
+
+  /** Creates the command; picocli fills its options. */
+  public BenchCommand() {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (list) {
+      printList(out);
+      return 0;
+    }
+    BenchConfig config = config();
+    for (Path chart : charts) {
+      String n = chart.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (!n.endsWith(".png") && !n.endsWith(".svg")) {
+        throw usage("--chart file must end in .png or .svg, got '" + chart + "'");
+      }
+    }
+    BenchRunner runner;
+    try {
+      runner = new BenchRunner(config);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    ProgressBar bar = new ProgressBar(err, !noProgress, System.console() != null);
+    BenchReport report;
+    try {
+      report = runner.run(bar);
+    } catch (RuntimeException e) {
+      bar.finish();
+      err.println("bench failed: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    bar.finish();
+    out.print(ResultTable.format(report));
+    out.flush();
+    try {
+      if (json != null) {
+        ResultJson.write(report, json);
+        out.println("wrote " + json);
+      }
+      for (Path chart : charts) {
+        ChartWriter.write(report, chart);
+        out.println("wrote " + chart);
+      }
+    } catch (IOException e) {
+      err.println("cannot write results: " + e.getMessage());
+      return 1;
+    }
+    out.flush();
+    return 0;
+  }
+
+  BenchConfig config() {
+    Durability d =
+        switch (durability.trim().toLowerCase(Locale.ROOT)) {
+          case "sync" -> Durability.SYNC;
+          case "buffered" -> Durability.BUFFERED;
+          default -> throw usage("--durability must be sync or buffered, got '" + durability + "'");
+        };
+    try {
+      BenchConfig.Builder b =
+          BenchConfig.builder()
+              .targets(targets())
+              .workloads(parseWorkloads(workloads))
+              .records(records)
+              .operations(ops)
+              .threads(threads)
+              .keySize(keySize)
+              .valueSize(valueSize)
+              .durability(d)
+              .seed(seed)
+              .syncOperations(syncOps)
+              .syncWriters(syncWriters)
+              .directory(dir);
+      if (warmup != null) {
+        b.warmupOperations(warmup);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private List<String> targets() {
+    List<String> names = new ArrayList<>();
+    for (String e : engines) {
+      String n = e.trim().toLowerCase(Locale.ROOT);
+      if (n.isEmpty()) {
+        continue;
+      }
+      if (n.equals("all")) {
+        return List.of();
+      }
+      names.add(n);
+    }
+    return names;
+  }
+
+  /**
+   * Parses workload names and the groups {@code all}, {@code ycsb} and {@code dbbench}.
+   *
+   * @throws IllegalArgumentException naming an unknown workload and listing the known ones
+   */
+  static List<Workload> parseWorkloads(List<String> names) {
+    Set<Workload> out = new LinkedHashSet<>();
+    for (String raw : names) {
+      String n = raw.trim().toLowerCase(Locale.ROOT);
+      switch (n) {
+        case "" -> {}
+        case "all" -> out.addAll(Arrays.asList(Workload.values()));
+        case "ycsb" ->
+            Arrays.stream(Workload.values())
+                .filter(w -> w.id().startsWith("ycsb-"))
+                .forEach(out::add);
+        case "dbbench" ->
+            Arrays.stream(Workload.values())
+                .filter(w -> !w.id().startsWith("ycsb-"))
+                .forEach(out::add);
+        default -> out.add(Workload.byId(n));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private void printList(PrintWriter out) {
+    out.println("engines and peers:");
+    for (TargetInfo t : BenchRunner.available()) {
+      out.printf(
+          Locale.ROOT, "  %-10s %-6s %-24s %s%n", t.name(), t.kind(), t.version(), t.durability());
+    }
+    out.println("workloads:");
+    for (Workload w : Workload.values()) {
+      out.printf(Locale.ROOT, "  %-19s %s%n", w.id(), w.description());
+    }
+    out.flush();
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  /** The workload names, for picocli's help text. */
+  static final class WorkloadNames extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    WorkloadNames() {
+      for (Workload w : Workload.values()) {
+        add(w.id());
+      }
+    }
+  }
+}

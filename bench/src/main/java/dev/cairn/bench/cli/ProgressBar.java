@@ -1,0 +1,74 @@
+package dev.cairn.bench.cli;
+
+import dev.cairn.bench.ProgressListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * A one-line progress bar redrawn in place with a carriage return, at most five times a second.
+ * Used on the benchmark's calling thread only; not thread-safe.
+ */
+final class ProgressBar implements ProgressListener {
+
+  private static final int WIDTH = 30;
+
+  private final PrintWriter err;
+  private final boolean enabled;
+  private final boolean terminal;
+  private String lastPhase = "";
+  private long lastDraw;
+  private int lastLength;
+  private boolean drawn;
+
+  /**
+   * @param terminal true to redraw one line in place; false (output is not a terminal) to print a
+   *     line per phase instead
+   */
+  ProgressBar(PrintWriter err, boolean enabled, boolean terminal) {
+    this.err = err;
+    this.enabled = enabled;
+    this.terminal = terminal;
+  }
+
+  @Override
+  public void progress(String phase, long done, long total) {
+    if (enabled && !terminal) {
+      if (!phase.equals(lastPhase)) {
+        err.println(render(phase, done, total));
+        err.flush();
+        lastPhase = phase;
+      }
+      return;
+    }
+    long now = System.nanoTime();
+    if (!enabled || (drawn && now - lastDraw < 200_000_000L && done < total)) {
+      return;
+    }
+    lastDraw = now;
+    String line = render(phase, done, total);
+    int pad = Math.max(0, lastLength - line.length());
+    err.print("\r" + line + " ".repeat(pad));
+    err.flush();
+    lastLength = line.length();
+    drawn = true;
+  }
+
+  static String render(String phase, long done, long total) {
+    double f = total <= 0 ? 1 : Math.min(1, (double) done / total);
+    int filled = (int) Math.round(f * WIDTH);
+    return String.format(
+        Locale.ROOT,
+        "[%s%s] %3d%% %s",
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        Math.round(f * 100),
+        phase);
+  }
+
+  void finish() {
+    if (enabled && terminal && drawn) {
+      err.print("\r" + " ".repeat(lastLength) + "\r");
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.cairn.bench.store;
+
+import dev.cairn.spi.Durability;
+import java.util.List;
+
+/**
+ * What a workload needs from a store: the operations common to Cairn engines and the peers measured
+ * beside them.
+ *
+ * <p>Thread-safe as the underlying store is: every implementation here may be called from many
+ * threads at once. Must be closed.
+ */
+public interface BenchStore extends AutoCloseable {
+
+  /** The value under {@code key}, or null. */
+  byte[] get(byte[] key);
+
+  /** Stores {@code value} under {@code key} at {@code durability}. */
+  void put(byte[] key, byte[] value, Durability durability);
+
+  /** Removes {@code key} at {@code durability}. */
+  void delete(byte[] key, Durability durability);
+
+  /** Puts every pair as one atomic write, at {@code durability}. */
+  void putAll(List<byte[]> keys, List<byte[]> values, Durability durability);
+
+  /**
+   * Reads up to {@code count} entries in key order from the first key at or after {@code start}.
+   *
+   * @return how many entries were read
+   */
+  int scan(byte[] start, int count);
+
+  /** Makes every write so far durable. */
+  void flush();
+
+  /** Bytes the store occupies on disk, 0 in memory, -1 unknown. */
+  long diskBytes();
+
+  /** Bytes of memory the store reports holding, -1 unknown. */
+  long memoryBytes();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,114 @@
+package dev.cairn.bench.store;
+
+import dev.cairn.spi.Durability;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+
+/**
+ * H2's MVStore (copy-on-write B-tree, append-only chunks) as a bench-only peer.
+ *
+ * <p>Durability, stated beside its figures: MVStore commits in the background (every second by
+ * default), so a {@code BUFFERED} write returns while its bytes are still only in the Java heap: a
+ * process crash may lose up to about a second of writes, which is <em>weaker</em> than Cairn's
+ * {@code BUFFERED}. A {@code SYNC} write commits and then forces the file ({@code commit()} and
+ * {@code sync()}), which matches Cairn's {@code SYNC}. {@link #putAll} is not atomic (MVStore needs
+ * its TransactionStore for that). Thread-safe (MVMap is concurrent).
+ */
+final class MvStoreStore implements BenchStore {
+
+  static final String DURABILITY =
+      "SYNC: commit() + sync() per write; BUFFERED: background commit every 1 s (weaker: a process"
+          + " crash can lose ~1 s); batches not atomic";
+
+  private final MVStore store;
+  private final MVMap<byte[], byte[]> map;
+  private final Path file;
+
+  MvStoreStore(Path directory) {
+    this.file = directory.resolve("data.mv");
+    try {
+      java.nio.file.Files.createDirectories(directory);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    this.store = new MVStore.Builder().fileName(file.toString()).open();
+    this.map =
+        store.openMap(
+            "data",
+            new MVMap.Builder<byte[], byte[]>()
+                .keyType(ByteArrayDataType.INSTANCE)
+                .valueType(ByteArrayDataType.INSTANCE));
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    return map.get(key);
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value, Durability durability) {
+    map.put(key, value);
+    sync(durability);
+  }
+
+  @Override
+  public void delete(byte[] key, Durability durability) {
+    map.remove(key);
+    sync(durability);
+  }
+
+  @Override
+  public void putAll(List<byte[]> keys, List<byte[]> values, Durability durability) {
+    for (int i = 0; i < keys.size(); i++) {
+      map.put(keys.get(i), values.get(i));
+    }
+    sync(durability);
+  }
+
+  private void sync(Durability durability) {
+    if (durability == Durability.SYNC) {
+      store.commit();
+      store.sync();
+    }
+  }
+
+  @Override
+  public int scan(byte[] start, int count) {
+    int n = 0;
+    Iterator<byte[]> it = map.keyIterator(start);
+    while (n < count && it.hasNext()) {
+      map.get(it.next());
+      n++;
+    }
+    return n;
+  }
+
+  @Override
+  public void flush() {
+    store.commit();
+    store.sync();
+  }
+
+  @Override
+  public long diskBytes() {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public long memoryBytes() {
+    return -1; // MVStore reports its page cache only in whole MiB; not comparable
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

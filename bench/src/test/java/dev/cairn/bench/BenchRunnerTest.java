@@ -1,0 +1,184 @@
+package dev.cairn.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.bench.store.Targets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchRunnerTest {
+
+  @TempDir Path tmp;
+
+  private static BenchReport runTiny(Path dir, long seed) {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("a", "b"))
+            .records(500)
+            .operations(400)
+            .threads(2)
+            .syncOperations(20)
+            .syncWriters(3)
+            .seed(seed)
+            .directory(dir)
+            .build();
+    Targets targets = Targets.of(List.of(), List.of(MapStore.target("a"), MapStore.target("b")));
+    List<String> phases = new ArrayList<>();
+    BenchReport r =
+        new BenchRunner(config, targets)
+            .run(
+                (phase, done, total) -> {
+                  assertTrue(done <= total, done + " > " + total);
+                  phases.add(phase);
+                });
+    assertEquals("done", phases.getLast());
+    return r;
+  }
+
+  @Test
+  void runsEveryWorkloadOnEveryTargetWithTheRightFigures() throws Exception {
+    BenchReport r = runTiny(tmp, 42);
+    assertEquals(Workload.values().length * 2, r.runs().size());
+    assertEquals(2, r.loads().size());
+    Map<String, RunResult> byKey = new HashMap<>();
+    r.runs().forEach(x -> byKey.put(x.workload() + "/" + x.target(), x));
+    for (String t : List.of("a", "b")) {
+      assertEquals(400, byKey.get("readrandom/" + t).found(), "every loaded record is found");
+      assertEquals(0, byKey.get("readmissing/" + t).found(), "no missing key is found");
+      assertEquals(400, byKey.get("ycsb-c/" + t).found(), "ycsb-c reads only loaded records");
+      assertEquals(500, byKey.get("fillseq/" + t).operations());
+      assertEquals(20, byKey.get("syncput/" + t).operations());
+      assertEquals(1, byKey.get("syncput/" + t).threads());
+      assertEquals(3, byKey.get("syncput-concurrent/" + t).threads());
+      RunResult x = byKey.get("ycsb-a/" + t);
+      assertTrue(x.p50Nanos() <= x.p99Nanos() && x.p99Nanos() <= x.p999Nanos());
+      assertTrue(x.p999Nanos() <= x.maxNanos());
+      assertTrue(x.opsPerSecond() > 0);
+    }
+    // engines interleave: the first target alternates from one workload to the next
+    assertEquals("a", r.runs().get(0).target());
+    assertEquals("b", r.runs().get(2).target());
+    try (var left = Files.list(tmp)) {
+      assertEquals(0, left.count(), "stores are deleted after the run");
+    }
+  }
+
+  @Test
+  void theSameSeedReadsTheSameKeys() {
+    BenchReport one = runTiny(tmp.resolve("1"), 9);
+    BenchReport two = runTiny(tmp.resolve("2"), 9);
+    // ycsb-f reads a zipfian mix; found counts depend only on the seed's key sequence
+    for (int i = 0; i < one.runs().size(); i++) {
+      assertEquals(
+          one.runs().get(i).found(), two.runs().get(i).found(), one.runs().get(i).toString());
+    }
+  }
+
+  @Test
+  void unknownTargetsAreNamedWithTheKnownOnes() {
+    BenchConfig config = BenchConfig.builder().targets(List.of("nope")).build();
+    Targets targets = Targets.of(List.of(), List.of(MapStore.target("a")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new BenchRunner(config, targets));
+    assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("[a]"), e.getMessage());
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheValue() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> BenchConfig.builder().records(0).build());
+    assertTrue(e.getMessage().contains("records"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BenchConfig.builder().keySize(4).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> BenchConfig.builder().workloads(List.of()).build());
+  }
+
+  @Test
+  void percentilesComeFromTheHistogram() {
+    Histogram h = new Histogram(3);
+    for (long v = 1; v <= 1000; v++) {
+      h.recordValue(v * 1000); // 1 µs .. 1 ms, uniformly
+    }
+    RunResult x =
+        BenchRunner.result(
+            Workload.READRANDOM,
+            MapStore.target("a"),
+            1,
+            new WorkloadDriver.Measurement(1000, 2_000_000_000L, h, 10),
+            -1);
+    assertEquals(500_000, x.p50Nanos(), 500_000 * 0.001);
+    assertEquals(990_000, x.p99Nanos(), 990_000 * 0.001);
+    assertEquals(999_000, x.p999Nanos(), 999_000 * 0.001);
+    assertEquals(1_000_000, x.maxNanos(), 1_000_000 * 0.001);
+    assertEquals(500.0, x.opsPerSecond(), 1e-9);
+    assertEquals(500_500, x.meanNanos(), 500_500 * 0.001);
+  }
+
+  @Test
+  void jsonHoldsEveryFigure() throws Exception {
+    BenchReport r = runTiny(tmp, 42);
+    Path file = tmp.resolve("out.json");
+    ResultJson.write(r, file);
+    JsonNode root = new ObjectMapper().readTree(file.toFile());
+    assertEquals(ResultJson.FORMAT, root.get("format").asText());
+    assertEquals(500, root.get("config").get("records").asLong());
+    assertEquals("BUFFERED", root.get("config").get("durability").asText());
+    assertEquals(r.runs().size(), root.get("runs").size());
+    JsonNode first = root.get("runs").get(0);
+    RunResult x = r.runs().get(0);
+    assertEquals(x.workload(), first.get("workload").asText());
+    assertEquals(x.p99Nanos(), first.get("p99Nanos").asLong());
+    assertEquals(x.opsPerSecond(), first.get("opsPerSecond").asDouble(), 0.001);
+    assertEquals(2, root.get("loads").size());
+    assertEquals("test store", root.get("targets").get(0).get("durability").asText());
+    assertTrue(root.get("machine").get("cores").asInt() >= 1);
+  }
+
+  @Test
+  void jsonEscapesStrings() {
+    assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", ResultJson.str("a\"b\\c\n\u0001"));
+  }
+
+  @Test
+  void tableShowsRatiosToTheBest() {
+    BenchReport r = runTiny(tmp, 42);
+    String table = ResultTable.format(r);
+    assertTrue(table.contains("vs best") && table.contains("best"), table);
+    assertTrue(table.contains("ycsb-e") && table.contains("deleterandom"), table);
+    assertEquals("0.50x", ResultTable.ratio(50, 100));
+    assertEquals("best", ResultTable.ratio(100, 100));
+    assertEquals("1.5 us", ResultTable.time(1_500));
+    assertEquals("2.00 ms", ResultTable.time(2_000_000));
+    assertEquals("1.5 KiB", ResultTable.bytes(1536));
+  }
+
+  @Test
+  void chartsAreWrittenAsSvgAndPng() throws Exception {
+    BenchReport r = runTiny(tmp.resolve("run"), 42);
+    Path svg = tmp.resolve("c.svg");
+    Path png = tmp.resolve("c.png");
+    ChartWriter.write(r, svg);
+    ChartWriter.write(r, png);
+    String text = Files.readString(svg);
+    assertTrue(text.startsWith("<svg") && text.contains("ycsb-a") && text.contains("<rect"));
+    assertTrue(text.contains("a p99.9"), "latency legend names target and percentile");
+    byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
+    assertEquals(
+        List.of((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G'),
+        List.of(head[0], head[1], head[2], head[3]));
+    assertThrows(IllegalArgumentException.class, () -> ChartWriter.write(r, tmp.resolve("c.gif")));
+  }
+}

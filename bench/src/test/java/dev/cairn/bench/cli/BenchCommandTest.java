@@ -1,0 +1,95 @@
+package dev.cairn.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.bench.Workload;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+  @TempDir Path tmp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = new CommandLine(new BenchCommand());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void badArgumentsGetClearMessages() {
+    assertEquals(2, run("--durability", "often"));
+    assertTrue(err.toString().contains("--durability must be sync or buffered"), err.toString());
+    assertEquals(2, run("--workloads", "ycsb-z"));
+    assertTrue(err.toString().contains("unknown workload 'ycsb-z'"), err.toString());
+    assertEquals(2, run("--engines", "nope"));
+    assertTrue(err.toString().contains("unknown engine or peer 'nope'"), err.toString());
+    assertEquals(2, run("--records", "0"));
+    assertTrue(err.toString().contains("records must be >= 1"), err.toString());
+    assertEquals(2, run("--chart", "x.gif"));
+    assertTrue(err.toString().contains(".png or .svg"), err.toString());
+  }
+
+  @Test
+  void workloadGroupsExpand() {
+    assertEquals(6, BenchCommand.parseWorkloads(List.of("ycsb")).size());
+    assertEquals(
+        Workload.values().length, BenchCommand.parseWorkloads(List.of("ycsb", "dbbench")).size());
+    assertEquals(
+        List.of(Workload.YCSB_A, Workload.READRANDOM),
+        BenchCommand.parseWorkloads(List.of("YCSB-A", " readrandom")));
+    assertThrows(IllegalArgumentException.class, () -> BenchCommand.parseWorkloads(List.of("x")));
+  }
+
+  @Test
+  void listsTargetsAndWorkloads() {
+    assertEquals(0, run("--list"));
+    assertTrue(
+        out.toString().contains("mvstore") && out.toString().contains("ycsb-e"), out.toString());
+  }
+
+  @Test
+  void runsAPeerAndWritesJsonAndCharts() throws Exception {
+    Path json = tmp.resolve("out.json");
+    Path svg = tmp.resolve("out.svg");
+    int code =
+        run(
+            "--engines",
+            "mvstore",
+            "--workloads",
+            "readrandom,fillseq",
+            "--records",
+            "300",
+            "--ops",
+            "300",
+            "--dir",
+            tmp.resolve("stores").toString(),
+            "--no-progress",
+            "--json",
+            json.toString(),
+            "--chart",
+            svg.toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("readrandom") && out.toString().contains("mvstore"));
+    assertTrue(Files.readString(json).contains("\"workload\": \"fillseq\""));
+    assertTrue(Files.size(svg) > 0);
+  }
+
+  @Test
+  void progressBarRendersItsFraction() {
+    assertEquals("[###############...............]  50% x", ProgressBar.render("x", 5, 10));
+    assertEquals("[##############################] 100% y", ProgressBar.render("y", 7, 0));
+  }
+}

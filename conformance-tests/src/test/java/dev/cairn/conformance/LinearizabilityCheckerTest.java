@@ -1,0 +1,107 @@
+package dev.cairn.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.conformance.linearizability.Call;
+import dev.cairn.conformance.linearizability.Call.Kind;
+import dev.cairn.conformance.linearizability.LinearizabilityChecker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Hand-made histories with known answers. */
+class LinearizabilityCheckerTest {
+
+  private static Call c(int client, Kind k, int value, long from, long to) {
+    return new Call(client, k, 0, value, from, to);
+  }
+
+  @Test
+  void aSequentialHistoryThatFollowsTheRegisterIsLinearizable() {
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.GET, Call.ABSENT, 0, 1),
+                    c(0, Kind.PUT, 5, 2, 3),
+                    c(1, Kind.GET, 5, 4, 5),
+                    c(1, Kind.DELETE, Call.ABSENT, 6, 7),
+                    c(0, Kind.GET, Call.ABSENT, 8, 9)))
+            .isEmpty());
+  }
+
+  @Test
+  void aStaleReadAfterAWriteReturnedIsNot() {
+    Optional<String> r =
+        LinearizabilityChecker.check(
+            List.of(c(0, Kind.PUT, 1, 0, 1), c(0, Kind.PUT, 2, 2, 3), c(1, Kind.GET, 1, 4, 5)));
+    assertTrue(r.isPresent());
+    assertTrue(r.get().contains("k0"), r.get());
+  }
+
+  @Test
+  void aReadOfAValueNeverWrittenIsNot() {
+    assertTrue(LinearizabilityChecker.check(List.of(c(0, Kind.GET, 9, 0, 1))).isPresent());
+  }
+
+  @Test
+  void overlappingCallsMayTakeEffectInEitherOrder() {
+    // Two writes overlap; readers after both may see either, but then not switch back.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 10),
+                    c(1, Kind.PUT, 2, 0, 10),
+                    c(2, Kind.GET, 1, 11, 12),
+                    c(2, Kind.GET, 1, 13, 14)))
+            .isEmpty());
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 10),
+                    c(1, Kind.PUT, 2, 0, 10),
+                    c(2, Kind.GET, 1, 11, 12),
+                    c(2, Kind.GET, 2, 13, 14)))
+            .isPresent());
+  }
+
+  @Test
+  void aReadOverlappingAWriteMaySeeEitherValue() {
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    c(1, Kind.PUT, 2, 2, 10),
+                    c(2, Kind.GET, 1, 3, 4),
+                    c(2, Kind.GET, 2, 5, 6)))
+            .isEmpty());
+  }
+
+  @Test
+  void keysAreCheckedIndependently() {
+    List<Call> h = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      h.add(new Call(0, Kind.PUT, k, k, 10 * k, 10 * k + 1));
+      h.add(new Call(1, Kind.GET, k, k, 10 * k + 2, 10 * k + 3));
+    }
+    assertTrue(LinearizabilityChecker.check(h).isEmpty());
+    h.add(new Call(1, Kind.GET, 2, 1, 100, 101));
+    assertTrue(LinearizabilityChecker.check(h).orElseThrow().contains("k2"));
+  }
+
+  @Test
+  void aLongConcurrentHistoryIsCheckedQuickly() {
+    // 4 clients, 200 calls each, all overlapping in pairs: the memoisation keeps this tractable.
+    List<Call> h = new ArrayList<>();
+    long t = 0;
+    int value = 0;
+    for (int i = 0; i < 200; i++) {
+      h.add(c(0, Kind.PUT, ++value, t, t + 3));
+      h.add(c(1, Kind.GET, value, t + 1, t + 4));
+      h.add(c(2, Kind.GET, value, t + 2, t + 5));
+      h.add(c(3, Kind.GET, value, t + 2, t + 6));
+      t += 10;
+    }
+    assertTrue(LinearizabilityChecker.check(h).isEmpty());
+  }
+}

@@ -1,0 +1,159 @@
+package dev.cairn.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.conformance.broken.BrokenEngines;
+import dev.cairn.conformance.certify.Certification;
+import dev.cairn.conformance.certify.CertificationOptions;
+import dev.cairn.conformance.certify.CertificationReport;
+import dev.cairn.spi.StorageEngineProvider;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The suite proves its own power: each deliberately broken engine, run through the certification
+ * launcher on the groups that should notice, fails, and fails in the test that targets its bug.
+ */
+class SuitePowerTest {
+
+  /**
+   * Certifies {@code engine} on {@code groups} and asserts a failure in a test named {@code
+   * expected}.
+   */
+  private static void assertCaught(
+      StorageEngineProvider engine, Set<String> groups, String expected) {
+    CertificationReport r =
+        Certification.run(
+            engine,
+            CertificationOptions.defaults()
+                .withGroups(groups)
+                .withParameter("cairn.model.sequences", "4")
+                .withParameter("cairn.model.operations", "200"));
+    assertTrue(r.failed() > 0, engine.name() + " passed " + groups + ": " + r.toJson());
+    Set<String> failedTests =
+        r.failures().stream().map(f -> f.get("test")).collect(Collectors.toSet());
+    assertTrue(
+        failedTests.stream().anyMatch(t -> t.contains(expected)),
+        engine.name() + " was not caught by " + expected + "; failures: " + failedTests);
+  }
+
+  @Test
+  void catchesWrongKeyOrder() {
+    assertCaught(BrokenEngines.wrongKeyOrder(), Set.of("keys-values"), "keysOrderUnsigned");
+  }
+
+  @Test
+  void catchesWrongKeyOrderInTheModelBasedHarness() {
+    assertCaught(BrokenEngines.wrongKeyOrder(), Set.of("model-based"), "seed");
+  }
+
+  @Test
+  void catchesABatchAppliedPartially() {
+    assertCaught(BrokenEngines.partialBatch(), Set.of("batches"), "aBatchAppliesEveryOperation");
+  }
+
+  @Test
+  void catchesASnapshotThatSeesALaterWrite() {
+    assertCaught(
+        BrokenEngines.snapshotSeesLaterWrites(),
+        Set.of("snapshots"),
+        "aSnapshotSeesTheStateWhenItWasTaken");
+  }
+
+  @Test
+  void catchesACursorThatSkipsTheLastKey() {
+    assertCaught(
+        BrokenEngines.cursorSkipsLastKey(),
+        Set.of("cursors"),
+        "aCursorVisitsExactlyItsRangeInItsDirection");
+  }
+
+  @Test
+  void catchesADeleteThatComesBack() {
+    assertCaught(BrokenEngines.deleteComesBack(), Set.of("model-based"), "seed");
+  }
+
+  @Test
+  void catchesAReverseCursorOffByOne() {
+    assertCaught(
+        BrokenEngines.reverseCursorOffByOne(), Set.of("cursors"), "aSeekLandsOnTheFirstEntry");
+  }
+
+  @Test
+  void catchesALostUpdateUnderConcurrency() {
+    assertCaught(
+        BrokenEngines.lostUpdate(), Set.of("concurrency"), "concurrentPutsOfDistinctKeysAllLand");
+  }
+
+  @Test
+  void catchesANonLinearizableHistory() {
+    assertCaught(
+        BrokenEngines.lostUpdate(),
+        Set.of("concurrency"),
+        "historiesOnASmallKeySetAreLinearizable");
+  }
+
+  @Test
+  void catchesAValueTruncatedAtSomeSize() {
+    assertCaught(BrokenEngines.truncatesValues(), Set.of("keys-values"), "valueRoundTrips");
+  }
+
+  @Test
+  void catchesViewsThatOutliveTheirEntry() {
+    assertCaught(
+        BrokenEngines.staleViews(), Set.of("cursors"), "viewsAreInvalidatedWhenTheCursorMoves");
+  }
+
+  @Test
+  void catchesAnEmptyValueReadAsAbsent() {
+    assertCaught(
+        BrokenEngines.emptyValueIsAbsent(),
+        Set.of("keys-values"),
+        "anEmptyValueIsDistinctFromAbsence");
+  }
+
+  @Test
+  void catchesDamageOnlyTheConsistencyCheckSees() {
+    // No test of the group looks at the check; the after-test check fails them.
+    assertCaught(BrokenEngines.damagedByDeletes(), Set.of("basic"), "deleteRemovesTheKeyAndOnlyIt");
+  }
+
+  @Test
+  void catchesAnEngineThatIgnoresUnknownSettings() {
+    assertCaught(
+        BrokenEngines.ignoresUnknownSettings(),
+        Set.of("engine-contract"),
+        "theEngineItselfRejectsAnUnknownSetting");
+  }
+
+  @Test
+  void catchesADurableEngineThatForgetsOnReopen() {
+    assertCaught(
+        BrokenEngines.forgetsOnReopen(),
+        Set.of("lifecycle"),
+        "reopeningKeepsEveryAcknowledgedWrite");
+  }
+
+  @Test
+  void catchesAnExceptionOutsideTheSpiHierarchy() {
+    assertCaught(
+        BrokenEngines.throwsOutsideTheHierarchy(),
+        Set.of("engine-contract"),
+        "theEngineItselfThrowsInvalidArgument");
+  }
+
+  @Test
+  void theRuntimeHidesWhatOnlyDirectCallsReveal() {
+    // Through the runtime, unknown settings are rejected even when the engine ignores them: the
+    // options group passes, which is why the engine-contract group calls the engine directly.
+    CertificationReport r =
+        Certification.run(
+            BrokenEngines.ignoresUnknownSettings(),
+            CertificationOptions.defaults().withGroups(Set.of("options-errors")));
+    assertTrue(r.failed() == 0 && r.passed() > 0, r.toJson());
+    Map<String, Object> group = r.groups().get("options-errors");
+    assertTrue(group != null && (int) group.get("passed") > 0, String.valueOf(r.groups()));
+  }
+}

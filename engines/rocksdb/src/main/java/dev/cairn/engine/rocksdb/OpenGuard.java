@@ -1,0 +1,67 @@
+package dev.cairn.engine.rocksdb;
+
+import dev.cairn.spi.ClosedHandleException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Keeps a native object alive while calls use it: every call {@link #enter() enters} and {@link
+ * #exit() exits}; {@link #close()} refuses new calls and waits for those in flight to leave, so the
+ * caller may then free the native object.
+ *
+ * <p>Thread-safe. Why not a read-write lock: entering must not contend between the many threads
+ * that read and write at once, and a {@link LongAdder} spreads the count over cells. Correctness
+ * rests on the order of two volatile accesses on each side (Dekker): a call increments, then reads
+ * {@code closed}; close writes {@code closed}, then sums. Either the call sees the flag and backs
+ * out, or close sees the call and waits for it.
+ */
+final class OpenGuard {
+
+  private final LongAdder inFlight = new LongAdder();
+  private final String what;
+  private volatile boolean closed;
+
+  OpenGuard(String what) {
+    this.what = what;
+  }
+
+  /**
+   * Registers a call in flight.
+   *
+   * @throws ClosedHandleException if the guarded object is closed
+   */
+  void enter() {
+    inFlight.increment();
+    if (closed) {
+      inFlight.decrement();
+      throw new ClosedHandleException(what + " is closed");
+    }
+  }
+
+  /** Ends a call registered by {@link #enter()}. */
+  void exit() {
+    inFlight.decrement();
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Refuses new calls and waits until none is in flight.
+   *
+   * @return true for the first close, false when already closed
+   */
+  boolean close() {
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+    }
+    while (inFlight.sum() != 0) {
+      LockSupport.parkNanos(10_000);
+    }
+    return true;
+  }
+}

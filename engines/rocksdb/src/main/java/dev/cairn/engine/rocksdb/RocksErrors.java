@@ -1,0 +1,50 @@
+package dev.cairn.engine.rocksdb;
+
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.StorageException;
+import dev.cairn.spi.StorageIOException;
+import dev.cairn.spi.StoreLockedException;
+import dev.cairn.spi.UnsupportedCapabilityException;
+import java.util.Locale;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+
+/**
+ * Maps a {@link RocksDBException} to the SPI's exception hierarchy, by RocksDB status code.
+ *
+ * <p>RocksDB reports a held {@code LOCK} file as an {@code IOError} whose message names the lock
+ * ("lock hold by current process", "While lock file ... Resource temporarily unavailable"); that
+ * one becomes {@link StoreLockedException}. Codes without an SPI counterpart (busy, timed out,
+ * aborted, shutdown in progress) become {@link StorageIOException}.
+ */
+final class RocksErrors {
+
+  private RocksErrors() {}
+
+  static StorageException map(String what, RocksDBException e) {
+    Status status = e.getStatus();
+    Status.Code code = status == null ? Status.Code.IOError : status.getCode();
+    String message = what + ": " + e.getMessage();
+    return switch (code) {
+      case Corruption -> new CorruptionException(message, e);
+      case InvalidArgument -> new InvalidArgumentException(message, e);
+      case NotSupported -> new UnsupportedCapabilityException(message, e);
+      case IOError -> isLock(e) ? new StoreLockedException(message, e) : ioError(message, e);
+      default -> ioError(message, e);
+    };
+  }
+
+  static boolean isCorruption(RocksDBException e) {
+    return e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption;
+  }
+
+  private static boolean isLock(RocksDBException e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return m.contains("/lock") || m.contains("lock hold") || m.contains("lock file");
+  }
+
+  private static StorageIOException ioError(String message, RocksDBException e) {
+    return new StorageIOException(message, e);
+  }
+}
