@@ -128,6 +128,8 @@ final class HashEngine implements StorageEngine {
                 settings.mergeRate(),
                 settings.mergeInterval(),
                 writer::failed,
+                writer::syncFromBackground,
+                writer::failFromBackground,
                 recovery.unhinted(),
                 name + "-merge");
         merger = m[0];
@@ -166,7 +168,7 @@ final class HashEngine implements StorageEngine {
         Files.deleteIfExists(f.path());
         SyncedFiles.syncDirectory(f.path().getParent());
       } else {
-        Merger.writeHint(f);
+        Merger.writeHint(f, e -> {});
       }
     } catch (IOException | RuntimeException e) {
       // A missing hint only slows the next open; an empty file is removed by the next recovery.

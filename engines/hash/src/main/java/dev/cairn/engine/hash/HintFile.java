@@ -2,9 +2,9 @@ package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.RecordWriter;
-import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
@@ -69,14 +69,16 @@ final class HintFile {
     private final Path target;
     private final Path temp;
     private final RecordWriter log;
+    private final Consumer<EngineFailedException> failStop;
     private ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     private int inChunk;
     private long entries;
     private long minSeq = Long.MAX_VALUE;
     private long maxSeq;
 
-    Writer(Path target) {
+    Writer(Path target, Consumer<EngineFailedException> failStop) {
       this.target = target;
+      this.failStop = failStop;
       this.temp = target.resolveSibling(target.getFileName() + ".tmp");
       try {
         Files.deleteIfExists(temp);
@@ -125,6 +127,9 @@ final class HintFile {
         t.putLong(dataSize).putLong(entries).putLong(minSeq).putLong(maxSeq);
         log.append(TRAILER, t.array());
         log.sync();
+      } catch (EngineFailedException e) {
+        failStop.accept(e);
+        throw e;
       } finally {
         log.close();
       }
@@ -135,7 +140,14 @@ final class HintFile {
       } catch (IOException e) {
         throw new StorageIOException(temp + ": cannot rename the hint into place", e);
       }
-      SyncedFiles.syncDirectory(target.getParent());
+      try {
+        dev.cairn.engine.toolkit.SyncedFiles.syncDirectory(target.getParent());
+      } catch (StorageIOException e) {
+        EngineFailedException f =
+            new EngineFailedException(target + ": directory fsync failed; the store stops", e);
+        failStop.accept(f);
+        throw f;
+      }
     }
 
     /** Gives up: closes and removes the temporary file. Never throws. */

@@ -262,6 +262,11 @@ final class LogWriter {
         store.apply(written, nextSeq - 1);
       }
       store.groups.increment();
+      if (failure != null) {
+        // NB: an fsync failed elsewhere (background work) while this group was written: do not
+        // acknowledge what follows a failure; the caller sees a write that may or may not stay.
+        throw failure;
+      }
     } catch (StorageException e) {
       if (failure == null) {
         failure =
@@ -383,6 +388,26 @@ final class LogWriter {
         // Everything written was forced or is refused by fail-stop; nothing is lost here.
       }
       channel = null;
+    }
+  }
+
+  /**
+   * Makes every write so far durable, for the background thread; waits for it.
+   *
+   * @throws EngineFailedException if the writer fail-stopped
+   * @throws ClosedHandleException if the store is closing
+   */
+  void syncFromBackground() {
+    submit(new Request(Kind.FLUSH, List.of(), true));
+  }
+
+  /** Fail-stops the writer for a failed fsync elsewhere in the store (background work). */
+  void failFromBackground(EngineFailedException cause) {
+    if (failure == null) {
+      failure =
+          new EngineFailedException(
+              store.directory + ": an fsync failed; the store refuses writes until reopened",
+              cause);
     }
   }
 

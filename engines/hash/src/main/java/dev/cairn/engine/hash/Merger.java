@@ -3,6 +3,7 @@ package dev.cairn.engine.hash;
 import dev.cairn.engine.toolkit.RecordBuffers;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The engine's background thread: writes hint files for sealed data files, merges data files whose
@@ -33,7 +35,8 @@ import java.util.function.BooleanSupplier;
  * starts with a record listing the files it replaces. The order keeps it crash-safe:
  *
  * <ol>
- *   <li>copy live records to {@code <id>.data.tmp}, sync it;
+ *   <li>copy live records to {@code <id>.data.tmp}, sync it, and sync the log (a record left behind
+ *       may be stale only because of a newer write that must not be lost now);
  *   <li>write and sync its hint, rename it into place;
  *   <li>rename the output into place and sync the directory: the commit point. From here on
  *       recovery treats the inputs as dead even if they are still on disk;
@@ -62,6 +65,8 @@ final class Merger {
   private final long rate;
   private final long intervalNanos;
   private final BooleanSupplier writerFailed;
+  private final Runnable syncLog;
+  private final Consumer<EngineFailedException> failStop;
   private final ConcurrentLinkedQueue<DataFile> needHints = new ConcurrentLinkedQueue<>();
   private final Set<Integer> retiredOnDisk = new TreeSet<>();
   private final Thread thread;
@@ -76,6 +81,8 @@ final class Merger {
       long rate,
       long intervalMillis,
       BooleanSupplier writerFailed,
+      Runnable syncLog,
+      Consumer<EngineFailedException> failStop,
       List<DataFile> unhinted,
       String name) {
     this.store = store;
@@ -84,6 +91,8 @@ final class Merger {
     this.rate = rate;
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
     this.writerFailed = writerFailed;
+    this.syncLog = syncLog;
+    this.failStop = failStop;
     needHints.addAll(unhinted);
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
     thread.start();
@@ -138,12 +147,23 @@ final class Merger {
   private void run() {
     while (!stopping) {
       try {
-        buryRetired();
-        writeHints();
         if (!writerFailed.getAsBoolean()) {
+          buryRetired();
+          writeHints();
           mergeIfDue();
+          buryRetired();
         }
-        buryRetired();
+      } catch (EngineFailedException | StorageIOException e) {
+        // NB: any failed fsync of the store's files stops the store, not only the writer's: the
+        // kernel may have dropped pages of any file, and a later success would hide it. Helpers
+        // report some failed fsyncs as plain I/O errors, so every background I/O error stops the
+        // store: conservative (a full disk during a merge stops it too), never unsafe.
+        failStop.accept(
+            e instanceof EngineFailedException f
+                ? f
+                : new EngineFailedException(
+                    store.directory + ": background I/O failed; the store stops", e));
+        LOG.log(System.Logger.Level.ERROR, "hash engine stopped after a background I/O error", e);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "hash engine background work failed; will retry", e);
       }
@@ -183,7 +203,7 @@ final class Merger {
       any = true;
     }
     if (any) {
-      SyncedFiles.syncDirectory(store.directory);
+      syncDirectory(store.directory);
     }
   }
 
@@ -194,7 +214,7 @@ final class Merger {
     while (!stopping && (f = needHints.poll()) != null) {
       if (!f.isRetired() && !Files.exists(f.hintPath()) && f.acquire()) {
         try {
-          writeHint(f);
+          writeHint(f, failStop);
         } finally {
           f.release();
         }
@@ -202,9 +222,12 @@ final class Merger {
     }
   }
 
-  /** Writes the hint of a sealed file from its records. */
-  static void writeHint(DataFile f) {
-    HintFile.Writer w = new HintFile.Writer(f.hintPath());
+  /**
+   * Writes the hint of a sealed file from its records; {@code failStop} hears of a failed fsync
+   * before anything else happens.
+   */
+  static void writeHint(DataFile f, Consumer<EngineFailedException> failStop) {
+    HintFile.Writer w = new HintFile.Writer(f.hintPath(), failStop);
     boolean done = false;
     try (RecordReader r = RecordReader.open(f.path())) {
       for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
@@ -294,7 +317,7 @@ final class Merger {
     long processed = 0;
     try (FileChannel ch =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      hint = new HintFile.Writer(store.directory.resolve(DataFile.hintName(outId)));
+      hint = new HintFile.Writer(store.directory.resolve(DataFile.hintName(outId)), failStop);
       ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
       buf.put(RecordBuffers.fileHeader());
       int s = RecordBuffers.begin(buf);
@@ -349,7 +372,11 @@ final class Merger {
         }
       }
       position += writeAll(ch, buf, position, temp);
-      ch.force(true);
+      force(ch, temp);
+      // NB: a record this merge leaves behind may be stale only because of a newer write that is
+      // not durable yet; once the inputs are gone, losing that write would lose both (LevelDB
+      // #193). So everything written so far is made durable before the commit point.
+      syncLog.run();
       hint.finish(position);
       hint = null;
       try {
@@ -357,7 +384,7 @@ final class Merger {
       } catch (AtomicMoveNotSupportedException e) {
         throw new StorageIOException(out + ": the file system cannot rename atomically", e);
       }
-      SyncedFiles.syncDirectory(store.directory);
+      syncDirectory(store.directory);
       committed = true;
     } catch (IOException e) {
       throw new StorageIOException(temp + ": merge output failed", e);
@@ -417,6 +444,29 @@ final class Merger {
     store.merges.increment();
     store.mergedBytes.add(before);
     store.droppedTombstones.add(dropped.size());
+  }
+
+  private void force(FileChannel ch, Path file) {
+    try {
+      ch.force(true);
+    } catch (IOException e) {
+      throw stop(new EngineFailedException(file + ": fsync failed; the store stops", e));
+    }
+  }
+
+  /** Stops the store at once (before any cleanup runs), and returns the cause to throw. */
+  private EngineFailedException stop(EngineFailedException e) {
+    failStop.accept(e);
+    return e;
+  }
+
+  /** Syncs a directory; a failure is a failed fsync, which stops the store. */
+  private void syncDirectory(Path dir) {
+    try {
+      SyncedFiles.syncDirectory(dir);
+    } catch (StorageIOException e) {
+      throw stop(new EngineFailedException(dir + ": directory fsync failed; the store stops", e));
+    }
   }
 
   private static long writeAll(FileChannel ch, ByteBuffer buf, long position, Path file)

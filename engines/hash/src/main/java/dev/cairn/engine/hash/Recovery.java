@@ -169,6 +169,11 @@ final class Recovery {
     long end = scan(f, mayBeTorn);
     if (end < size) {
       cut(f, end);
+    } else if (mayBeTorn && !readOnly) {
+      // NB: the newest file may hold writes that reached the OS but not the disk (BUFFERED, or a
+      // store that stopped before syncing). They are the baseline from now on: force them before
+      // anything newer is written, or a power cut could keep the newer and lose these.
+      force(f);
     }
     if (end <= 16 && !merged && !readOnly) {
       // A file with no records (a crash right after it was created): nothing to keep.
@@ -245,6 +250,14 @@ final class Recovery {
       ch.force(true);
     } catch (IOException e) {
       throw new StorageIOException(f.path() + ": cannot cut the torn tail at offset " + end, e);
+    }
+  }
+
+  private static void force(DataFile f) {
+    try (FileChannel ch = FileChannel.open(f.path(), StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (IOException e) {
+      throw new StorageIOException(f.path() + ": cannot sync the newest log file", e);
     }
   }
 
