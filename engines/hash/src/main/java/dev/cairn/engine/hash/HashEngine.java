@@ -108,6 +108,14 @@ final class HashEngine implements StorageEngine {
       } else {
         String name = "cairn-hash-" + dir.getFileName();
         Merger[] m = new Merger[1];
+        LogWriter[] w = new LogWriter[1];
+        FsyncGuard guard =
+            new FsyncGuard(
+                e -> {
+                  if (w[0] != null) {
+                    w[0].failFromBackground(e);
+                  }
+                });
         writer =
             new LogWriter(
                 store,
@@ -119,7 +127,9 @@ final class HashEngine implements StorageEngine {
                   }
                 },
                 HashEngine::sealOnClose,
+                guard,
                 name + "-writer");
+        w[0] = writer;
         m[0] =
             new Merger(
                 store,
@@ -129,7 +139,7 @@ final class HashEngine implements StorageEngine {
                 settings.mergeInterval(),
                 writer::failed,
                 writer::syncFromBackground,
-                writer::failFromBackground,
+                guard,
                 recovery.unhinted(),
                 name + "-merge");
         merger = m[0];

@@ -110,6 +110,7 @@ final class LogWriter {
   private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
   private final Consumer<DataFile> onSealed;
   private final Consumer<DataFile> onFinish;
+  private final FsyncGuard guard;
 
   /**
    * Starts the writer with a new, empty active file.
@@ -124,12 +125,14 @@ final class LogWriter {
       long lastSeq,
       Consumer<DataFile> onSealed,
       Consumer<DataFile> onFinish,
+      FsyncGuard guard,
       String name) {
     this.store = store;
     this.fileSizeLimit = fileSizeLimit;
     this.nextSeq = lastSeq + 1;
     this.onSealed = onSealed;
     this.onFinish = onFinish;
+    this.guard = guard;
     store.setVisibleSeq(lastSeq);
     createActive();
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
@@ -262,6 +265,7 @@ final class LogWriter {
         store.apply(written, nextSeq - 1);
       }
       store.groups.increment();
+      guard.awaitQuiet();
       if (failure != null) {
         // NB: an fsync failed elsewhere (background work) while this group was written: do not
         // acknowledge what follows a failure; the caller sees a write that may or may not stay.

@@ -66,7 +66,7 @@ final class Merger {
   private final long intervalNanos;
   private final BooleanSupplier writerFailed;
   private final Runnable syncLog;
-  private final Consumer<EngineFailedException> failStop;
+  private final FsyncGuard guard;
   private final ConcurrentLinkedQueue<DataFile> needHints = new ConcurrentLinkedQueue<>();
   private final Set<Integer> retiredOnDisk = new TreeSet<>();
   private final Thread thread;
@@ -82,7 +82,7 @@ final class Merger {
       long intervalMillis,
       BooleanSupplier writerFailed,
       Runnable syncLog,
-      Consumer<EngineFailedException> failStop,
+      FsyncGuard guard,
       List<DataFile> unhinted,
       String name) {
     this.store = store;
@@ -92,7 +92,7 @@ final class Merger {
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
     this.writerFailed = writerFailed;
     this.syncLog = syncLog;
-    this.failStop = failStop;
+    this.guard = guard;
     needHints.addAll(unhinted);
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
     thread.start();
@@ -148,21 +148,13 @@ final class Merger {
     while (!stopping) {
       try {
         if (!writerFailed.getAsBoolean()) {
-          buryRetired();
+          guard.run(store.directory + ": deleting merged files", this::buryRetired);
           writeHints();
           mergeIfDue();
-          buryRetired();
+          guard.run(store.directory + ": deleting merged files", this::buryRetired);
         }
-      } catch (EngineFailedException | StorageIOException e) {
-        // NB: any failed fsync of the store's files stops the store, not only the writer's: the
-        // kernel may have dropped pages of any file, and a later success would hide it. Helpers
-        // report some failed fsyncs as plain I/O errors, so every background I/O error stops the
-        // store: conservative (a full disk during a merge stops it too), never unsafe.
-        failStop.accept(
-            e instanceof EngineFailedException f
-                ? f
-                : new EngineFailedException(
-                    store.directory + ": background I/O failed; the store stops", e));
+      } catch (EngineFailedException e) {
+        // The guard stopped the store: any failed fsync of its files is fatal.
         LOG.log(System.Logger.Level.ERROR, "hash engine stopped after a background I/O error", e);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "hash engine background work failed; will retry", e);
@@ -214,7 +206,8 @@ final class Merger {
     while (!stopping && (f = needHints.poll()) != null) {
       if (!f.isRetired() && !Files.exists(f.hintPath()) && f.acquire()) {
         try {
-          writeHint(f, failStop);
+          DataFile file = f;
+          guard.run(file.hintPath() + ": writing the hint", () -> writeHint(file, e -> {}));
         } finally {
           f.release();
         }
@@ -290,8 +283,12 @@ final class Merger {
   /** What a merge copied: to move in the index once the output is committed. */
   private record Copied(long hash, long seq, int fromFile, long fromOffset, Entry to) {}
 
-  /** Merges {@code inputs} into one new file; visible for tests. */
+  /** Merges {@code inputs} into one new file, stopping the store on an I/O failure. */
   void merge(List<DataFile> inputs) {
+    guard.run(store.directory + ": merging " + inputs, () -> mergeUnguarded(inputs));
+  }
+
+  private void mergeUnguarded(List<DataFile> inputs) {
     int outId = store.nextFileId.getAndIncrement();
     Path out = store.directory.resolve(DataFile.name(outId));
     Path temp = store.directory.resolve(DataFile.name(outId) + ".tmp");
@@ -317,7 +314,7 @@ final class Merger {
     long processed = 0;
     try (FileChannel ch =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      hint = new HintFile.Writer(store.directory.resolve(DataFile.hintName(outId)), failStop);
+      hint = new HintFile.Writer(store.directory.resolve(DataFile.hintName(outId)), e -> {});
       ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
       buf.put(RecordBuffers.fileHeader());
       int s = RecordBuffers.begin(buf);
@@ -376,7 +373,7 @@ final class Merger {
       // NB: a record this merge leaves behind may be stale only because of a newer write that is
       // not durable yet; once the inputs are gone, losing that write would lose both (LevelDB
       // #193). So everything written so far is made durable before the commit point.
-      syncLog.run();
+      guard.outside(syncLog);
       hint.finish(position);
       hint = null;
       try {
@@ -452,12 +449,6 @@ final class Merger {
     } catch (IOException e) {
       throw stop(new EngineFailedException(file + ": fsync failed; the store stops", e));
     }
-  }
-
-  /** Stops the store at once (before any cleanup runs), and returns the cause to throw. */
-  private EngineFailedException stop(EngineFailedException e) {
-    failStop.accept(e);
-    return e;
   }
 
   /** Syncs a directory; a failure is a failed fsync, which stops the store. */
