@@ -447,7 +447,7 @@ final class Merger {
     try {
       ch.force(true);
     } catch (IOException e) {
-      throw stop(new EngineFailedException(file + ": fsync failed; the store stops", e));
+      throw new EngineFailedException(file + ": fsync failed; the store stops", e);
     }
   }
 
@@ -456,7 +456,7 @@ final class Merger {
     try {
       SyncedFiles.syncDirectory(dir);
     } catch (StorageIOException e) {
-      throw stop(new EngineFailedException(dir + ": directory fsync failed; the store stops", e));
+      throw new EngineFailedException(dir + ": directory fsync failed; the store stops", e);
     }
   }
 
