@@ -1,0 +1,457 @@
+package dev.cairn.engine.hash;
+
+import dev.cairn.engine.toolkit.DirectoryLock;
+import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.ConsistencyReport;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Cursor;
+import dev.cairn.spi.Direction;
+import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Limits;
+import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.Snapshot;
+import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.StorageIOException;
+import dev.cairn.spi.UnsupportedCapabilityException;
+import dev.cairn.spi.WriteBatch;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An open hash store: the {@link StorageEngine} the provider returns.
+ *
+ * <p>Writes go to the {@link LogWriter}'s thread; reads verify keys against data files from the
+ * caller's thread; the {@link Merger}'s thread writes hints, merges and deletes. Thread-safe; must
+ * be closed.
+ */
+final class HashEngine implements StorageEngine {
+
+  /**
+   * The settings an engine is opened with.
+   *
+   * @param fileSize the size at which the active data file rolls
+   * @param mergeThreshold the stale fraction at which a sealed file is merged
+   * @param mergeRate merge's byte rate
+   * @param mergeInterval milliseconds between background cycles
+   */
+  record Settings(long fileSize, double mergeThreshold, long mergeRate, long mergeInterval) {}
+
+  private final EngineOptions options;
+  private final Store store;
+  private final DirectoryLock lock;
+  private final LogWriter writer;
+  private final Merger merger;
+  private final Set<AutoCloseable> handles = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private HashEngine(
+      EngineOptions options, Store store, DirectoryLock lock, LogWriter writer, Merger merger) {
+    this.options = options;
+    this.store = store;
+    this.lock = lock;
+    this.writer = writer;
+    this.merger = merger;
+  }
+
+  static HashEngine open(EngineOptions options, Settings settings) {
+    Path dir = options.requireDirectory(Manifest.ENGINE);
+    if (!Files.isDirectory(dir)) {
+      if (!options.createIfMissing()) {
+        throw new StorageIOException(dir + ": no store here (and creation was not asked for)");
+      }
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new StorageIOException(dir + ": cannot create the store directory", e);
+      }
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        SyncedFiles.syncDirectory(parent);
+      }
+    }
+    DirectoryLock lock = DirectoryLock.acquire(dir);
+    Store store = null;
+    LogWriter writer = null;
+    try {
+      if (Manifest.exists(dir)) {
+        Manifest.read(dir);
+      } else {
+        if (holdsDataFiles(dir)) {
+          throw new CorruptionException(dir + ": data files without a " + Manifest.FILE_NAME);
+        }
+        if (!options.createIfMissing() || options.readOnly()) {
+          throw new StorageIOException(
+              dir + ": no hash store here (and creation was not asked for)");
+        }
+        Manifest.create(dir);
+      }
+      store = new Store(dir, new SecureRandom().nextLong());
+      Recovery recovery = new Recovery(store, options.readOnly());
+      recovery.run();
+      Merger merger = null;
+      if (options.readOnly()) {
+        store.setVisibleSeq(recovery.lastSeq());
+      } else {
+        String name = "cairn-hash-" + dir.getFileName();
+        Merger[] m = new Merger[1];
+        LogWriter[] w = new LogWriter[1];
+        FsyncGuard guard =
+            new FsyncGuard(
+                e -> {
+                  if (w[0] != null) {
+                    w[0].failFromBackground(e);
+                  }
+                });
+        writer =
+            new LogWriter(
+                store,
+                settings.fileSize(),
+                recovery.lastSeq(),
+                f -> {
+                  if (m[0] != null) {
+                    m[0].sealed(f);
+                  }
+                },
+                HashEngine::sealOnClose,
+                guard,
+                name + "-writer");
+        w[0] = writer;
+        m[0] =
+            new Merger(
+                store,
+                settings.fileSize(),
+                settings.mergeThreshold(),
+                settings.mergeRate(),
+                settings.mergeInterval(),
+                writer::failed,
+                writer::syncFromBackground,
+                guard,
+                recovery.unhinted(),
+                name + "-merge");
+        merger = m[0];
+      }
+      return new HashEngine(options, store, lock, writer, merger);
+    } catch (RuntimeException e) {
+      if (writer != null) {
+        writer.close();
+      }
+      if (store != null) {
+        store.files().forEach(DataFile::release);
+        store.keydir.close();
+      }
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static boolean holdsDataFiles(Path dir) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (DataFile.idOf(p.getFileName().toString(), ".data") > 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new StorageIOException(dir + ": cannot list the store directory", e);
+    }
+  }
+
+  /** The last active file at a clean close: its hint, or nothing at all if it stayed empty. */
+  private static void sealOnClose(DataFile f) {
+    try {
+      if (f.size() <= 16) {
+        Files.deleteIfExists(f.path());
+        SyncedFiles.syncDirectory(f.path().getParent());
+      } else {
+        Merger.writeHint(f, e -> {});
+      }
+    } catch (IOException | RuntimeException e) {
+      // A missing hint only slows the next open; an empty file is removed by the next recovery.
+    }
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  void checkOpen() {
+    if (closed) {
+      throw new ClosedHandleException("store " + store.directory + " is closed");
+    }
+  }
+
+  private void checkWritable() {
+    checkOpen();
+    if (options.readOnly()) {
+      throw new ReadOnlyStoreException("store " + store.directory + " is open read-only");
+    }
+  }
+
+  void forget(AutoCloseable handle) {
+    handles.remove(handle);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (AutoCloseable h : List.copyOf(handles)) {
+      try {
+        h.close();
+      } catch (Exception e) {
+        // Cursors and snapshots never throw on close.
+      }
+    }
+    try {
+      if (merger != null) {
+        merger.close();
+      }
+      if (writer != null) {
+        writer.close();
+      }
+    } finally {
+      synchronized (store.publishLock) {
+        store.history.clear();
+      }
+      store.files().forEach(DataFile::release);
+      store.keydir.close();
+      lock.close();
+    }
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  @Override
+  public Durability defaultDurability() {
+    return options.defaultDurability();
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    checkOpen();
+    Limits.checkKey(key);
+    byte[] v = store.get(key);
+    checkOpen();
+    return v;
+  }
+
+  static void checkCursorArguments(KeyRange range, Direction direction) {
+    if (range == null || direction == null) {
+      throw new InvalidArgumentException("cursor range and direction are required");
+    }
+    if (!range.isAll() || direction != Direction.FORWARD) {
+      throw new UnsupportedCapabilityException(
+          "engine 'hash' iterates only forward over KeyRange.all(), in no particular order: "
+              + "bounded or reverse cursors need capability ORDERED_SCANS");
+    }
+  }
+
+  @Override
+  public Cursor cursor(KeyRange range, Direction direction) {
+    checkOpen();
+    checkCursorArguments(range, direction);
+    HashCursor c = new HashCursor(HashSnapshot.take(this, store), true);
+    handles.add(c);
+    if (closed) {
+      c.close();
+      checkOpen();
+    }
+    return new TrackedCursor(c, this);
+  }
+
+  /** Unregisters an engine-level cursor from the store when it closes. */
+  private record TrackedCursor(HashCursor c, HashEngine engine) implements Cursor {
+    @Override
+    public boolean next() {
+      return c.next();
+    }
+
+    @Override
+    public void seek(byte[] key) {
+      c.seek(key);
+    }
+
+    @Override
+    public byte[] key() {
+      return c.key();
+    }
+
+    @Override
+    public byte[] value() {
+      return c.value();
+    }
+
+    @Override
+    public dev.cairn.spi.ByteView keyView() {
+      return c.keyView();
+    }
+
+    @Override
+    public dev.cairn.spi.ByteView valueView() {
+      return c.valueView();
+    }
+
+    @Override
+    public void close() {
+      c.close();
+      engine.forget(c);
+    }
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    checkOpen();
+    HashSnapshot s = HashSnapshot.take(this, store);
+    handles.add(s);
+    if (closed) {
+      s.close();
+      checkOpen();
+    }
+    return s;
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  private static boolean sync(Durability d) {
+    if (d == null) {
+      throw new InvalidArgumentException("durability is null");
+    }
+    return d == Durability.SYNC;
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value, Durability durability) {
+    checkWritable();
+    Limits.checkKey(key);
+    Limits.checkValue(value);
+    boolean sync = sync(durability);
+    writer.submit(
+        new LogWriter.Request(
+            LogWriter.Kind.WRITE, List.of(new LogWriter.Op(key.clone(), value)), sync));
+  }
+
+  @Override
+  public void delete(byte[] key, Durability durability) {
+    checkWritable();
+    Limits.checkKey(key);
+    boolean sync = sync(durability);
+    writer.submit(
+        new LogWriter.Request(
+            LogWriter.Kind.WRITE, List.of(new LogWriter.Op(key.clone(), null)), sync));
+  }
+
+  @Override
+  public void write(WriteBatch batch, Durability durability) {
+    checkWritable();
+    if (batch == null) {
+      throw new InvalidArgumentException("batch is null");
+    }
+    boolean sync = sync(durability);
+    if (batch.isEmpty()) {
+      if (sync) {
+        writer.submit(new LogWriter.Request(LogWriter.Kind.FLUSH, List.of(), true));
+      }
+      return;
+    }
+    List<LogWriter.Op> ops = new ArrayList<>(batch.size());
+    for (WriteBatch.Operation op : batch.operations()) {
+      switch (op) {
+        case WriteBatch.Put p -> ops.add(new LogWriter.Op(p.key().clone(), p.value()));
+        case WriteBatch.Delete d -> ops.add(new LogWriter.Op(d.key().clone(), null));
+      }
+    }
+    writer.submit(new LogWriter.Request(LogWriter.Kind.WRITE, ops, sync));
+  }
+
+  @Override
+  public void flush() {
+    checkOpen();
+    if (writer != null) {
+      writer.submit(new LogWriter.Request(LogWriter.Kind.FLUSH, List.of(), true));
+    }
+  }
+
+  @Override
+  public void checkpoint(Path target) {
+    checkOpen();
+    Checkpointer.write(store, writer, target);
+  }
+
+  // ---- introspection ---------------------------------------------------------------------------
+
+  @Override
+  public EngineStatistics statistics() {
+    checkOpen();
+    long disk = 0;
+    long live = 0;
+    long stale = 0;
+    int files = 0;
+    for (DataFile f : store.files()) {
+      files++;
+      disk += f.size();
+      stale += f.staleBytes();
+      live += Math.max(0, f.size() - 16 - f.staleBytes());
+      try {
+        if (Files.exists(f.hintPath())) {
+          disk += Files.size(f.hintPath());
+        }
+      } catch (IOException e) {
+        // The hint went away meanwhile; its bytes no longer count.
+      }
+    }
+    long entries = store.keydir.size();
+    long tombstones = store.keydir.tombstones();
+    long indexBytes = store.keydir.bytes();
+    Map<String, Long> d = new TreeMap<>();
+    d.put("index.bytes", indexBytes);
+    d.put("index.entries", entries);
+    d.put("index.tombstones", tombstones);
+    d.put("index.bytes.per.key", entries == 0 ? 0 : indexBytes / entries);
+    d.put("live.bytes", live);
+    d.put("stale.bytes", stale);
+    d.put("files", (long) files);
+    d.put("merge.count", store.merges.sum());
+    d.put("merge.bytes", store.mergedBytes.sum());
+    d.put("merge.tombstones.dropped", store.droppedTombstones.sum());
+    d.put("write.groups", store.groups.sum());
+    d.put("write.syncs", store.syncs.sum());
+    d.put("sequence", store.visibleSeq());
+    d.put("snapshot.versions", store.history.versions());
+    return new EngineStatistics(entries - tombstones, disk, indexBytes + store.history.bytes(), d);
+  }
+
+  @Override
+  public ConsistencyReport checkConsistency() {
+    checkOpen();
+    return ConsistencyChecker.check(this, store);
+  }
+
+  /** Runs one background cycle (hints, merge, deletions) now and waits; for tests. */
+  void runBackgroundCycle() {
+    checkOpen();
+    if (merger != null) {
+      merger.runCycle();
+    }
+  }
+
+  Store store() {
+    return store;
+  }
+}

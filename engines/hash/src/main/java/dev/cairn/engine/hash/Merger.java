@@ -1,0 +1,481 @@
+package dev.cairn.engine.hash;
+
+import dev.cairn.engine.toolkit.RecordBuffers;
+import dev.cairn.engine.toolkit.RecordReader;
+import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.StorageException;
+import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The engine's background thread: writes hint files for sealed data files, merges data files whose
+ * stale fraction passed the threshold, and deletes retired files once nothing reads them.
+ *
+ * <p><b>Merge</b> (Bitcask's merge; HaloDB's compaction threshold and rate). The inputs are the
+ * sealed files with the most stale bytes, up to about one file of live data. Each record of an
+ * input that the index still names is copied, with its sequence number, into one new file that
+ * starts with a record listing the files it replaces. The order keeps it crash-safe:
+ *
+ * <ol>
+ *   <li>copy live records to {@code <id>.data.tmp}, sync it, and sync the log (a record left behind
+ *       may be stale only because of a newer write that must not be lost now);
+ *   <li>write and sync its hint, rename it into place;
+ *   <li>rename the output into place and sync the directory: the commit point. From here on
+ *       recovery treats the inputs as dead even if they are still on disk;
+ *   <li>move the index entries to the output and swap the files, under the publish lock;
+ *   <li>delete the inputs once no reader, snapshot or checkpoint holds them, and sync the
+ *       directory.
+ * </ol>
+ *
+ * <p><b>Tombstones</b> must outlive every older record of their key, or a delete could be undone by
+ * recovery. A current tombstone is dropped only when no live file outside the merge holds a record
+ * older than it (each file's smallest sequence is known); otherwise it is copied like a value. The
+ * output also lists every retired file still on disk, so that deleting a merge output never brings
+ * back a file it had replaced.
+ *
+ * <p>Copying is rate-limited to {@code merge.rate} bytes a second, read and written together.
+ *
+ * <p>Thread-safe: its own thread does the work; other threads only wake it.
+ */
+final class Merger {
+
+  private static final System.Logger LOG = System.getLogger("dev.cairn.engine.hash");
+
+  private final Store store;
+  private final long fileSizeLimit;
+  private final double threshold;
+  private final long rate;
+  private final long intervalNanos;
+  private final BooleanSupplier writerFailed;
+  private final Runnable syncLog;
+  private final FsyncGuard guard;
+  private final ConcurrentLinkedQueue<DataFile> needHints = new ConcurrentLinkedQueue<>();
+  private final Set<Integer> retiredOnDisk = new TreeSet<>();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private long cyclesRequested;
+  private long cyclesDone;
+
+  Merger(
+      Store store,
+      long fileSizeLimit,
+      double threshold,
+      long rate,
+      long intervalMillis,
+      BooleanSupplier writerFailed,
+      Runnable syncLog,
+      FsyncGuard guard,
+      List<DataFile> unhinted,
+      String name) {
+    this.store = store;
+    this.fileSizeLimit = fileSizeLimit;
+    this.threshold = threshold;
+    this.rate = rate;
+    this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+    this.writerFailed = writerFailed;
+    this.syncLog = syncLog;
+    this.guard = guard;
+    needHints.addAll(unhinted);
+    this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
+    thread.start();
+  }
+
+  /** A file was sealed: write its hint soon. */
+  void sealed(DataFile f) {
+    needHints.add(f);
+    LockSupport.unpark(thread);
+  }
+
+  /** Runs one full cycle (hints, merge, deletions) and waits for it; for tests and tools. */
+  void runCycle() {
+    long target;
+    synchronized (this) {
+      target = ++cyclesRequested + 1;
+    }
+    LockSupport.unpark(thread);
+    boolean interrupted = false;
+    synchronized (this) {
+      while (cyclesDone < target && thread.isAlive()) {
+        try {
+          wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+        LockSupport.unpark(thread);
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the thread after its current step and waits for it. Idempotent. */
+  void close() {
+    stopping = true;
+    LockSupport.unpark(thread);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    while (!stopping) {
+      try {
+        if (!writerFailed.getAsBoolean()) {
+          guard.run(store.directory + ": deleting merged files", this::buryRetired);
+          writeHints();
+          mergeIfDue();
+          guard.run(store.directory + ": deleting merged files", this::buryRetired);
+        }
+      } catch (EngineFailedException e) {
+        // The guard stopped the store: any failed fsync of its files is fatal.
+        LOG.log(System.Logger.Level.ERROR, "hash engine stopped after a background I/O error", e);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "hash engine background work failed; will retry", e);
+      }
+      synchronized (this) {
+        cyclesDone++;
+        notifyAll();
+        if (cyclesDone > cyclesRequested) {
+          cyclesRequested = cyclesDone;
+        }
+      }
+      if (!stopping) {
+        LockSupport.parkNanos(this, intervalNanos);
+      }
+    }
+    try {
+      buryRetired();
+    } catch (StorageException e) {
+      LOG.log(System.Logger.Level.WARNING, "hash engine could not delete retired files", e);
+    }
+  }
+
+  // ---- deletions -------------------------------------------------------------------------------
+
+  private void buryRetired() {
+    boolean any = false;
+    DataFile f;
+    while ((f = store.graveyard.poll()) != null) {
+      try {
+        Files.deleteIfExists(f.hintPath());
+        Files.deleteIfExists(f.path());
+      } catch (IOException e) {
+        throw new StorageIOException(f.path() + ": cannot delete a merged file", e);
+      }
+      synchronized (retiredOnDisk) {
+        retiredOnDisk.remove(f.id());
+      }
+      any = true;
+    }
+    if (any) {
+      syncDirectory(store.directory);
+    }
+  }
+
+  // ---- hints -----------------------------------------------------------------------------------
+
+  private void writeHints() {
+    DataFile f;
+    while (!stopping && (f = needHints.poll()) != null) {
+      if (!f.isRetired() && !Files.exists(f.hintPath()) && f.acquire()) {
+        try {
+          DataFile file = f;
+          guard.run(file.hintPath() + ": writing the hint", () -> writeHint(file, e -> {}));
+        } finally {
+          f.release();
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the hint of a sealed file from its records; {@code failStop} hears of a failed fsync
+   * before anything else happens.
+   */
+  static void writeHint(DataFile f, Consumer<EngineFailedException> failStop) {
+    HintFile.Writer w = new HintFile.Writer(f.hintPath(), failStop);
+    boolean done = false;
+    try (RecordReader r = RecordReader.open(f.path())) {
+      for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
+        if (rec.offset() >= f.size()) {
+          break;
+        }
+        if (DataRecord.isOperation(rec.type())) {
+          DataRecord d =
+              DataRecord.decode(
+                  rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
+          w.add(
+              new HintFile.Hint(
+                  d.seq(), rec.offset(), rec.payload().length + 9, d.isDelete(), d.key()));
+        }
+      }
+      if (r.validEnd() != f.size()) {
+        return; // not a clean sealed file: no hint, recovery scans it
+      }
+      w.finish(f.size());
+      done = true;
+    } finally {
+      if (!done) {
+        w.abort();
+      }
+    }
+  }
+
+  // ---- merge -----------------------------------------------------------------------------------
+
+  private void mergeIfDue() {
+    List<DataFile> due = new ArrayList<>();
+    DataFile active = store.active();
+    for (DataFile f : store.files()) {
+      if (f != active && f.isSealed() && !f.isRetired() && f.staleFraction() >= threshold) {
+        due.add(f);
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    for (DataFile f : store.files()) {
+      // An output left empty by an earlier merge only lists what it replaced: fold it in.
+      if (f.isMergeOutput() && f.minSeq() == Long.MAX_VALUE && !due.contains(f)) {
+        due.add(f);
+      }
+    }
+    due.sort(Comparator.comparingDouble(DataFile::staleFraction).reversed());
+    List<DataFile> inputs = new ArrayList<>();
+    long live = 0;
+    for (DataFile f : due) {
+      if (!inputs.isEmpty() && live + (f.size() - f.staleBytes()) > fileSizeLimit) {
+        break;
+      }
+      inputs.add(f);
+      live += f.size() - f.staleBytes();
+    }
+    merge(inputs);
+  }
+
+  /** What a merge copied: to move in the index once the output is committed. */
+  private record Copied(long hash, long seq, int fromFile, long fromOffset, Entry to) {}
+
+  /** Merges {@code inputs} into one new file, stopping the store on an I/O failure. */
+  void merge(List<DataFile> inputs) {
+    guard.run(store.directory + ": merging " + inputs, () -> mergeUnguarded(inputs));
+  }
+
+  private void mergeUnguarded(List<DataFile> inputs) {
+    int outId = store.nextFileId.getAndIncrement();
+    Path out = store.directory.resolve(DataFile.name(outId));
+    Path temp = store.directory.resolve(DataFile.name(outId) + ".tmp");
+    long minSeqOutside = Long.MAX_VALUE;
+    for (DataFile f : store.files()) {
+      if (!inputs.contains(f)) {
+        minSeqOutside = Math.min(minSeqOutside, f.minSeq());
+      }
+    }
+    TreeSet<Integer> replaced = new TreeSet<>();
+    inputs.forEach(f -> replaced.add(f.id()));
+    synchronized (retiredOnDisk) {
+      replaced.addAll(retiredOnDisk);
+    }
+    List<Copied> copied = new ArrayList<>();
+    List<Copied> dropped = new ArrayList<>();
+    HintFile.Writer hint = null;
+    boolean committed = false;
+    long outMin = Long.MAX_VALUE;
+    long outMax = 0;
+    long position;
+    long started = System.nanoTime();
+    long processed = 0;
+    try (FileChannel ch =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      hint = new HintFile.Writer(store.directory.resolve(DataFile.hintName(outId)), e -> {});
+      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+      buf.put(RecordBuffers.fileHeader());
+      int s = RecordBuffers.begin(buf);
+      buf.put(DataRecord.mergeInfo(replaced.stream().mapToInt(Integer::intValue).toArray()));
+      RecordBuffers.end(buf, s, DataRecord.MERGE_INFO);
+      position = 0;
+      for (DataFile f : inputs) {
+        try (RecordReader r = RecordReader.open(f.path())) {
+          for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
+            if (stopping) {
+              return;
+            }
+            processed += rec.payload().length + 9;
+            if (!DataRecord.isOperation(rec.type())) {
+              continue;
+            }
+            DataRecord d =
+                DataRecord.decode(
+                    rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
+            long h = store.keyHash.hash(d.key());
+            if (!store.keydir.isCurrent(h, d.seq(), f.id(), rec.offset())) {
+              continue;
+            }
+            if (d.isDelete() && d.seq() < minSeqOutside) {
+              dropped.add(new Copied(h, d.seq(), f.id(), rec.offset(), null));
+              continue;
+            }
+            int size = DataRecord.frameSize(d.key(), d.value());
+            if (buf.remaining() < size) {
+              position += writeAll(ch, buf, position, temp);
+              if (buf.capacity() < size) {
+                buf = ByteBuffer.allocate(size);
+              }
+            }
+            long at = position + buf.position();
+            int type = DataRecord.typeOf(d.isDelete(), false);
+            DataRecord.encode(buf, type, d.seq(), d.key(), d.value());
+            Entry to = new Entry(d.seq(), outId, at, size, d.isDelete());
+            copied.add(new Copied(h, d.seq(), f.id(), rec.offset(), to));
+            hint.add(new HintFile.Hint(d.seq(), at, size, d.isDelete(), d.key()));
+            outMin = Math.min(outMin, d.seq());
+            outMax = Math.max(outMax, d.seq());
+            processed += size;
+            throttle(started, processed);
+          }
+          if (r.stop() != RecordReader.Stop.END_OF_FILE) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "hash engine skips merging damaged file " + f.path() + ": " + r.stopDetail());
+            return;
+          }
+        }
+      }
+      position += writeAll(ch, buf, position, temp);
+      force(ch, temp);
+      // NB: a record this merge leaves behind may be stale only because of a newer write that is
+      // not durable yet; once the inputs are gone, losing that write would lose both (LevelDB
+      // #193). So everything written so far is made durable before the commit point.
+      guard.outside(syncLog);
+      hint.finish(position);
+      hint = null;
+      try {
+        Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new StorageIOException(out + ": the file system cannot rename atomically", e);
+      }
+      syncDirectory(store.directory);
+      committed = true;
+    } catch (IOException e) {
+      throw new StorageIOException(temp + ": merge output failed", e);
+    } finally {
+      if (hint != null) {
+        hint.abort();
+      }
+      if (!committed) {
+        try {
+          Files.deleteIfExists(temp);
+          Files.deleteIfExists(store.directory.resolve(DataFile.hintName(outId)));
+        } catch (IOException e) {
+          // Recovery deletes temporary files and hints without data.
+        }
+      }
+    }
+    publish(inputs, outId, out, position, copied, dropped, outMin, outMax);
+  }
+
+  private void publish(
+      List<DataFile> inputs,
+      int outId,
+      Path out,
+      long size,
+      List<Copied> copied,
+      List<Copied> dropped,
+      long outMin,
+      long outMax) {
+    DataFile output = new DataFile(outId, out, true, size, store::onLastRelease);
+    output.seal();
+    if (outMin <= outMax) {
+      output.noteSeq(outMin);
+      output.noteSeq(outMax);
+    }
+    synchronized (store.publishLock) {
+      // NB: the output is live before the first entry moves to it, and the inputs stay live until
+      // the last has moved: a reader never finds an entry naming a file it cannot open.
+      store.addLocked(output);
+      for (Copied c : copied) {
+        if (!store.keydir.move(c.hash(), c.seq(), c.fromFile(), c.fromOffset(), c.to())) {
+          output.addStale(c.to().size());
+        }
+      }
+      for (Copied d : dropped) {
+        store.keydir.removeIfAt(d.hash(), d.seq(), d.fromFile(), d.fromOffset());
+      }
+      store.swapLocked(inputs, output);
+    }
+    synchronized (retiredOnDisk) {
+      inputs.forEach(f -> retiredOnDisk.add(f.id()));
+    }
+    long before = 0;
+    for (DataFile f : inputs) {
+      before += f.size();
+      f.retire();
+    }
+    store.merges.increment();
+    store.mergedBytes.add(before);
+    store.droppedTombstones.add(dropped.size());
+  }
+
+  private void force(FileChannel ch, Path file) {
+    try {
+      ch.force(true);
+    } catch (IOException e) {
+      throw new EngineFailedException(file + ": fsync failed; the store stops", e);
+    }
+  }
+
+  /** Syncs a directory; a failure is a failed fsync, which stops the store. */
+  private void syncDirectory(Path dir) {
+    try {
+      SyncedFiles.syncDirectory(dir);
+    } catch (StorageIOException e) {
+      throw new EngineFailedException(dir + ": directory fsync failed; the store stops", e);
+    }
+  }
+
+  private static long writeAll(FileChannel ch, ByteBuffer buf, long position, Path file)
+      throws IOException {
+    buf.flip();
+    long at = position;
+    while (buf.hasRemaining()) {
+      at += ch.write(buf, at);
+    }
+    buf.clear();
+    return at - position;
+  }
+
+  private void throttle(long started, long processed) {
+    long due = (long) (processed * 1e9 / rate);
+    long elapsed = System.nanoTime() - started;
+    if (due > elapsed + 1_000_000) {
+      LockSupport.parkNanos(this, Math.min(due - elapsed, 100_000_000));
+    }
+  }
+}

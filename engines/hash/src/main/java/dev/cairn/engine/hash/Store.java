@@ -1,0 +1,344 @@
+package dev.cairn.engine.hash;
+
+import dev.cairn.spi.CorruptionException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The state an open hash store shares between its writer, merge thread and readers: the key
+ * directory, the live data files, the sequence readers may see, and the history snapshots need.
+ * Holds the read path (verify a key against its record) and the index side of the write path.
+ *
+ * <p><b>The publish lock</b> orders three things that must agree: the writer applying a group to
+ * the index and publishing its last sequence, merge swapping files, and a snapshot choosing its
+ * sequence and files. A snapshot therefore sees whole groups, and a file set in which every record
+ * at or below its sequence lives exactly once.
+ *
+ * <p>Thread-safe.
+ */
+final class Store {
+
+  /** How often a read retries after the file its entry named was merged away. */
+  private static final int MOVE_RETRIES = 1000;
+
+  final Path directory;
+  final KeyHash keyHash;
+  final Keydir keydir = new Keydir();
+  final History history = new History();
+  final Object publishLock = new Object();
+  final AtomicInteger nextFileId = new AtomicInteger(1);
+  final ConcurrentLinkedQueue<DataFile> graveyard = new ConcurrentLinkedQueue<>();
+  final LongAdder merges = new LongAdder();
+  final LongAdder mergedBytes = new LongAdder();
+  final LongAdder droppedTombstones = new LongAdder();
+  final LongAdder groups = new LongAdder();
+  final LongAdder syncs = new LongAdder();
+  final LongAdder hintsWritten = new LongAdder();
+  private final Map<Integer, DataFile> files = new ConcurrentHashMap<>();
+  private volatile DataFile active;
+  private volatile long visibleSeq;
+
+  Store(Path directory, long seed) {
+    this.directory = directory;
+    this.keyHash = new KeyHash(seed);
+  }
+
+  /** A data file that became unreferenced: retired ones go to the graveyard for deletion. */
+  void onLastRelease(DataFile f) {
+    if (f.isRetired()) {
+      graveyard.add(f);
+    }
+  }
+
+  // ---- files -----------------------------------------------------------------------------------
+
+  DataFile file(int id) {
+    return files.get(id);
+  }
+
+  Collection<DataFile> files() {
+    return files.values();
+  }
+
+  DataFile active() {
+    return active;
+  }
+
+  /** Adds a file found at recovery. */
+  void addRecovered(DataFile f) {
+    files.put(f.id(), f);
+  }
+
+  /** Forgets a file found at recovery that holds nothing. */
+  void removeRecovered(DataFile f) {
+    files.remove(f.id());
+  }
+
+  /** Makes {@code next} the active file (the old one was sealed). Under the publish lock. */
+  void activate(DataFile next) {
+    synchronized (publishLock) {
+      files.put(next.id(), next);
+      active = next;
+    }
+  }
+
+  /** Makes a committed merge output live; the caller holds the publish lock. */
+  void addLocked(DataFile output) {
+    files.put(output.id(), output);
+  }
+
+  /**
+   * Replaces merge inputs by their output: caller holds the publish lock and has moved every live
+   * entry.
+   */
+  void swapLocked(List<DataFile> inputs, DataFile output) {
+    files.put(output.id(), output);
+    for (DataFile f : inputs) {
+      files.remove(f.id());
+    }
+  }
+
+  /** Every live file but the active one, each acquired: the caller releases them. */
+  List<DataFile> acquireSealedLocked() {
+    List<DataFile> out = new ArrayList<>();
+    for (DataFile f : files.values()) {
+      if (f != active && f.acquire()) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  long visibleSeq() {
+    return visibleSeq;
+  }
+
+  void setVisibleSeq(long seq) {
+    visibleSeq = seq;
+  }
+
+  // ---- read path -------------------------------------------------------------------------------
+
+  /** The value of {@code key}, or null. */
+  byte[] get(byte[] key) {
+    long h = keyHash.hash(key);
+    for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+      boolean moved = false;
+      for (Entry e : keydir.candidates(h)) {
+        if (e.tombstone()) {
+          continue; // whether or not it is this key's, the key has no value there
+        }
+        DataFile f = files.get(e.fileId());
+        if (f == null || !f.acquire()) {
+          moved = true;
+          break;
+        }
+        try {
+          byte[] v = valueIfKey(f, e, key);
+          if (v != null) {
+            return v;
+          }
+        } finally {
+          f.release();
+        }
+      }
+      if (!moved) {
+        return null;
+      }
+    }
+    throw new CorruptionException(
+        directory + ": the index keeps naming data files that are gone for a key");
+  }
+
+  /** The value in the record {@code e} names if it holds {@code key}, else null. */
+  static byte[] valueIfKey(DataFile f, Entry e, byte[] key) {
+    DataFile.RecordBytes r = f.readRecord(e.offset(), e.size());
+    String where = f.where(e.offset());
+    if (!DataRecord.hasKey(r.bytes(), r.payloadOffset(), r.payloadLength(), key, where)) {
+      return null;
+    }
+    if (DataRecord.isDelete(r.type())
+        || DataRecord.seqOf(r.bytes(), r.payloadOffset()) != e.seq()) {
+      throw new CorruptionException(
+          where + ": the record does not match its index entry (sequence " + e.seq() + ")");
+    }
+    return DataRecord.valueOf(r.bytes(), r.payloadOffset(), r.payloadLength(), key.length);
+  }
+
+  /**
+   * The index entry of {@code key}, tombstones included, or null. A candidate whose sequence is
+   * {@code knownSeq} is the key's without a read (a sequence names one record); pass 0 when
+   * unknown. Never call while holding a segment lock.
+   */
+  Entry resolve(long h, byte[] key, long knownSeq) {
+    for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+      Entry[] candidates = keydir.candidates(h);
+      boolean moved = false;
+      for (Entry e : candidates) {
+        if (knownSeq != 0 && e.seq() == knownSeq) {
+          return e;
+        }
+      }
+      for (Entry e : candidates) {
+        int holds = holdsKey(e, key);
+        if (holds > 0) {
+          return e;
+        }
+        if (holds < 0) {
+          moved = true;
+          break;
+        }
+      }
+      if (!moved) {
+        return null;
+      }
+    }
+    throw new CorruptionException(
+        directory
+            + ": the index keeps naming data files that are gone for a key: "
+            + java.util.Arrays.toString(keydir.candidates(h))
+            + " live files "
+            + new java.util.TreeSet<>(files.keySet()));
+  }
+
+  /** 1 when {@code e}'s record holds {@code key}, 0 when not, -1 when its file is gone. */
+  private int holdsKey(Entry e, byte[] key) {
+    DataFile f = files.get(e.fileId());
+    if (f == null || !f.acquire()) {
+      return -1;
+    }
+    try {
+      DataFile.RecordBytes r = f.readRecord(e.offset(), e.size());
+      return DataRecord.hasKey(
+              r.bytes(), r.payloadOffset(), r.payloadLength(), key, f.where(e.offset()))
+          ? 1
+          : 0;
+    } finally {
+      f.release();
+    }
+  }
+
+  /**
+   * Where the version of {@code key} current at sequence {@code seq} lives.
+   *
+   * @return the version (its entry null when the key was absent), or null when absent
+   */
+  History.Version resolveAt(byte[] key, long seq, long knownSeq) {
+    long h = keyHash.hash(key);
+    Entry e = resolve(h, key, knownSeq);
+    if (e != null && e.seq() <= seq) {
+      return new History.Version(e.seq(), Long.MAX_VALUE, e, null);
+    }
+    History.Version v = history.at(key, seq);
+    return v == null || v.entry() == null ? null : v;
+  }
+
+  /** The value of version {@code v} of {@code key} (from the index or history), or null. */
+  byte[] read(History.Version v, byte[] key) {
+    Entry e = v.entry();
+    if (e.tombstone()) {
+      return null;
+    }
+    DataFile f = v.file() != null ? v.file() : files.get(e.fileId());
+    if (f == null || !f.acquire()) {
+      return null; // moved: the caller resolves again
+    }
+    try {
+      byte[] value = valueIfKey(f, e, key);
+      if (value == null) {
+        throw new CorruptionException(f.where(e.offset()) + ": record does not hold its key");
+      }
+      return value;
+    } finally {
+      f.release();
+    }
+  }
+
+  /** The value of {@code key} at sequence {@code seq}, or null. */
+  byte[] getAt(byte[] key, long seq) {
+    for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+      History.Version v = resolveAt(key, seq, 0);
+      if (v == null || v.entry().tombstone()) {
+        return null;
+      }
+      byte[] value = read(v, key);
+      if (value != null) {
+        return value;
+      }
+    }
+    throw new CorruptionException(directory + ": a snapshot read keeps missing its data file");
+  }
+
+  // ---- write path (index side; writer thread) --------------------------------------------------
+
+  /**
+   * One operation written to the log, to apply to the index.
+   *
+   * @param key the key
+   * @param entry where its record went
+   */
+  record Written(byte[] key, Entry entry) {}
+
+  /**
+   * Applies a written group to the index and publishes its last sequence: no reader sees part of
+   * it. Runs on the writer thread.
+   */
+  void apply(List<Written> group, long lastSeq) {
+    int n = group.size();
+    long[] hashes = new long[n];
+    long[] oldSeqs = new long[n];
+    Map<KeyRef, Entry> inGroup = n > 1 ? new HashMap<>() : null;
+    for (int i = 0; i < n; i++) {
+      Written w = group.get(i);
+      hashes[i] = keyHash.hash(w.key());
+      Entry old = null;
+      if (inGroup != null) {
+        old = inGroup.get(new KeyRef(w.key()));
+      }
+      if (old == null) {
+        old = resolve(hashes[i], w.key(), 0);
+      }
+      oldSeqs[i] = old == null ? 0 : old.seq();
+      if (inGroup != null) {
+        inGroup.put(new KeyRef(w.key()), w.entry());
+      }
+    }
+    synchronized (publishLock) {
+      long[][] held = keydir.lockSegments(hashes);
+      try {
+        for (int i = 0; i < n; i++) {
+          Written w = group.get(i);
+          Entry replaced = keydir.putLocked(hashes[i], oldSeqs[i], w.entry());
+          DataFile oldFile = replaced == null ? null : files.get(replaced.fileId());
+          if (oldFile != null) {
+            oldFile.addStale(replaced.size());
+          }
+          history.record(w.key(), replaced, oldFile, w.entry().seq());
+        }
+        visibleSeq = lastSeq;
+      } finally {
+        keydir.unlock(held);
+      }
+    }
+  }
+
+  private record KeyRef(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof KeyRef k && java.util.Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(bytes);
+    }
+  }
+}
