@@ -11,6 +11,11 @@ package dev.cairn.bench;
  * @param spaceAmplification disk bytes over logical bytes (records × (key + value)); NaN when the
  *     store is in memory or its size unknown
  * @param memoryBytes memory the store reports holding after the load, -1 unknown
+ * @param indexBytesPerKey bytes of the store's index per key after the load, as the store reports
+ *     it (a Cairn engine's statistics detail {@code index.bytes}); NaN if it reports none
+ * @param reopenNanos wall time of opening the loaded store again after every workload ran on it and
+ *     it was closed (durable stores only), -1 if not measured
+ * @param reopenKeys keys the reopened store reports, -1 if not measured
  */
 public record LoadResult(
     String target,
@@ -19,4 +24,23 @@ public record LoadResult(
     double opsPerSecond,
     long diskBytes,
     double spaceAmplification,
-    long memoryBytes) {}
+    long memoryBytes,
+    double indexBytesPerKey,
+    long reopenNanos,
+    long reopenKeys) {
+
+  /** This load with the time and key count of reopening its store. */
+  LoadResult withReopen(long nanos, long keys) {
+    return new LoadResult(
+        target,
+        records,
+        durationNanos,
+        opsPerSecond,
+        diskBytes,
+        spaceAmplification,
+        memoryBytes,
+        indexBytesPerKey,
+        nanos,
+        keys);
+  }
+}

@@ -107,7 +107,13 @@ public final class ResultJson {
                 + ", "
                 + field("spaceAmplification", num(l.spaceAmplification()))
                 + ", "
-                + field("memoryBytes", l.memoryBytes()));
+                + field("memoryBytes", l.memoryBytes())
+                + ", "
+                + field("indexBytesPerKey", num(l.indexBytesPerKey()))
+                + ", "
+                + field("reopenNanos", l.reopenNanos() < 0 ? "null" : l.reopenNanos())
+                + ", "
+                + field("reopenKeys", l.reopenKeys() < 0 ? "null" : l.reopenKeys()));
     b.append("],\n  \"runs\": [");
     list(
         b,

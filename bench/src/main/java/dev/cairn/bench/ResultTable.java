@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Formats a {@link BenchReport} as a plain-text table: one row per workload and target with
  * throughput, its ratio to the best target of that workload, and latency percentiles; then the
- * loads with bytes on disk and space amplification; then each target's durability mapping.
- * Stateless and thread-safe.
+ * loads with bytes on disk, space amplification, memory, index bytes per key and the time to reopen
+ * the loaded store; then each target's durability mapping. Stateless and thread-safe.
  */
 public final class ResultTable {
 
@@ -63,18 +63,20 @@ public final class ResultTable {
       b.append(
           String.format(
               Locale.ROOT,
-              "%n" + name + " %10s %12s %12s %9s %12s%n",
+              "%n" + name + " %10s %12s %12s %9s %12s %11s %10s%n",
               "load",
               "records",
               "records/s",
               "disk",
               "space amp",
-              "memory"));
+              "memory",
+              "index/key",
+              "reopen"));
       for (LoadResult l : r.loads()) {
         b.append(
             String.format(
                 Locale.ROOT,
-                name + " %10d %12s %12s %9s %12s%n",
+                name + " %10d %12s %12s %9s %12s %11s %10s%n",
                 l.target(),
                 l.records(),
                 count(l.opsPerSecond()),
@@ -82,7 +84,11 @@ public final class ResultTable {
                 Double.isFinite(l.spaceAmplification())
                     ? String.format(Locale.ROOT, "%.2fx", l.spaceAmplification())
                     : "-",
-                bytes(l.memoryBytes())));
+                bytes(l.memoryBytes()),
+                Double.isFinite(l.indexBytesPerKey())
+                    ? String.format(Locale.ROOT, "%.1f B", l.indexBytesPerKey())
+                    : "-",
+                l.reopenNanos() < 0 ? "-" : time(l.reopenNanos())));
       }
     }
     b.append(

@@ -40,6 +40,27 @@ public interface BenchStore extends AutoCloseable {
     return true;
   }
 
+  /**
+   * True if the store keeps its data across close and open, so that reopening it can be timed;
+   * false for stores in memory and for peers whose reopen is not measured.
+   */
+  default boolean durable() {
+    return false;
+  }
+
+  /**
+   * Bytes of the store's index per key, as the store reports it (a Cairn engine's statistics detail
+   * {@code index.bytes} over its keys), or NaN if it reports none.
+   */
+  default double indexBytesPerKey() {
+    return Double.NaN;
+  }
+
+  /** Keys the store reports holding, -1 unknown. */
+  default long approximateKeys() {
+    return -1;
+  }
+
   /** Makes every write so far durable. */
   void flush();
 

@@ -2,6 +2,7 @@ package dev.cairn.bench.store;
 
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
@@ -13,10 +14,37 @@ import java.util.List;
  */
 final class EngineStore implements BenchStore {
 
-  private final StorageEngine engine;
+  /** The statistics detail that names the bytes of an engine's index, when it reports one. */
+  static final String INDEX_BYTES = "index.bytes";
 
-  EngineStore(StorageEngine engine) {
+  private final StorageEngine engine;
+  private final boolean ordered;
+  private final boolean durable;
+
+  EngineStore(StorageEngine engine, boolean ordered, boolean durable) {
     this.engine = engine;
+    this.ordered = ordered;
+    this.durable = durable;
+  }
+
+  @Override
+  public boolean ordered() {
+    return ordered;
+  }
+
+  @Override
+  public boolean durable() {
+    return durable;
+  }
+
+  @Override
+  public double indexBytesPerKey() {
+    EngineStatistics s = engine.statistics();
+    Long bytes = s.details().get(INDEX_BYTES);
+    if (bytes == null || s.approximateKeys() <= 0) {
+      return Double.NaN;
+    }
+    return (double) bytes / s.approximateKeys();
   }
 
   @Override
@@ -63,6 +91,11 @@ final class EngineStore implements BenchStore {
   @Override
   public long diskBytes() {
     return engine.statistics().diskBytes();
+  }
+
+  @Override
+  public long approximateKeys() {
+    return engine.statistics().approximateKeys();
   }
 
   @Override

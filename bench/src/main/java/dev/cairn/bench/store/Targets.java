@@ -40,10 +40,14 @@ public final class Targets {
 
   private static Target engineTarget(StorageEngineProvider p) {
     boolean durable = p.capabilities().contains(Capability.DURABLE);
+    boolean ordered = p.capabilities().contains(Capability.ORDERED_SCANS);
     String durability =
         durable
             ? "SYNC: fsync before the write returns; BUFFERED: the OS has the bytes (Cairn SPI)"
             : "in memory: nothing survives close; SYNC and BUFFERED are the same";
+    if (!ordered) {
+      durability += "; no ordered scans: seekrandom and ycsb-e are not run on it";
+    }
     return new Target(
         p.name(),
         "engine",
@@ -55,7 +59,9 @@ public final class Targets {
                     EngineOptions.builder()
                         .directory(dir)
                         .defaultDurability(spec.durability())
-                        .build())));
+                        .build()),
+                ordered,
+                durable));
   }
 
   /** The Cairn engines, by name. */
