@@ -11,6 +11,7 @@ module dev.cairn.cli {
   requires com.fasterxml.jackson.databind;
   requires dev.cairn.conformance; // cairn certify
   requires dev.cairn.bench; // cairn bench
+  requires java.logging; // cairn certify quiets engine logs unless --verbose
 
   // picocli reads the annotated command classes reflectively.
   opens dev.cairn.cli to

@@ -60,7 +60,7 @@ public final class CairnCommand implements Callable<Integer> {
   @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,
-      description = "Print the stack trace of any error.")
+      description = "Print the stack trace of any error, and engine log output during certify.")
   boolean verbose;
 
   private final Supplier<EngineRegistry> engines;

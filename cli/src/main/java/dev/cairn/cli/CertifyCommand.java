@@ -98,6 +98,25 @@ final class CertifyCommand implements Callable<Integer> {
       description = "An engine setting for every store the suite opens; repeatable.")
   Map<String, String> settings = new LinkedHashMap<>();
 
+  /**
+   * Runs the suite with the JDK's logging silenced unless {@code --verbose} was given: the fault
+   * campaigns make engines log every injected failure they stop on, which is expected and would
+   * bury the progress lines. Test outcomes, not log lines, decide certification.
+   */
+  private CertificationReport runQuietly(
+      dev.cairn.spi.StorageEngineProvider provider, CertificationOptions options) {
+    java.util.logging.Logger rootLogger = java.util.logging.Logger.getLogger("");
+    java.util.logging.Level before = rootLogger.getLevel();
+    if (!root.verbose) {
+      rootLogger.setLevel(java.util.logging.Level.OFF);
+    }
+    try {
+      return Certification.run(provider, options);
+    } finally {
+      rootLogger.setLevel(before);
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -141,7 +160,7 @@ final class CertifyCommand implements Callable<Integer> {
       }
       options = options.withParameter("cairn.crash.scale", Integer.toString(crashScale));
     }
-    CertificationReport r = Certification.run(provider, options);
+    CertificationReport r = runQuietly(provider, options);
     for (Map<String, String> f : r.failures()) {
       out.println("FAILED " + f.get("group") + " > " + f.get("test"));
       out.println("    " + f.get("message").replace("\n", "\n    "));
