@@ -5,6 +5,9 @@ import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -52,10 +55,15 @@ final class DataFile {
   private volatile long maxSeq;
   private volatile boolean retired;
   private volatile boolean sealed;
+  private final String pathName;
+  private volatile MemorySegment mapped;
+  private volatile boolean mapFailed;
+  private Arena mapArena; // guarded by reopenLock
 
   DataFile(int id, Path path, boolean mergeOutput, long size, Consumer<DataFile> onLastRelease) {
     this.id = id;
     this.path = path;
+    this.pathName = path.toString();
     this.mergeOutput = mergeOutput;
     this.size = size;
     this.onLastRelease = onLastRelease;
@@ -190,8 +198,20 @@ final class DataFile {
   RecordBytes readRecord(long offset, int recordSize) {
     byte[] bytes = new byte[recordSize];
     read(offset, bytes);
-    RecordBuffers.Frame f = RecordBuffers.check(bytes, 0, recordSize, where(offset));
+    RecordBuffers.Frame f;
+    try {
+      // NB: the place is named only on failure: building it for every read costs more than the
+      // checksum.
+      f = RecordBuffers.check(bytes, 0, recordSize, "the record");
+    } catch (CorruptionException e) {
+      throw new CorruptionException(where(offset) + ": " + e.getMessage(), e);
+    }
     return new RecordBytes(bytes, f.type(), f.payloadOffset(), f.payloadLength());
+  }
+
+  /** The file's path as text, for messages that need no offset. */
+  String pathName() {
+    return pathName;
   }
 
   /**
@@ -209,6 +229,15 @@ final class DataFile {
   }
 
   private void read(long offset, byte[] target) {
+    MemorySegment m = sealed ? mapping() : null;
+    if (m != null) {
+      if (offset < 0 || offset > m.byteSize() - target.length) {
+        throw new CorruptionException(
+            where(offset) + ": the file ends inside a record of " + target.length + " bytes");
+      }
+      MemorySegment.copy(m, ValueLayout.JAVA_BYTE, offset, target, 0, target.length);
+      return;
+    }
     boolean interrupted = false;
     try {
       for (int attempt = 0; ; attempt++) {
@@ -254,6 +283,50 @@ final class DataFile {
     }
   }
 
+  /**
+   * The sealed file mapped read-only, mapped on first use; null if the file system cannot map it
+   * (reads then use the channel). A sealed file never changes, so the mapping stays exact; it is
+   * unmapped with the last reference, when no reader can use it any more.
+   */
+  private MemorySegment mapping() {
+    MemorySegment m = mapped;
+    if (m != null || mapFailed) {
+      return m;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return null; // mapping is interruptible: leave it to a reader that is not interrupted
+    }
+    synchronized (reopenLock) {
+      if (mapped == null && !mapFailed && refs.get() > 0) {
+        Arena arena = Arena.ofShared();
+        try {
+          mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+          mapArena = arena;
+        } catch (ClosedChannelException e) {
+          arena.close(); // an interrupted reader closed the channel: try again next time
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+          // NB: not every file system maps files; positional reads serve them, as they serve the
+          // active file.
+          arena.close();
+          mapFailed = true;
+        }
+      }
+      return mapped;
+    }
+  }
+
+  /**
+   * Maps the sealed file and fills its page table, so that readers take no page fault on it; for
+   * the background thread, on a file sealed just now (its pages are in the page cache). Does
+   * nothing where the file system cannot map files. The caller holds a reference.
+   */
+  void prefault() {
+    MemorySegment m = sealed ? mapping() : null;
+    if (m != null) {
+      m.load();
+    }
+  }
+
   private FileChannel open() {
     try {
       return FileChannel.open(path, StandardOpenOption.READ);
@@ -266,6 +339,12 @@ final class DataFile {
 
   private void closeChannel() {
     synchronized (reopenLock) {
+      if (mapArena != null) {
+        mapped = null;
+        mapFailed = true;
+        mapArena.close();
+        mapArena = null;
+      }
       try {
         channel.close();
       } catch (IOException e) {

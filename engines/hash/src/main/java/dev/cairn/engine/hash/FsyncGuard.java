@@ -63,8 +63,13 @@ final class FsyncGuard {
 
   /** Waits until no guarded work is in flight. */
   void awaitQuiet() {
-    while (inFlight.get() > 0) {
-      Thread.onSpinWait();
+    for (int spins = 0; inFlight.get() > 0; spins++) {
+      if (spins < 1024) {
+        Thread.onSpinWait();
+      } else {
+        // NB: a background fsync takes a millisecond or more: wait without taking a processor.
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      }
     }
   }
 }

@@ -58,7 +58,14 @@ final class Keydir implements AutoCloseable {
     for (int i = 0; i < hashes.length; i++) {
       ids[i] = segmentOf(hashes[i]);
     }
-    ids = Arrays.stream(ids).sorted().distinct().toArray();
+    Arrays.sort(ids);
+    int distinct = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (i == 0 || ids[i] != ids[i - 1]) {
+        ids[distinct++] = ids[i];
+      }
+    }
+    ids = Arrays.copyOf(ids, distinct);
     long[][] held = new long[ids.length][];
     for (int i = 0; i < ids.length; i++) {
       held[i] = new long[] {ids[i], segments[ids[i]].lock()};

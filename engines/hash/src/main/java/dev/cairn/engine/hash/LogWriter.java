@@ -43,9 +43,23 @@ import java.util.function.Consumer;
  */
 final class LogWriter {
 
-  private static final int CALLER_SPINS = 256;
+  /**
+   * How long a caller spins before parking: a buffered write is done in microseconds, and parking
+   * and waking costs more than that; a write that waits for an fsync (hundreds of microseconds)
+   * parks almost at once, leaving the processor to the writer and the other callers.
+   */
+  private static final int CALLER_SPINS = 8192;
+
+  private static final int SYNC_CALLER_SPINS = 64;
+
+  /** Spins between yields of a spinning caller, so a spinning caller never starves the writer. */
+  private static final int YIELD_EVERY = 256;
+
   private static final int WRITER_SPINS = 1024;
   private static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
+
+  /** The longest a forcing group waits for the writers of the previous one; see awaitSiblings. */
+  private static final long SIBLING_WAIT_NANOS = 100_000;
 
   /** What a request asks for. */
   enum Kind {
@@ -102,6 +116,10 @@ final class LogWriter {
   private volatile boolean closed;
   private volatile EngineFailedException failure;
   private Request carried;
+
+  /** Requests in the last group that forced the log; touched by the writer thread only. */
+  private int syncSiblings;
+
   private final List<DataFile> sealedInGroup = new ArrayList<>();
   private FileChannel channel;
   private DataFile active;
@@ -162,9 +180,14 @@ final class LogWriter {
       LockSupport.unpark(thread);
     }
     boolean interrupted = false;
+    int spinLimit = r.sync ? SYNC_CALLER_SPINS : CALLER_SPINS;
     for (int spins = 0; !r.done; spins++) {
-      if (spins < CALLER_SPINS) {
-        Thread.onSpinWait();
+      if (spins < spinLimit) {
+        if ((spins + 1) % YIELD_EVERY == 0) {
+          Thread.yield();
+        } else {
+          Thread.onSpinWait();
+        }
       } else {
         r.waiter = Thread.currentThread();
         if (!r.done) {
@@ -217,9 +240,52 @@ final class LogWriter {
         group.add(r);
         bytes += r.bytes;
       }
+      boolean forces = forces(group);
+      if (forces && carried == null && group.size() < syncSiblings) {
+        bytes = awaitSiblings(group, bytes);
+      }
       process(group);
+      if (forces) {
+        syncSiblings = group.size();
+      }
     }
     finish();
+  }
+
+  private static boolean forces(List<Request> group) {
+    for (Request q : group) {
+      if (q.sync || q.kind == Kind.FLUSH) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Group commit's sibling wait (PostgreSQL's {@code commit_delay} with {@code commit_siblings}):
+   * the last forced group had more writers than this one, so the others are most likely waking up
+   * to write again; waiting a fraction of an fsync for them lets one fsync serve them all. A lone
+   * {@code SYNC} writer (last group of one) never waits. Returns the group's bytes.
+   */
+  private long awaitSiblings(List<Request> group, long bytes) {
+    long deadline = System.nanoTime() + SIBLING_WAIT_NANOS;
+    while (group.size() < syncSiblings
+        && bytes < MAX_GROUP_BYTES
+        && !stopping
+        && System.nanoTime() < deadline) {
+      Request r = queue.poll();
+      if (r == null) {
+        Thread.yield(); // the siblings need the processor to get here
+        continue;
+      }
+      if (r.kind == Kind.ROLL) {
+        carried = r;
+        break;
+      }
+      group.add(r);
+      bytes += r.bytes;
+    }
+    return bytes;
   }
 
   private void process(List<Request> group) {

@@ -208,6 +208,7 @@ final class Merger {
         try {
           DataFile file = f;
           guard.run(file.hintPath() + ": writing the hint", () -> writeHint(file, e -> {}));
+          f.prefault();
         } finally {
           f.release();
         }

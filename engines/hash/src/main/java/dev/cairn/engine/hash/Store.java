@@ -161,14 +161,16 @@ final class Store {
   /** The value in the record {@code e} names if it holds {@code key}, else null. */
   static byte[] valueIfKey(DataFile f, Entry e, byte[] key) {
     DataFile.RecordBytes r = f.readRecord(e.offset(), e.size());
-    String where = f.where(e.offset());
-    if (!DataRecord.hasKey(r.bytes(), r.payloadOffset(), r.payloadLength(), key, where)) {
+    if (!DataRecord.hasKey(r.bytes(), r.payloadOffset(), r.payloadLength(), key, f.pathName())) {
       return null;
     }
     if (DataRecord.isDelete(r.type())
         || DataRecord.seqOf(r.bytes(), r.payloadOffset()) != e.seq()) {
       throw new CorruptionException(
-          where + ": the record does not match its index entry (sequence " + e.seq() + ")");
+          f.where(e.offset())
+              + ": the record does not match its index entry (sequence "
+              + e.seq()
+              + ")");
     }
     return DataRecord.valueOf(r.bytes(), r.payloadOffset(), r.payloadLength(), key.length);
   }
@@ -217,8 +219,7 @@ final class Store {
     }
     try {
       DataFile.RecordBytes r = f.readRecord(e.offset(), e.size());
-      return DataRecord.hasKey(
-              r.bytes(), r.payloadOffset(), r.payloadLength(), key, f.where(e.offset()))
+      return DataRecord.hasKey(r.bytes(), r.payloadOffset(), r.payloadLength(), key, f.pathName())
           ? 1
           : 0;
     } finally {
