@@ -207,7 +207,7 @@ final class Merger {
       if (!f.isRetired() && !Files.exists(f.hintPath()) && f.acquire()) {
         try {
           DataFile file = f;
-          guard.run(file.hintPath() + ": writing the hint", () -> writeHint(file, e -> {}));
+          guard.run(file.hintPath() + ": writing the hint", () -> writeHint(file, e -> {}, guard));
           f.prefault();
         } finally {
           f.release();
@@ -221,7 +221,19 @@ final class Merger {
    * before anything else happens.
    */
   static void writeHint(DataFile f, Consumer<EngineFailedException> failStop) {
-    HintFile.Writer w = new HintFile.Writer(f.hintPath(), failStop);
+    writeHint(f, failStop, null);
+  }
+
+  /**
+   * {@link #writeHint(DataFile, Consumer)} on the background thread: the hint's fsyncs go through
+   * {@code guard} (none when null).
+   */
+  static void writeHint(DataFile f, Consumer<EngineFailedException> failStop, FsyncGuard guard) {
+    String what = f.hintPath() + ": writing the hint";
+    HintFile.Writer w =
+        guard == null
+            ? new HintFile.Writer(f.hintPath(), failStop)
+            : guard.sync(what, () -> new HintFile.Writer(f.hintPath(), failStop));
     boolean done = false;
     try (RecordReader r = RecordReader.open(f.path())) {
       for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
@@ -240,7 +252,11 @@ final class Merger {
       if (r.validEnd() != f.size()) {
         return; // not a clean sealed file: no hint, recovery scans it
       }
-      w.finish(f.size());
+      if (guard == null) {
+        w.finish(f.size());
+      } else {
+        guard.sync(what, () -> w.finish(f.size()));
+      }
       done = true;
     } finally {
       if (!done) {
@@ -315,7 +331,9 @@ final class Merger {
     long processed = 0;
     try (FileChannel ch =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      hint = new HintFile.Writer(store.directory.resolve(DataFile.hintName(outId)), e -> {});
+      Path hintPath = store.directory.resolve(DataFile.hintName(outId));
+      hint =
+          guard.sync(hintPath + ": writing the hint", () -> new HintFile.Writer(hintPath, e -> {}));
       ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
       buf.put(RecordBuffers.fileHeader());
       int s = RecordBuffers.begin(buf);
@@ -374,8 +392,10 @@ final class Merger {
       // NB: a record this merge leaves behind may be stale only because of a newer write that is
       // not durable yet; once the inputs are gone, losing that write would lose both (LevelDB
       // #193). So everything written so far is made durable before the commit point.
-      guard.outside(syncLog);
-      hint.finish(position);
+      syncLog.run();
+      HintFile.Writer h = hint;
+      long end = position;
+      guard.sync(out + ": writing the hint", () -> h.finish(end));
       hint = null;
       try {
         Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
@@ -445,20 +465,28 @@ final class Merger {
   }
 
   private void force(FileChannel ch, Path file) {
-    try {
-      ch.force(true);
-    } catch (IOException e) {
-      throw new EngineFailedException(file + ": fsync failed; the store stops", e);
-    }
+    guard.sync(
+        file + ": fsync",
+        () -> {
+          try {
+            ch.force(true);
+          } catch (IOException e) {
+            throw new EngineFailedException(file + ": fsync failed; the store stops", e);
+          }
+        });
   }
 
   /** Syncs a directory; a failure is a failed fsync, which stops the store. */
   private void syncDirectory(Path dir) {
-    try {
-      SyncedFiles.syncDirectory(dir);
-    } catch (StorageIOException e) {
-      throw new EngineFailedException(dir + ": directory fsync failed; the store stops", e);
-    }
+    guard.sync(
+        dir + ": directory fsync",
+        () -> {
+          try {
+            SyncedFiles.syncDirectory(dir);
+          } catch (StorageIOException e) {
+            throw new EngineFailedException(dir + ": directory fsync failed; the store stops", e);
+          }
+        });
   }
 
   private static long writeAll(FileChannel ch, ByteBuffer buf, long position, Path file)
