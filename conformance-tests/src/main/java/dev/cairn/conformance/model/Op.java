@@ -68,6 +68,71 @@ public sealed interface Op {
       int limit,
       int snapshot)
       implements Op {
+    Scan withBounds(byte[] newLower, byte[] newUpper) {
+      return new Scan(
+          newLower,
+          lowerInclusive,
+          newUpper,
+          upperInclusive,
+          direction,
+          before,
+          seek,
+          limit,
+          snapshot);
+    }
+
+    Scan withDirection(Direction newDirection) {
+      return new Scan(
+          lower,
+          lowerInclusive,
+          upper,
+          upperInclusive,
+          newDirection,
+          before,
+          seek,
+          limit,
+          snapshot);
+    }
+
+    Scan withBefore(int newBefore) {
+      return new Scan(
+          lower,
+          lowerInclusive,
+          upper,
+          upperInclusive,
+          direction,
+          newBefore,
+          seek,
+          limit,
+          snapshot);
+    }
+
+    Scan withSeek(byte[] newSeek) {
+      return new Scan(
+          lower,
+          lowerInclusive,
+          upper,
+          upperInclusive,
+          direction,
+          before,
+          newSeek,
+          limit,
+          snapshot);
+    }
+
+    Scan withLimit(int newLimit) {
+      return new Scan(
+          lower,
+          lowerInclusive,
+          upper,
+          upperInclusive,
+          direction,
+          before,
+          seek,
+          newLimit,
+          snapshot);
+    }
+
     @Override
     public String toString() {
       return "scan "

@@ -125,66 +125,22 @@ final class Shrinker {
       }
       case Op.Scan s -> {
         if (s.lower() != null) {
-          out.add(List.of(withBounds(s, null, s.upper())));
+          out.add(List.of(s.withBounds(null, s.upper())));
         }
         if (s.upper() != null) {
-          out.add(List.of(withBounds(s, s.lower(), null)));
+          out.add(List.of(s.withBounds(s.lower(), null)));
         }
         if (s.seek() != null) {
-          out.add(
-              List.of(
-                  new Op.Scan(
-                      s.lower(),
-                      s.lowerInclusive(),
-                      s.upper(),
-                      s.upperInclusive(),
-                      s.direction(),
-                      s.before(),
-                      null,
-                      s.limit(),
-                      s.snapshot())));
+          out.add(List.of(s.withSeek(null)));
         }
         if (s.before() > 0) {
-          out.add(
-              List.of(
-                  new Op.Scan(
-                      s.lower(),
-                      s.lowerInclusive(),
-                      s.upper(),
-                      s.upperInclusive(),
-                      s.direction(),
-                      0,
-                      s.seek(),
-                      s.limit(),
-                      s.snapshot())));
+          out.add(List.of(s.withBefore(0)));
         }
         if (s.direction() == Direction.REVERSE) {
-          out.add(
-              List.of(
-                  new Op.Scan(
-                      s.lower(),
-                      s.lowerInclusive(),
-                      s.upper(),
-                      s.upperInclusive(),
-                      Direction.FORWARD,
-                      s.before(),
-                      s.seek(),
-                      s.limit(),
-                      s.snapshot())));
+          out.add(List.of(s.withDirection(Direction.FORWARD)));
         }
         if (s.limit() > 1 && s.limit() != Integer.MAX_VALUE) {
-          out.add(
-              List.of(
-                  new Op.Scan(
-                      s.lower(),
-                      s.lowerInclusive(),
-                      s.upper(),
-                      s.upperInclusive(),
-                      s.direction(),
-                      s.before(),
-                      s.seek(),
-                      s.limit() / 2,
-                      s.snapshot())));
+          out.add(List.of(s.withLimit(s.limit() / 2)));
         }
       }
       default -> {
@@ -192,19 +148,6 @@ final class Shrinker {
       }
     }
     return out;
-  }
-
-  private static Op.Scan withBounds(Op.Scan s, byte[] lower, byte[] upper) {
-    return new Op.Scan(
-        lower,
-        s.lowerInclusive(),
-        upper,
-        s.upperInclusive(),
-        s.direction(),
-        s.before(),
-        s.seek(),
-        s.limit(),
-        s.snapshot());
   }
 
   private static byte[] shorter(byte[] key) {
