@@ -34,9 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * An open hash store: the {@link StorageEngine} the provider returns.
  *
- * <p>Writes go to the {@link LogWriter}'s thread; reads verify keys against data files from the
- * caller's thread; the {@link Merger}'s thread writes hints, merges and deletes. Thread-safe; must
- * be closed.
+ * <p>Writes are appended by the {@link LogWriter} on the writing caller's thread (one leads a group
+ * at a time) and forced by its fsync thread; reads verify keys against data files from the caller's
+ * thread; the {@link Merger}'s thread writes hints, merges and deletes. Thread-safe; must be
+ * closed.
  */
 final class HashEngine implements StorageEngine {
 

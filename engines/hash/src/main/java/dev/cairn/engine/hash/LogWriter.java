@@ -8,58 +8,70 @@ import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The engine's writer thread: appends every write to the active data file, with group commit.
+ * The write path: appends every write to the active data file, with group commit.
  *
- * <p>Design (LevelDB's {@code BuildBatchGroup}, RocksDB's write thread, simplified to one owner):
- * callers queue a {@link Request} and wait; the writer takes everything queued, frames it into one
- * buffer, writes it with one {@code write}, and when any request of the group asked for {@code
- * SYNC} (or a flush) forces the file once for all of them. Only then does it apply the group to the
- * index and publish it, and wake the callers. So concurrent {@code SYNC} writers share one fsync, a
- * {@code BUFFERED} write returns once the OS has its bytes, and no caller's thread ever touches a
- * channel that an interrupt could close. A caller interrupted while waiting keeps waiting (its
- * write is already queued) and gets its interrupt back afterwards.
+ * <p>Design (LevelDB's {@code BuildBatchGroup} and RocksDB's write thread): callers queue a {@link
+ * Request}; whichever caller finds no other writing becomes the <em>leader</em> and, on its own
+ * thread, takes everything queued, frames it into one buffer, writes it with one {@code write},
+ * applies it to the index and publishes it. A lone writer therefore never hands its write to
+ * another thread and back; concurrent writers wait while the leader writes their requests with its
+ * own. A {@code BUFFERED} write returns once the OS has its bytes. A group holding a {@code SYNC}
+ * write (or a flush) is then handed to the {@link Syncer}, the engine's fsync thread, which forces
+ * the file once for every group handed to it meanwhile (pipelined group commit) and only then wakes
+ * those writers. When the leader is done it wakes the writer of the oldest queued request, which
+ * leads next.
  *
- * <p>Hand-off costs a wake-up each way; both sides spin briefly before parking, so a busy caller
- * and the writer pass requests without sleeping.
+ * <p><b>Interrupts.</b> Java closes a channel whose user is interrupted. The leader clears its
+ * interrupt before it writes and gives it back afterwards; an interrupt that arrives during the
+ * {@code write} closes the writing channel, and the leader reopens it and writes the same bytes at
+ * the same offset again (a positional write of the same bytes is idempotent). No caller's thread
+ * ever forces a file: the {@link Syncer} does, on a channel of its own, so an interrupt can never
+ * hide the result of an fsync.
  *
  * <p><b>Files.</b> The active file rolls when the next request would take it past the size limit:
  * the old file is forced before the new one is created (a later {@code SYNC} write in the new file
  * must not survive a crash that loses an earlier write in the old), the new file's header is synced
- * and its directory too. A batch never spans files.
+ * and its directory too, all on the fsync thread. A batch never spans files. So that the force at a
+ * roll has little left to write, every {@value #BACKGROUND_SYNC_BYTES} bytes appended ask the fsync
+ * thread for a force that nobody waits for (RocksDB's {@code bytes_per_sync}).
  *
  * <p><b>Fail-stop.</b> A failed write or force leaves the file's end unknown and the dirty pages
- * possibly dropped: the writer fails that group and every later request with {@link
+ * possibly dropped: the group fails, and every later request fails with {@link
  * EngineFailedException}; reopening recovers from what is durable.
  */
 final class LogWriter {
 
   /**
-   * How long a caller spins before parking: a buffered write is done in microseconds, and parking
-   * and waking costs more than that; a write that waits for an fsync (hundreds of microseconds)
-   * parks almost at once, leaving the processor to the writer and the other callers.
+   * How long a waiting caller spins before parking: a buffered group is written in microseconds,
+   * and parking and waking costs more than that; a write that waits for an fsync (hundreds of
+   * microseconds) parks almost at once.
    */
-  private static final int CALLER_SPINS = 8192;
+  private static final int CALLER_SPINS = 4096;
 
   private static final int SYNC_CALLER_SPINS = 64;
 
-  /** Spins between yields of a spinning caller, so a spinning caller never starves the writer. */
+  /** Spins between yields of a spinning caller, so that it never starves the leader. */
   private static final int YIELD_EVERY = 256;
 
-  private static final int WRITER_SPINS = 1024;
   private static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
 
-  /** The longest a forcing group waits for the writers of the previous one; see awaitSiblings. */
-  private static final long SIBLING_WAIT_NANOS = 100_000;
+  /** Bytes appended between two forces that nobody waits for; see the class comment. */
+  static final long BACKGROUND_SYNC_BYTES = 8L * 1024 * 1024;
+
+  /** How often a write interrupted again and again is retried before the group fails. */
+  private static final int WRITE_ATTEMPTS = 16;
 
   /** What a request asks for. */
   enum Kind {
@@ -86,6 +98,9 @@ final class LogWriter {
     private volatile Thread waiter;
     private RuntimeException error;
 
+    /** Set by the leader that wrote the request. */
+    private volatile boolean taken;
+
     Request(Kind kind, List<Op> ops, boolean sync) {
       this.kind = kind;
       this.ops = ops;
@@ -95,6 +110,10 @@ final class LogWriter {
         b += DataRecord.frameSize(op.key(), op.value());
       }
       this.bytes = b;
+    }
+
+    boolean durable() {
+      return sync || kind == Kind.FLUSH;
     }
 
     void complete(RuntimeException e) {
@@ -110,32 +129,42 @@ final class LogWriter {
   private final Store store;
   private final long fileSizeLimit;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
-  private final Thread thread;
-  private volatile boolean parked;
-  private volatile boolean stopping;
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private final Syncer syncer;
+  private final Consumer<DataFile> onSealed;
+  private final Consumer<DataFile> onFinish;
+  private final FsyncGuard guard;
   private volatile boolean closed;
   private volatile EngineFailedException failure;
+  private boolean finished; // guarded by this
+
+  // ---- the leader's state: touched only by the thread holding `leading` ------------------------
+
   private Request carried;
-
-  /** Requests in the last group that forced the log; touched by the writer thread only. */
-  private int syncSiblings;
-
   private final List<DataFile> sealedInGroup = new ArrayList<>();
   private FileChannel channel;
   private DataFile active;
   private long position;
   private long nextSeq;
+  private long unforcedBytes;
+  private boolean interruptSwallowed;
   private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-  private final Consumer<DataFile> onSealed;
-  private final Consumer<DataFile> onFinish;
-  private final FsyncGuard guard;
+
+  // ---- the fsync thread's state
+  // ------------------------------------------------------------------
+
+  /** The active file's channel that only the fsync thread uses (to force it). */
+  private FileChannel syncChannel;
+
+  private DataFile syncFile;
 
   /**
    * Starts the writer with a new, empty active file.
    *
    * @param lastSeq the largest sequence number in the store
-   * @param onSealed told (on the writer thread) whenever a file is sealed, so its hint gets written
-   * @param onFinish given the last active file, sealed, on the writer thread as it stops cleanly
+   * @param onSealed told whenever a file is sealed (forced, and its records in the index), so its
+   *     hint gets written
+   * @param onFinish given the last active file, sealed, as the writer stops cleanly
    */
   LogWriter(
       Store store,
@@ -152,13 +181,41 @@ final class LogWriter {
     this.onFinish = onFinish;
     this.guard = guard;
     store.setVisibleSeq(lastSeq);
-    createActive();
-    this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
-    thread.start();
+    this.syncer =
+        new Syncer(
+            new Syncer.Target() {
+              @Override
+              public void force() {
+                forceActive();
+              }
+
+              @Override
+              public void beforeAcknowledge() {
+                guard.awaitQuiet();
+                EngineFailedException f = failure;
+                if (f != null) {
+                  // NB: an fsync failed elsewhere (background work) while the group was written:
+                  // do not acknowledge what follows a failure.
+                  throw new EngineFailedException(f.getMessage(), f);
+                }
+              }
+            },
+            name + "-sync");
+    try {
+      leading.set(true);
+      try {
+        channel = syncer.call(this::createActive);
+      } finally {
+        leading.set(false);
+      }
+    } catch (RuntimeException e) {
+      syncer.close();
+      throw e;
+    }
   }
 
   /**
-   * Queues {@code r} and waits until it is done.
+   * Queues {@code r} and waits until it is done: written (and forced, if it asks for that).
    *
    * @throws EngineFailedException if the writer fail-stopped
    * @throws StorageIOException if this request's write failed
@@ -176,13 +233,20 @@ final class LogWriter {
     if (closed && queue.remove(r)) {
       throw new ClosedHandleException("the store is closed");
     }
-    if (parked) {
-      LockSupport.unpark(thread);
-    }
     boolean interrupted = false;
     int spinLimit = r.sync ? SYNC_CALLER_SPINS : CALLER_SPINS;
     for (int spins = 0; !r.done; spins++) {
-      if (spins < spinLimit) {
+      if (!r.taken && !leading.get() && leading.compareAndSet(false, true)) {
+        try {
+          interrupted |= lead(r);
+        } finally {
+          Request next = carried;
+          leading.set(false);
+          wakeNext(next);
+        }
+        spins = 0;
+        spinLimit = SYNC_CALLER_SPINS;
+      } else if (spins < spinLimit) {
         if ((spins + 1) % YIELD_EVERY == 0) {
           Thread.yield();
         } else {
@@ -190,8 +254,8 @@ final class LogWriter {
         }
       } else {
         r.waiter = Thread.currentThread();
-        if (!r.done) {
-          LockSupport.park(r);
+        if (!r.done && (r.taken || leading.get())) {
+          LockSupport.park(this);
         }
         interrupted |= Thread.interrupted();
       }
@@ -204,94 +268,75 @@ final class LogWriter {
     }
   }
 
+  /**
+   * Wakes the writer of the oldest queued request ({@code carried}, else the queue's head), if it
+   * sleeps, to lead next. Called just after giving up the lead.
+   */
+  private void wakeNext(Request carried) {
+    Request next = carried != null ? carried : queue.peek();
+    if (next != null) {
+      Thread w = next.waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
   boolean failed() {
     return failure != null;
   }
 
-  private void run() {
-    List<Request> group = new ArrayList<>();
-    while (true) {
-      Request r = carried != null ? carried : queue.poll();
-      carried = null;
-      if (r == null) {
-        if (stopping) {
-          break;
-        }
-        for (int i = 0; i < WRITER_SPINS && queue.isEmpty(); i++) {
-          Thread.onSpinWait();
-        }
-        if (queue.isEmpty()) {
-          parked = true;
-          if (queue.isEmpty() && !stopping) {
-            LockSupport.park(this);
-          }
-          parked = false;
-        }
-        continue;
-      }
-      group.clear();
-      group.add(r);
-      long bytes = r.bytes;
-      while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
-        if (r.kind == Kind.ROLL) {
-          carried = r; // a roll goes alone, after what was queued before it
-          break;
-        }
-        group.add(r);
-        bytes += r.bytes;
-      }
-      boolean forces = forces(group);
-      if (forces && carried == null && group.size() < syncSiblings) {
-        bytes = awaitSiblings(group, bytes);
-      }
-      process(group);
-      if (forces) {
-        syncSiblings = group.size();
-      }
-    }
-    finish();
-  }
-
-  private static boolean forces(List<Request> group) {
-    for (Request q : group) {
-      if (q.sync || q.kind == Kind.FLUSH) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
-   * Group commit's sibling wait (PostgreSQL's {@code commit_delay} with {@code commit_siblings}):
-   * the last forced group had more writers than this one, so the others are most likely waking up
-   * to write again; waiting a fraction of an fsync for them lets one fsync serve them all. A lone
-   * {@code SYNC} writer (last group of one) never waits. Returns the group's bytes.
+   * Writes groups until {@code mine} is written; on the caller's thread, holding the lead.
+   *
+   * @return whether an interrupt of this thread was cleared meanwhile, to be given back
    */
-  private long awaitSiblings(List<Request> group, long bytes) {
-    long deadline = System.nanoTime() + SIBLING_WAIT_NANOS;
-    while (group.size() < syncSiblings
-        && bytes < MAX_GROUP_BYTES
-        && !stopping
-        && System.nanoTime() < deadline) {
-      Request r = queue.poll();
-      if (r == null) {
-        Thread.yield(); // the siblings need the processor to get here
-        continue;
+  private boolean lead(Request mine) {
+    interruptSwallowed = Thread.interrupted();
+    try {
+      while (!mine.taken) {
+        List<Request> group = takeGroup();
+        if (group.isEmpty()) {
+          break; // closing took it
+        }
+        process(group);
       }
+    } finally {
+      interruptSwallowed |= Thread.interrupted();
+    }
+    return interruptSwallowed;
+  }
+
+  private List<Request> takeGroup() {
+    List<Request> group = new ArrayList<>();
+    Request r = carried != null ? carried : queue.poll();
+    carried = null;
+    if (r == null) {
+      return group;
+    }
+    group.add(r);
+    if (r.kind == Kind.ROLL) {
+      return group; // a roll goes alone
+    }
+    long bytes = r.bytes;
+    while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
       if (r.kind == Kind.ROLL) {
-        carried = r;
+        carried = r; // a roll goes alone, after what was queued before it
         break;
       }
       group.add(r);
       bytes += r.bytes;
     }
-    return bytes;
+    return group;
   }
 
   private void process(List<Request> group) {
     try {
       processGroup(group);
     } finally {
+      for (Request r : group) {
+        r.taken = true;
+      }
       for (DataFile f : sealedInGroup) {
         f.seal();
         onSealed.accept(f);
@@ -307,36 +352,25 @@ final class LogWriter {
       return;
     }
     List<Store.Written> written = new ArrayList<>();
-    boolean sync = false;
+    boolean durable = false;
     try {
       buffer.clear();
       for (Request r : group) {
+        durable |= r.durable();
         switch (r.kind) {
-          case FLUSH -> sync = true;
+          case FLUSH -> {}
           case ROLL -> {
             writeBuffer();
             roll();
           }
-          case WRITE -> {
-            sync |= r.sync;
-            append(r, written);
-          }
+          case WRITE -> append(r, written);
         }
       }
       writeBuffer();
-      if (sync) {
-        force(channel, active.path());
-      }
       if (!written.isEmpty()) {
         store.apply(written, nextSeq - 1);
       }
       store.groups.increment();
-      guard.awaitQuiet();
-      if (failure != null) {
-        // NB: an fsync failed elsewhere (background work) while this group was written: do not
-        // acknowledge what follows a failure; the caller sees a write that may or may not stay.
-        throw failure;
-      }
     } catch (StorageException e) {
       if (failure == null) {
         failure =
@@ -351,7 +385,21 @@ final class LogWriter {
       group.forEach(r -> r.complete(failure));
       return;
     }
-    group.forEach(r -> r.complete(null));
+    List<Request> waiting = durable ? new ArrayList<>() : List.of();
+    for (Request r : group) {
+      if (r.durable()) {
+        waiting.add(r);
+      } else {
+        r.complete(null);
+      }
+    }
+    if (durable) {
+      unforcedBytes = 0;
+      syncer.ticket(waiting);
+    } else if (unforcedBytes >= BACKGROUND_SYNC_BYTES) {
+      unforcedBytes = 0;
+      syncer.ticket(List.of());
+    }
   }
 
   private void append(Request r, List<Store.Written> written) {
@@ -384,80 +432,137 @@ final class LogWriter {
     }
   }
 
+  /** Writes the buffer at the end of the active file; see the class comment on interrupts. */
   private void writeBuffer() {
     buffer.flip();
+    long at = position;
     try {
-      while (buffer.hasRemaining()) {
-        int at = buffer.position();
-        position += channel.write(buffer, position);
-        if (buffer.position() == at) {
-          throw new IOException("the write made no progress");
+      for (int attempt = 1; ; attempt++) {
+        interruptSwallowed |= Thread.interrupted();
+        try {
+          while (buffer.hasRemaining()) {
+            int from = buffer.position();
+            channel.write(buffer, at + from);
+            if (buffer.position() == from) {
+              throw new IOException("the write made no progress");
+            }
+          }
+          break;
+        } catch (ClosedByInterruptException e) {
+          if (attempt >= WRITE_ATTEMPTS) {
+            throw new StorageIOException(
+                active.path() + ": append at offset " + at + " interrupted again and again", e);
+          }
+          buffer.position(0);
+          channel = openForAppend(active.path());
+        } catch (IOException e) {
+          throw new StorageIOException(active.path() + ": append at offset " + at + " failed", e);
         }
       }
-    } catch (IOException e) {
-      throw new StorageIOException(active.path() + ": append at offset " + position + " failed", e);
+      unforcedBytes += buffer.limit();
+      position = at + buffer.limit();
     } finally {
       buffer.clear();
       active.setSize(position);
     }
   }
 
-  private void force(FileChannel ch, Path file) {
+  private static FileChannel openForAppend(Path path) {
     try {
-      ch.force(false);
+      return FileChannel.open(path, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new StorageIOException(path + ": cannot reopen the active file for writing", e);
+    }
+  }
+
+  /** On the fsync thread: forces the active file through the fsync thread's own channel. */
+  private void forceActive() {
+    try {
+      syncChannel.force(false);
       store.syncs.increment();
     } catch (IOException e) {
       failure =
           new EngineFailedException(
-              file + ": fsync failed; the store refuses writes until it is reopened", e);
+              syncFile.path() + ": fsync failed; the store refuses writes until it is reopened", e);
       throw failure;
     }
   }
 
-  /** Seals the active file (forced first) and starts a new one. */
+  /** Seals the active file (forced first, on the fsync thread) and starts a new one. */
   private void roll() {
-    force(channel, active.path());
-    closeChannel();
+    DataFile sealed = active;
+    FileChannel next =
+        syncer.call(
+            () -> {
+              forceActive();
+              closeQuietly(syncChannel);
+              syncChannel = null;
+              return createActive();
+            });
+    closeQuietly(channel);
+    channel = next;
+    unforcedBytes = 0;
     // NB: the file is marked sealed (and so may be merged) only once the group that filled it is
     // in the index: a merge must never judge records stale because they are not applied yet.
-    sealedInGroup.add(active);
-    createActive();
+    sealedInGroup.add(sealed);
   }
 
-  private void createActive() {
+  /**
+   * On the fsync thread: creates the next data file with its header, synced with its directory, and
+   * makes it the active file.
+   *
+   * @return a channel to append to it, for the leader
+   */
+  private FileChannel createActive() {
     int id = store.nextFileId.getAndIncrement();
     Path path = store.directory.resolve(DataFile.name(id));
+    FileChannel append = null;
+    long at = 0;
     try {
-      channel =
+      syncChannel =
           FileChannel.open(
               path,
               StandardOpenOption.CREATE_NEW,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
       ByteBuffer header = RecordBuffers.fileHeader();
-      long at = 0;
       while (header.hasRemaining()) {
-        at += channel.write(header, at);
+        at += syncChannel.write(header, at);
       }
-      position = at;
+      append = FileChannel.open(path, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      closeChannel();
+      closeQuietly(syncChannel);
+      syncChannel = null;
+      closeQuietly(append);
       throw new StorageIOException(path + ": cannot create a data file", e);
     }
-    force(channel, path);
-    SyncedFiles.syncDirectory(store.directory);
-    active = new DataFile(id, path, false, position, store::onLastRelease);
-    store.activate(active);
+    DataFile created = null;
+    try {
+      created = new DataFile(id, path, false, at, store::onLastRelease);
+      syncFile = created;
+      forceActive();
+      SyncedFiles.syncDirectory(store.directory);
+    } catch (RuntimeException e) {
+      closeQuietly(append);
+      if (created != null) {
+        created.release();
+      }
+      throw e;
+    }
+    // NB: the leader is waiting for this call, so it sees these fields once the call returns.
+    active = created;
+    position = at;
+    store.activate(created);
+    return append;
   }
 
-  private void closeChannel() {
-    if (channel != null) {
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
       try {
-        channel.close();
+        ch.close();
       } catch (IOException e) {
         // Everything written was forced or is refused by fail-stop; nothing is lost here.
       }
-      channel = null;
     }
   }
 
@@ -488,23 +593,34 @@ final class LogWriter {
 
   /**
    * Stops the writer after it wrote everything queued; seals the active file (forced) unless the
-   * writer failed. Waits for the thread; idempotent.
+   * writer failed. Waits for the fsync thread; idempotent.
    */
-  void close() {
-    closed = true;
-    stopping = true;
-    LockSupport.unpark(thread);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
+  synchronized void close() {
+    if (finished) {
+      return;
     }
-    Request r;
-    while ((r = queue.poll()) != null) {
-      r.complete(new ClosedHandleException("the store closed before the write"));
+    finished = true;
+    closed = true;
+    boolean interrupted = false;
+    // The lead is kept for good: no caller writes after this.
+    while (!leading.compareAndSet(false, true)) {
+      LockSupport.parkNanos(this, 20_000);
+      interrupted |= Thread.interrupted();
+    }
+    try {
+      interruptSwallowed = Thread.interrupted();
+      List<Request> group;
+      while (!(group = takeGroup()).isEmpty()) {
+        process(group);
+      }
+      finish();
+      interrupted |= interruptSwallowed | Thread.interrupted();
+    } finally {
+      syncer.close();
+      Request r;
+      while ((r = queue.poll()) != null) {
+        r.complete(new ClosedHandleException("the store closed before the write"));
+      }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -515,14 +631,25 @@ final class LogWriter {
     boolean clean = false;
     try {
       if (failure == null && channel != null) {
-        force(channel, active.path());
+        syncer.call(
+            () -> {
+              forceActive();
+              return null;
+            });
         active.seal();
         clean = true;
       }
     } catch (StorageException e) {
       // The failure is recorded; recovery decides what survived.
     } finally {
-      closeChannel();
+      closeQuietly(channel);
+      channel = null;
+      syncer.call(
+          () -> {
+            closeQuietly(syncChannel);
+            syncChannel = null;
+            return null;
+          });
     }
     if (clean) {
       onFinish.accept(active);
