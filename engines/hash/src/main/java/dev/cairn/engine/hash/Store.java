@@ -278,7 +278,8 @@ final class Store {
     throw new CorruptionException(directory + ": a snapshot read keeps missing its data file");
   }
 
-  // ---- write path (index side; writer thread) --------------------------------------------------
+  // ---- write path (index side; the leading writer)
+  // -----------------------------------------------
 
   /**
    * One operation written to the log, to apply to the index.
@@ -290,7 +291,7 @@ final class Store {
 
   /**
    * Applies a written group to the index and publishes its last sequence: no reader sees part of
-   * it. Runs on the writer thread.
+   * it. Runs on the thread leading the group, one at a time.
    */
   void apply(List<Written> group, long lastSeq) {
     int n = group.size();
