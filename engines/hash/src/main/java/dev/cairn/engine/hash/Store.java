@@ -131,6 +131,24 @@ final class Store {
   byte[] get(byte[] key) {
     long h = keyHash.hash(key);
     for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+      Entry one = keydir.candidate(h);
+      if (one == null) {
+        return null;
+      }
+      if (one != KeydirSegment.SEVERAL) {
+        if (one.tombstone()) {
+          return null;
+        }
+        DataFile f = files.get(one.fileId());
+        if (f == null || !f.acquire()) {
+          continue; // moved by merge: look again
+        }
+        try {
+          return valueIfKey(f, one, key);
+        } finally {
+          f.release();
+        }
+      }
       boolean moved = false;
       for (Entry e : keydir.candidates(h)) {
         if (e.tombstone()) {
