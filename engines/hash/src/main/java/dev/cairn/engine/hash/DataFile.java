@@ -41,8 +41,11 @@ import java.util.function.Consumer;
  *
  * <p><b>Lifetime.</b> Reference-counted: the store holds one reference while the file is live; a
  * reader, snapshot or history entry that reads it holds another ({@link #acquire()}). When merge
- * retires the file and the last reference goes, the file is handed to {@code onLastRelease} for
- * deletion on the engine's own thread.
+ * retires the file and the last reference goes, its mappings are closed and the file is handed to
+ * {@code onLastRelease} for deletion on the engine's own thread. A get that finds its record in a
+ * mapping reads it without a reference ({@link #readMappedRecord}): the mappings share one {@link
+ * Arena#ofShared() shared arena}, whose close waits for accesses in flight and makes later ones
+ * fail, so such a read sees the whole record or learns that the file is gone.
  *
  * <p>Thread-safe.
  */
@@ -228,7 +231,30 @@ final class DataFile {
    */
   RecordBytes readRecord(long offset, int recordSize) {
     byte[] bytes = new byte[recordSize];
-    read(offset, bytes);
+    if (!readMapped(offset, bytes)) {
+      readChannel(offset, bytes);
+    }
+    return checked(offset, bytes);
+  }
+
+  /**
+   * {@link #readRecord} for a caller that holds no reference, from a mapping only: no reference
+   * count changes hands, since a mapping cannot vanish under a read (its shared arena's close waits
+   * for every access in flight, and later ones fail).
+   *
+   * @return the record, or null when it lies in no mapping: then acquire the file and call {@link
+   *     #readRecord}
+   * @throws IllegalStateException if the file's last reference went and unmapped it meanwhile: the
+   *     caller looks its entry up again, as after a merge
+   * @throws CorruptionException if the bytes are not one valid record
+   */
+  RecordBytes readMappedRecord(long offset, int recordSize) {
+    byte[] bytes = new byte[recordSize];
+    return readMapped(offset, bytes) ? checked(offset, bytes) : null;
+  }
+
+  private RecordBytes checked(long offset, byte[] bytes) {
+    int recordSize = bytes.length;
     RecordBuffers.Frame f;
     try {
       // NB: the place is named only on failure: building it for every read costs more than the
@@ -259,7 +285,8 @@ final class DataFile {
     return path + " at offset " + offset;
   }
 
-  private void read(long offset, byte[] target) {
+  /** Fills {@code target} from a mapping; false when the bytes lie in none. */
+  private boolean readMapped(long offset, byte[] target) {
     MemorySegment m = sealed ? mapping() : null;
     if (m != null) {
       if (offset < 0 || offset > m.byteSize() - target.length) {
@@ -267,7 +294,7 @@ final class DataFile {
             where(offset) + ": the file ends inside a record of " + target.length + " bytes");
       }
       MemorySegment.copy(m, ValueLayout.JAVA_BYTE, offset, target, 0, target.length);
-      return;
+      return true;
     }
     if (offset >= 0) {
       long chunk = offset >>> chunkBits;
@@ -276,10 +303,14 @@ final class DataFile {
         MemorySegment c = chunk(chunk);
         if (c != null) {
           MemorySegment.copy(c, ValueLayout.JAVA_BYTE, at, target, 0, target.length);
-          return;
+          return true;
         }
       }
     }
+    return false;
+  }
+
+  private void readChannel(long offset, byte[] target) {
     boolean interrupted = false;
     try {
       for (int attempt = 0; ; attempt++) {

@@ -179,8 +179,20 @@ final class Store {
           return null;
         }
         DataFile f = file(one.fileId());
-        if (f == null || !f.acquire()) {
+        if (f == null) {
           continue; // moved by merge: look again
+        }
+        DataFile.RecordBytes r;
+        try {
+          r = f.readMappedRecord(one.offset(), one.size());
+        } catch (IllegalStateException gone) {
+          continue; // unmapped with its last reference: merged away meanwhile
+        }
+        if (r != null) {
+          return valueIfKey(f, one, key, r);
+        }
+        if (!f.acquire()) {
+          continue;
         }
         try {
           return valueIfKey(f, one, key);
@@ -217,7 +229,11 @@ final class Store {
 
   /** The value in the record {@code e} names if it holds {@code key}, else null. */
   static byte[] valueIfKey(DataFile f, Entry e, byte[] key) {
-    DataFile.RecordBytes r = f.readRecord(e.offset(), e.size());
+    return valueIfKey(f, e, key, f.readRecord(e.offset(), e.size()));
+  }
+
+  /** {@link #valueIfKey(DataFile, Entry, byte[])} of the record {@code r} read at {@code e}. */
+  private static byte[] valueIfKey(DataFile f, Entry e, byte[] key, DataFile.RecordBytes r) {
     if (!DataRecord.hasKey(r.bytes(), r.payloadOffset(), r.payloadLength(), key, f.pathName())) {
       return null;
     }

@@ -194,6 +194,77 @@ class DataFileTest {
   }
 
   @Test
+  void readsWithoutAReferenceSeeWholeRecordsOrLearnTheFileIsGone() throws Exception {
+    SplittableRandom r = new SplittableRandom(seed());
+    Path path = dir.resolve(DataFile.name(1));
+    List<Appended> written = new ArrayList<>();
+    try (Appender a = new Appender(path)) {
+      DataFile f = new DataFile(1, path, false, a.position, x -> {}, SMALL_CHUNK_BITS);
+      for (long seq = 1; seq <= 400; seq++) {
+        written.add(randomRecord(a, f, r, seq, 300));
+      }
+      if (r.nextBoolean()) {
+        f.seal(); // the whole-file mapping rather than chunks
+      }
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      AtomicLong mappedReads = new AtomicLong();
+      AtomicLong goneReads = new AtomicLong();
+      AtomicInteger stop = new AtomicInteger();
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        long readerSeed = r.nextLong();
+        readers.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      SplittableRandom rr = new SplittableRandom(readerSeed);
+                      try {
+                        while (stop.get() == 0) {
+                          Appended rec = written.get(rr.nextInt(written.size()));
+                          DataFile.RecordBytes got;
+                          try {
+                            got = f.readMappedRecord(rec.offset(), rec.size());
+                          } catch (IllegalStateException gone) {
+                            goneReads.incrementAndGet();
+                            continue;
+                          }
+                          if (got != null) {
+                            DataRecord d =
+                                DataRecord.decode(
+                                    got.type(),
+                                    got.bytes(),
+                                    got.payloadOffset(),
+                                    got.payloadLength(),
+                                    f.pathName());
+                            assertArrayEquals(rec.value(), d.value());
+                            mappedReads.incrementAndGet();
+                          }
+                        }
+                      } catch (Throwable e) {
+                        failure.set(e);
+                      }
+                    }));
+      }
+      while (mappedReads.get() < 2000 && failure.get() == null) {
+        Thread.onSpinWait();
+      }
+      f.retire(); // the last reference: unmaps while the readers read
+      long after = mappedReads.get();
+      Thread.sleep(20);
+      stop.set(1);
+      for (Thread t : readers) {
+        t.join();
+      }
+      if (failure.get() != null) {
+        throw new AssertionError("a reader failed", failure.get());
+      }
+      assertTrue(mappedReads.get() - after <= 3, "reads from a mapping after it was closed");
+      assertEquals(0, f.mappedChunks()[0]);
+      assertNull(f.readMappedRecord(written.get(0).offset(), written.get(0).size()));
+    }
+  }
+
+  @Test
   void aFileSystemThatCannotMapIsReadPositionally() throws Exception {
     SplittableRandom r = new SplittableRandom(seed());
     try (FaultyFileSystem fs = FaultyFileSystem.create(dir)) {
