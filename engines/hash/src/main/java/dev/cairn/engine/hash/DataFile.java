@@ -16,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,16 +32,35 @@ import java.util.function.Consumer;
  * interrupt. Readers whose read the closing cut short reopen and retry the same way. Writes never
  * happen on a caller's thread.
  *
+ * <p><b>Mapped reads.</b> A sealed file is read from one read-only mapping of the whole file. The
+ * active file is mapped too, in chunks of {@value #CHUNK_BITS}-bit size ({@link #chunkSize()}),
+ * each once the writer has written past its end: a mapping never reaches past the written size
+ * (touching a mapping beyond the end of a file raises {@code SIGBUS}), and the active file only
+ * grows while it is open. A record in the unmapped tail, or across a chunk boundary, is read with a
+ * positional read. Where the file system cannot map files, every read is positional.
+ *
  * <p><b>Lifetime.</b> Reference-counted: the store holds one reference while the file is live; a
  * reader, snapshot or history entry that reads it holds another ({@link #acquire()}). When merge
- * retires the file and the last reference goes, the file is handed to {@code onLastRelease} for
- * deletion on the engine's own thread.
+ * retires the file and the last reference goes, its mappings are closed and the file is handed to
+ * {@code onLastRelease} for deletion on the engine's own thread. A get that finds its record in a
+ * mapping reads it without a reference ({@link #readMappedRecord}): the mappings share one {@link
+ * Arena#ofShared() shared arena}, whose close waits for accesses in flight and makes later ones
+ * fail, so such a read sees the whole record or learns that the file is gone.
  *
  * <p>Thread-safe.
  */
 final class DataFile {
 
   private static final int REOPEN_ATTEMPTS = 8;
+
+  /**
+   * Chunks of the active file are mapped {@code 1 << CHUNK_BITS} bytes (1 MiB) at a time: small
+   * enough that the unmapped tail holds few of the keys, large enough that a 1 GiB file takes no
+   * more than 1024 mappings.
+   */
+  static final int CHUNK_BITS = 20;
+
+  private static final MemorySegment[] NO_CHUNKS = new MemorySegment[0];
 
   private final int id;
   private final Path path;
@@ -56,11 +76,25 @@ final class DataFile {
   private volatile boolean retired;
   private volatile boolean sealed;
   private final String pathName;
+  private final int chunkBits;
   private volatile MemorySegment mapped;
+  private volatile MemorySegment[] chunks = NO_CHUNKS; // chunk i maps [i, i + 1) << chunkBits
   private volatile boolean mapFailed;
-  private Arena mapArena; // guarded by reopenLock
+  private Arena mapArena; // guarded by reopenLock; holds the mapping and the chunks
 
   DataFile(int id, Path path, boolean mergeOutput, long size, Consumer<DataFile> onLastRelease) {
+    this(id, path, mergeOutput, size, onLastRelease, CHUNK_BITS);
+  }
+
+  /** A data file whose active chunks are {@code 1 << chunkBits} bytes; for tests of small ones. */
+  DataFile(
+      int id,
+      Path path,
+      boolean mergeOutput,
+      long size,
+      Consumer<DataFile> onLastRelease,
+      int chunkBits) {
+    this.chunkBits = chunkBits;
     this.id = id;
     this.path = path;
     this.pathName = path.toString();
@@ -197,7 +231,30 @@ final class DataFile {
    */
   RecordBytes readRecord(long offset, int recordSize) {
     byte[] bytes = new byte[recordSize];
-    read(offset, bytes);
+    if (!readMapped(offset, bytes)) {
+      readChannel(offset, bytes);
+    }
+    return checked(offset, bytes);
+  }
+
+  /**
+   * {@link #readRecord} for a caller that holds no reference, from a mapping only: no reference
+   * count changes hands, since a mapping cannot vanish under a read (its shared arena's close waits
+   * for every access in flight, and later ones fail).
+   *
+   * @return the record, or null when it lies in no mapping: then acquire the file and call {@link
+   *     #readRecord}
+   * @throws IllegalStateException if the file's last reference went and unmapped it meanwhile: the
+   *     caller looks its entry up again, as after a merge
+   * @throws CorruptionException if the bytes are not one valid record
+   */
+  RecordBytes readMappedRecord(long offset, int recordSize) {
+    byte[] bytes = new byte[recordSize];
+    return readMapped(offset, bytes) ? checked(offset, bytes) : null;
+  }
+
+  private RecordBytes checked(long offset, byte[] bytes) {
+    int recordSize = bytes.length;
     RecordBuffers.Frame f;
     try {
       // NB: the place is named only on failure: building it for every read costs more than the
@@ -228,7 +285,8 @@ final class DataFile {
     return path + " at offset " + offset;
   }
 
-  private void read(long offset, byte[] target) {
+  /** Fills {@code target} from a mapping; false when the bytes lie in none. */
+  private boolean readMapped(long offset, byte[] target) {
     MemorySegment m = sealed ? mapping() : null;
     if (m != null) {
       if (offset < 0 || offset > m.byteSize() - target.length) {
@@ -236,8 +294,23 @@ final class DataFile {
             where(offset) + ": the file ends inside a record of " + target.length + " bytes");
       }
       MemorySegment.copy(m, ValueLayout.JAVA_BYTE, offset, target, 0, target.length);
-      return;
+      return true;
     }
+    if (offset >= 0) {
+      long chunk = offset >>> chunkBits;
+      long at = offset & ((1L << chunkBits) - 1);
+      if (at + target.length <= 1L << chunkBits) {
+        MemorySegment c = chunk(chunk);
+        if (c != null) {
+          MemorySegment.copy(c, ValueLayout.JAVA_BYTE, at, target, 0, target.length);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void readChannel(long offset, byte[] target) {
     boolean interrupted = false;
     try {
       for (int attempt = 0; ; attempt++) {
@@ -298,20 +371,92 @@ final class DataFile {
     }
     synchronized (reopenLock) {
       if (mapped == null && !mapFailed && refs.get() > 0) {
-        Arena arena = Arena.ofShared();
-        try {
-          mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-          mapArena = arena;
-        } catch (ClosedChannelException e) {
-          arena.close(); // an interrupted reader closed the channel: try again next time
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-          // NB: not every file system maps files; positional reads serve them, as they serve the
-          // active file.
-          arena.close();
-          mapFailed = true;
-        }
+        mapped = map(0, size);
       }
       return mapped;
+    }
+  }
+
+  /** Bytes of one mapped chunk of the active file. */
+  long chunkSize() {
+    return 1L << chunkBits;
+  }
+
+  /** How many chunks of the file are mapped, and where the last of them ends; for tests. */
+  long[] mappedChunks() {
+    long n = 0;
+    long end = 0;
+    MemorySegment[] cs = chunks;
+    for (int i = 0; i < cs.length; i++) {
+      if (cs[i] != null) {
+        n++;
+        end = (i + 1L) << chunkBits;
+      }
+    }
+    return new long[] {n, end};
+  }
+
+  /**
+   * Chunk {@code index} of the file mapped read-only, mapped on first use once the file is written
+   * past its end; null while it is not, or if the file system cannot map it. The file only grows
+   * while open (recovery cuts a torn tail before any read), so a mapped chunk stays within it.
+   */
+  private MemorySegment chunk(long index) {
+    MemorySegment[] cs = chunks;
+    if (index < cs.length && cs[(int) index] != null) {
+      return cs[(int) index];
+    }
+    long end = (index + 1) << chunkBits;
+    if (mapFailed || end > size || index >= Integer.MAX_VALUE) {
+      return null;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return null; // mapping is interruptible: leave it to a reader that is not interrupted
+    }
+    synchronized (reopenLock) {
+      cs = chunks;
+      if (index < cs.length && cs[(int) index] != null) {
+        return cs[(int) index];
+      }
+      if (mapFailed || refs.get() <= 0) {
+        return null;
+      }
+      MemorySegment c = map(index << chunkBits, 1L << chunkBits);
+      if (c != null) {
+        MemorySegment[] next =
+            index < cs.length
+                ? cs.clone()
+                : Arrays.copyOf(cs, (int) Math.max(index + 1, 2L * cs.length));
+        next[(int) index] = c;
+        chunks = next;
+      }
+      return c;
+    }
+  }
+
+  /**
+   * Maps {@code length} bytes from {@code position} read-only into the file's arena, or returns
+   * null: for good (setting {@link #mapFailed}) when the file system cannot map, for now when an
+   * interrupted reader closed the channel. Caller holds {@link #reopenLock} and checked that the
+   * file is still referenced.
+   */
+  private MemorySegment map(long position, long length) {
+    boolean fresh = mapArena == null;
+    if (fresh) {
+      mapArena = Arena.ofShared();
+    }
+    try {
+      return channel.map(FileChannel.MapMode.READ_ONLY, position, length, mapArena);
+    } catch (ClosedChannelException e) {
+      return null; // an interrupted reader closed the channel: try again next time
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      // NB: not every file system maps files; positional reads serve them.
+      if (fresh) {
+        mapArena.close();
+        mapArena = null;
+      }
+      mapFailed = true;
+      return null;
     }
   }
 
@@ -339,9 +484,10 @@ final class DataFile {
 
   private void closeChannel() {
     synchronized (reopenLock) {
+      mapFailed = true;
+      mapped = null;
+      chunks = NO_CHUNKS;
       if (mapArena != null) {
-        mapped = null;
-        mapFailed = true;
         mapArena.close();
         mapArena = null;
       }

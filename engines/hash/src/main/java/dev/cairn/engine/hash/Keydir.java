@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
  * The key directory: for every key, where its newest record lives ({@link Entry}), held off-heap.
  *
  * <p>Design (Bitcask's keydir, HaloDB's off-heap segments): the index keeps no keys, only a 64-bit
- * {@linkplain KeyHash hash} and the record's place, 28 bytes a slot, so its memory is a function of
+ * {@linkplain KeyHash hash} and the record's place, 32 bytes a slot, so its memory is a function of
  * the number of keys and not of their length. Keys are verified against the record in the data
  * file: a lookup returns every entry with the key's hash ({@link #candidates}), and the caller
  * reads each to find the one holding the key. Since a sequence number names one record for good,
@@ -45,6 +45,14 @@ final class Keydir implements AutoCloseable {
   /** Every entry whose hash is {@code hash}; the caller verifies which one holds its key. */
   Entry[] candidates(long hash) {
     return segments[segmentOf(hash)].candidates(hash);
+  }
+
+  /**
+   * The entry whose hash is {@code hash} when it is the only one, null when there is none, {@link
+   * KeydirSegment#SEVERAL} when there are more (then ask {@link #candidates}).
+   */
+  Entry candidate(long hash) {
+    return segments[segmentOf(hash)].candidate(hash);
   }
 
   /**

@@ -13,16 +13,17 @@ import java.util.function.BiConsumer;
  * memory of its own {@link Arena}.
  *
  * <pre>
- * slot (28 bytes, unaligned, little-endian as the platform reads it):
- * | hash (8B) | seq (8B) | file id (4B) | offset (4B, unsigned) | size (31 bits) + tombstone (1 bit) |
+ * slot (32 bytes, two to a 64-byte cache line, in the platform's byte order):
+ * | hash (8B) | seq (8B) | file id (4B) | offset (4B, unsigned) | size (31 bits) + tombstone (1 bit) | unused (4B) |
  * </pre>
  *
- * <p>A slot whose size word is zero is empty (no record has size zero). The table grows by half
- * when it would pass three quarters full, so it stays between a half and three quarters full: 37 to
- * 56 bytes a key. Capacity is any number, not a power of two; the home slot of a hash is {@code
- * (hash' * capacity) >>> 64} (Lemire's multiply-shift range reduction) on the hash bits the segment
- * choice did not use. Removal shifts the rest of the probe chain back (Knuth's algorithm R), so the
- * table has no deleted markers and probe chains never lengthen from deletes.
+ * <p>A slot whose size word is zero is empty (no record has size zero). Slots are aligned so that
+ * none spans two cache lines: a probe costs one miss, and it compares the hash first. The table
+ * grows by half when it would pass three quarters full, so it stays between a half and three
+ * quarters full: 43 to 64 bytes a key. Capacity is any number, not a power of two; the home slot of
+ * a hash is {@code (hash' * capacity) >>> 64} (Lemire's multiply-shift range reduction) on the hash
+ * bits the segment choice did not use. Removal shifts the rest of the probe chain back (Knuth's
+ * algorithm R), so the table has no deleted markers and probe chains never lengthen from deletes.
  *
  * <p>Thread safety: writers hold the write lock ({@link #lock()}); readers take an optimistic read
  * and fall back to the read lock. Growth allocates a new arena, rehashes under the write lock, and
@@ -31,12 +32,16 @@ import java.util.function.BiConsumer;
  */
 final class KeydirSegment {
 
-  static final int SLOT = 28;
+  static final int SLOT = 32;
+  private static final int LINE = 64;
   private static final int MIN_CAPACITY = 16;
-  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final int TOMBSTONE = 0x8000_0000;
   private static final Entry[] NONE = new Entry[0];
+
+  /** What {@link #candidate} returns when several entries have the hash. */
+  static final Entry SEVERAL = new Entry(0, 0, 0, 0, false);
 
   private final StampedLock lock = new StampedLock();
   private final int shift;
@@ -57,7 +62,7 @@ final class KeydirSegment {
 
   private void allocate(long slots) {
     arena = Arena.ofShared();
-    table = arena.allocate(slots * SLOT, 8);
+    table = arena.allocate(slots * SLOT, LINE);
     capacity = slots;
   }
 
@@ -97,6 +102,58 @@ final class KeydirSegment {
     }
   }
 
+  /**
+   * The entry whose hash is {@code hash} when there is exactly one (the common case, without the
+   * array of {@link #candidates}), null when there is none, {@link #SEVERAL} when there are more.
+   */
+  Entry candidate(long hash) {
+    long stamp = lock.tryOptimisticRead();
+    if (stamp != 0) {
+      try {
+        Entry found = scanOne(hash);
+        if (lock.validate(stamp)) {
+          return found;
+        }
+      } catch (IllegalStateException | IndexOutOfBoundsException e) {
+        // NB: raced a growth that freed the table; retry under the read lock.
+      }
+    }
+    stamp = lock.readLock();
+    try {
+      return scanOne(hash);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  private Entry scanOne(long hash) {
+    MemorySegment t = table;
+    long cap = capacity;
+    if (closed) {
+      return null;
+    }
+    long found = -1;
+    long i = home(hash, cap);
+    for (long n = 0; n < cap; n++) {
+      long base = i * SLOT;
+      long h = t.get(LONG, base);
+      int sizeWord = t.get(INT, base + 24);
+      if (sizeWord == 0) {
+        break;
+      }
+      if (h == hash) {
+        if (found >= 0) {
+          return SEVERAL;
+        }
+        found = base;
+      }
+      if (++i == cap) {
+        i = 0;
+      }
+    }
+    return found < 0 ? null : read(t, found);
+  }
+
   private Entry[] scan(long hash) {
     MemorySegment t = table;
     long cap = capacity;
@@ -107,11 +164,12 @@ final class KeydirSegment {
     long i = home(hash, cap);
     for (long n = 0; n < cap; n++) {
       long base = i * SLOT;
+      long h = t.get(LONG, base);
       int sizeWord = t.get(INT, base + 24);
       if (sizeWord == 0) {
         break;
       }
-      if (t.get(LONG, base) == hash) {
+      if (h == hash) {
         Entry e = read(t, base);
         Entry[] more = new Entry[found.length + 1];
         System.arraycopy(found, 0, more, 0, found.length);
@@ -210,7 +268,7 @@ final class KeydirSegment {
     MemorySegment old = table;
     long oldCap = capacity;
     Arena next = Arena.ofShared();
-    MemorySegment t = next.allocate(newCapacity * SLOT, 8);
+    MemorySegment t = next.allocate(newCapacity * SLOT, LINE);
     for (long i = 0; i < oldCap; i++) {
       long base = i * SLOT;
       if (old.get(INT, base + 24) != 0) {

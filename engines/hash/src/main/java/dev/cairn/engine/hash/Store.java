@@ -43,6 +43,15 @@ final class Store {
   final LongAdder syncs = new LongAdder();
   final LongAdder hintsWritten = new LongAdder();
   private final Map<Integer, DataFile> files = new ConcurrentHashMap<>();
+
+  /**
+   * The live files again, for reads: an open-addressing table by id (a power of two long, at most
+   * half full), replaced whole whenever {@link #files} changes, so a lookup neither boxes the id
+   * nor takes a lock.
+   */
+  private volatile DataFile[] filesById = new DataFile[1];
+
+  private final Object filesIndexLock = new Object();
   private volatile DataFile active;
   private volatile long visibleSeq;
 
@@ -60,8 +69,33 @@ final class Store {
 
   // ---- files -----------------------------------------------------------------------------------
 
+  /** The live file {@code id}, or null. */
   DataFile file(int id) {
-    return files.get(id);
+    DataFile[] t = filesById;
+    int mask = t.length - 1;
+    for (int i = id & mask; ; i = (i + 1) & mask) {
+      DataFile f = t[i];
+      if (f == null || f.id() == id) {
+        return f;
+      }
+    }
+  }
+
+  /** Rebuilds {@link #filesById} after a change of {@link #files}, before the change is used. */
+  private void indexFiles() {
+    synchronized (filesIndexLock) {
+      List<DataFile> live = new ArrayList<>(files.values());
+      DataFile[] t = new DataFile[Integer.highestOneBit(Math.max(1, live.size()) * 2) * 2];
+      int mask = t.length - 1;
+      for (DataFile f : live) {
+        int i = f.id() & mask;
+        while (t[i] != null) {
+          i = (i + 1) & mask;
+        }
+        t[i] = f;
+      }
+      filesById = t;
+    }
   }
 
   Collection<DataFile> files() {
@@ -75,17 +109,20 @@ final class Store {
   /** Adds a file found at recovery. */
   void addRecovered(DataFile f) {
     files.put(f.id(), f);
+    indexFiles();
   }
 
   /** Forgets a file found at recovery that holds nothing. */
   void removeRecovered(DataFile f) {
     files.remove(f.id());
+    indexFiles();
   }
 
   /** Makes {@code next} the active file (the old one was sealed). Under the publish lock. */
   void activate(DataFile next) {
     synchronized (publishLock) {
       files.put(next.id(), next);
+      indexFiles();
       active = next;
     }
   }
@@ -93,6 +130,7 @@ final class Store {
   /** Makes a committed merge output live; the caller holds the publish lock. */
   void addLocked(DataFile output) {
     files.put(output.id(), output);
+    indexFiles();
   }
 
   /**
@@ -104,6 +142,7 @@ final class Store {
     for (DataFile f : inputs) {
       files.remove(f.id());
     }
+    indexFiles();
   }
 
   /** Every live file but the active one, each acquired: the caller releases them. */
@@ -131,12 +170,42 @@ final class Store {
   byte[] get(byte[] key) {
     long h = keyHash.hash(key);
     for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+      Entry one = keydir.candidate(h);
+      if (one == null) {
+        return null;
+      }
+      if (one != KeydirSegment.SEVERAL) {
+        if (one.tombstone()) {
+          return null;
+        }
+        DataFile f = file(one.fileId());
+        if (f == null) {
+          continue; // moved by merge: look again
+        }
+        DataFile.RecordBytes r;
+        try {
+          r = f.readMappedRecord(one.offset(), one.size());
+        } catch (IllegalStateException gone) {
+          continue; // unmapped with its last reference: merged away meanwhile
+        }
+        if (r != null) {
+          return valueIfKey(f, one, key, r);
+        }
+        if (!f.acquire()) {
+          continue;
+        }
+        try {
+          return valueIfKey(f, one, key);
+        } finally {
+          f.release();
+        }
+      }
       boolean moved = false;
       for (Entry e : keydir.candidates(h)) {
         if (e.tombstone()) {
           continue; // whether or not it is this key's, the key has no value there
         }
-        DataFile f = files.get(e.fileId());
+        DataFile f = file(e.fileId());
         if (f == null || !f.acquire()) {
           moved = true;
           break;
@@ -160,7 +229,11 @@ final class Store {
 
   /** The value in the record {@code e} names if it holds {@code key}, else null. */
   static byte[] valueIfKey(DataFile f, Entry e, byte[] key) {
-    DataFile.RecordBytes r = f.readRecord(e.offset(), e.size());
+    return valueIfKey(f, e, key, f.readRecord(e.offset(), e.size()));
+  }
+
+  /** {@link #valueIfKey(DataFile, Entry, byte[])} of the record {@code r} read at {@code e}. */
+  private static byte[] valueIfKey(DataFile f, Entry e, byte[] key, DataFile.RecordBytes r) {
     if (!DataRecord.hasKey(r.bytes(), r.payloadOffset(), r.payloadLength(), key, f.pathName())) {
       return null;
     }
@@ -213,7 +286,7 @@ final class Store {
 
   /** 1 when {@code e}'s record holds {@code key}, 0 when not, -1 when its file is gone. */
   private int holdsKey(Entry e, byte[] key) {
-    DataFile f = files.get(e.fileId());
+    DataFile f = file(e.fileId());
     if (f == null || !f.acquire()) {
       return -1;
     }
@@ -248,7 +321,7 @@ final class Store {
     if (e.tombstone()) {
       return null;
     }
-    DataFile f = v.file() != null ? v.file() : files.get(e.fileId());
+    DataFile f = v.file() != null ? v.file() : file(e.fileId());
     if (f == null || !f.acquire()) {
       return null; // moved: the caller resolves again
     }

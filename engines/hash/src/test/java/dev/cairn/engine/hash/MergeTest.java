@@ -90,6 +90,66 @@ class MergeTest {
   }
 
   @Test
+  void readersFindEveryKeyWhileMergeRetiresTheFilesTheyRead() throws Exception {
+    SplittableRandom r = new SplittableRandom(seed());
+    int keys = 200;
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    try (HashEngine e = open(dir, SMALL)) {
+      for (int i = 0; i < keys; i++) {
+        e.put(b("k" + i), b("k" + i + "=0"), Durability.BUFFERED);
+      }
+      java.util.List<Thread> readers = new java.util.ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        long readerSeed = r.nextLong();
+        readers.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      SplittableRandom rr = new SplittableRandom(readerSeed);
+                      try {
+                        while (!stop.get()) {
+                          String k = "k" + rr.nextInt(keys);
+                          String v = s(e.get(b(k)));
+                          assertTrue(v != null && v.startsWith(k + "="), k + " read " + v);
+                          reads.incrementAndGet();
+                        }
+                      } catch (Throwable ex) {
+                        failure.set(ex);
+                      }
+                    }));
+      }
+      try {
+        for (int round = 1; round <= 20 && failure.get() == null; round++) {
+          for (int i = 0; i < keys; i++) {
+            e.put(
+                b("k" + i),
+                b("k" + i + "=" + round + "x".repeat(r.nextInt(40))),
+                Durability.BUFFERED);
+          }
+          e.runBackgroundCycle();
+        }
+      } finally {
+        stop.set(true);
+        for (Thread t : readers) {
+          t.join();
+        }
+      }
+      if (failure.get() != null) {
+        throw new AssertionError("a reader failed", failure.get());
+      }
+      assertTrue(reads.get() > 0);
+      assertTrue(e.statistics().details().get("merge.count") > 0, "no merge ran");
+      for (int i = 0; i < keys; i++) {
+        assertTrue(s(e.get(b("k" + i))).startsWith("k" + i + "=20"));
+      }
+    }
+  }
+
+  @Test
   void aTombstoneOutlivesEveryOlderRecordOfItsKey() {
     try (HashEngine e = open(dir, SMALL)) {
       e.put(b("victim"), b("old"), Durability.BUFFERED);
