@@ -11,14 +11,14 @@ import java.util.function.Supplier;
  * that a failure fail-stops the store before the writer acknowledges anything after it.
  *
  * <p>A failed fsync of any of the store's files is fatal (the kernel may have dropped its pages).
- * Guarded work ({@link #run}) marks each of its fsyncs ({@link #sync}); the fsync thread calls
- * {@link #awaitQuiet()} before acknowledging a durable group, so no {@code SYNC} write is
- * acknowledged while a background fsync that could fail is in flight, and a failed one has stopped
- * the store before the fsync thread looks. ({@code BUFFERED} writes promise only to survive a
- * process crash, which no fsync's outcome changes, so they do not wait.) Every I/O error of guarded
- * work counts as a failed fsync: the toolkit's helpers report some as plain I/O errors, and
- * stopping on a full disk during a merge is conservative, never unsafe. Only the fsync steps hold
- * acknowledgements back, not the reading and copying around them, which take seconds for a merge.
+ * Guarded work ({@link #run}) marks each of its fsyncs ({@link #sync}); the write path calls {@link
+ * #awaitQuiet()} before acknowledging a group (the leading writer for a {@code BUFFERED} group, the
+ * fsync thread for a durable one), so no write is acknowledged while a background fsync that could
+ * fail is in flight, and a failed one has stopped the store before the write path looks. Every I/O
+ * error of guarded work counts as a failed fsync: the toolkit's helpers report some as plain I/O
+ * errors, and stopping on a full disk during a merge is conservative, never unsafe. Only the fsync
+ * steps hold acknowledgements back, not the reading and copying around them, which take seconds for
+ * a merge.
  *
  * <p>Thread-safe.
  */

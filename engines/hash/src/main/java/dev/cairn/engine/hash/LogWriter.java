@@ -371,6 +371,15 @@ final class LogWriter {
         store.apply(written, nextSeq - 1);
       }
       store.groups.increment();
+      if (!durable) {
+        // NB: a background fsync may be failing right now; nothing is acknowledged after a failed
+        // fsync, so wait for any in flight (durable groups wait on the fsync thread instead).
+        guard.awaitQuiet();
+        EngineFailedException failed = failure;
+        if (failed != null) {
+          throw new EngineFailedException(failed.getMessage(), failed);
+        }
+      }
     } catch (StorageException e) {
       if (failure == null) {
         failure =
