@@ -81,6 +81,16 @@ final class Keydir implements AutoCloseable {
     return held;
   }
 
+  /** Takes the write lock of the segment of {@code hash}; returns the stamp. */
+  long lockSegmentOf(long hash) {
+    return segments[segmentOf(hash)].lock();
+  }
+
+  /** Releases what {@link #lockSegmentOf} took. */
+  void unlockSegmentOf(long hash, long stamp) {
+    segments[segmentOf(hash)].unlock(stamp);
+  }
+
   /** Releases what {@link #lockSegments} took. */
   void unlock(long[][] held) {
     for (int i = held.length - 1; i >= 0; i--) {

@@ -287,7 +287,22 @@ final class Store {
   /** 1 when {@code e}'s record holds {@code key}, 0 when not, -1 when its file is gone. */
   private int holdsKey(Entry e, byte[] key) {
     DataFile f = file(e.fileId());
-    if (f == null || !f.acquire()) {
+    if (f == null) {
+      return -1;
+    }
+    DataFile.RecordBytes mapped;
+    try {
+      mapped = f.readMappedRecord(e.offset(), e.size());
+    } catch (IllegalStateException gone) {
+      return -1; // unmapped with its last reference: merged away meanwhile
+    }
+    if (mapped != null) {
+      return DataRecord.hasKey(
+              mapped.bytes(), mapped.payloadOffset(), mapped.payloadLength(), key, f.pathName())
+          ? 1
+          : 0;
+    }
+    if (!f.acquire()) {
       return -1;
     }
     try {
@@ -368,6 +383,10 @@ final class Store {
    */
   void apply(List<Written> group, long lastSeq) {
     int n = group.size();
+    if (n == 1) {
+      applyOne(group.get(0), lastSeq);
+      return;
+    }
     long[] hashes = new long[n];
     long[] oldSeqs = new long[n];
     Map<KeyRef, Entry> inGroup = n > 1 ? new HashMap<>() : null;
@@ -391,18 +410,39 @@ final class Store {
       try {
         for (int i = 0; i < n; i++) {
           Written w = group.get(i);
-          Entry replaced = keydir.putLocked(hashes[i], oldSeqs[i], w.entry());
-          DataFile oldFile = replaced == null ? null : files.get(replaced.fileId());
-          if (oldFile != null) {
-            oldFile.addStale(replaced.size());
-          }
-          history.record(w.key(), replaced, oldFile, w.entry().seq());
+          replace(hashes[i], oldSeqs[i], w);
         }
         visibleSeq = lastSeq;
       } finally {
         keydir.unlock(held);
       }
     }
+  }
+
+  /** {@link #apply} of a group of one write, the common case, without the group's arrays. */
+  private void applyOne(Written w, long lastSeq) {
+    long hash = keyHash.hash(w.key());
+    Entry old = resolve(hash, w.key(), 0);
+    long oldSeq = old == null ? 0 : old.seq();
+    synchronized (publishLock) {
+      long stamp = keydir.lockSegmentOf(hash);
+      try {
+        replace(hash, oldSeq, w);
+        visibleSeq = lastSeq;
+      } finally {
+        keydir.unlockSegmentOf(hash, stamp);
+      }
+    }
+  }
+
+  /** Puts {@code w}'s entry over the key's entry of sequence {@code oldSeq}; under the locks. */
+  private void replace(long hash, long oldSeq, Written w) {
+    Entry replaced = keydir.putLocked(hash, oldSeq, w.entry());
+    DataFile oldFile = replaced == null ? null : file(replaced.fileId());
+    if (oldFile != null) {
+      oldFile.addStale(replaced.size());
+    }
+    history.record(w.key(), replaced, oldFile, w.entry().seq());
   }
 
   private record KeyRef(byte[] bytes) {

@@ -3,6 +3,7 @@ package dev.cairn.engine.hash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -41,6 +42,9 @@ final class Syncer {
      * and throws the writer's failure, if any.
      */
     void beforeAcknowledge();
+
+    /** How many callers are now in a write that waits for a force (SYNC writes and flushes). */
+    int durableWriters();
   }
 
   /** A written group waiting to be durable; {@code requests} complete once it is. */
@@ -59,7 +63,23 @@ final class Syncer {
     }
   }
 
+  /** How long the thread looks for a lone {@code SYNC} writer's next ticket before parking. */
+  private static final long LONE_WRITER_SPIN_NANOS = 50_000;
+
+  /** The longest a force waits for more writers; see {@link #awaitSiblings}. */
+  private static final long SIBLING_WAIT_NANOS = 200_000;
+
   private final Target target;
+
+  /** While the thread waits for siblings: how many writers it waits for, else 0. */
+  private volatile int siblingsAwaited;
+
+  /** While the thread waits for siblings: the writers with a ticket queued. */
+  private final AtomicInteger queued = new AtomicInteger();
+
+  /** How long the last force took; touched by the thread only. */
+  private long lastForceNanos;
+
   private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean parked;
@@ -74,7 +94,10 @@ final class Syncer {
   /** Queues {@code requests}, written already, to complete once the active file is forced. */
   void ticket(List<LogWriter.Request> requests) {
     tasks.add(new Ticket(requests));
-    wake();
+    int awaited = siblingsAwaited;
+    if (awaited == 0 || queued.addAndGet(requests.size()) >= awaited) {
+      wake();
+    }
   }
 
   /**
@@ -139,12 +162,30 @@ final class Syncer {
 
   private void run() {
     List<Ticket> tickets = new ArrayList<>();
+    boolean waited = false; // for siblings, since the last force
     while (true) {
       Object task = tasks.poll();
       if (task == null) {
+        if (!waited && awaitSiblings(tickets)) {
+          waited = true;
+          continue; // take what arrived, then force
+        }
+        boolean settled = !tickets.isEmpty();
         settle(tickets);
+        waited = false;
         if (stopping && tasks.isEmpty()) {
           return;
+        }
+        if (settled && target.durableWriters() == 1) {
+          // NB: a lone SYNC writer queues its next ticket a few microseconds after its last one
+          // completed; catching it here saves waking this thread, a good part of its latency.
+          long until = System.nanoTime() + LONE_WRITER_SPIN_NANOS;
+          while (tasks.isEmpty() && !stopping && System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          if (!tasks.isEmpty()) {
+            continue;
+          }
         }
         parked = true;
         if (tasks.isEmpty() && !stopping) {
@@ -157,11 +198,54 @@ final class Syncer {
         case Ticket t -> tickets.add(t);
         case Call c -> {
           settle(tickets); // tickets queued before a call (a roll, say) are forced first
+          waited = false;
           run(c);
         }
         default -> throw new IllegalStateException("unknown task " + task);
       }
     }
+  }
+
+  /**
+   * Group commit's sibling wait (PostgreSQL's {@code commit_delay} with {@code commit_siblings}):
+   * when more callers are in a durable write than have a ticket queued, the others are most likely
+   * about to queue theirs (they were just woken by the last force); waiting a fraction of a force
+   * for them lets one force serve them all. A lone {@code SYNC} writer never waits.
+   *
+   * @return true when it waited (the caller then takes what arrived before forcing)
+   */
+  private boolean awaitSiblings(List<Ticket> tickets) {
+    int waiting = waiters(tickets);
+    int awaited = target.durableWriters();
+    if (waiting == 0 || waiting >= awaited || stopping) {
+      return false;
+    }
+    long deadline = System.nanoTime() + Math.min(SIBLING_WAIT_NANOS, lastForceNanos / 2);
+    // NB: park, not spin: on a small machine the siblings need the processor to get here. The last
+    // sibling's ticket wakes the thread early (see ticket()).
+    queued.set(waiting);
+    siblingsAwaited = awaited;
+    try {
+      long left;
+      while (queued.get() < awaited && !stopping && (left = deadline - System.nanoTime()) > 0) {
+        parked = true;
+        if (queued.get() < awaited) {
+          LockSupport.parkNanos(this, left);
+        }
+        parked = false;
+      }
+    } finally {
+      siblingsAwaited = 0;
+    }
+    return true;
+  }
+
+  private static int waiters(List<Ticket> tickets) {
+    int n = 0;
+    for (Ticket t : tickets) {
+      n += t.requests().size();
+    }
+    return n;
   }
 
   /** Forces once for every ticket taken, then completes them all. */
@@ -170,8 +254,10 @@ final class Syncer {
       return;
     }
     RuntimeException error = null;
+    long start = System.nanoTime();
     try {
       target.force();
+      lastForceNanos = System.nanoTime() - start;
       target.beforeAcknowledge();
     } catch (RuntimeException e) {
       error = e;
