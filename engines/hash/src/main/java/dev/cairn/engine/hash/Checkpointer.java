@@ -13,11 +13,11 @@ import java.util.List;
  * Writes a checkpoint: a consistent, openable copy of the store in a new directory.
  *
  * <p>The writer first seals the active file (forcing it), so every write acknowledged before the
- * call lies in sealed, immutable files; the live sealed files are then taken under the publish
- * lock, which merge also holds to swap files, so they form one consistent state. Each is
- * hard-linked into the target where the file system allows ({@link Files#createLink}) and copied
- * otherwise, with its hint if it has one, beside a copy of the manifest. Copies are synced, then
- * the target directory and its parent.
+ * call lies in sealed, immutable files; the live sealed files are then taken under the merge and
+ * publish locks (merge holds the first to move entries and swap files), so they form one consistent
+ * state. Each is hard-linked into the target where the file system allows ({@link
+ * Files#createLink}) and copied otherwise, with its hint if it has one, beside a copy of the
+ * manifest. Copies are synced, then the target directory and its parent.
  *
  * <p>Thread-safe: runs on the caller's thread; the files it reads are held against deletion.
  */
@@ -41,8 +41,10 @@ final class Checkpointer {
       writer.rollNow();
     }
     List<DataFile> files;
-    synchronized (store.publishLock) {
-      files = store.acquireSealedLocked();
+    synchronized (store.mergeLock) {
+      synchronized (store.publishLock) {
+        files = store.acquireSealedLocked();
+      }
     }
     try {
       try {

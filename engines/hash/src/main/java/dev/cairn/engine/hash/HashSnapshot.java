@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A get at {@code S} takes the key's index entry when its sequence is at most {@code S}, else
  * the version history recorded. A cursor reads the held files and yields each put that is the
- * version of its key at {@code S}: since merge swaps files under the publish lock, the held files
- * hold each record at or below {@code S} exactly once.
+ * version of its key at {@code S}: since merge moves entries and swaps files under the merge lock,
+ * which a snapshot takes to choose its files, the held files hold each record at or below {@code S}
+ * exactly once.
  *
  * <p>Thread-safe. Must be closed; closing the store closes it.
  */
@@ -45,17 +46,19 @@ final class HashSnapshot implements Snapshot {
 
   /** Takes a snapshot of the store's published state. */
   static HashSnapshot take(HashEngine engine, Store store) {
-    synchronized (store.publishLock) {
-      List<DataFile> held = new ArrayList<>();
-      for (DataFile f : store.files()) {
-        if (f.acquire()) {
-          held.add(f);
+    synchronized (store.mergeLock) {
+      synchronized (store.publishLock) {
+        List<DataFile> held = new ArrayList<>();
+        for (DataFile f : store.files()) {
+          if (f.acquire()) {
+            held.add(f);
+          }
         }
+        held.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        long seq = store.visibleSeq();
+        store.history.open(seq);
+        return new HashSnapshot(engine, store, seq, held);
       }
-      held.sort((a, b) -> Integer.compare(a.id(), b.id()));
-      long seq = store.visibleSeq();
-      store.history.open(seq);
-      return new HashSnapshot(engine, store, seq, held);
     }
   }
 

@@ -44,9 +44,10 @@ import java.util.function.Consumer;
  * <p><b>Files.</b> The active file rolls when the next request would take it past the size limit:
  * the old file is forced before the new one is created (a later {@code SYNC} write in the new file
  * must not survive a crash that loses an earlier write in the old), the new file's header is synced
- * and its directory too, all on the fsync thread. A batch never spans files. So that the force at a
- * roll has little left to write, every {@value #BACKGROUND_SYNC_BYTES} bytes appended ask the fsync
- * thread for a force that nobody waits for (RocksDB's {@code bytes_per_sync}).
+ * and its directory too, all on the fsync thread. A batch never spans files. (No force runs between
+ * rolls unless a write asks for one: a background force would have to hold every acknowledgement
+ * back while it runs, as background fsyncs do, since nothing may be acknowledged after a failed
+ * fsync; it would move the wait of the roll's force, not shorten it.)
  *
  * <p><b>Fail-stop.</b> A failed write or force leaves the file's end unknown and the dirty pages
  * possibly dropped: the group fails, and every later request fails with {@link
@@ -70,9 +71,6 @@ final class LogWriter {
   private static final int YIELD_EVERY = 256;
 
   private static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
-
-  /** Bytes appended between two forces that nobody waits for; see the class comment. */
-  static final long BACKGROUND_SYNC_BYTES = 8L * 1024 * 1024;
 
   /** How often a write interrupted again and again is retried before the group fails. */
   private static final int WRITE_ATTEMPTS = 16;
@@ -154,7 +152,6 @@ final class LogWriter {
   private DataFile active;
   private long position;
   private long nextSeq;
-  private long unforcedBytes;
   private boolean interruptSwallowed;
   private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
 
@@ -473,11 +470,7 @@ final class LogWriter {
       }
     }
     if (durable) {
-      unforcedBytes = 0;
       syncer.ticket(waiting);
-    } else if (unforcedBytes >= BACKGROUND_SYNC_BYTES) {
-      unforcedBytes = 0;
-      syncer.ticket(List.of());
     }
   }
 
@@ -538,7 +531,6 @@ final class LogWriter {
           throw new StorageIOException(active.path() + ": append at offset " + at + " failed", e);
         }
       }
-      unforcedBytes += buffer.limit();
       position = at + buffer.limit();
     } finally {
       buffer.clear();
@@ -580,7 +572,6 @@ final class LogWriter {
             });
     closeQuietly(channel);
     channel = next;
-    unforcedBytes = 0;
     // NB: the file is marked sealed (and so may be merged) only once the group that filled it is
     // in the index: a merge must never judge records stale because they are not applied yet.
     sealedInGroup.add(sealed);

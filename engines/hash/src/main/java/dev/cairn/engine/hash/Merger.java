@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  *   <li>write and sync its hint, rename it into place;
  *   <li>rename the output into place and sync the directory: the commit point. From here on
  *       recovery treats the inputs as dead even if they are still on disk;
- *   <li>move the index entries to the output and swap the files, under the publish lock;
+ *   <li>move the index entries to the output and swap the files, under the merge lock (which
+ *       snapshots and checkpoints take, writers do not);
  *   <li>delete the inputs once no reader, snapshot or checkpoint holds them, and sync the
  *       directory.
  * </ol>
@@ -437,7 +438,7 @@ final class Merger {
       output.noteSeq(outMin);
       output.noteSeq(outMax);
     }
-    synchronized (store.publishLock) {
+    synchronized (store.mergeLock) {
       // NB: the output is live before the first entry moves to it, and the inputs stay live until
       // the last has moved: a reader never finds an entry naming a file it cannot open.
       store.addLocked(output);

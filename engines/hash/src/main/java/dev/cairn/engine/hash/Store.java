@@ -17,10 +17,14 @@ import java.util.concurrent.atomic.LongAdder;
  * directory, the live data files, the sequence readers may see, and the history snapshots need.
  * Holds the read path (verify a key against its record) and the index side of the write path.
  *
- * <p><b>The publish lock</b> orders three things that must agree: the writer applying a group to
- * the index and publishing its last sequence, merge swapping files, and a snapshot choosing its
- * sequence and files. A snapshot therefore sees whole groups, and a file set in which every record
- * at or below its sequence lives exactly once.
+ * <p><b>The publish lock</b> orders a writer applying a group to the index and publishing its last
+ * sequence with a snapshot choosing its sequence: a snapshot sees whole groups. <b>The merge
+ * lock</b> orders merge moving entries to its output and swapping files with a snapshot or
+ * checkpoint choosing its files: their file set holds every record at or below their sequence
+ * exactly once. Snapshots and checkpoints take the merge lock, then the publish lock; writers take
+ * only the publish lock and merge only the merge lock, so a merge moving hundreds of thousands of
+ * entries never holds a writer up (per-key order between them comes from the index segments'
+ * locks).
  *
  * <p>Thread-safe.
  */
@@ -34,6 +38,7 @@ final class Store {
   final Keydir keydir = new Keydir();
   final History history = new History();
   final Object publishLock = new Object();
+  final Object mergeLock = new Object();
   final AtomicInteger nextFileId = new AtomicInteger(1);
   final ConcurrentLinkedQueue<DataFile> graveyard = new ConcurrentLinkedQueue<>();
   final LongAdder merges = new LongAdder();
@@ -127,14 +132,14 @@ final class Store {
     }
   }
 
-  /** Makes a committed merge output live; the caller holds the publish lock. */
+  /** Makes a committed merge output live; the caller holds the merge lock. */
   void addLocked(DataFile output) {
     files.put(output.id(), output);
     indexFiles();
   }
 
   /**
-   * Replaces merge inputs by their output: caller holds the publish lock and has moved every live
+   * Replaces merge inputs by their output: caller holds the merge lock and has moved every live
    * entry.
    */
   void swapLocked(List<DataFile> inputs, DataFile output) {
