@@ -153,7 +153,14 @@ final class LogWriter {
   private long position;
   private long nextSeq;
   private boolean interruptSwallowed;
-  private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+
+  /**
+   * Where groups are framed: direct, so a write needs no copy into a temporary direct buffer; a
+   * request larger than it gets a heap buffer of its own for its group.
+   */
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(256 * 1024);
+
+  private ByteBuffer buffer = direct;
 
   // ---- the fsync thread's state
   // ------------------------------------------------------------------
@@ -533,6 +540,7 @@ final class LogWriter {
       }
       position = at + buffer.limit();
     } finally {
+      buffer = direct;
       buffer.clear();
       active.setSize(position);
     }

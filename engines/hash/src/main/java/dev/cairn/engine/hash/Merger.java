@@ -298,9 +298,6 @@ final class Merger {
     merge(inputs);
   }
 
-  /** What a merge copied: to move in the index once the output is committed. */
-  private record Copied(long hash, long seq, int fromFile, long fromOffset, Entry to) {}
-
   /** Merges {@code inputs} into one new file, stopping the store on an I/O failure. */
   void merge(List<DataFile> inputs) {
     guard.run(store.directory + ": merging " + inputs, () -> mergeUnguarded(inputs));
@@ -321,8 +318,8 @@ final class Merger {
     synchronized (retiredOnDisk) {
       replaced.addAll(retiredOnDisk);
     }
-    List<Copied> copied = new ArrayList<>();
-    List<Copied> dropped = new ArrayList<>();
+    Moves copied = new Moves();
+    Moves dropped = new Moves();
     HintFile.Writer hint = null;
     boolean committed = false;
     long outMin = Long.MAX_VALUE;
@@ -359,7 +356,7 @@ final class Merger {
               continue;
             }
             if (d.isDelete() && d.seq() < minSeqOutside) {
-              dropped.add(new Copied(h, d.seq(), f.id(), rec.offset(), null));
+              dropped.add(h, d.seq(), f.id(), rec.offset(), 0, 0, true);
               continue;
             }
             int size = DataRecord.frameSize(d.key(), d.value());
@@ -372,8 +369,7 @@ final class Merger {
             long at = position + buf.position();
             int type = DataRecord.typeOf(d.isDelete(), false);
             DataRecord.encode(buf, type, d.seq(), d.key(), d.value());
-            Entry to = new Entry(d.seq(), outId, at, size, d.isDelete());
-            copied.add(new Copied(h, d.seq(), f.id(), rec.offset(), to));
+            copied.add(h, d.seq(), f.id(), rec.offset(), at, size, d.isDelete());
             hint.add(new HintFile.Hint(d.seq(), at, size, d.isDelete(), d.key()));
             outMin = Math.min(outMin, d.seq());
             outMax = Math.max(outMax, d.seq());
@@ -428,8 +424,8 @@ final class Merger {
       int outId,
       Path out,
       long size,
-      List<Copied> copied,
-      List<Copied> dropped,
+      Moves copied,
+      Moves dropped,
       long outMin,
       long outMax) {
     DataFile output = new DataFile(outId, out, true, size, store::onLastRelease);
@@ -442,13 +438,19 @@ final class Merger {
       // NB: the output is live before the first entry moves to it, and the inputs stay live until
       // the last has moved: a reader never finds an entry naming a file it cannot open.
       store.addLocked(output);
-      for (Copied c : copied) {
-        if (!store.keydir.move(c.hash(), c.seq(), c.fromFile(), c.fromOffset(), c.to())) {
-          output.addStale(c.to().size());
+      for (int i = 0; i < copied.size(); i++) {
+        if (!store.keydir.move(
+            copied.hash(i),
+            copied.seq(i),
+            copied.fromFile(i),
+            copied.fromOffset(i),
+            copied.to(i, outId))) {
+          output.addStale(copied.toSize(i));
         }
       }
-      for (Copied d : dropped) {
-        store.keydir.removeIfAt(d.hash(), d.seq(), d.fromFile(), d.fromOffset());
+      for (int i = 0; i < dropped.size(); i++) {
+        store.keydir.removeIfAt(
+            dropped.hash(i), dropped.seq(i), dropped.fromFile(i), dropped.fromOffset(i));
       }
       store.swapLocked(inputs, output);
     }

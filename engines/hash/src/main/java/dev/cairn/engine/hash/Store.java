@@ -260,6 +260,20 @@ final class Store {
    */
   Entry resolve(long h, byte[] key, long knownSeq) {
     for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+      Entry one = keydir.candidate(h);
+      if (one == null) {
+        return null;
+      }
+      if (one != KeydirSegment.SEVERAL) {
+        if (knownSeq != 0 && one.seq() == knownSeq) {
+          return one;
+        }
+        int holds = holdsKey(one, key);
+        if (holds >= 0) {
+          return holds > 0 ? one : null;
+        }
+        continue; // its file was merged away: look again
+      }
       Entry[] candidates = keydir.candidates(h);
       boolean moved = false;
       for (Entry e : candidates) {
