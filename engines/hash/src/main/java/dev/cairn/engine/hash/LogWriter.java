@@ -324,8 +324,9 @@ final class LogWriter {
 
   /**
    * True while {@code r}, written, waits for its force and its caller is the only one waiting for a
-   * force: then nobody else needs this processor, and spinning (for at most {@value
-   * #LONE_SPIN_NANOS} ns) spares the wake-up, a good part of a lone {@code SYNC} writer's latency.
+   * force: the fsync thread then answers it alone, and spinning (for at most {@value
+   * #LONE_SPIN_NANOS} ns, yielding often so that other writers get the processor) spares the
+   * wake-up, a good part of a lone {@code SYNC} writer's latency.
    */
   private boolean loneDurableWriter(Request r, long spinStart) {
     return r.taken && durableWriters.get() == 1 && System.nanoTime() - spinStart < LONE_SPIN_NANOS;
