@@ -23,12 +23,16 @@ class BenchRunnerTest {
   @TempDir Path tmp;
 
   private static BenchReport runTiny(Path dir, long seed) {
+    return runTiny(dir, seed, 2);
+  }
+
+  private static BenchReport runTiny(Path dir, long seed, int threads) {
     BenchConfig config =
         BenchConfig.builder()
             .targets(List.of("a", "b"))
             .records(500)
             .operations(400)
-            .threads(2)
+            .threads(threads)
             .syncOperations(20)
             .syncWriters(3)
             .seed(seed)
@@ -77,8 +81,11 @@ class BenchRunnerTest {
 
   @Test
   void theSameSeedReadsTheSameKeys() {
-    BenchReport one = runTiny(tmp.resolve("1"), 9);
-    BenchReport two = runTiny(tmp.resolve("2"), 9);
+    // NB: one client thread. With several, a workload that inserts (ycsb-d, ycsb-e) reads keys
+    // the other threads may or may not have inserted yet, as YCSB does: each thread's key sequence
+    // is the seed's, but what a read finds then depends on timing.
+    BenchReport one = runTiny(tmp.resolve("1"), 9, 1);
+    BenchReport two = runTiny(tmp.resolve("2"), 9, 1);
     // ycsb-f reads a zipfian mix; found counts depend only on the seed's key sequence
     for (int i = 0; i < one.runs().size(); i++) {
       assertEquals(
