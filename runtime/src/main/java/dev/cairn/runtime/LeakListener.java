@@ -7,7 +7,7 @@ package dev.cairn.runtime;
  * per leaked handle. An implementation must be thread-safe and quick, and should not throw: an
  * exception it throws is logged and otherwise ignored. The default listener logs a {@code WARNING}
  * through {@link System.Logger} (logger {@code dev.cairn.runtime}) with the stack of where the
- * handle was opened.
+ * handle was opened, if the store recorded it ({@link StoreBuilder#openingStacks(boolean)}).
  */
 @FunctionalInterface
 public interface LeakListener {

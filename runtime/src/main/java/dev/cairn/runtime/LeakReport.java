@@ -9,7 +9,9 @@ import dev.cairn.spi.InvalidArgumentException;
  *
  * @param engine the name of the engine that lent the handle
  * @param kind {@code "cursor"} or {@code "snapshot"}
- * @param openedAt a throwable created when the handle was opened: its stack trace shows where
+ * @param openedAt a throwable created when the handle was opened: its stack trace shows where. For
+ *     a store opened with {@link StoreBuilder#openingStacks(boolean) openingStacks(false)}, one
+ *     throwable shared by all reports, without a stack trace, whose message says how to record it
  */
 public record LeakReport(String engine, String kind, Throwable openedAt) {
 

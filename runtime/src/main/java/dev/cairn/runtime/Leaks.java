@@ -14,6 +14,11 @@ import java.lang.ref.Cleaner;
  * and reports the leak. This is what RocksDB's Java binding lacks: a forgotten handle there leaks
  * native memory silently.
  *
+ * <p>The stack of where a handle was opened is what makes a leak fixable, and it is the dearest
+ * part of opening one: a store opened with {@link StoreBuilder#openingStacks(boolean)
+ * openingStacks(false)} skips it, and its reports carry {@link #NOT_CAPTURED} instead. The
+ * Cleaner's registration stays, so leaks are still found and closed.
+ *
  * <p>Thread-safe; reports arrive on the cleaner's thread.
  */
 final class Leaks {
@@ -23,14 +28,50 @@ final class Leaks {
 
   private static final System.Logger LOG = System.getLogger("dev.cairn.runtime");
 
+  /**
+   * What a report says about where a handle was opened when the store does not record it: one
+   * immutable throwable (no stack trace, no suppression, no cause) shared by every such report.
+   */
+  static final Throwable NOT_CAPTURED = new StackNotCaptured();
+
+  private static final class StackNotCaptured extends Throwable {
+    private static final long serialVersionUID = 1L;
+
+    StackNotCaptured() {
+      super(
+          "the opening stack was not captured; open the store with"
+              + " StoreBuilder.openingStacks(true) to see where each cursor and snapshot is opened",
+          null,
+          false,
+          false);
+    }
+  }
+
   private final String engine;
   private final LeakListener listener;
   private final Meters meters;
+  private final boolean openingStacks;
+  private final String cursorOpened;
+  private final String snapshotOpened;
 
-  Leaks(String engine, LeakListener listener, Meters meters) {
+  Leaks(String engine, LeakListener listener, Meters meters, boolean openingStacks) {
     this.engine = engine;
     this.listener = listener;
     this.meters = meters;
+    this.openingStacks = openingStacks;
+    this.cursorOpened = TrackedHandle.CURSOR + " of engine '" + engine + "' opened here";
+    this.snapshotOpened = TrackedHandle.SNAPSHOT + " of engine '" + engine + "' opened here";
+  }
+
+  /**
+   * Where a handle of {@code kind} is being opened: a new throwable whose stack trace is the
+   * caller's, or {@link #NOT_CAPTURED} if the store does not record opening stacks.
+   */
+  Throwable openedHere(String kind) {
+    if (!openingStacks) {
+      return NOT_CAPTURED;
+    }
+    return new Throwable(kind.equals(TrackedHandle.CURSOR) ? cursorOpened : snapshotOpened);
   }
 
   /** The default listener: a {@code WARNING} with the stack of where the handle was opened. */

@@ -46,6 +46,7 @@ public final class StoreBuilder {
   private final Map<String, String> settings = new LinkedHashMap<>();
   private MeterRegistry meterRegistry = Metrics.globalRegistry;
   private LeakListener leakListener = Leaks.logging();
+  private boolean openingStacks = true;
 
   StoreBuilder(EngineRegistry registry, Path directory) {
     this.registry = registry;
@@ -117,12 +118,28 @@ public final class StoreBuilder {
 
   /**
    * Who is told about cursors and snapshots dropped without being closed; default a {@code WARNING}
-   * through {@link System.Logger} with the stack of where each was opened.
+   * through {@link System.Logger} with the stack of where each was opened (see {@link
+   * #openingStacks(boolean)}).
    *
    * @throws InvalidArgumentException if {@code listener} is null
    */
   public StoreBuilder leakListener(LeakListener listener) {
     this.leakListener = Boundary.nonNull(listener, "leak listener");
+    return this;
+  }
+
+  /**
+   * Whether each cursor and snapshot records the stack of where it was opened (default true), so
+   * that a {@linkplain LeakReport leak report} can say where a forgotten one came from.
+   *
+   * <p>Capturing a stack is most of what the runtime adds to opening a cursor or snapshot, and
+   * grows with the depth of the caller's stack (figures: {@code docs/benchmarks.md}). Without it
+   * leaks are still detected, closed, counted ({@code cairn.leaks}) and reported, but every
+   * report's {@link LeakReport#openedAt() openedAt} is one shared throwable without a stack trace
+   * whose message says how to turn capture back on.
+   */
+  public StoreBuilder openingStacks(boolean capture) {
+    this.openingStacks = capture;
     return this;
   }
 
@@ -178,7 +195,12 @@ public final class StoreBuilder {
     ErrorConversion errors = new ErrorConversion(name, meters);
     Boundary boundary =
         new Boundary(
-            info, directory, readOnly, meters, errors, new Leaks(name, leakListener, meters));
+            info,
+            directory,
+            readOnly,
+            meters,
+            errors,
+            new Leaks(name, leakListener, meters, openingStacks));
     StorageEngine opened = null;
     try {
       opened = provider.open(options);

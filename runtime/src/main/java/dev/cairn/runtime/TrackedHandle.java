@@ -3,9 +3,9 @@ package dev.cairn.runtime;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The runtime's side of a cursor or snapshot it lent: the engine's resource, where it was opened,
- * and whether it is closed. It is also the {@link Leaks#CLEANER cleaning action} registered for the
- * wrapper, so it must never refer to the wrapper.
+ * The runtime's side of a cursor or snapshot it lent: the engine's resource, where it was opened
+ * (if the store records it), and whether it is closed. It is also the {@link Leaks#CLEANER cleaning
+ * action} registered for the wrapper, so it must never refer to the wrapper.
  *
  * <p>Closed exactly once, by whichever comes first: its user ({@link #close()}), its owner closing
  * ({@link #closeQuietly()}), or the cleaner finding the wrapper unreachable ({@link #run()}, the
@@ -38,8 +38,7 @@ final class TrackedHandle implements Runnable {
     this.boundary = boundary;
     this.owner = owner;
     this.children = children;
-    // NB: the cost of a stack capture per open buys the one thing that makes a leak fixable.
-    this.openedAt = new Throwable(kind + " of engine '" + boundary.engine() + "' opened here");
+    this.openedAt = boundary.leaks().openedHere(kind);
   }
 
   boolean isClosed() {
