@@ -76,17 +76,17 @@ final class Leaks {
 
   /** The default listener: a {@code WARNING} with the stack of where the handle was opened. */
   static LeakListener logging() {
-    return r ->
-        LOG.log(
-            System.Logger.Level.WARNING,
-            () ->
-                "engine '"
-                    + r.engine()
-                    + "': a "
-                    + r.kind()
-                    + " became unreachable without being closed; the runtime closed it. It was"
-                    + " opened at:",
-            r.openedAt());
+    return r -> LOG.log(System.Logger.Level.WARNING, () -> message(r), r.openedAt());
+  }
+
+  /** The default listener's message; the opening stack follows it when the store recorded one. */
+  static String message(LeakReport r) {
+    return "engine '"
+        + r.engine()
+        + "': a "
+        + r.kind()
+        + " became unreachable without being closed; the runtime closed it."
+        + (r.openedAt() == NOT_CAPTURED ? "" : " It was opened at:");
   }
 
   void report(String kind, Throwable openedAt) {

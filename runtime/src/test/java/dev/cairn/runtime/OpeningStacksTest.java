@@ -159,4 +159,14 @@ class OpeningStacksTest {
         "the opening test is on the stack");
     assertEquals(1, leaks("snapshot"));
   }
+
+  @Test
+  void theDefaultLogLinePromisesAnOpeningStackOnlyWhenOneWasRecorded() {
+    String without = Leaks.message(new LeakReport("memory", "cursor", Leaks.NOT_CAPTURED));
+    assertFalse(without.contains("opened at"), without);
+    assertTrue(without.contains("a cursor became unreachable"), without);
+    String with =
+        Leaks.message(new LeakReport("memory", "snapshot", new Throwable("snapshot opened here")));
+    assertTrue(with.endsWith("It was opened at:"), with);
+  }
 }
