@@ -74,25 +74,39 @@ final class PowerCutCampaign {
     return log.report();
   }
 
+  /**
+   * Runs {@code plan}'s operations in {@code session} until they end or the power goes after the
+   * plan's number of mutations, then cuts the power and abandons the session.
+   *
+   * @return the power cut, or null when the session saw a violation first (it says which)
+   */
+  static PowerCut runToPowerLoss(FaultyFileSystem fs, StoreSession session, Plan plan) {
+    fs.faults().powerLossAfterMutations(plan.lossAfter());
+    if (session.open()) {
+      for (Op op : plan.ops()) {
+        if (!session.apply(op) || fs.faults().poweredOff()) {
+          break;
+        }
+      }
+    }
+    if (session.violation() != null) {
+      session.abandon();
+      return null;
+    }
+    PowerCut cut = fs.powerCut();
+    session.abandon();
+    return cut;
+  }
+
   /** Runs one trial; null when the store passed. */
   static String trial(StorageEngineProvider provider, Plan plan, Workload.Shape shape) {
     try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
       Path dir = fs.root().resolve("store");
       StoreSession session = new StoreSession(provider, dir, new Oracle());
-      fs.faults().powerLossAfterMutations(plan.lossAfter());
-      if (session.open()) {
-        for (Op op : plan.ops()) {
-          if (!session.apply(op) || fs.faults().poweredOff()) {
-            break;
-          }
-        }
-      }
-      if (session.violation() != null) {
-        session.abandon();
+      PowerCut cut = runToPowerLoss(fs, session, plan);
+      if (cut == null) {
         return session.violation();
       }
-      PowerCut cut = fs.powerCut();
-      session.abandon();
       CrashChoice choice = cut.choose(plan.mode(), plan.choiceSeed());
       cut.restore(choice);
       String what =

@@ -50,20 +50,10 @@ final class RecoveryCrashCampaign {
     try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
       Path dir = fs.root().resolve("store");
       StoreSession session = new StoreSession(provider, dir, new Oracle());
-      fs.faults().powerLossAfterMutations(plan.lossAfter());
-      if (session.open()) {
-        for (Op op : plan.ops()) {
-          if (!session.apply(op) || fs.faults().poweredOff()) {
-            break;
-          }
-        }
-      }
-      if (session.violation() != null) {
-        session.abandon();
+      PowerCut cut = PowerCutCampaign.runToPowerLoss(fs, session, plan);
+      if (cut == null) {
         return session.violation();
       }
-      PowerCut cut = fs.powerCut();
-      session.abandon();
       CrashMode mode = rnd.nextBoolean() ? CrashMode.REORDER : CrashMode.PREFIX;
       CrashChoice first = cut.choose(mode, rnd.nextLong());
       DiskImage crashed = cut.restore(first);
