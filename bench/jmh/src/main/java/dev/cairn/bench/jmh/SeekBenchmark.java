@@ -116,6 +116,11 @@ public class SeekBenchmark {
       }
       store = builder.open();
       load(store);
+      if (dir != null) {
+        store.close();
+        store = builder.open();
+      }
+      settle(store);
       cursor = store.cursor();
       keys = new Keys();
     }
@@ -173,6 +178,27 @@ public class SeekBenchmark {
     store.flush();
   }
 
+  /**
+   * Waits up to 30 s for the compaction that RocksDB starts after recovery to finish, so that the
+   * cursors of both sides read the same tree: one table file in the last level.
+   */
+  static void settle(StorageEngine store) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      Map<String, Long> d = store.statistics().details();
+      if (d.getOrDefault("compaction.running", 0L) == 0
+          && d.getOrDefault("compaction.pending-bytes", 0L) == 0) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   @Setup(Level.Trial)
   public void openBare() throws IOException {
     StorageEngineProvider provider =
@@ -189,6 +215,11 @@ public class SeekBenchmark {
     }
     bare = provider.open(options.build());
     load(bare);
+    if (bareDir != null) {
+      bare.close();
+      bare = provider.open(options.build());
+    }
+    settle(bare);
     bareCursor = bare.cursor();
     bareKeys = new Keys();
   }
