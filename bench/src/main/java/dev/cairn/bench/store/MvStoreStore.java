@@ -127,7 +127,10 @@ final class MvStoreStore implements BenchStore {
 
   @Override
   public long memoryBytes() {
-    return (long) store.getCacheSizeUsed() << 20; // its page cache, which it counts in whole MiB
+    // Its page cache, which MVStore counts in whole MiB (rounded down): less than one cannot be
+    // told from none.
+    long used = (long) store.getCacheSizeUsed() << 20;
+    return used > 0 ? used : -1;
   }
 
   @Override
