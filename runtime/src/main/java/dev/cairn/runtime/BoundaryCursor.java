@@ -19,11 +19,28 @@ import java.util.HexFormat;
  * Capability#ORDERED_SCANS} must follow the previous key strictly in the cursor's direction (and,
  * after a seek, not precede the seek target); a cursor that said it was exhausted must stay so
  * until a seek; keys and values must fit {@link Limits}. Anything else is a contract violation.
- * This costs one key copy per step, to remember the previous key.
  *
  * <p>Used by one thread at a time, as the cursor it wraps; closing may come from any thread.
  */
 final class BoundaryCursor implements Cursor {
+
+  // Design. A step is the boundary's hottest path: a short scan is a seek and a few steps, and an
+  // engine steps in tens to hundreds of nanoseconds, so what the boundary adds per step must be a
+  // few nanoseconds, not the hundreds a clock read and a timer record per call would cost
+  // (measured: SeekBenchmark, docs/benchmarks.md). So a step
+  //   - copies nothing but the one key it needs for the order check: the engine's key() copy is
+  //     kept as the previous key, and a seek target goes into a buffer reused across seeks;
+  //   - times only a sample of calls (SAMPLE_EVERY), the first of a cursor's among them, which is
+  //     where lazy engines such as RocksDB do the seek;
+  //   - counts its steps and the bytes read in plain fields of a Tally, published to the meters
+  //     once, when the cursor is released (closed by its user or owner, or found leaked).
+  // Failures are rare: every one is counted as an error, whether its call was sampled or not.
+
+  /**
+   * One call to {@link #next} or {@link #seek} in this many is timed into {@code cairn.operation}:
+   * the first of each cursor, then every {@code SAMPLE_EVERY}-th. A power of two.
+   */
+  static final int SAMPLE_EVERY = 64;
 
   /** Keeps the store or snapshot wrapper reachable (and so unreported) while this cursor is. */
   private final BoundaryReadView owner;
@@ -35,21 +52,30 @@ final class BoundaryCursor implements Cursor {
   private final KeyRange range;
   private final Direction direction;
   private final boolean ordered;
+  private final Tally tally;
 
+  /** The key of the previous step since the last seek; owned here (the engine's copy). */
   private byte[] previous;
-  private byte[] seekTarget;
+
+  /** The last seek's target, in a buffer reused across seeks; {@code seekLength < 0} for none. */
+  private byte[] seekTarget = new byte[0];
+
+  private int seekLength = -1;
   private boolean exhausted;
+  private int calls;
 
   private BoundaryCursor(
       BoundaryReadView owner,
       Cursor delegate,
       TrackedHandle handle,
+      Tally tally,
       KeyRange range,
       Direction direction) {
     this.owner = owner;
     this.boundary = owner.boundary;
     this.delegate = delegate;
     this.handle = handle;
+    this.tally = tally;
     this.range = range;
     this.direction = direction;
     this.ordered = boundary.info().has(Capability.ORDERED_SCANS);
@@ -63,11 +89,37 @@ final class BoundaryCursor implements Cursor {
    */
   static BoundaryCursor wrap(
       BoundaryReadView owner, Cursor delegate, KeyRange range, Direction direction) {
+    Tally tally = new Tally();
+    Meters meters = owner.boundary.meters();
+    // The handle releases the engine's cursor, then publishes what it did: on every way a cursor
+    // ends (closed, its owner closing, leaked), and never through the wrapper.
+    AutoCloseable release =
+        () -> {
+          try {
+            delegate.close();
+          } finally {
+            tally.publish(meters);
+          }
+        };
     TrackedHandle handle =
-        new TrackedHandle(TrackedHandle.CURSOR, delegate, owner.boundary, owner.handles, null);
-    BoundaryCursor cursor = new BoundaryCursor(owner, delegate, handle, range, direction);
+        new TrackedHandle(TrackedHandle.CURSOR, release, owner.boundary, owner.handles, null);
+    BoundaryCursor cursor = new BoundaryCursor(owner, delegate, handle, tally, range, direction);
     owner.handles.add(handle, owner.describe());
     return cursor;
+  }
+
+  /**
+   * What one cursor did, published to the meters once, when it is released. Written by the cursor's
+   * thread without synchronization; read when released, which an owner closing or the cleaner may
+   * do from another thread, which may then miss the last few counts.
+   */
+  static final class Tally {
+    long steps;
+    long bytesRead;
+
+    void publish(Meters meters) {
+      meters.cursorReleased(steps, bytesRead);
+    }
   }
 
   private void checkOpen() {
@@ -76,22 +128,44 @@ final class BoundaryCursor implements Cursor {
     }
   }
 
+  /** True when this call is one of the sampled, timed ones. */
+  private boolean sampled() {
+    return (calls++ & (SAMPLE_EVERY - 1)) == 0;
+  }
+
   @Override
   public boolean next() {
+    if (sampled()) {
+      return timedNext();
+    }
+    try {
+      return step();
+    } catch (Throwable t) {
+      throw boundary.errors().convert(Op.CURSOR_NEXT, t);
+    }
+  }
+
+  private boolean timedNext() {
     long start = System.nanoTime();
     try {
-      checkOpen();
-      boolean on = delegate.next();
-      if (on) {
-        checkEntry();
-      } else {
-        exhausted = true;
-      }
+      boolean on = step();
       boundary.succeeded(Op.CURSOR_NEXT, start);
       return on;
     } catch (Throwable t) {
       throw boundary.failed(Op.CURSOR_NEXT, start, t);
     }
+  }
+
+  private boolean step() {
+    checkOpen();
+    tally.steps++;
+    boolean on = delegate.next();
+    if (on) {
+      checkEntry();
+    } else {
+      exhausted = true;
+    }
+    return on;
   }
 
   private void checkEntry() {
@@ -106,24 +180,29 @@ final class BoundaryCursor implements Cursor {
       throw violation("key " + hex(key) + " outside its range " + range);
     }
     if (ordered) {
-      int sign = direction == Direction.FORWARD ? 1 : -1;
-      if (previous != null && Arrays.compareUnsigned(key, previous) * sign <= 0) {
-        throw violation(
-            "key " + hex(key) + " after " + hex(previous) + ", out of " + direction + " order");
-      }
-      if (seekTarget != null && Arrays.compareUnsigned(key, seekTarget) * sign < 0) {
-        throw violation(
-            "key "
-                + hex(key)
-                + " before its seek target "
-                + hex(seekTarget)
-                + " ("
-                + direction
-                + ")");
+      boolean forward = direction == Direction.FORWARD;
+      if (previous != null) {
+        int c = Arrays.compareUnsigned(key, previous);
+        if (forward ? c <= 0 : c >= 0) {
+          throw violation(
+              "key " + hex(key) + " after " + hex(previous) + ", out of " + direction + " order");
+        }
+      } else if (seekLength >= 0) {
+        int c = Arrays.compareUnsigned(key, 0, key.length, seekTarget, 0, seekLength);
+        if (forward ? c < 0 : c > 0) {
+          throw violation(
+              "key "
+                  + hex(key)
+                  + " before its seek target "
+                  + hex(Arrays.copyOf(seekTarget, seekLength))
+                  + " ("
+                  + direction
+                  + ")");
+        }
+        seekLength = -1;
       }
     }
     previous = key;
-    seekTarget = null;
   }
 
   private RuntimeException violation(String what) {
@@ -140,19 +219,39 @@ final class BoundaryCursor implements Cursor {
 
   @Override
   public void seek(byte[] key) {
-    long start = System.nanoTime();
-    try {
-      checkOpen();
-      Limits.checkKey(key);
-      boundary.require(Capability.ORDERED_SCANS, "seek");
-      delegate.seek(key);
-      previous = null;
-      seekTarget = key.clone();
-      exhausted = false;
-      boundary.succeeded(Op.CURSOR_SEEK, start);
-    } catch (Throwable t) {
-      throw boundary.failed(Op.CURSOR_SEEK, start, t);
+    if (sampled()) {
+      long start = System.nanoTime();
+      try {
+        seekUntimed(key);
+        boundary.succeeded(Op.CURSOR_SEEK, start);
+      } catch (Throwable t) {
+        throw boundary.failed(Op.CURSOR_SEEK, start, t);
+      }
+    } else {
+      try {
+        seekUntimed(key);
+      } catch (Throwable t) {
+        throw boundary.errors().convert(Op.CURSOR_SEEK, t);
+      }
     }
+  }
+
+  private void seekUntimed(byte[] key) {
+    checkOpen();
+    Limits.checkKey(key);
+    if (!ordered) {
+      boundary.require(Capability.ORDERED_SCANS, "seek");
+    }
+    delegate.seek(key);
+    previous = null;
+    // NB: copied after the engine's seek returned, so the caller cannot change it meanwhile; the
+    // buffer is reused, a seek allocates only for a key longer than any before.
+    if (seekTarget.length < key.length) {
+      seekTarget = new byte[key.length];
+    }
+    System.arraycopy(key, 0, seekTarget, 0, key.length);
+    seekLength = key.length;
+    exhausted = false;
   }
 
   @Override
@@ -206,7 +305,7 @@ final class BoundaryCursor implements Cursor {
                   + " from "
                   + method);
     }
-    boundary.meters().cursorRead(bytes.length);
+    tally.bytesRead += bytes.length;
     return bytes;
   }
 
@@ -222,7 +321,7 @@ final class BoundaryCursor implements Cursor {
               Op.CURSOR_READ,
               "cursor returned a view of " + size + " bytes, beyond Limits, from " + method);
     }
-    boundary.meters().cursorRead(size);
+    tally.bytesRead += size;
     return view;
   }
 
