@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -269,6 +271,38 @@ public class SeekBenchmark {
   @Benchmark
   public long boundaryOpenSeek(Through t) {
     return openSeekAndStep(t.store, t.keys.next());
+  }
+
+  // Paired: the bare engine and the boundary measured at the same time, one thread each, in one
+  // fork. Whatever else runs on the machine slows both alike, so their ratio holds on a shared
+  // machine where runs made one after the other see different loads.
+
+  @Benchmark
+  @Group("pairedSeek")
+  @GroupThreads(1)
+  public long pairedSeekBare() {
+    return bareSeek();
+  }
+
+  @Benchmark
+  @Group("pairedSeek")
+  @GroupThreads(1)
+  public long pairedSeekBoundary(Through t) {
+    return boundarySeek(t);
+  }
+
+  @Benchmark
+  @Group("pairedOpenSeek")
+  @GroupThreads(1)
+  public long pairedOpenSeekBare() {
+    return bareOpenSeek();
+  }
+
+  @Benchmark
+  @Group("pairedOpenSeek")
+  @GroupThreads(1)
+  public long pairedOpenSeekBoundary(Through t) {
+    return boundaryOpenSeek(t);
   }
 
   static void deleteTree(Path root) {
