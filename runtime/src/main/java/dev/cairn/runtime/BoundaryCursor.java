@@ -28,8 +28,9 @@ final class BoundaryCursor implements Cursor {
   // engine steps in tens to hundreds of nanoseconds, so what the boundary adds per step must be a
   // few nanoseconds, not the hundreds a clock read and a timer record per call would cost
   // (measured: SeekBenchmark, docs/benchmarks.md). So a step
-  //   - copies nothing but the one key it needs for the order check: the engine's key() copy is
-  //     kept as the previous key, and a seek target goes into a buffer reused across seeks;
+  //   - allocates nothing: it reads the key through the engine's zero-copy view into one of two
+  //     buffers it swaps each step (this key, the previous one), compares it with the range's
+  //     bounds copied once, and a seek target goes into a buffer reused across seeks;
   //   - times only a sample of calls (SAMPLE_EVERY), the first of a cursor's among them, which is
   //     where lazy engines such as RocksDB do the seek;
   //   - counts its steps and the bytes read in plain fields of a Tally, published to the meters
@@ -41,6 +42,9 @@ final class BoundaryCursor implements Cursor {
    * the first of each cursor, then every {@code SAMPLE_EVERY}-th. A power of two.
    */
   static final int SAMPLE_EVERY = 64;
+
+  /** The starting size of the key buffers; they grow to the longest key seen. */
+  private static final int KEY_BUFFER = 32;
 
   /** Keeps the store or snapshot wrapper reachable (and so unreported) while this cursor is. */
   private final BoundaryReadView owner;
@@ -54,8 +58,20 @@ final class BoundaryCursor implements Cursor {
   private final boolean ordered;
   private final Tally tally;
 
-  /** The key of the previous step since the last seek; owned here (the engine's copy). */
-  private byte[] previous;
+  /** The range's bounds, copied once: a step compares against them without copying. */
+  private final byte[] lower;
+
+  private final boolean lowerInclusive;
+  private final byte[] upper;
+  private final boolean upperInclusive;
+
+  /** This step's key and the previous one's since the last seek, in buffers swapped each step. */
+  private byte[] current = new byte[KEY_BUFFER];
+
+  private byte[] previous = new byte[KEY_BUFFER];
+
+  /** Bytes of {@link #previous} in use; negative when there is no previous key. */
+  private int previousLength = -1;
 
   /** The last seek's target, in a buffer reused across seeks; {@code seekLength < 0} for none. */
   private byte[] seekTarget = new byte[0];
@@ -77,6 +93,10 @@ final class BoundaryCursor implements Cursor {
     this.handle = handle;
     this.tally = tally;
     this.range = range;
+    this.lower = range.lower() == null ? null : range.lower().key();
+    this.lowerInclusive = range.lower() != null && range.lower().inclusive();
+    this.upper = range.upper() == null ? null : range.upper().key();
+    this.upperInclusive = range.upper() != null && range.upper().inclusive();
     this.direction = direction;
     this.ordered = boundary.info().has(Capability.ORDERED_SCANS);
     this.cleanable = Leaks.CLEANER.register(this, handle);
@@ -169,32 +189,46 @@ final class BoundaryCursor implements Cursor {
   }
 
   private void checkEntry() {
-    byte[] key = delegate.key();
-    if (key == null || key.length > Limits.MAX_KEY_SIZE) {
-      throw violation(key == null ? "a null key" : "a key of " + key.length + " bytes");
+    ByteView view = delegate.keyView();
+    if (view == null) {
+      throw violation("a null key view");
     }
+    int n = view.size();
+    if (n > Limits.MAX_KEY_SIZE) {
+      throw violation("a key of " + n + " bytes");
+    }
+    if (current.length < n) {
+      current = new byte[n];
+    }
+    view.copyTo(current, 0);
     if (exhausted) {
-      throw violation("key " + hex(key) + " after reporting the range exhausted");
+      throw violation("key " + hex(current, n) + " after reporting the range exhausted");
     }
-    if (!range.contains(key)) {
-      throw violation("key " + hex(key) + " outside its range " + range);
+    if (!inRange(n)) {
+      throw violation("key " + hex(current, n) + " outside its range " + range);
     }
     if (ordered) {
       boolean forward = direction == Direction.FORWARD;
-      if (previous != null) {
-        int c = Arrays.compareUnsigned(key, previous);
+      if (previousLength >= 0) {
+        int c = Arrays.compareUnsigned(current, 0, n, previous, 0, previousLength);
         if (forward ? c <= 0 : c >= 0) {
           throw violation(
-              "key " + hex(key) + " after " + hex(previous) + ", out of " + direction + " order");
+              "key "
+                  + hex(current, n)
+                  + " after "
+                  + hex(previous, previousLength)
+                  + ", out of "
+                  + direction
+                  + " order");
         }
       } else if (seekLength >= 0) {
-        int c = Arrays.compareUnsigned(key, 0, key.length, seekTarget, 0, seekLength);
+        int c = Arrays.compareUnsigned(current, 0, n, seekTarget, 0, seekLength);
         if (forward ? c < 0 : c > 0) {
           throw violation(
               "key "
-                  + hex(key)
+                  + hex(current, n)
                   + " before its seek target "
-                  + hex(Arrays.copyOf(seekTarget, seekLength))
+                  + hex(seekTarget, seekLength)
                   + " ("
                   + direction
                   + ")");
@@ -202,7 +236,27 @@ final class BoundaryCursor implements Cursor {
         seekLength = -1;
       }
     }
-    previous = key;
+    byte[] swap = previous;
+    previous = current;
+    current = swap;
+    previousLength = n;
+  }
+
+  /**
+   * Whether the first {@code n} bytes of {@link #current} lie in the range, as KeyRange.contains.
+   */
+  private boolean inRange(int n) {
+    if (lower != null) {
+      int c = Arrays.compareUnsigned(current, 0, n, lower, 0, lower.length);
+      if (lowerInclusive ? c < 0 : c <= 0) {
+        return false;
+      }
+    }
+    if (upper != null) {
+      int c = Arrays.compareUnsigned(current, 0, n, upper, 0, upper.length);
+      return upperInclusive ? c <= 0 : c < 0;
+    }
+    return true;
   }
 
   private RuntimeException violation(String what) {
@@ -211,10 +265,10 @@ final class BoundaryCursor implements Cursor {
         .violation(Op.CURSOR_NEXT, "cursor over " + range + " returned " + what);
   }
 
-  private static String hex(byte[] key) {
-    return key.length <= 32
-        ? HexFormat.of().formatHex(key)
-        : HexFormat.of().formatHex(key, 0, 32) + "...(" + key.length + " bytes)";
+  private static String hex(byte[] bytes, int length) {
+    return length <= 32
+        ? HexFormat.of().formatHex(bytes, 0, length)
+        : HexFormat.of().formatHex(bytes, 0, 32) + "...(" + length + " bytes)";
   }
 
   @Override
@@ -243,7 +297,7 @@ final class BoundaryCursor implements Cursor {
       boundary.require(Capability.ORDERED_SCANS, "seek");
     }
     delegate.seek(key);
-    previous = null;
+    previousLength = -1;
     // NB: copied after the engine's seek returned, so the caller cannot change it meanwhile; the
     // buffer is reused, a seek allocates only for a key longer than any before.
     if (seekTarget.length < key.length) {
