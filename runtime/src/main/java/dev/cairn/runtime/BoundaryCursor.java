@@ -109,36 +109,39 @@ final class BoundaryCursor implements Cursor {
    */
   static BoundaryCursor wrap(
       BoundaryReadView owner, Cursor delegate, KeyRange range, Direction direction) {
-    Tally tally = new Tally();
-    Meters meters = owner.boundary.meters();
-    // The handle releases the engine's cursor, then publishes what it did: on every way a cursor
-    // ends (closed, its owner closing, leaked), and never through the wrapper.
-    AutoCloseable release =
-        () -> {
-          try {
-            delegate.close();
-          } finally {
-            tally.publish(meters);
-          }
-        };
+    Tally tally = new Tally(delegate, owner.boundary.meters());
     TrackedHandle handle =
-        new TrackedHandle(TrackedHandle.CURSOR, release, owner.boundary, owner.handles, null);
+        new TrackedHandle(TrackedHandle.CURSOR, tally, owner.boundary, owner.handles, null);
     BoundaryCursor cursor = new BoundaryCursor(owner, delegate, handle, tally, range, direction);
     owner.handles.add(handle, owner.describe());
     return cursor;
   }
 
   /**
-   * What one cursor did, published to the meters once, when it is released. Written by the cursor's
-   * thread without synchronization; read when released, which an owner closing or the cleaner may
-   * do from another thread, which may then miss the last few counts.
+   * The engine's cursor with what was done through it: the resource the {@link TrackedHandle}
+   * releases, so that closing it closes the engine's cursor and then publishes the counts to the
+   * meters, once, on every way a cursor ends (closed, its owner closing, leaked), and never through
+   * the wrapper. The counts are written by the cursor's thread without synchronization; an owner
+   * closing or the cleaner may release it from another thread, and may then miss the last few.
    */
-  static final class Tally {
+  static final class Tally implements AutoCloseable {
+    private final Cursor delegate;
+    private final Meters meters;
     long steps;
     long bytesRead;
 
-    void publish(Meters meters) {
-      meters.cursorReleased(steps, bytesRead);
+    Tally(Cursor delegate, Meters meters) {
+      this.delegate = delegate;
+      this.meters = meters;
+    }
+
+    @Override
+    public void close() {
+      try {
+        delegate.close();
+      } finally {
+        meters.cursorReleased(steps, bytesRead);
+      }
     }
   }
 
