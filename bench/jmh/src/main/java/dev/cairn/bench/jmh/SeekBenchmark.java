@@ -1,12 +1,18 @@
 package dev.cairn.bench.jmh;
 
-import dev.cairn.runtime.Cairn;
+import dev.cairn.runtime.EngineRegistry;
 import dev.cairn.runtime.StoreBuilder;
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.EngineSetting;
+import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Snapshot;
+import dev.cairn.spi.SpiVersion;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageEngineProvider;
 import dev.cairn.spi.WriteBatch;
@@ -17,8 +23,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -41,8 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the runtime's boundary costs a short scan: db_bench's {@code seekrandom} (a seek to a random
  * loaded key, then {@value #NEXTS} steps reading the key and value of each entry through their
- * views), on the engine's own handle ({@code bare*}) and through the store the runtime opens
- * ({@code boundary*}), in the same run, for the engines {@code memory} and {@code rocksdb}.
+ * views), on the engine's own handle ({@code bare*}) and through the runtime's boundary around the
+ * very same handle ({@code boundary*}), for the engines {@code memory} and {@code rocksdb}.
  *
  * <ul>
  *   <li>{@code seek}: one cursor per trial, kept open; each operation seeks it and steps {@value
@@ -51,14 +60,19 @@ import org.openjdk.jmh.annotations.Warmup;
  *       over the keys at or after the random one, steps {@value #NEXTS} times, and closes it; it
  *       adds what opening and closing a cursor costs (leak tracking, and the opening stack when
  *       {@code openingStacks} is on, the builder's default).
+ *   <li>{@code pairedSeek} and {@code pairedOpenSeek}: the same two, bare and boundary run at the
+ *       same time, one thread each, on the same store: whatever else runs on the machine slows both
+ *       alike, so their ratio, iteration by iteration, holds on a shared machine.
  * </ul>
  *
- * <p>Each store holds {@value #RECORDS} records of 16-byte keys (8 bytes big-endian of a mixed
- * record number, then zeros, as {@code cairn bench} writes them) and 100-byte values. RocksDB is
- * opened the same way on both sides, {@code BUFFERED}, with a block cache that holds the data
- * ({@code block-cache.size=64m}) and a 4 MiB memtable so that the load ends in table files and
- * reads go through them, not the memtable. The boundary's parameters are {@link
- * BoundaryBenchmark}'s.
+ * <p>One store per fork, shared: the engine is opened through its provider and loaded with {@value
+ * #RECORDS} records of 16-byte keys (8 bytes big-endian of a mixed record number, then zeros, as
+ * {@code cairn bench} writes them) and 100-byte values; the bare side calls that handle, the
+ * boundary side a store the runtime opens around the same handle (through a provider that lends
+ * it), so both read the same data in the same shape. RocksDB gets a block cache that holds the data
+ * ({@code block-cache.size=64m}); after the load it is closed and opened again, so that recovery
+ * writes the records to one table file, and its compaction is waited for. The boundary's parameters
+ * are {@link BoundaryBenchmark}'s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -74,21 +88,69 @@ public class SeekBenchmark {
   static final int NEXTS = 10;
   static final int VALUE_SIZE = 100;
 
-  /** Settings given to the rocksdb engine on both sides. */
-  static final Map<String, String> ROCKSDB =
-      Map.of("block-cache.size", "64m", "write-buffer.size", "4m");
+  /** Settings given to the rocksdb engine. */
+  static final Map<String, String> ROCKSDB = Map.of("block-cache.size", "64m");
 
-  @Param({"memory", "rocksdb"})
-  String engine;
+  /** The one store of a fork, opened through the engine's provider and loaded. */
+  @State(Scope.Benchmark)
+  public static class Store {
 
-  /** The engine's own handle, opened through its provider. */
-  StorageEngine bare;
+    @Param({"memory", "rocksdb"})
+    String engine;
 
-  Cursor bareCursor;
-  Path bareDir;
-  Keys bareKeys;
+    StorageEngineProvider provider;
+    StorageEngine bare;
+    Path dir;
 
-  /** The store as a user opens it, through the runtime. */
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+      provider =
+          ServiceLoader.load(StorageEngineProvider.class).stream()
+              .map(ServiceLoader.Provider::get)
+              .filter(p -> p.name().equals(engine))
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("engine '" + engine + "' not on the class path"));
+      EngineOptions.Builder options =
+          EngineOptions.builder().defaultDurability(Durability.BUFFERED);
+      if (provider.capabilities().contains(Capability.DURABLE)) {
+        dir = Files.createTempDirectory("cairn-jmh-seek-");
+        options.directory(dir.resolve("store")).settings(ROCKSDB);
+      }
+      bare = provider.open(options.build());
+      load(bare);
+      if (dir != null) {
+        bare.close();
+        bare = provider.open(options.build());
+      }
+      settle(bare);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      bare.close();
+      deleteTree(dir);
+    }
+  }
+
+  /** The bare side's cursor and keys. */
+  @State(Scope.Thread)
+  public static class Bare {
+    Cursor cursor;
+    final Keys keys = new Keys();
+
+    @Setup(Level.Trial)
+    public void open(Store s) {
+      cursor = s.bare.cursor();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      cursor.close();
+    }
+  }
+
+  /** The boundary side: the runtime's store around the same handle, its cursor and keys. */
   @State(Scope.Thread)
   public static class Through {
 
@@ -100,38 +162,141 @@ public class SeekBenchmark {
 
     StorageEngine store;
     Cursor cursor;
-    Path dir;
-    Keys keys;
+    final Keys keys = new Keys();
 
     @Setup(Level.Trial)
-    public void open(SeekBenchmark b) throws IOException {
-      StoreBuilder builder;
-      if (b.engine.equals("memory")) {
-        builder = Cairn.inMemory("memory");
-      } else {
-        dir = Files.createTempDirectory("cairn-jmh-boundary-");
-        builder = Cairn.store(dir.resolve("store")).engine(b.engine).settings(ROCKSDB);
-      }
-      builder.openingStacks(openingStacks).defaultDurability(Durability.BUFFERED);
+    public void open(Store s) {
+      StoreBuilder builder =
+          EngineRegistry.of(List.of(new Lending(s.provider, s.bare)))
+              .store()
+              .engine(Lending.NAME)
+              .openingStacks(openingStacks)
+              .defaultDurability(Durability.BUFFERED);
       if (meters.equals("simple")) {
         builder.meterRegistry(new SimpleMeterRegistry());
       }
       store = builder.open();
-      load(store);
-      if (dir != null) {
-        store.close();
-        store = builder.open();
-      }
-      settle(store);
       cursor = store.cursor();
-      keys = new Keys();
     }
 
     @TearDown(Level.Trial)
     public void close() {
       cursor.close();
-      store.close();
-      deleteTree(dir);
+      store.close(); // closes the lent view only: the Store closes the engine
+    }
+  }
+
+  /**
+   * A provider that lends an open engine to the runtime, so that the boundary wraps the very handle
+   * the bare side calls: it opens nothing, and what it returns does not close the engine. It
+   * declares the engine's capabilities without {@code DURABLE}, so the runtime asks it for no
+   * directory.
+   */
+  static final class Lending implements StorageEngineProvider {
+    static final String NAME = "lent";
+
+    private final StorageEngineProvider engine;
+    private final StorageEngine handle;
+
+    Lending(StorageEngineProvider engine, StorageEngine handle) {
+      this.engine = engine;
+      this.handle = handle;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String version() {
+      return engine.version();
+    }
+
+    @Override
+    public SpiVersion spiVersion() {
+      return engine.spiVersion();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+      Set<Capability> c = EnumSet.noneOf(Capability.class);
+      c.addAll(engine.capabilities());
+      c.remove(Capability.DURABLE);
+      return c;
+    }
+
+    @Override
+    public List<EngineSetting> settings() {
+      return List.of();
+    }
+
+    @Override
+    public StorageEngine open(EngineOptions options) {
+      return new Lent(handle);
+    }
+  }
+
+  /** An open engine, every call passed on, except that closing it leaves the engine open. */
+  record Lent(StorageEngine engine) implements StorageEngine {
+    @Override
+    public Durability defaultDurability() {
+      return engine.defaultDurability();
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      return engine.get(key);
+    }
+
+    @Override
+    public Cursor cursor(KeyRange range, Direction direction) {
+      return engine.cursor(range, direction);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value, Durability durability) {
+      engine.put(key, value, durability);
+    }
+
+    @Override
+    public void delete(byte[] key, Durability durability) {
+      engine.delete(key, durability);
+    }
+
+    @Override
+    public void write(WriteBatch batch, Durability durability) {
+      engine.write(batch, durability);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      return engine.snapshot();
+    }
+
+    @Override
+    public void flush() {
+      engine.flush();
+    }
+
+    @Override
+    public void checkpoint(Path target) {
+      engine.checkpoint(target);
+    }
+
+    @Override
+    public EngineStatistics statistics() {
+      return engine.statistics();
+    }
+
+    @Override
+    public ConsistencyReport checkConsistency() {
+      return engine.checkConsistency();
+    }
+
+    @Override
+    public void close() {
+      // The engine is the Store's to close.
     }
   }
 
@@ -181,8 +346,8 @@ public class SeekBenchmark {
   }
 
   /**
-   * Waits up to 30 s for the compaction that RocksDB starts after recovery to finish, so that the
-   * cursors of both sides read the same tree: one table file in the last level.
+   * Waits up to 30 s for the compaction that RocksDB starts after recovery to finish, so that every
+   * fork reads the same tree: one table file in the last level.
    */
   static void settle(StorageEngine store) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -199,38 +364,6 @@ public class SeekBenchmark {
         return;
       }
     }
-  }
-
-  @Setup(Level.Trial)
-  public void openBare() throws IOException {
-    StorageEngineProvider provider =
-        ServiceLoader.load(StorageEngineProvider.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(p -> p.name().equals(engine))
-            .findFirst()
-            .orElseThrow(
-                () -> new IllegalStateException("engine '" + engine + "' not on the class path"));
-    EngineOptions.Builder options = EngineOptions.builder().defaultDurability(Durability.BUFFERED);
-    if (!engine.equals("memory")) {
-      bareDir = Files.createTempDirectory("cairn-jmh-bare-");
-      options.directory(bareDir.resolve("store")).settings(ROCKSDB);
-    }
-    bare = provider.open(options.build());
-    load(bare);
-    if (bareDir != null) {
-      bare.close();
-      bare = provider.open(options.build());
-    }
-    settle(bare);
-    bareCursor = bare.cursor();
-    bareKeys = new Keys();
-  }
-
-  @TearDown(Level.Trial)
-  public void closeBare() {
-    bareCursor.close();
-    bare.close();
-    deleteTree(bareDir);
   }
 
   /** Seeks {@code c} to {@code key} and reads {@value #NEXTS} entries; returns the bytes read. */
@@ -254,8 +387,8 @@ public class SeekBenchmark {
   }
 
   @Benchmark
-  public long bareSeek() {
-    return seekAndStep(bareCursor, bareKeys.next());
+  public long bareSeek(Bare b) {
+    return seekAndStep(b.cursor, b.keys.next());
   }
 
   @Benchmark
@@ -264,8 +397,8 @@ public class SeekBenchmark {
   }
 
   @Benchmark
-  public long bareOpenSeek() {
-    return openSeekAndStep(bare, bareKeys.next());
+  public long bareOpenSeek(Store s, Bare b) {
+    return openSeekAndStep(s.bare, b.keys.next());
   }
 
   @Benchmark
@@ -273,15 +406,11 @@ public class SeekBenchmark {
     return openSeekAndStep(t.store, t.keys.next());
   }
 
-  // Paired: the bare engine and the boundary measured at the same time, one thread each, in one
-  // fork. Whatever else runs on the machine slows both alike, so their ratio holds on a shared
-  // machine where runs made one after the other see different loads.
-
   @Benchmark
   @Group("pairedSeek")
   @GroupThreads(1)
-  public long pairedSeekBare() {
-    return bareSeek();
+  public long pairedSeekBare(Bare b) {
+    return bareSeek(b);
   }
 
   @Benchmark
@@ -294,8 +423,8 @@ public class SeekBenchmark {
   @Benchmark
   @Group("pairedOpenSeek")
   @GroupThreads(1)
-  public long pairedOpenSeekBare() {
-    return bareOpenSeek();
+  public long pairedOpenSeekBare(Store s, Bare b) {
+    return bareOpenSeek(s, b);
   }
 
   @Benchmark
