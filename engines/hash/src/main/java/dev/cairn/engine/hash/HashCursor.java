@@ -83,7 +83,7 @@ final class HashCursor implements Cursor {
       if (d.seq() > snapshot.seq) {
         continue;
       }
-      History.Version v = snapshot.store.resolveAt(d.key(), snapshot.seq, d.seq());
+      History.Version v = snapshot.state.resolveAt(d.key(), snapshot.seq, d.seq());
       if (v != null && !v.entry().tombstone() && v.entry().seq() == d.seq()) {
         key = d.key();
         value = d.value();

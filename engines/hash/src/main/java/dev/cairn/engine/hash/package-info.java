@@ -4,7 +4,7 @@
  * <p>Reading order: {@link dev.cairn.engine.hash.HashEngineProvider} (settings, capabilities);
  * {@code HashEngine} (the operations); {@code LogWriter} (write path, group commit, file roll);
  * {@code DataRecord} and {@code DataFile} (the data file format and reads); {@code Keydir} and
- * {@code KeydirSegment} (the off-heap index); {@code Store} (read path, index side of writes,
+ * {@code KeydirSegment} (the off-heap index); {@code IndexState} (read path, index side of writes,
  * publication); {@code Recovery} and {@code HintFile} (opening); {@code Merger} (hints, merge,
  * deletion); {@code History}, {@code HashSnapshot} and {@code HashCursor} (snapshots and
  * iteration); {@code Checkpointer}, {@code ConsistencyChecker}. The design is in {@code

@@ -95,8 +95,8 @@ class DataFileTest {
     assertArrayEquals(a.key(), d.key(), "key at " + a.offset());
     assertArrayEquals(a.value(), d.value(), "value at " + a.offset());
     Entry e = new Entry(a.seq(), f.id(), a.offset(), a.size(), false);
-    assertArrayEquals(a.value(), Store.valueIfKey(f, e, a.key()));
-    assertNull(Store.valueIfKey(f, e, b("another key")));
+    assertArrayEquals(a.value(), IndexState.valueIfKey(f, e, a.key()));
+    assertNull(IndexState.valueIfKey(f, e, b("another key")));
   }
 
   @Test

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread-safe.
  */
-final class Store {
+final class IndexState {
 
   /** How often a read retries after the file its entry named was merged away. */
   private static final int MOVE_RETRIES = 1000;
@@ -60,7 +60,7 @@ final class Store {
   private volatile DataFile active;
   private volatile long visibleSeq;
 
-  Store(Path directory, long seed) {
+  IndexState(Path directory, long seed) {
     this.directory = directory;
     this.keyHash = new KeyHash(seed);
   }
