@@ -44,14 +44,15 @@ import java.util.function.Consumer;
  * <p><b>Files.</b> The active file rolls when the next request would take it past the size limit:
  * the old file is forced before the new one is created (a later {@code SYNC} write in the new file
  * must not survive a crash that loses an earlier write in the old), the new file's header is synced
- * and its directory too, all on the fsync thread. A batch never spans files. (No force runs between
- * rolls unless a write asks for one: a background force would have to hold every acknowledgement
- * back while it runs, as background fsyncs do, since nothing may be acknowledged after a failed
- * fsync; it would move the wait of the roll's force, not shorten it.)
+ * and its directory too, all on the fsync thread ({@link Syncer#roll}). A batch never spans files.
+ * (No force runs between rolls unless a write asks for one: a background force would have to hold
+ * every acknowledgement back while it runs, as background fsyncs do, since nothing may be
+ * acknowledged after a failed fsync; it would move the wait of the roll's force, not shorten it.)
  *
  * <p><b>Fail-stop.</b> A failed write or force leaves the file's end unknown and the dirty pages
- * possibly dropped: the group fails, and every later request fails with {@link
- * EngineFailedException}; reopening recovers from what is durable.
+ * possibly dropped: the group fails, and {@link FailStop} (shared with the fsync thread and the
+ * background thread) makes every later request fail with {@link EngineFailedException}; reopening
+ * recovers from what is durable.
  */
 final class LogWriter {
 
