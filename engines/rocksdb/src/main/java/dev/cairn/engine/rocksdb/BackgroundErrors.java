@@ -1,6 +1,7 @@
 package dev.cairn.engine.rocksdb;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.rocksdb.AbstractEventListener;
 import org.rocksdb.BackgroundErrorReason;
 import org.rocksdb.RocksDBException;
@@ -33,7 +34,7 @@ final class BackgroundErrors extends AbstractEventListener {
   @Override
   public void onBackgroundError(BackgroundErrorReason reason, Status status) {
     // NB: runs on a RocksDB thread inside native code; it records and returns, nothing more.
-    String what = "background " + String.valueOf(reason).toLowerCase(java.util.Locale.ROOT);
+    String what = "background " + String.valueOf(reason).toLowerCase(Locale.ROOT);
     failStop.fail(
         RocksErrors.map(
             what + " failed in " + directory, new RocksDBException(message(status), status)));

@@ -43,7 +43,7 @@ final class FailStop {
   }
 
   /** The exception every write and flush throws once the store has stopped. */
-  EngineFailedException stopped(StorageException c) {
+  private EngineFailedException stopped(StorageException c) {
     return new EngineFailedException(
         "store "
             + directory
