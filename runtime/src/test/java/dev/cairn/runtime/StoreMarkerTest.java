@@ -14,11 +14,15 @@ import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,5 +234,61 @@ class StoreMarkerTest {
     try (StorageEngine store = registry.store(copy).open()) {
       assertArrayEquals(V, store.get(K));
     }
+  }
+
+  /**
+   * The JDK's zip file system renames atomically but cannot open a directory: a file system on
+   * which the rename of the marker can never be made durable. Writing the marker must fail there,
+   * naming the directory, rather than skip the directory sync.
+   */
+  @Test
+  void aDirectoryThatCannotBeForcedFailsTheWriteNamingIt(@TempDir Path root) throws IOException {
+    try (FileSystem zip =
+        FileSystems.newFileSystem(
+            URI.create("jar:" + root.resolve("stores.zip").toUri()), Map.of("create", "true"))) {
+      Path dir = Files.createDirectories(zip.getPath("/store"));
+
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        StorageIOException e =
+            assertThrows(StorageIOException.class, () -> StoreMarker.write(dir, "tiny"));
+
+        assertTrue(e.getMessage().startsWith("cannot write store marker /store/"), e.getMessage());
+        assertTrue(
+            e.getMessage().contains("/store: fsync of the directory failed"), e.getMessage());
+        assertFalse(
+            Files.exists(dir.resolve(StoreMarker.FILE_NAME)),
+            "attempt " + attempt + ": no marker whose rename was not made durable is left");
+      }
+      assertTrue(StoreMarker.entries(dir, 2).isEmpty());
+    }
+  }
+
+  @Test
+  void aStoreIsNotCreatedWhereItsMarkerCannotBeMadeDurable(@TempDir Path root) throws IOException {
+    try (FileSystem zip =
+        FileSystems.newFileSystem(
+            URI.create("jar:" + root.resolve("stores.zip").toUri()), Map.of("create", "true"))) {
+      Path dir = zip.getPath("/new/store");
+
+      StorageIOException e =
+          assertThrows(StorageIOException.class, () -> registry.store(dir).engine("tiny").open());
+
+      assertTrue(e.getMessage().contains("fsync of the directory failed"), e.getMessage());
+      assertTrue(tiny.opened.isEmpty(), "the engine was never asked to open");
+      assertEquals(Optional.empty(), StoreMarker.read(dir));
+    }
+  }
+
+  @Test
+  void theTemporaryNameIsTheOneTheAtomicReplaceUses(@TempDir Path dir) throws IOException {
+    // The emptiness check ignores TEMP_NAME: it must be what SyncedFiles.replaceAtomically leaves.
+    Path file = dir.resolve(StoreMarker.FILE_NAME);
+    Files.write(dir.resolve(StoreMarker.TEMP_NAME), new byte[] {9});
+
+    StoreMarker.write(dir, "tiny");
+
+    assertFalse(Files.exists(dir.resolve(StoreMarker.TEMP_NAME)), "the stale one was reused");
+    assertEquals(Optional.of("tiny"), StoreMarker.read(dir));
+    assertTrue(Files.isRegularFile(file));
   }
 }

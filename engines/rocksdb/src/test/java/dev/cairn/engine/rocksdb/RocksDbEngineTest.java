@@ -368,4 +368,29 @@ class RocksDbEngineTest {
       assertEquals(1000, r.itemsChecked());
     }
   }
+
+  @Test
+  void statisticsCountLevelZeroTablesAndNeverReportAFailedRead() throws Exception {
+    Path dir = tmp.resolve("db");
+    EngineOptions options = EngineOptions.builder().directory(dir).build();
+    try (RocksDbEngine e = RocksDbEngine.open(options, RocksDbSettings.from(options), o -> {})) {
+      assertEquals(0L, e.statistics().details().get("level0.files"));
+      // fewer tables than RocksDB's level-0 compaction trigger (4), so all of them stay there
+      for (int table = 1; table <= 3; table++) {
+        for (int i = 0; i < 100; i++) {
+          e.put(b("t" + table + "k" + i), new byte[64]);
+        }
+        assertNull(e.flushMemtableForTest());
+        long onDisk;
+        try (var files = Files.list(dir)) {
+          onDisk = files.filter(f -> f.getFileName().toString().endsWith(".sst")).count();
+        }
+        assertEquals(table, onDisk);
+        Map<String, Long> details = e.statistics().details();
+        assertEquals(onDisk, details.get("level0.files"), details.toString());
+        details.forEach(
+            (name, value) -> assertTrue(value >= 0, name + " = " + value + " in " + details));
+      }
+    }
+  }
 }
