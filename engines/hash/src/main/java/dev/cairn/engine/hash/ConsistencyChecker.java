@@ -1,6 +1,7 @@
 package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.Bytes;
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.StorageException;
@@ -64,7 +65,7 @@ final class ConsistencyChecker {
         items.incrementAndGet();
         String where = f.where(rec.offset());
         if (rec.type() == DataRecord.MERGE_INFO) {
-          if (rec.offset() != 16 || !f.isMergeOutput()) {
+          if (rec.offset() != RecordFormat.FILE_HEADER_SIZE || !f.isMergeOutput()) {
             problems.add(where + ": merge info outside the head of a merge output");
           }
           continue;
@@ -75,7 +76,7 @@ final class ConsistencyChecker {
         }
         if (f.isSealed()
             && DataRecord.continues(rec.type())
-            && rec.offset() + 9 + rec.payload().length >= limit) {
+            && rec.offset() + RecordFormat.RECORD_HEADER_SIZE + rec.payload().length >= limit) {
           problems.add(where + ": the file ends inside a batch");
         }
         History.Version v = snap.state.resolveAt(d.key(), snap.seq, d.seq());

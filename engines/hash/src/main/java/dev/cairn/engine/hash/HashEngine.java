@@ -82,15 +82,7 @@ final class HashEngine implements StorageEngine {
       if (!options.createIfMissing()) {
         throw new StorageIOException(dir + ": no store here (and creation was not asked for)");
       }
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new StorageIOException(dir + ": cannot create the store directory", e);
-      }
-      Path parent = dir.toAbsolutePath().getParent();
-      if (parent != null) {
-        SyncedFiles.syncDirectory(parent);
-      }
+      SyncedFiles.createDirectories(dir);
     }
     DirectoryLock lock = DirectoryLock.acquire(dir);
     IndexState state = null;

@@ -12,10 +12,8 @@ import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 
 /**
@@ -132,14 +130,7 @@ final class HintFile {
       } finally {
         log.close();
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new StorageIOException(target + ": the file system cannot rename atomically", e);
-      } catch (IOException e) {
-        throw new StorageIOException(temp + ": cannot rename the hint into place", e);
-      }
-      SyncedFiles.syncDirectory(target.getParent());
+      SyncedFiles.publish(temp, target);
     }
 
     /** Gives up: closes and removes the temporary file. Never throws. */

@@ -11,10 +11,8 @@ import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -419,12 +417,7 @@ final class Merger {
       long end = position;
       guard.sync(out + ": writing the hint", () -> h.finish(end));
       hint = null;
-      try {
-        Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new StorageIOException(out + ": the file system cannot rename atomically", e);
-      }
-      syncDirectory(state.directory);
+      guard.sync(out + ": publishing the merge output", () -> SyncedFiles.publish(temp, out));
       committed = true;
     } catch (IOException e) {
       throw new StorageIOException(temp + ": merge output failed", e);

@@ -165,6 +165,22 @@ public final class SyncedFiles {
     } catch (IOException e) {
       throw new StorageIOException(temp + ": cannot write and sync the replacement file", e);
     }
+    publish(temp, target);
+  }
+
+  /**
+   * The last two steps of an atomic replace, for a file written and synced by its own writer (a log
+   * streamed to {@code temp}): renames {@code temp} over {@code target} atomically and syncs the
+   * directory. The caller has forced {@code temp}.
+   *
+   * @throws InvalidArgumentException if an argument is null
+   * @throws StorageIOException if the file system cannot rename atomically (a non-atomic replace is
+   *     refused), the rename fails, or the directory sync fails
+   */
+  public static void publish(Path temp, Path target) {
+    if (temp == null || target == null || target.getFileName() == null) {
+      throw new InvalidArgumentException("temporary and target files are required");
+    }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
