@@ -84,7 +84,8 @@ final class HashEngine implements StorageEngine {
       }
       SyncedFiles.createDirectories(dir);
     }
-    DirectoryLock lock = DirectoryLock.acquire(dir);
+    DirectoryLock lock =
+        options.readOnly() ? DirectoryLock.acquireShared(dir) : DirectoryLock.acquire(dir);
     IndexState state = null;
     LogWriter writer = null;
     Merger merger = null;
@@ -213,6 +214,11 @@ final class HashEngine implements StorageEngine {
     }
     try {
       if (merger != null) {
+        if (!failStop.failed() && merger.smallFilesDue()) {
+          // NB: a store opened by short-lived processes seals a small file at every close; merge
+          // them now, since the background thread's own cycle may never get to finish.
+          merger.runCycle();
+        }
         merger.close();
       }
       if (writer != null) {

@@ -284,16 +284,51 @@ final class Merger {
 
   // ---- merge -----------------------------------------------------------------------------------
 
+  /**
+   * How many small sealed files (each under {@link #SMALL_FRACTION} of {@code file.size}) make a
+   * merge due even with nothing stale: a store opened by short-lived processes (one write each, as
+   * the CLI does) starts a file at every open and seals it at every close, and must not pile up
+   * files without bound.
+   */
+  static final int SMALL_FILES_DUE = 4;
+
+  /** A sealed file under {@code file.size / SMALL_FRACTION} bytes counts as small. */
+  static final int SMALL_FRACTION = 8;
+
+  private boolean mergeable(DataFile f, DataFile active) {
+    return f != active && f.isSealed() && !f.isRetired() && !damaged.contains(f.id());
+  }
+
+  private List<DataFile> smallFiles() {
+    List<DataFile> small = new ArrayList<>();
+    DataFile active = state.active();
+    for (DataFile f : state.files()) {
+      if (mergeable(f, active) && f.size() < fileSizeLimit / SMALL_FRACTION) {
+        small.add(f);
+      }
+    }
+    return small;
+  }
+
+  /** Whether enough small files wait that the store should merge them before it closes. */
+  boolean smallFilesDue() {
+    return smallFiles().size() >= SMALL_FILES_DUE;
+  }
+
   private void mergeIfDue() {
     List<DataFile> due = new ArrayList<>();
     DataFile active = state.active();
     for (DataFile f : state.files()) {
-      if (f != active
-          && f.isSealed()
-          && !f.isRetired()
-          && !damaged.contains(f.id())
-          && f.staleFraction() >= threshold) {
+      if (mergeable(f, active) && f.staleFraction() >= threshold) {
         due.add(f);
+      }
+    }
+    List<DataFile> small = smallFiles();
+    if (small.size() >= SMALL_FILES_DUE) {
+      for (DataFile f : small) {
+        if (!due.contains(f)) {
+          due.add(f);
+        }
       }
     }
     if (due.isEmpty()) {
@@ -301,7 +336,10 @@ final class Merger {
     }
     for (DataFile f : state.files()) {
       // An output left empty by an earlier merge only lists what it replaced: fold it in.
-      if (f.isMergeOutput() && f.minSeq() == Long.MAX_VALUE && !due.contains(f)) {
+      if (f.isMergeOutput()
+          && f.minSeq() == Long.MAX_VALUE
+          && !due.contains(f)
+          && mergeable(f, active)) {
         due.add(f);
       }
     }
@@ -314,6 +352,9 @@ final class Merger {
       }
       inputs.add(f);
       live += f.size() - f.staleBytes();
+    }
+    if (inputs.size() == 1 && inputs.getFirst().staleFraction() < threshold) {
+      return; // one small file alone: merging it would only copy it
     }
     merge(inputs);
   }

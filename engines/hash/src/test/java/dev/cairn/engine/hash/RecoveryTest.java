@@ -187,6 +187,24 @@ class RecoveryTest {
   }
 
   @Test
+  void readOnlyOpensShareTheStoreAndAWriterAndReadersKeepEachOtherOut() {
+    try (HashEngine e = open(dir, Map.of())) {
+      fill(e, 10, "v");
+      assertThrows(
+          dev.cairn.spi.StoreLockedException.class, () -> open(dir, Map.of(), true).close());
+    }
+    try (HashEngine r1 = open(dir, Map.of(), true);
+        HashEngine r2 = open(dir, Map.of(), true)) {
+      expect(r1, 10, "v");
+      expect(r2, 10, "v");
+      assertThrows(dev.cairn.spi.StoreLockedException.class, () -> open(dir, Map.of()).close());
+    }
+    try (HashEngine e = open(dir, Map.of())) {
+      e.put(b("k0"), b("w0"));
+    }
+  }
+
+  @Test
   void anInterruptedCallerNeitherBreaksReadsNorWrites() {
     try (HashEngine e = open(dir, Map.of())) {
       fill(e, 10, "v");
