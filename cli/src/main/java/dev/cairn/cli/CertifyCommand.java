@@ -3,12 +3,23 @@ package dev.cairn.cli;
 import dev.cairn.conformance.certify.Certification;
 import dev.cairn.conformance.certify.CertificationOptions;
 import dev.cairn.conformance.certify.CertificationReport;
+import dev.cairn.runtime.EngineRegistry;
+import dev.cairn.spi.EngineNotFoundException;
+import dev.cairn.spi.StorageEngineProvider;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.module.ModuleReference;
+import java.lang.module.ResolvedModule;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,14 +31,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn certify}: runs the conformance suite on an installed engine and writes a JSON report
- * (fields in docs/certification.md). Prints a line as each group of the suite finishes, then a
- * summary with a crash-and-fault line; exits with 1 when any test failed.
+ * {@code cairn certify}: runs the conformance suite on an installed engine, or on one given with
+ * {@code --module-path}, and writes a JSON report (fields in docs/certification.md). Prints a line
+ * as each group of the suite finishes, then a summary with a crash-and-fault line; exits with 1
+ * when any test failed. Every failure's replay line is a complete {@code cairn certify} command
+ * that works from any directory (see {@link ShellCommand#cairn()}).
  */
 @Command(
     name = "certify",
     description = {
-      "Runs the conformance suite on an installed engine and writes a machine-readable report.",
+      "Runs the conformance suite on an installed engine, or on one from --module-path, and writes"
+          + " a machine-readable report.",
       "Prints a line per group and a summary; exits with 1 when any test failed."
     })
 final class CertifyCommand implements Callable<Integer> {
@@ -44,6 +58,17 @@ final class CertifyCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "The engine to certify ('cairn engines' lists them).")
   String engine;
+
+  @Option(
+      names = {"-p", "--module-path"},
+      paramLabel = "PATH",
+      description =
+          "Jars, exploded modules or directories of them, separated by '"
+              + "${sys:path.separator}', that hold the engine (and the libraries it needs);"
+              + " repeatable. They are loaded in a module layer of their own; a plain jar is an"
+              + " automatic module whose engines are listed in its"
+              + " META-INF/services/dev.cairn.spi.StorageEngineProvider.")
+  List<String> modulePath = new ArrayList<>();
 
   @Option(
       names = {"-r", "--report"},
@@ -104,7 +129,7 @@ final class CertifyCommand implements Callable<Integer> {
    * bury the progress lines. Test outcomes, not log lines, decide certification.
    */
   private CertificationReport runQuietly(
-      dev.cairn.spi.StorageEngineProvider provider, CertificationOptions options) {
+      StorageEngineProvider provider, CertificationOptions options) {
     java.util.logging.Logger rootLogger = java.util.logging.Logger.getLogger("");
     java.util.logging.Level before = rootLogger.getLevel();
     if (!root.verbose) {
@@ -120,7 +145,7 @@ final class CertifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    var provider = root.registry().provider(engine);
+    StorageEngineProvider provider = provider();
     out.println(
         "certifying engine '"
             + provider.name()
@@ -130,12 +155,19 @@ final class CertifyCommand implements Callable<Integer> {
             + provider.spiVersion()
             + ", suite "
             + Certification.suiteVersion()
-            + ")");
+            + ")"
+            + location(provider.getClass()).map(l -> " from " + l).orElse(""));
     out.flush();
+    String again = replayPrefix();
     CertificationOptions options =
         CertificationOptions.defaults()
             .withSettings(settings)
             .withGroups(groups)
+            .withParameter(
+                Certification.REPLAY_COMMAND, again + " --group model-based --seed {seed}")
+            .withParameter(
+                Certification.CRASH_REPLAY_COMMAND,
+                again + " --group crash-and-faults --crash-seed {seed}")
             .withProgress(
                 line -> {
                   out.println("  " + line);
@@ -192,5 +224,88 @@ final class CertifyCommand implements Callable<Integer> {
     out.flush();
     // NB: 1 is "the answer is no" (ExitCodes.NOT_FOUND): the engine is not certified.
     return r.certified() ? ExitCodes.OK : ExitCodes.NOT_FOUND;
+  }
+
+  /**
+   * The engine to certify: from the installed engines, or with {@code --module-path} from a layer
+   * of those modules over cairn's (whose engines stay visible: the model-based group compares the
+   * engine with them).
+   */
+  private StorageEngineProvider provider() {
+    if (modulePath.isEmpty()) {
+      return root.registry().provider(engine);
+    }
+    List<Path> entries = EngineModulePath.entries(modulePath);
+    ModuleLayer parent =
+        Optional.ofNullable(CertifyCommand.class.getModule().getLayer()).orElse(ModuleLayer.boot());
+    ModuleLayer layer = EngineModulePath.layer(entries, parent);
+    EngineRegistry registry = EngineRegistry.discover(layer);
+    try {
+      return registry.provider(engine);
+    } catch (EngineNotFoundException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      registry.problems().forEach(p -> err.println("cairn certify: refused: " + p));
+      throw new EngineNotFoundException(
+          e.getMessage()
+              + "; --module-path "
+              + String.join(File.pathSeparator, entries.stream().map(Path::toString).toList())
+              + " added the modules "
+              + EngineModulePath.modules(layer),
+          e);
+    }
+  }
+
+  /**
+   * {@code cairn certify} with every option that decides what a replayed seed runs: the module path
+   * (absolute), the engine, its settings and the sequence length. Options that only select what
+   * else runs (groups, report, sequence count, scale) are left out; the replay adds its own.
+   */
+  private String replayPrefix() {
+    List<String> words = new ArrayList<>();
+    words.add(ShellCommand.cairn());
+    words.add("certify");
+    if (!modulePath.isEmpty()) {
+      words.add("--module-path");
+      words.add(
+          ShellCommand.quote(
+              String.join(
+                  File.pathSeparator,
+                  EngineModulePath.entries(modulePath).stream().map(Path::toString).toList())));
+    }
+    words.add("--engine");
+    words.add(ShellCommand.quote(engine));
+    settings.forEach(
+        (k, v) -> {
+          words.add("--setting");
+          words.add(ShellCommand.quote(k + "=" + v));
+        });
+    if (operations != null) {
+      words.add("--operations");
+      words.add(Integer.toString(operations));
+    }
+    return String.join(" ", words);
+  }
+
+  /** Where {@code type} was loaded from (a jar or directory), for the first line; if known. */
+  static Optional<String> location(Class<?> type) {
+    Module m = type.getModule();
+    if (m.isNamed() && m.getLayer() != null) {
+      return m.getLayer()
+          .configuration()
+          .findModule(m.getName())
+          .map(ResolvedModule::reference)
+          .flatMap(ModuleReference::location)
+          .filter(u -> u.getScheme().equals("file"))
+          .map(u -> Path.of(u).toString());
+    }
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(source.getLocation().toURI()).toString());
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -26,10 +26,26 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * Certifies an engine: runs the whole conformance suite (or some of its groups) on it through the
  * JUnit Platform launcher and returns a {@link CertificationReport}.
  *
+ * <p>The engines installed alongside the one certified, which the model-based group runs the same
+ * sequences on, are those visible to the engine's own class loader: a provider loaded from a module
+ * layer of its own (as {@code cairn certify --module-path} loads one) is compared with the other
+ * engines of that layer and of its parents.
+ *
  * <p>Thread-safe: runs are serialised, one engine at a time per JVM, because the launcher
  * instantiates the suite class itself and the engine reaches it through a static holder.
  */
 public final class Certification {
+
+  /**
+   * The configuration parameter holding the command printed to replay a failed model-based
+   * sequence, {@code {seed}} standing for its seed. By default it names the option to set rather
+   * than a command, since a caller of this class may run it anywhere; {@code cairn certify} sets
+   * its own command line.
+   */
+  public static final String REPLAY_COMMAND = "cairn.replay.command";
+
+  /** As {@link #REPLAY_COMMAND}, for a failed trial of a crash-and-fault campaign. */
+  public static final String CRASH_REPLAY_COMMAND = "cairn.crash.replay.command";
 
   private static final ReentrantLock RUN = new ReentrantLock();
 
@@ -49,18 +65,27 @@ public final class Certification {
   public static CertificationReport run(
       StorageEngineProvider provider, CertificationOptions options) {
     RUN.lock();
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
     try {
       CertificationTarget.set(provider, options.settings());
+      // NB: the suite finds the other installed engines through the context class loader
+      // (ServiceLoader), and the engine's own loader sees its layer and the layers below it.
+      ClassLoader engineLoader = provider.getClass().getClassLoader();
+      if (engineLoader != null) {
+        thread.setContextClassLoader(engineLoader);
+      }
       Map<String, String> parameters = new LinkedHashMap<>();
       parameters.put(
-          "cairn.replay.command", "./cairn certify --engine " + provider.name() + " --seed {seed}");
+          REPLAY_COMMAND,
+          "certify '" + provider.name() + "' again with the parameter cairn.seed={seed}");
       parameters.put(
-          "cairn.crash.replay.command",
-          "./cairn certify --engine "
+          CRASH_REPLAY_COMMAND,
+          "certify '"
               + provider.name()
-              + " --group "
+              + "' again with the group "
               + ReportListener.CRASH_GROUP
-              + " --crash-seed {seed}");
+              + " and the parameter cairn.crash.seed={seed}");
       parameters.putAll(options.parameters());
       LauncherDiscoveryRequestBuilder request =
           LauncherDiscoveryRequestBuilder.request()
@@ -85,6 +110,7 @@ public final class Certification {
       return report(
           provider, listener, new CrashAndFaultSection(crashSelected, crash, listener.crashSkips));
     } finally {
+      thread.setContextClassLoader(context);
       CertificationTarget.clear();
       RUN.unlock();
     }

@@ -59,14 +59,29 @@ record CrashRun(CrashSettings settings, String replayHint) {
                     .findFirst()
                     .map(t -> " -Dgroups=" + t)
                     .orElse("");
-    Path pom = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("pom.xml");
-    return "./mvnw -o "
+    Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    Path pom = here.resolve("pom.xml");
+    return maven(here)
+        + " -o "
         + (Files.exists(pom) ? "-f " + pom + " " : "")
         + "test "
         + selector
         + " -D"
         + CrashSettings.SEED
         + "={seed}";
+  }
+
+  /**
+   * The project's own Maven Wrapper ({@code ./mvnw}, run from its directory) when {@code here} or a
+   * directory above it has one, else {@code mvn}.
+   */
+  static String maven(Path here) {
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("mvnw"))) {
+        return "./mvnw";
+      }
+    }
+    return "mvn";
   }
 
   /** Hands each test of a {@link CrashConformanceSuite} its {@link CrashRun}. */
