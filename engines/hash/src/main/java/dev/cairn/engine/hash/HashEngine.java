@@ -50,7 +50,8 @@ final class HashEngine implements StorageEngine {
    * @param mergeRate merge's byte rate
    * @param mergeInterval milliseconds between background cycles
    */
-  record Settings(long fileSize, double mergeThreshold, long mergeRate, long mergeInterval) {}
+  record Settings(
+      long fileSize, double mergeThreshold, long mergeRate, long mergeInterval, boolean salvage) {}
 
   private final EngineOptions options;
   private final IndexState state;
@@ -58,6 +59,7 @@ final class HashEngine implements StorageEngine {
   private final LogWriter writer;
   private final Merger merger;
   private final FailStop failStop;
+  private List<String> salvageLosses = List.of(); // set once, before the engine is shared
   private final Set<AutoCloseable> handles = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -104,7 +106,11 @@ final class HashEngine implements StorageEngine {
         Manifest.create(dir);
       }
       state = new IndexState(dir, new SecureRandom().nextLong());
-      Recovery recovery = new Recovery(state, options.readOnly());
+      if (settings.salvage() && !options.readOnly()) {
+        throw new InvalidArgumentException(
+            "setting 'recovery' = 'salvage' reads a damaged store and is allowed only read-only");
+      }
+      Recovery recovery = new Recovery(state, options.readOnly(), settings.salvage());
       recovery.run();
       if (options.readOnly()) {
         state.setVisibleSeq(recovery.lastSeq());
@@ -134,7 +140,9 @@ final class HashEngine implements StorageEngine {
                 name + "-writer");
         merger.start(writer::syncFromBackground);
       }
-      return new HashEngine(options, state, lock, writer, merger, failStop);
+      HashEngine engine = new HashEngine(options, state, lock, writer, merger, failStop);
+      engine.salvageLosses = List.copyOf(recovery.losses());
+      return engine;
     } catch (RuntimeException e) {
       if (merger != null) {
         merger.close();
@@ -449,10 +457,23 @@ final class HashEngine implements StorageEngine {
     return new EngineStatistics(entries - tombstones, disk, indexBytes + state.history.bytes(), d);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Opened with {@code recovery=salvage}, the report lists first what salvage could not read
+   * (files and byte ranges, and why), then what the check finds in what was read.
+   */
   @Override
   public ConsistencyReport checkConsistency() {
     checkOpen();
-    return ConsistencyChecker.check(this, state);
+    ConsistencyReport report = ConsistencyChecker.check(this, state);
+    if (salvageLosses.isEmpty()) {
+      return report;
+    }
+    List<String> problems = new ArrayList<>();
+    salvageLosses.forEach(l -> problems.add("salvage: " + l));
+    problems.addAll(report.problems());
+    return new ConsistencyReport(report.itemsChecked(), problems);
   }
 
   /** Runs one background cycle (hints, merge, deletions) now and waits; for tests. */

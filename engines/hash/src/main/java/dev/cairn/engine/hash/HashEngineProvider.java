@@ -35,8 +35,15 @@ public final class HashEngineProvider implements StorageEngineProvider {
       new EngineSetting(
           "merge.interval", "milliseconds between background cycles (hints, merge)", "1000");
 
+  static final EngineSetting RECOVERY =
+      new EngineSetting(
+          "recovery",
+          "'strict' refuses a damaged store; 'salvage' (read-only) reads past damage, keeps every"
+              + " record that verifies and lists what was lost in the consistency report",
+          "strict");
+
   private static final List<EngineSetting> SETTINGS =
-      List.of(FILE_SIZE, MERGE_THRESHOLD, MERGE_RATE, MERGE_INTERVAL);
+      List.of(FILE_SIZE, MERGE_THRESHOLD, MERGE_RATE, MERGE_INTERVAL, RECOVERY);
 
   /** Creates the provider; it holds no state. */
   public HashEngineProvider() {}
@@ -102,6 +109,13 @@ public final class HashEngineProvider implements StorageEngineProvider {
     }
     long rate = options.longSetting(MERGE_RATE, 1024, Long.MAX_VALUE / 2);
     long interval = options.longSetting(MERGE_INTERVAL, 1, 3_600_000);
-    return HashEngine.open(options, new HashEngine.Settings(fileSize, threshold, rate, interval));
+    String recovery = options.setting(RECOVERY).trim();
+    if (!recovery.equals("strict") && !recovery.equals("salvage")) {
+      throw new InvalidArgumentException(
+          "setting 'recovery' must be 'strict' or 'salvage', got '" + recovery + "'");
+    }
+    return HashEngine.open(
+        options,
+        new HashEngine.Settings(fileSize, threshold, rate, interval, recovery.equals("salvage")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.engine.hash;
 
+import dev.cairn.engine.toolkit.Bytes;
 import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.SyncedFiles;
@@ -57,12 +58,29 @@ final class Recovery {
 
   private final IndexState state;
   private final boolean readOnly;
+  private final boolean salvage;
   private long lastSeq;
   private final List<DataFile> unhinted = new ArrayList<>();
+  private final List<String> losses = new ArrayList<>();
 
   Recovery(IndexState state, boolean readOnly) {
+    this(state, readOnly, false);
+  }
+
+  /**
+   * A recovery; {@code salvage} (read-only only) reads past damage instead of refusing it: hints
+   * are ignored, every data file is read record by record ({@link Salvage}), and what could not be
+   * read is listed in {@link #losses()}.
+   */
+  Recovery(IndexState state, boolean readOnly, boolean salvage) {
     this.state = state;
-    this.readOnly = readOnly;
+    this.readOnly = readOnly || salvage;
+    this.salvage = salvage;
+  }
+
+  /** In salvage, what could not be read (files, byte ranges, why); empty otherwise. */
+  List<String> losses() {
+    return losses;
   }
 
   /** The largest sequence number found. */
@@ -112,7 +130,15 @@ final class Recovery {
       // damaged first record; for any other, damage there is corruption, never "not a merge
       // output".
       boolean mayBeTorn = newest == 0 && !hints.contains(id);
-      int[] replaced = replacedBy(dir.resolve(DataFile.name(id)), mayBeTorn);
+      int[] replaced;
+      try {
+        replaced = replacedBy(dir.resolve(DataFile.name(id)), mayBeTorn);
+      } catch (CorruptionException e) {
+        if (!salvage) {
+          throw e;
+        }
+        replaced = null; // read as a plain file: its records are salvaged like any other
+      }
       mergeOutput.put(id, replaced != null);
       if (replaced != null) {
         for (int r : replaced) {
@@ -124,6 +150,14 @@ final class Recovery {
     }
     for (int id : hints) {
       if (!data.contains(id) && !superseded.contains(id)) {
+        if (salvage) {
+          losses.add(
+              dir.resolve(DataFile.name(id))
+                  + ": missing (its hint "
+                  + DataFile.hintName(id)
+                  + " remains): everything only it held is lost");
+          continue;
+        }
         throw new CorruptionException(
             dir.resolve(DataFile.hintName(id))
                 + ": the hint of data file "
@@ -132,7 +166,7 @@ final class Recovery {
       }
     }
     for (int id : superseded) {
-      if (id == newest) {
+      if (id == newest && !salvage) {
         throw new CorruptionException(
             dir.resolve(DataFile.name(id))
                 + ": listed as replaced by a merge, yet it is the newest file written to");
@@ -221,6 +255,19 @@ final class Recovery {
       throw new StorageIOException(path + ": cannot read the size of a data file", e);
     }
     DataFile f = new DataFile(id, path, merged, size, state::onLastRelease);
+    if (salvage) {
+      f.seal();
+      state.addRecovered(f);
+      List<Salvage.Loss> lost = Salvage.read(path, batch -> applySalvaged(f, batch));
+      if (!lost.isEmpty()) {
+        List<HintFile.Hint> hinted = new ArrayList<>();
+        HintFile.read(f.hintPath(), size, hinted::add); // whatever of it still reads
+        for (Salvage.Loss loss : lost) {
+          losses.add(loss + namedByHint(loss, hinted));
+        }
+      }
+      return;
+    }
     if (!mayBeTorn) {
       f.seal(); // its size is final; the newest file is sealed once its torn tail is cut
     }
@@ -267,6 +314,33 @@ final class Recovery {
       return;
     }
     unhinted.add(f);
+  }
+
+  /** What the file's hint says the lost range held: how many records, and of which keys. */
+  private static String namedByHint(Salvage.Loss loss, List<HintFile.Hint> hinted) {
+    List<String> keys = new ArrayList<>();
+    for (HintFile.Hint h : hinted) {
+      if (h.offset() < loss.to() && h.offset() + h.size() > loss.from()) {
+        keys.add((h.tombstone() ? "delete of " : "") + Bytes.hex(h.key()));
+      }
+    }
+    if (keys.isEmpty()) {
+      return hinted.isEmpty() ? "; no hint names what it held" : "";
+    }
+    int shown = Math.min(keys.size(), 10);
+    return "; its hint names "
+        + keys.size()
+        + (keys.size() == 1 ? " record there, of key " : " records there, of keys ")
+        + String.join(", ", keys.subList(0, shown))
+        + (shown < keys.size() ? ", ..." : "")
+        + " (a key may read an older version now)";
+  }
+
+  private void applySalvaged(DataFile f, List<Salvage.Found> batch) {
+    for (Salvage.Found found : batch) {
+      DataRecord d = found.record();
+      apply(f, d.seq(), d.key(), found.offset(), found.size(), d.isDelete());
+    }
   }
 
   /** Reads every record of {@code f}; returns where its valid content ends. */
