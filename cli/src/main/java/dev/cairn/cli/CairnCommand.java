@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       ScanCommand.class,
       CheckCommand.class,
+      SalvageCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       HelpCommand.class,

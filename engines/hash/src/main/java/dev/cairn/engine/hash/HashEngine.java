@@ -110,6 +110,7 @@ final class HashEngine implements StorageEngine {
         throw new InvalidArgumentException(
             "setting 'recovery' = 'salvage' reads a damaged store and is allowed only read-only");
       }
+      state.salvage = settings.salvage();
       Recovery recovery = new Recovery(state, options.readOnly(), settings.salvage());
       recovery.run();
       if (options.readOnly()) {

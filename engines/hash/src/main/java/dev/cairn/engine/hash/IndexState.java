@@ -60,6 +60,12 @@ final class IndexState {
   private volatile DataFile active;
   private volatile long visibleSeq;
 
+  /**
+   * Opened with {@code recovery=salvage} (read-only): readers read past damage, as recovery did.
+   * Set once, before the state is shared.
+   */
+  volatile boolean salvage;
+
   IndexState(Path directory, long seed) {
     this.directory = directory;
     this.keyHash = new KeyHash(seed);

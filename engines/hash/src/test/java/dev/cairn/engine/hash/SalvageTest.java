@@ -60,6 +60,14 @@ class SalvageTest {
           assertEquals("value-" + i, v, "k" + i);
         }
       }
+      int seen = 0;
+      try (var c = e.cursor()) {
+        while (c.next()) {
+          assertEquals("value-" + s(c.key()).substring(1), s(c.value()));
+          seen++;
+        }
+      }
+      assertEquals(300 - lost, seen, "the cursor reads past the damage too");
       ConsistencyReport report = e.checkConsistency();
       assertFalse(report.isConsistent());
       String first = report.problems().getFirst();
