@@ -3,6 +3,7 @@ package dev.cairn.conformance;
 import static dev.cairn.conformance.Bytes.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -293,5 +295,178 @@ abstract class ConcurrencyTests extends ConformanceGroup {
             }
           });
     }
+  }
+
+  /**
+   * Several writers race atomic batches over the same keys while readers check that no batch is
+   * ever seen in part. Every batch first deletes each key, then puts a placeholder, then puts one
+   * value into every key: the same (writer, generation) header and padding of a size drawn for the
+   * batch (up to 64 KiB + 1). So a reader's view must hold every key, no placeholder, and one value
+   * in all keys; a get must never miss a key or see a placeholder; and one reader's successive gets
+   * of a key must never see a writer's generations go back. Readers: gets on the live store; with
+   * {@code SNAPSHOTS}, gets on a snapshot; a full cursor on the live store; with {@code
+   * ORDERED_SCANS}, reverse cursors over a range (on a snapshot, when there are snapshots).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {21, 22})
+  @Tag("capability:ATOMIC_BATCHES")
+  void racingBatchWritersAreNeverSeenInPart(long seed) throws Exception {
+    requires(Capability.ATOMIC_BATCHES);
+    StorageEngine e = open();
+    List<byte[]> keys = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      keys.add(b("gen-" + k));
+    }
+    keys.add(Bytes.of(0xFF, 0x80, 0x00));
+    keys.add(Sizes.bytes(seed, 4097));
+    int writers = 3;
+    int batches = 120;
+    e.write(generation(keys, -1, 0, 8));
+    List<Integer> readers = new ArrayList<>(List.of(GETS, CURSOR));
+    if (declares(Capability.SNAPSHOTS)) {
+      readers.add(SNAPSHOT_GETS);
+    }
+    if (declares(Capability.ORDERED_SCANS)) {
+      readers.add(RANGE_CURSOR);
+    }
+    AtomicInteger running = new AtomicInteger(writers);
+    List<String> torn = Collections.synchronizedList(new ArrayList<>());
+    concurrently(
+        writers + readers.size(),
+        t -> {
+          if (t < writers) {
+            try {
+              Random r = new Random(seed * 31 + t);
+              for (int g = 1; g <= batches; g++) {
+                int padding =
+                    switch (r.nextInt(20)) {
+                      case 0 -> 64 * 1024 + 1;
+                      case 1, 2 -> 4097;
+                      case 3 -> 0;
+                      default -> r.nextInt(200);
+                    };
+                e.write(generation(keys, t, g, padding));
+              }
+            } finally {
+              running.decrementAndGet();
+            }
+            return;
+          }
+          int reader = readers.get(t - writers);
+          int[][] lastSeen = new int[keys.size()][writers + 1];
+          do {
+            String problem =
+                switch (reader) {
+                  case GETS -> readGets(e, keys, lastSeen);
+                  case SNAPSHOT_GETS -> {
+                    try (Snapshot s = e.snapshot()) {
+                      yield uniform(keys.stream().map(s::get).toList(), keys.size());
+                    }
+                  }
+                  case CURSOR -> uniform(values(e, KeyRange.all(), Direction.FORWARD), keys.size());
+                  default -> {
+                    if (declares(Capability.SNAPSHOTS)) {
+                      try (Snapshot s = e.snapshot()) {
+                        yield uniform(values(s, GEN_RANGE, Direction.REVERSE), 10);
+                      }
+                    }
+                    yield uniform(values(e, GEN_RANGE, Direction.REVERSE), 10);
+                  }
+                };
+            if (problem != null) {
+              torn.add(READER_NAMES.get(reader) + ": " + problem);
+            }
+          } while (running.get() > 0 && torn.size() < 10);
+        });
+    assertEquals(List.of(), torn, "seed " + seed + ": a reader saw part of a batch");
+    String last = uniform(keys.stream().map(e::get).toList(), keys.size());
+    assertNull(last, "seed " + seed + ": after every writer finished, " + last);
+    int generation = ByteBuffer.wrap(e.get(keys.getFirst())).getInt(4);
+    assertEquals(
+        batches, generation, "seed " + seed + ": the last batch standing is not a last one");
+  }
+
+  private static final int GETS = 0;
+  private static final int SNAPSHOT_GETS = 1;
+  private static final int CURSOR = 2;
+  private static final int RANGE_CURSOR = 3;
+  private static final List<String> READER_NAMES =
+      List.of("gets", "gets on a snapshot", "a full cursor", "a reverse range cursor");
+  private static final KeyRange GEN_RANGE = KeyRange.prefix(b("gen-"));
+  private static final byte[] PLACEHOLDER = b("placeholder");
+
+  /**
+   * The batch of {@code writer}'s generation {@code g}: delete each key, put a placeholder in each,
+   * then the value {@code (writer, g)} followed by {@code padding} bytes in each.
+   */
+  private static WriteBatch generation(List<byte[]> keys, int writer, int g, int padding) {
+    byte[] value = new byte[8 + padding];
+    ByteBuffer.wrap(value).putInt(writer).putInt(g);
+    java.util.Arrays.fill(value, 8, value.length, (byte) (writer * 31 + g));
+    WriteBatch batch = new WriteBatch();
+    for (byte[] k : keys) {
+      batch.delete(k);
+      batch.put(k, PLACEHOLDER);
+    }
+    for (byte[] k : keys) {
+      batch.put(k, value);
+    }
+    return batch;
+  }
+
+  /** Null when {@code values} are {@code n} equal values of a batch; else what is wrong. */
+  private static String uniform(List<byte[]> values, int n) {
+    if (values.size() != n) {
+      return "saw " + values.size() + " of " + n + " keys";
+    }
+    for (byte[] v : values) {
+      if (v == null) {
+        return "a key was missing";
+      }
+      if (java.util.Arrays.equals(v, PLACEHOLDER)) {
+        return "saw a placeholder that its batch overwrote";
+      }
+      if (!java.util.Arrays.equals(v, values.getFirst())) {
+        return "saw values of different batches: "
+            + header(values.getFirst())
+            + " and "
+            + header(v);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Gets of each key, one after another: each must be present and no placeholder, and a writer's
+   * generation seen for a key must not go back from what this reader saw before.
+   */
+  private static String readGets(StorageEngine e, List<byte[]> keys, int[][] lastSeen) {
+    for (int k = 0; k < keys.size(); k++) {
+      byte[] v = e.get(keys.get(k));
+      if (v == null) {
+        return "key " + k + " was missing (a batch's delete was seen)";
+      }
+      if (java.util.Arrays.equals(v, PLACEHOLDER)) {
+        return "key " + k + " held a placeholder that its batch overwrote";
+      }
+      ByteBuffer h = ByteBuffer.wrap(v);
+      int writer = h.getInt() + 1;
+      int g = h.getInt();
+      if (g < lastSeen[k][writer]) {
+        return "key " + k + " went back from " + lastSeen[k][writer] + " to " + header(v);
+      }
+      lastSeen[k][writer] = g;
+    }
+    return null;
+  }
+
+  /** Every value of {@code range} in {@code view}, read with one cursor. */
+  private static List<byte[]> values(ReadView view, KeyRange range, Direction d) {
+    return Scans.scan(view, range, d).stream().map(Scans.Entry::value).toList();
+  }
+
+  private static String header(byte[] v) {
+    ByteBuffer h = ByteBuffer.wrap(v);
+    return "(writer " + h.getInt() + ", generation " + h.getInt() + ", " + v.length + " bytes)";
   }
 }
