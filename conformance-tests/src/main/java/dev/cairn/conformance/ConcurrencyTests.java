@@ -19,6 +19,7 @@ import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +100,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
     for (int t = 0; t < THREADS; t++) {
       for (int i = 0; i < perThread; i++) {
         byte[] v = e.get(b("t" + t + "-" + i));
-        if (v == null || !java.util.Arrays.equals(v, b("v" + i))) {
+        if (v == null || !Arrays.equals(v, b("v" + i))) {
           missing.add("t" + t + "-" + i);
         }
       }
@@ -214,7 +215,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
       return;
     }
     for (Scans.Entry en : entries) {
-      if (!java.util.Arrays.equals(en.value(), entries.getFirst().value())) {
+      if (!Arrays.equals(en.value(), entries.getFirst().value())) {
         torn.add("saw mixed values " + entries);
         return;
       }
@@ -255,7 +256,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
               while (c.next()) {
                 byte[] k = c.key();
                 if (previous != null) {
-                  int cmp = java.util.Arrays.compareUnsigned(previous, k);
+                  int cmp = Arrays.compareUnsigned(previous, k);
                   assertTrue(d == Direction.FORWARD ? cmp < 0 : cmp > 0, "out of order: " + d);
                 }
                 if (new String(k, java.nio.charset.StandardCharsets.UTF_8).startsWith("stable")) {
@@ -299,13 +300,13 @@ abstract class ConcurrencyTests extends ConformanceGroup {
 
   /**
    * Several writers race atomic batches over the same keys while readers check that no batch is
-   * ever seen in part. Every batch first deletes each key, then puts a placeholder, then puts one
-   * value into every key: the same (writer, generation) header and padding of a size drawn for the
-   * batch (up to 64 KiB + 1). So a reader's view must hold every key, no placeholder, and one value
-   * in all keys; a get must never miss a key or see a placeholder; and one reader's successive gets
-   * of a key must never see a writer's generations go back. Readers: gets on the live store; with
-   * {@code SNAPSHOTS}, gets on a snapshot; a full cursor on the live store; with {@code
-   * ORDERED_SCANS}, reverse cursors over a range (on a snapshot, when there are snapshots).
+   * ever seen in part. Every batch first deletes each key, then puts a placeholder in each, then
+   * puts one value into every key: the same (writer, generation) header, then padding of a size
+   * chosen for the batch (up to 200 bytes drawn from the seed; 0, 4097 and once 64 KiB + 1 bytes at
+   * fixed generations). So a reader's view must hold every key, no placeholder, and one value in
+   * all keys; a get must never miss a key or see a placeholder; and one reader's successive gets of
+   * a key must never see a writer's generations go back. The readers are those of {@link Reader}
+   * whose capability the engine declares.
    */
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {21, 22})
@@ -314,69 +315,44 @@ abstract class ConcurrencyTests extends ConformanceGroup {
     requires(Capability.ATOMIC_BATCHES);
     StorageEngine e = open();
     List<byte[]> keys = new ArrayList<>();
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < GENERATION_KEYS; k++) {
       keys.add(b("gen-" + k));
     }
     keys.add(Bytes.of(0xFF, 0x80, 0x00));
     keys.add(Sizes.bytes(seed, 4097));
     int writers = 3;
-    int batches = 120;
+    int batches = 40;
     e.write(generation(keys, -1, 0, 8));
-    List<Integer> readers = new ArrayList<>(List.of(GETS, CURSOR));
-    if (declares(Capability.SNAPSHOTS)) {
-      readers.add(SNAPSHOT_GETS);
-    }
-    if (declares(Capability.ORDERED_SCANS)) {
-      readers.add(RANGE_CURSOR);
-    }
+    List<Reader> readers =
+        Arrays.stream(Reader.values()).filter(r -> r.needs == null || declares(r.needs)).toList();
     AtomicInteger running = new AtomicInteger(writers);
     List<String> torn = Collections.synchronizedList(new ArrayList<>());
     concurrently(
         writers + readers.size(),
         t -> {
-          if (t < writers) {
-            try {
-              Random r = new Random(seed * 31 + t);
-              for (int g = 1; g <= batches; g++) {
-                int padding =
-                    switch (r.nextInt(20)) {
-                      case 0 -> 64 * 1024 + 1;
-                      case 1, 2 -> 4097;
-                      case 3 -> 0;
-                      default -> r.nextInt(200);
-                    };
-                e.write(generation(keys, t, g, padding));
+          if (t >= writers) {
+            Reader reader = readers.get(t - writers);
+            int[][] lastSeen = new int[keys.size()][writers + 1];
+            do {
+              String problem = reader.read(e, keys, lastSeen, declares(Capability.SNAPSHOTS));
+              if (problem != null) {
+                torn.add(reader.description + ": " + problem);
               }
-            } finally {
-              running.decrementAndGet();
-            }
+            } while (running.get() > 0 && torn.size() < 10);
             return;
           }
-          int reader = readers.get(t - writers);
-          int[][] lastSeen = new int[keys.size()][writers + 1];
-          do {
-            String problem =
-                switch (reader) {
-                  case GETS -> readGets(e, keys, lastSeen);
-                  case SNAPSHOT_GETS -> {
-                    try (Snapshot s = e.snapshot()) {
-                      yield uniform(keys.stream().map(s::get).toList(), keys.size());
-                    }
-                  }
-                  case CURSOR -> uniform(values(e, KeyRange.all(), Direction.FORWARD), keys.size());
-                  default -> {
-                    if (declares(Capability.SNAPSHOTS)) {
-                      try (Snapshot s = e.snapshot()) {
-                        yield uniform(values(s, GEN_RANGE, Direction.REVERSE), 10);
-                      }
-                    }
-                    yield uniform(values(e, GEN_RANGE, Direction.REVERSE), 10);
-                  }
-                };
-            if (problem != null) {
-              torn.add(READER_NAMES.get(reader) + ": " + problem);
+          try {
+            Random r = new Random(seed * 31 + t);
+            for (int g = 1; g <= batches; g++) {
+              int padding =
+                  g == batches / 2
+                      ? 64 * 1024 + 1
+                      : g % 10 == 5 ? 4097 : g % 10 == 7 ? 0 : r.nextInt(200);
+              e.write(generation(keys, t, g, padding));
             }
-          } while (running.get() > 0 && torn.size() < 10);
+          } finally {
+            running.decrementAndGet();
+          }
         });
     assertEquals(List.of(), torn, "seed " + seed + ": a reader saw part of a batch");
     String last = uniform(keys.stream().map(e::get).toList(), keys.size());
@@ -386,14 +362,57 @@ abstract class ConcurrencyTests extends ConformanceGroup {
         batches, generation, "seed " + seed + ": the last batch standing is not a last one");
   }
 
-  private static final int GETS = 0;
-  private static final int SNAPSHOT_GETS = 1;
-  private static final int CURSOR = 2;
-  private static final int RANGE_CURSOR = 3;
-  private static final List<String> READER_NAMES =
-      List.of("gets", "gets on a snapshot", "a full cursor", "a reverse range cursor");
-  private static final KeyRange GEN_RANGE = KeyRange.prefix(b("gen-"));
+  /** How many of a generation's keys are "gen-" keys, scanned as a range by ordered readers. */
+  private static final int GENERATION_KEYS = 10;
+
+  private static final KeyRange GENERATION_RANGE = KeyRange.prefix(b("gen-"));
   private static final byte[] PLACEHOLDER = b("placeholder");
+
+  /** The readers of {@link #racingBatchWritersAreNeverSeenInPart}: each reads once per call. */
+  private enum Reader {
+    GETS("gets on the live store", null) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        return readGets(e, keys, lastSeen);
+      }
+    },
+    SNAPSHOT_GETS("gets on a snapshot", Capability.SNAPSHOTS) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        try (Snapshot s = e.snapshot()) {
+          return uniform(keys.stream().map(s::get).toList(), keys.size());
+        }
+      }
+    },
+    CURSOR("a full cursor on the live store", null) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        return uniform(valuesOf(e, KeyRange.all(), Direction.FORWARD), keys.size());
+      }
+    },
+    RANGE_CURSOR("a reverse range cursor", Capability.ORDERED_SCANS) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        if (!snapshots) {
+          return uniform(valuesOf(e, GENERATION_RANGE, Direction.REVERSE), GENERATION_KEYS);
+        }
+        try (Snapshot s = e.snapshot()) {
+          return uniform(valuesOf(s, GENERATION_RANGE, Direction.REVERSE), GENERATION_KEYS);
+        }
+      }
+    };
+
+    final String description;
+    final Capability needs;
+
+    Reader(String description, Capability needs) {
+      this.description = description;
+      this.needs = needs;
+    }
+
+    /** Reads once; null when all is well, else what was wrong. */
+    abstract String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots);
+  }
 
   /**
    * The batch of {@code writer}'s generation {@code g}: delete each key, put a placeholder in each,
@@ -402,7 +421,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
   private static WriteBatch generation(List<byte[]> keys, int writer, int g, int padding) {
     byte[] value = new byte[8 + padding];
     ByteBuffer.wrap(value).putInt(writer).putInt(g);
-    java.util.Arrays.fill(value, 8, value.length, (byte) (writer * 31 + g));
+    Arrays.fill(value, 8, value.length, (byte) (writer * 31 + g));
     WriteBatch batch = new WriteBatch();
     for (byte[] k : keys) {
       batch.delete(k);
@@ -423,10 +442,10 @@ abstract class ConcurrencyTests extends ConformanceGroup {
       if (v == null) {
         return "a key was missing";
       }
-      if (java.util.Arrays.equals(v, PLACEHOLDER)) {
+      if (Arrays.equals(v, PLACEHOLDER)) {
         return "saw a placeholder that its batch overwrote";
       }
-      if (!java.util.Arrays.equals(v, values.getFirst())) {
+      if (!Arrays.equals(v, values.getFirst())) {
         return "saw values of different batches: "
             + header(values.getFirst())
             + " and "
@@ -446,7 +465,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
       if (v == null) {
         return "key " + k + " was missing (a batch's delete was seen)";
       }
-      if (java.util.Arrays.equals(v, PLACEHOLDER)) {
+      if (Arrays.equals(v, PLACEHOLDER)) {
         return "key " + k + " held a placeholder that its batch overwrote";
       }
       ByteBuffer h = ByteBuffer.wrap(v);
@@ -461,7 +480,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
   }
 
   /** Every value of {@code range} in {@code view}, read with one cursor. */
-  private static List<byte[]> values(ReadView view, KeyRange range, Direction d) {
+  private static List<byte[]> valuesOf(ReadView view, KeyRange range, Direction d) {
     return Scans.scan(view, range, d).stream().map(Scans.Entry::value).toList();
   }
 
