@@ -235,6 +235,7 @@ abstract class EngineContractTests extends ConformanceGroup {
    * direct call shows an engine whose own one-argument forms ignore it.)
    */
   @Test
+  @Tag("capability:DURABLE")
   @Tag("capability:ANY_FILE_SYSTEM")
   void theEngineItselfGivesOneArgumentWritesItsDefaultDurability() throws IOException {
     requires(Capability.DURABLE);
