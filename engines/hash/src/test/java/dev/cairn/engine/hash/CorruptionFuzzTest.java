@@ -34,10 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * crash can tear: damage there may drop the batches from the first one it touches. See {@link
  * FuzzTrial} for the rules, {@link PristineStore} for the stores.
  *
- * <p>Each trial has a seed that names its store and its damage. A failing trial prints its seed;
- * {@code -Dcairn.fuzz.seed=N} replays that one trial and prints what each open saw. {@code
- * -Dcairn.fuzz.trials} (default 1000) and {@code -Dcairn.fuzz.base} (default random) set a run.
- * Trials run on {@code /dev/shm} where it exists: they open stores thousands of times.
+ * <p>The read-only open of each trial goes through the runtime exactly as {@code cairn check} opens
+ * a store ({@code Cairn.store(dir).readOnly(true).open()}, then {@code checkConsistency()}); {@code
+ * CheckCommandTest} in the command-line module runs the command itself on a damaged store.
+ *
+ * <p>Each trial has a seed that names its store (the upper 32 bits) and its damage. A failing trial
+ * prints its seed; {@code -Dcairn.fuzz.seed=N} replays that one trial and prints what each open
+ * saw. {@code -Dcairn.fuzz.trials} (default 1000), {@code -Dcairn.fuzz.base} (default random) and
+ * {@code -Dcairn.fuzz.threads} (default 2) set a run. Trials run on {@code /dev/shm} where it
+ * exists: they open stores thousands of times.
  */
 class CorruptionFuzzTest {
 
@@ -227,7 +232,13 @@ class CorruptionFuzzTest {
     }
     System.out.println("CorruptionFuzzTest outcomes (damaged file, then what each open showed):");
     outcomes.forEach((k, n) -> System.out.println("  " + n[0] + "\t" + k));
-    System.out.println("CorruptionFuzzTest: the engine logged " + logged.size() + " records");
+    Map<String, int[]> logs = new TreeMap<>();
+    for (String l : logged) {
+      String general = l.replaceAll("\\S*/(\\d{10}\\.\\w+)", "$1").replaceAll("\\d+", "N");
+      logs.computeIfAbsent(general, k -> new int[1])[0]++;
+    }
+    System.out.println("CorruptionFuzzTest: the engine logged " + logged.size() + " records:");
+    logs.forEach((l, n) -> System.out.println("  " + n[0] + "\t" + l));
     if (failed > 0) {
       StringBuilder b = new StringBuilder();
       b.append(failed)

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * One fuzzing trial: a fresh copy of a pristine store, one damage, three opens, and the judgement.
+ * One fuzzing trial: a fresh copy of a pristine store, one damage, up to three opens, and the
+ * judgement.
  *
  * <p>The opens, in order, each judged:
  *
@@ -28,17 +29,24 @@ import java.util.stream.Stream;
  *   <li><b>check</b>: read-only through the runtime, as {@code cairn check} opens a store (it reads
  *       the store marker). It must leave every file as it was.
  *   <li><b>open</b>: read-write on the engine, with a background cycle (hints, merges, deletions)
- *       run to its end before reading. It must not delete the damaged file.
- *   <li><b>reopen</b>: the same again, after what the first read-write open did: it must see what
- *       that open saw.
+ *       run to its end before reading. It must not delete the damaged file, unless it dropped it as
+ *       the torn tail of the newest written file.
+ *   <li><b>reopen</b>: the same again, when the first read-write open changed any file: it must see
+ *       what that open saw.
  * </ol>
  *
- * <p>The rule each open is held to: it throws {@link CorruptionException} naming the damaged file,
- * or it opens and every key reads either its latest value or throws {@link CorruptionException},
- * with the same for a full cursor; and if anything threw, the consistency check reports a problem.
- * When the damaged file is the newest one written (the only file a crash can leave torn), the store
- * may instead open as it was before the first batch the damage touches: a prefix of the history.
- * Never an older value, never absent for a present key, never a value that was not written.
+ * <p>A damaged marker is the runtime's to refuse, for reading and for writing (<b>write</b>: a
+ * read-write open through the runtime); the engine never reads it.
+ *
+ * <p>The rule each open is held to: it throws {@link CorruptionException} naming the damaged file
+ * (or, for a marker whose version field was hit, {@link IncompatibleVersionException}, as {@code
+ * docs/formats/store-marker.md} says), or it opens and every key reads either its latest value or
+ * throws {@link CorruptionException}, with the same for a full cursor, and the consistency check
+ * reports a problem if anything threw, or if the store opened whole over damage to anything but a
+ * hint. When the damaged file is the newest one written (the only file a crash can leave torn), the
+ * store may instead open as it was before the first batch the damage touches: a prefix of the
+ * history. Never an older value, never absent for a present key, never a value that was not
+ * written.
  */
 final class FuzzTrial {
 
@@ -429,7 +437,13 @@ final class FuzzTrial {
 
   /** One line: the damage and the outcome of each open. */
   String summary() {
-    return "trial " + seed + ": " + damage + " -> " + String.join("/", outcomes);
+    return "trial "
+        + seed
+        + ": "
+        + damage
+        + (damage.file() == store.newestAppended ? " [the newest written file]" : "")
+        + " -> "
+        + String.join("/", outcomes);
   }
 
   /** Deletes {@code dir} and everything in it. */
