@@ -89,11 +89,19 @@ final class FuzzTrial {
   private final Map<String, byte[]> prefix;
   private final long prefixSeq;
 
+  /**
+   * Whether the damaged data file's hint is removed too, as if the store had stopped before its
+   * background thread wrote it (a hint is an optimization: a store is whole without one).
+   */
+  final boolean withoutHint;
+
   FuzzTrial(PristineStore store, long seed) {
     this.store = store;
     this.seed = seed;
     SplittableRandom r = new SplittableRandom(seed);
     this.damage = Damage.choose(store, KINDS[r.nextInt(KINDS.length)], r);
+    Kind kind = damage.file().kind();
+    this.withoutHint = (kind == Kind.DATA || kind == Kind.MERGE_OUTPUT) && r.nextInt(4) == 0;
     this.full = store.history.stateAt(store.history.lastSeq());
     Map<String, byte[]> p = null;
     long ps = -1;
@@ -111,10 +119,29 @@ final class FuzzTrial {
     this.prefixSeq = ps;
   }
 
-  /** Runs the trial in {@code dir}, which must not exist yet; collects violations. */
+  /**
+   * Runs the trial in {@code dir}, which must not exist yet; collects violations. Whatever escapes
+   * the engine's handles (a bug in the trial, or an error thrown across them) is one too.
+   */
   void run(Path dir, Supplier<List<String>> engineThreadDeaths) {
+    try {
+      runOpens(dir, engineThreadDeaths);
+    } catch (RuntimeException | Error e) {
+      violations.add(
+          new Violation("trial", "the trial threw " + e.getClass().getSimpleName(), "" + e));
+    }
+  }
+
+  private void runOpens(Path dir, Supplier<List<String>> engineThreadDeaths) {
     store.writeTo(dir);
     damage.apply(dir);
+    if (withoutHint) {
+      try {
+        Files.delete(dir.resolve(damage.file().name().replace(".data", ".hint")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     List<String> keys = store.history.keys();
 
     Map<String, byte[]> before = contents(dir);
@@ -213,6 +240,13 @@ final class FuzzTrial {
       }
       outcomes.add("refused");
       return "refused";
+    }
+    if (o.backgroundFailure != null) {
+      violations.add(
+          new Violation(
+              phase,
+              "a background cycle threw " + o.backgroundFailure.getClass().getSimpleName(),
+              "" + o.backgroundFailure));
     }
     if (o.closeFailure != null) {
       violations.add(
@@ -442,6 +476,7 @@ final class FuzzTrial {
         + ": "
         + damage
         + (damage.file() == store.newestAppended ? " [the newest written file]" : "")
+        + (withoutHint ? " [its hint removed]" : "")
         + " -> "
         + String.join("/", outcomes);
   }

@@ -33,6 +33,7 @@ final class Observation {
   ConsistencyReport report;
   RuntimeException checkFailure;
   Throwable closeFailure;
+  RuntimeException backgroundFailure;
 
   private Observation(String phase) {
     this.phase = phase;
@@ -56,7 +57,11 @@ final class Observation {
       return o;
     }
     try {
-      afterOpen.accept(engine);
+      try {
+        afterOpen.accept(engine);
+      } catch (RuntimeException e) {
+        o.backgroundFailure = e;
+      }
       for (String k : keys) {
         try {
           o.reads.put(k, new Read(engine.get(FuzzHistory.bytes(k)), null));
