@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.runtime.Cairn;
+import dev.cairn.spi.StorageEngine;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -79,5 +82,32 @@ class CheckCommandTest {
     CliRun r = CliRun.run("check", "--dir", tmp.resolve("nowhere").toString());
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
     assertTrue(r.err().contains("does not exist"), r.err());
+  }
+
+  /**
+   * The installed hash engine's checker, through the command: a damaged record of a sealed data
+   * file is reported with the file's name (the engine's own fuzzing test, CorruptionFuzzTest,
+   * damages every kind of file and opens the stores the way this command does).
+   */
+  @Test
+  void aDamagedRecordInAHashStoreIsReportedWithItsFile() throws Exception {
+    Path dir = tmp.resolve("hash");
+    try (StorageEngine e =
+        Cairn.store(dir).engine("hash").setting("file.size", "4k").createIfMissing(true).open()) {
+      for (int i = 0; i < 300; i++) {
+        e.put(
+            ("k" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    List<String> data = listing(dir).stream().filter(n -> n.endsWith(".data")).toList();
+    assertTrue(data.size() > 1, "several data files: " + data);
+    Path first = dir.resolve(data.get(0)); // sealed: the newest file is the last
+    byte[] bytes = Files.readAllBytes(first);
+    bytes[16 + 12] ^= 0x10; // inside the first record, after the 16-byte file header
+    Files.write(first, bytes);
+
+    CliRun r = CliRun.run(new CairnCommand(), "check", "--dir", dir.toString());
+    assertEquals(ExitCodes.NOT_FOUND, r.exitCode(), r.describe());
+    assertTrue(r.out().contains("problem: ") && r.out().contains(data.get(0)), r.describe());
   }
 }
