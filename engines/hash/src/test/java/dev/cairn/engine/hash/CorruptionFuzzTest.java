@@ -26,14 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Corruption fuzzing of closed hash stores: damage one file of a cleanly closed store (a data file,
  * a merge output, a hint, the manifest or the store marker) by flipping bits, overwriting or
- * zeroing a range, or cutting it short (for a quarter of the damaged data files, their hint is
- * removed as well, as if the store had stopped before writing it), then open it and hold it to the
- * contract: it refuses to open with a {@code CorruptionException} naming the file, or it opens and
- * every read returns the latest value or throws {@code CorruptionException}, and the consistency
- * check ({@code cairn check}) reports what threw. Never an older value, never absent for a present
- * key, never a value that was not written. The one exception is the tail of the newest written
- * file, the only place a crash can tear: damage there may drop the batches from the first one it
- * touches. See {@link FuzzTrial} for the rules, {@link PristineStore} for the stores.
+ * zeroing a range, or cutting it short (with {@code -Dcairn.fuzz.hintLoss=true}, for a quarter of
+ * the damaged data files their hint is removed as well: see {@link FuzzTrial#HINT_LOSS}), then open
+ * it and hold it to the contract: it refuses to open with a {@code CorruptionException} naming the
+ * file, or it opens and every read returns the latest value or throws {@code CorruptionException},
+ * and the consistency check ({@code cairn check}) reports what threw. Never an older value, never
+ * absent for a present key, never a value that was not written. The one exception is the tail of
+ * the newest written file, the only place a crash can tear: damage there may drop the batches from
+ * the first one it touches. See {@link FuzzTrial} for the rules, {@link PristineStore} for the
+ * stores.
  *
  * <p>The read-only open of each trial goes through the runtime exactly as {@code cairn check} opens
  * a store ({@code Cairn.store(dir).readOnly(true).open()}, then {@code checkConsistency()}); {@code
