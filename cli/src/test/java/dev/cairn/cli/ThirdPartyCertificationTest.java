@@ -139,9 +139,16 @@ class ThirdPartyCertificationTest {
             "model-based");
     assertEquals(ExitCodes.NOT_FOUND, r.exitCode(), r.describe());
     assertTrue(r.out().contains("NOT CERTIFIED"), r.describe());
+    // NB: several tests of the group may fail (which ones depends on the run's seeds); take the
+    // replay line of a seeded sequence.
     Matcher m = REPLAY.matcher(r.out());
-    assertTrue(m.find(), "a replay line\n" + r.describe());
-    String replay = m.group(1);
+    String replay = null;
+    while (replay == null && m.find()) {
+      if (m.group(1).contains(" --seed ")) {
+        replay = m.group(1);
+      }
+    }
+    assertTrue(replay != null, "a replay line with a seed\n" + r.describe());
     assertFalse(replay.contains("mvnw"), replay);
     assertTrue(
         replay.contains(
