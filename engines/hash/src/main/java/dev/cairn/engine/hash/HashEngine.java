@@ -49,9 +49,16 @@ final class HashEngine implements StorageEngine {
    * @param mergeThreshold the stale fraction at which a sealed file is merged
    * @param mergeRate merge's byte rate
    * @param mergeInterval milliseconds between background cycles
+   * @param mergeSmallFiles how many small sealed files make a merge due (0: never for smallness)
+   * @param salvage whether to open a damaged store for salvage (read-only)
    */
   record Settings(
-      long fileSize, double mergeThreshold, long mergeRate, long mergeInterval, boolean salvage) {}
+      long fileSize,
+      double mergeThreshold,
+      long mergeRate,
+      long mergeInterval,
+      int mergeSmallFiles,
+      boolean salvage) {}
 
   private final EngineOptions options;
   private final IndexState state;
@@ -125,6 +132,7 @@ final class HashEngine implements StorageEngine {
                 settings.mergeThreshold(),
                 settings.mergeRate(),
                 settings.mergeInterval(),
+                settings.mergeSmallFiles(),
                 failStop,
                 guard,
                 recovery.unhinted(),

@@ -85,6 +85,7 @@ final class Merger {
       double threshold,
       long rate,
       long intervalMillis,
+      int smallFilesDue,
       FailStop failStop,
       FsyncGuard guard,
       List<DataFile> unhinted,
@@ -94,6 +95,7 @@ final class Merger {
     this.threshold = threshold;
     this.rate = rate;
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+    this.smallFilesDue = smallFilesDue;
     this.failStop = failStop;
     this.guard = guard;
     needHints.addAll(unhinted);
@@ -292,6 +294,9 @@ final class Merger {
    */
   static final int SMALL_FILES_DUE = 4;
 
+  /** How many small files make a merge due ({@code merge.small.files}); 0: never for smallness. */
+  private final int smallFilesDue;
+
   /** A sealed file under {@code file.size / SMALL_FRACTION} bytes counts as small. */
   static final int SMALL_FRACTION = 8;
 
@@ -312,7 +317,7 @@ final class Merger {
 
   /** Whether enough small files wait that the store should merge them before it closes. */
   boolean smallFilesDue() {
-    return smallFiles().size() >= SMALL_FILES_DUE;
+    return smallFilesDue > 0 && smallFiles().size() >= smallFilesDue;
   }
 
   private void mergeIfDue() {
@@ -324,7 +329,7 @@ final class Merger {
       }
     }
     List<DataFile> small = smallFiles();
-    if (small.size() >= SMALL_FILES_DUE) {
+    if (smallFilesDue > 0 && small.size() >= smallFilesDue) {
       for (DataFile f : small) {
         if (!due.contains(f)) {
           due.add(f);

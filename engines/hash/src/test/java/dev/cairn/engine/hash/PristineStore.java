@@ -37,10 +37,11 @@ import java.util.stream.Stream;
 final class PristineStore {
 
   /** The settings every open of a fuzzed store uses: small files, so there are many. */
-  static final Map<String, String> SETTINGS = Map.of("file.size", "4k", "merge.threshold", "0.3");
+  static final Map<String, String> SETTINGS =
+      Map.of("file.size", "4k", "merge.threshold", "0.3", "merge.small.files", "0");
 
   private static final Map<String, String> NO_MERGES =
-      Map.of("file.size", "4k", "merge.threshold", "1");
+      Map.of("file.size", "4k", "merge.threshold", "1", "merge.small.files", "0");
 
   /** What a file of the store is. */
   enum Kind {
@@ -121,6 +122,12 @@ final class PristineStore {
       write(dir, h, r, 20 + r.nextInt(100));
     }
     PristineStore p = new PristineStore(seed, h, read(dir, h));
+    if (p.of(Kind.DATA).size() < 2) {
+      // The merges took every written file (it happens for a few histories): write more, so that
+      // the store has written files to damage. Deterministic: the same seed does the same.
+      write(dir, h, r, 150 + r.nextInt(100));
+      p = new PristineStore(seed, h, read(dir, h));
+    }
     p.checkShape();
     return p;
   }
