@@ -6,6 +6,7 @@ module dev.cairn.conformance {
   requires transitive dev.cairn.spi;
   requires transitive org.junit.jupiter.api;
   requires dev.cairn.runtime;
+  requires java.management;
   requires org.junit.jupiter.params;
   requires org.junit.platform.launcher;
 
