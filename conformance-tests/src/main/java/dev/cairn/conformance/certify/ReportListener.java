@@ -43,6 +43,9 @@ final class ReportListener implements TestExecutionListener {
 
   private static final String NO_GROUP = "(none)";
 
+  /** Failure messages longer than this (in characters) lose their middle. */
+  static final int MESSAGE_LIMIT = 4000;
+
   /** Counts and wall time of one group or tag. */
   static final class Totals {
     int passed;
@@ -286,8 +289,24 @@ final class ReportListener implements TestExecutionListener {
     return String.join(" > ", names);
   }
 
-  private static String describe(Throwable t) {
+  /**
+   * The failure's message, its middle cut when it is longer than {@link #MESSAGE_LIMIT}; the {@code
+   * replay:} line that ends a model-based or crash failure is always kept whole (it can be long:
+   * {@code cairn certify} started with {@code java -m} names its whole module path).
+   */
+  static String describe(Throwable t) {
     String s = t.toString();
-    return s.length() > 4000 ? s.substring(0, 4000) + "..." : s;
+    if (s.length() <= MESSAGE_LIMIT) {
+      return s;
+    }
+    int replay = s.lastIndexOf("replay: ");
+    // The replay line starts after the last line break before "replay: "; 0 when there is none.
+    int tailStart = replay < 0 ? s.length() : s.lastIndexOf('\n', replay) + 1;
+    if (tailStart == 0) {
+      tailStart = s.length();
+    }
+    String tail = s.substring(tailStart);
+    int head = Math.min(tailStart, Math.max(MESSAGE_LIMIT - tail.length(), MESSAGE_LIMIT / 2));
+    return s.substring(0, head) + "\n...\n" + tail;
   }
 }
