@@ -7,6 +7,7 @@ module dev.cairn.conformance {
   requires transitive org.junit.jupiter.api;
   requires dev.cairn.runtime;
   requires java.logging;
+  requires java.management;
   requires org.junit.jupiter.params;
   requires org.junit.platform.launcher;
 

@@ -1,23 +1,24 @@
 package dev.cairn.cli;
 
+import dev.cairn.conformance.certify.Artifact;
 import dev.cairn.conformance.certify.Certification;
 import dev.cairn.conformance.certify.CertificationOptions;
 import dev.cairn.conformance.certify.CertificationReport;
+import dev.cairn.conformance.certify.SuiteVersion;
 import dev.cairn.runtime.EngineRegistry;
 import dev.cairn.spi.EngineNotFoundException;
 import dev.cairn.spi.StorageEngineProvider;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.module.ModuleReference;
-import java.lang.module.ResolvedModule;
-import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,9 +33,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn certify}: runs the conformance suite on an installed engine, or on one given with
- * {@code --module-path}, and writes a JSON report (fields in docs/certification.md). Prints a line
- * as each group of the suite finishes, then a summary with a crash-and-fault line; exits with 1
- * when any test failed. Every failure's replay line is a complete {@code cairn certify} command
+ * {@code --module-path}, and writes a JSON report (fields in docs/certification.md, schema in
+ * docs/certification-report-1.schema.json). Prints to standard error a line as each group of the
+ * suite starts and finishes, with its wall time, then to standard output a summary with a
+ * crash-and-fault line (to standard error too when the report goes to standard output); exits with
+ * 1 when any test failed. Every failure's replay line is a complete {@code cairn certify} command
  * that works from any directory (see {@link ShellCommand#cairn()}).
  */
 @Command(
@@ -42,7 +45,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs the conformance suite on an installed engine, or on one from --module-path, and writes"
           + " a machine-readable report.",
-      "Prints a line per group and a summary; exits with 1 when any test failed."
+      "Prints progress per group to stderr and a summary to stdout; exits with 1 when any test"
+          + " failed."
     })
 final class CertifyCommand implements Callable<Integer> {
 
@@ -73,7 +77,9 @@ final class CertifyCommand implements Callable<Integer> {
   @Option(
       names = {"-r", "--report"},
       paramLabel = "FILE",
-      description = "Where to write the JSON report.")
+      description =
+          "Where to write the JSON report; '-' for standard output (the progress and summary then"
+              + " go to standard error).")
   Path report;
 
   @Option(
@@ -144,8 +150,20 @@ final class CertifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // NB: with --report - the JSON is stdout's only content; everything else goes to stderr.
+    boolean jsonToStdout = report != null && report.toString().equals("-");
+    PrintWriter out = jsonToStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (report != null && !jsonToStdout) {
+      // Checked before a run that can take minutes, not after it.
+      Optional<String> problem = unwritable(report);
+      if (problem.isPresent()) {
+        err.println("cairn certify: cannot write the report to " + report + ": " + problem.get());
+        return ExitCodes.STORAGE;
+      }
+    }
     StorageEngineProvider provider = provider();
+    SuiteVersion suite = SuiteVersion.current();
     out.println(
         "certifying engine '"
             + provider.name()
@@ -154,9 +172,10 @@ final class CertifyCommand implements Callable<Integer> {
             + " (SPI "
             + provider.spiVersion()
             + ", suite "
-            + Certification.suiteVersion()
+            + suite.version()
+            + (suite.released() ? "" : ", not released")
             + ")"
-            + location(provider.getClass()).map(l -> " from " + l).orElse(""));
+            + Artifact.of(provider.getClass()).location().map(l -> " from " + l).orElse(""));
     out.flush();
     String again = replayPrefix();
     CertificationOptions options =
@@ -170,8 +189,8 @@ final class CertifyCommand implements Callable<Integer> {
                 again + " --group crash-and-faults --crash-seed {seed}")
             .withProgress(
                 line -> {
-                  out.println("  " + line);
-                  out.flush();
+                  err.println("  " + line);
+                  err.flush();
                 });
     if (seed != null) {
       options = options.withParameter("cairn.seed", Long.toString(seed));
@@ -207,16 +226,19 @@ final class CertifyCommand implements Callable<Integer> {
             + r.failed()
             + " failed, "
             + r.skipped()
-            + " skipped");
+            + " skipped in "
+            + duration(r.duration()));
     out.println("capabilities declared " + r.declared() + ", verified " + r.verified());
     out.println(r.crashAndFaults().summaryLine());
-    if (report != null) {
+    if (jsonToStdout) {
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.print(r.toJson());
+      stdout.flush();
+    } else if (report != null) {
       try {
         r.writeTo(report);
       } catch (IOException e) {
-        spec.commandLine()
-            .getErr()
-            .println("cairn certify: cannot write the report to " + report + ": " + e);
+        err.println("cairn certify: cannot write the report to " + report + ": " + e);
         return ExitCodes.STORAGE;
       }
       out.println("report: " + report);
@@ -286,26 +308,29 @@ final class CertifyCommand implements Callable<Integer> {
     return String.join(" ", words);
   }
 
-  /** Where {@code type} was loaded from (a jar or directory), for the first line; if known. */
-  static Optional<String> location(Class<?> type) {
-    Module m = type.getModule();
-    if (m.isNamed() && m.getLayer() != null) {
-      return m.getLayer()
-          .configuration()
-          .findModule(m.getName())
-          .map(ResolvedModule::reference)
-          .flatMap(ModuleReference::location)
-          .filter(u -> u.getScheme().equals("file"))
-          .map(u -> Path.of(u).toString());
+  /** Why {@code file} cannot be written, if it cannot: its directory is missing or read-only. */
+  private static Optional<String> unwritable(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (Files.isDirectory(file)) {
+      return Optional.of("it is a directory");
     }
-    CodeSource source = type.getProtectionDomain().getCodeSource();
-    if (source == null || source.getLocation() == null) {
-      return Optional.empty();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return Optional.of("the directory " + dir + " does not exist");
     }
-    try {
-      return Optional.of(Path.of(source.getLocation().toURI()).toString());
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      return Optional.empty();
+    if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+      return Optional.of("permission denied");
     }
+    return Optional.empty();
+  }
+
+  /** {@code 8.4 s}, or {@code 1:05} (minutes and seconds) from a minute on. */
+  static String duration(Duration d) {
+    long s = d.toSeconds();
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 }

@@ -83,6 +83,13 @@ abstract class ModelBasedTests extends ConformanceGroup {
         seeds.add(r.nextLong() & Long.MAX_VALUE);
       }
     }
+    // What this run used, defaults included, for the certification report's options.
+    reporter.publishEntry(
+        Map.of(
+            SuiteConfiguration.SEQUENCES,
+            Integer.toString(seeds.size()),
+            SuiteConfiguration.OPERATIONS,
+            Integer.toString(config.operations())));
     StorageEngineProvider p = provider();
     Features features = Features.of(p.capabilities());
     StoreSource source = storesOf(p, settings(), temp);

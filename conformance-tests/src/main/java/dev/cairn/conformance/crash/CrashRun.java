@@ -2,7 +2,9 @@ package dev.cairn.conformance.crash;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -90,6 +92,15 @@ record CrashRun(CrashSettings settings, String replayHint) {
     public void beforeEach(ExtensionContext context) {
       if (context.getRequiredTestInstance() instanceof CrashConformanceSuite suite) {
         suite.run = from(context);
+        // What this run uses, defaults included, for the certification report's options.
+        Map<String, String> used = new LinkedHashMap<>();
+        used.put(CrashSettings.SCALE, Integer.toString(suite.run.settings().scale()));
+        suite
+            .run
+            .settings()
+            .replaySeed()
+            .ifPresent(seed -> used.put(CrashSettings.SEED, Long.toString(seed)));
+        context.publishReportEntry(used);
       }
     }
   }
