@@ -33,11 +33,14 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
+  @Mixin WaitOption wait;
+
   @Override
   public Integer call() {
     ConsistencyReport report;
     long keys = 0;
-    try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.READ)) {
+    try (StorageEngine engine =
+        wait.open(() -> store.open(root.registry(), StoreOptions.Access.READ))) {
       report = engine.checkConsistency();
       if (report.isConsistent()) {
         keys = countKeys(engine);

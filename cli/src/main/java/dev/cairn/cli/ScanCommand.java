@@ -48,6 +48,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
+  @Mixin WaitOption wait;
+
   @Mixin ByteEncoding encoding;
 
   @Option(names = "--from", paramLabel = "KEY", description = "First key (inclusive).")
@@ -82,7 +84,8 @@ final class ScanCommand implements Callable<Integer> {
     Direction direction = reverse ? Direction.REVERSE : Direction.FORWARD;
     long max = limit == null ? Long.MAX_VALUE : limit;
     PrintWriter out = spec.commandLine().getOut();
-    try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.READ);
+    try (StorageEngine engine =
+            wait.open(() -> store.open(root.registry(), StoreOptions.Access.READ));
         Cursor cursor = cursor(engine, range, direction)) {
       if (json) {
         printJson(out, cursor, max);
