@@ -44,6 +44,23 @@ class HashCheckCommandTest {
     }
   }
 
+  /** Keys and the checker's items are different counts, and the output keeps them apart. */
+  @Test
+  void aHealthyStoreReportsKeysApartFromItemsChecked() {
+    Path dir = tmp.resolve("small");
+    try (StorageEngine s = Cairn.store(dir).engine("hash").createIfMissing(true).open()) {
+      s.put(b("a"), b("1"), Durability.SYNC);
+      s.put(b("b"), b("2"), Durability.SYNC);
+      s.put(b("c"), b("3"), Durability.SYNC);
+      s.put(b("a"), b("4"), Durability.SYNC);
+      s.delete(b("b"), Durability.SYNC);
+    }
+    CliRun r = CliRun.run(EngineRegistry.discover(), "check", "--dir", dir.toString());
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(r.out().startsWith("ok: " + dir + " is consistent: 2 keys; "), r.out());
+    assertTrue(r.out().contains("the engine's check examined "), r.out());
+  }
+
   @Test
   void aSealedFileCutShortFailsTheCheckNamingTheFile() throws IOException {
     Path dir = store();

@@ -204,6 +204,77 @@ class StoreMarkerTest {
   }
 
   @Test
+  void aFailedCreateRemovesTheDirectoriesItCreated(@TempDir Path root) {
+    Path dir = root.resolve("new").resolve("store");
+
+    assertThrows(InvalidArgumentException.class, () -> failing().store(dir).engine("fails").open());
+
+    assertFalse(Files.exists(root.resolve("new")), "the directories the open created are gone");
+    assertTrue(Files.isDirectory(root), "what existed before stays");
+  }
+
+  @Test
+  void aFailedCreateKeepsADirectoryThatExistedBefore(@TempDir Path dir) {
+    assertThrows(InvalidArgumentException.class, () -> failing().store(dir).engine("fails").open());
+
+    assertTrue(Files.isDirectory(dir));
+    assertEquals(List.of(), StoreMarker.entries(dir, 2));
+  }
+
+  @Test
+  void aFailedCreateKeepsADirectoryTheEngineWroteInto(@TempDir Path root) throws IOException {
+    Path dir = root.resolve("store");
+    EngineRegistry writesThenFails =
+        EngineRegistry.of(
+            List.of(
+                new dev.cairn.spi.StorageEngineProvider() {
+                  @Override
+                  public String name() {
+                    return "fails";
+                  }
+
+                  @Override
+                  public String version() {
+                    return "1";
+                  }
+
+                  @Override
+                  public dev.cairn.spi.SpiVersion spiVersion() {
+                    return dev.cairn.spi.SpiVersion.CURRENT;
+                  }
+
+                  @Override
+                  public java.util.Set<dev.cairn.spi.Capability> capabilities() {
+                    return java.util.Set.of(dev.cairn.spi.Capability.DURABLE);
+                  }
+
+                  @Override
+                  public StorageEngine open(dev.cairn.spi.EngineOptions options) {
+                    try {
+                      Files.writeString(options.directory().orElseThrow().resolve("LOG"), "why");
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                    throw new InvalidArgumentException("fails after writing its log");
+                  }
+                }));
+
+    assertThrows(
+        InvalidArgumentException.class, () -> writesThenFails.store(dir).engine("fails").open());
+
+    assertTrue(Files.isRegularFile(dir.resolve("LOG")), "what the engine wrote is evidence");
+  }
+
+  private static EngineRegistry failing() {
+    return EngineRegistry.of(
+        List.of(
+            new StubProvider(
+                () -> "fails",
+                () -> dev.cairn.spi.SpiVersion.CURRENT,
+                () -> java.util.Set.of(dev.cairn.spi.Capability.DURABLE))));
+  }
+
+  @Test
   void engineThatIsNotDurableGetsNoMarker(@TempDir Path dir) {
     try (StorageEngine store = registry.store(dir).engine("memory").open()) {
       store.put(K, V);
@@ -276,6 +347,7 @@ class StoreMarkerTest {
       assertTrue(e.getMessage().contains("fsync of the directory failed"), e.getMessage());
       assertTrue(tiny.opened.isEmpty(), "the engine was never asked to open");
       assertEquals(Optional.empty(), StoreMarker.read(dir));
+      assertFalse(Files.exists(zip.getPath("/new")), "the directories the open created are gone");
     }
   }
 

@@ -139,7 +139,7 @@ final class RocksDbEngine implements StorageEngine {
       return new RocksDbEngine(dir, options, failStop, db, cache, owned, sync, buffered, reads);
     } catch (RocksDBException e) {
       closeAll(owned);
-      throw RocksErrors.map("cannot open RocksDB store in " + dir, e);
+      throw RocksErrors.mapOpen(dir, e);
     } catch (RuntimeException | Error e) {
       closeAll(owned);
       throw e;
