@@ -34,8 +34,8 @@ import java.nio.file.Path;
  *   <li>a power cut does not reach it: the restored disk state is written to new files, so a
  *       mapping the crashed engine left behind keeps the old file's bytes, and only a mapping made
  *       after the restore shows (and can read) what survived;
- *   <li>injected faults apply to the {@code map} call (a {@link Faults.Op#READ READ}), not to reads
- *       through the mapping.
+ *   <li>injected faults apply to the {@code map} call (a {@link Faults.Op#MAP MAP}), not to reads
+ *       through the mapping: failing every {@code MAP} makes a file system that cannot map.
  * </ul>
  *
  * <p>A mapping that reaches past the end of the file extends it, as {@link FileChannel#map} does
@@ -284,7 +284,7 @@ final class FaultyFileChannel extends FileChannel {
     }
     synchronized (fs.lock) {
       alive();
-      fs.faults().check(Op.READ, real);
+      fs.faults().check(Op.MAP, real);
       long before = delegate.size();
       boolean grows = writable && position + size > before;
       if (grows) {

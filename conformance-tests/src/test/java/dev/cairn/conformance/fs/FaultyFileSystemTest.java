@@ -535,7 +535,7 @@ public class FaultyFileSystemTest {
   }
 
   @Test
-  public void writableMappingsAreRefusedAndMapsCountAsReads() throws IOException {
+  public void writableMappingsAreRefusedAndMapsFailOnDemand() throws IOException {
     Path f = patterned("f", 4096);
     try (FileChannel ch = open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
         Arena arena = Arena.ofConfined()) {
@@ -546,11 +546,14 @@ public class FaultyFileSystemTest {
         assertTrue(e.getMessage().contains(mode.toString()), e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> ch.map(mode, 0, 4096));
       }
-      fs.faults().failNth(Faults.Op.READ, 1);
+      fs.faults().failNth(Faults.Op.MAP, 1);
       assertThrows(IOException.class, () -> ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena));
       assertNotNull(ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena));
       assertEquals(1, fs.mappings());
       assertEquals(1, fs.statistics().mappings());
+      fs.faults().failAlways(Faults.Op.MAP, p -> true);
+      assertThrows(IOException.class, () -> ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096));
+      assertEquals(1, ch.read(ByteBuffer.allocate(1), 0), "a file system that cannot map reads");
     }
   }
 }
