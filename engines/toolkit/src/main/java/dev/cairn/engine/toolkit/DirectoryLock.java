@@ -207,7 +207,7 @@ public final class DirectoryLock implements AutoCloseable {
                 + directory
                 + " is open for writing in another process"
                 + holder(channel, file)
-                + "; a read-only open waits for it to close");
+                + "; a read-only open must wait until it closes");
       }
       locked = true;
       return new Held(true, channel, lock);
