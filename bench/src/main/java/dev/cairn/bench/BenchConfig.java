@@ -1,5 +1,6 @@
 package dev.cairn.bench;
 
+import dev.cairn.bench.store.StoreSpec;
 import dev.cairn.spi.Durability;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +21,11 @@ import java.util.List;
  * @param syncOperations operations of each syncput workload (fsyncs are slow)
  * @param syncWriters writer threads of syncput-concurrent
  * @param directory where stores are created; null for a temporary directory deleted afterwards
+ * @param cacheBytes the size of every store's own cache (RocksDB's block cache, MVStore's page
+ *     cache), the same for all so that comparisons give each the same memory; {@link
+ *     #DEFAULT_CACHES} leaves each at its own default. The builder's default is {@link
+ *     #dataSetCacheBytes}: a cache that holds the data the run may write, as the stores that map
+ *     their files (the hash engine, LMDB, Chronicle Map) have all of it in memory
  */
 public record BenchConfig(
     List<String> targets,
@@ -34,7 +40,8 @@ public record BenchConfig(
     long warmupOperations,
     long syncOperations,
     int syncWriters,
-    Path directory) {
+    Path directory,
+    long cacheBytes) {
 
   /**
    * @throws IllegalArgumentException naming the first value out of range
@@ -65,6 +72,44 @@ public record BenchConfig(
     }
     positive("sync ops", syncOperations);
     positive("sync writers", syncWriters);
+    if (cacheBytes != DEFAULT_CACHES && cacheBytes < MIN_CACHE_BYTES) {
+      throw new IllegalArgumentException("cache size must be at least 1 MiB, got " + cacheBytes);
+    }
+  }
+
+  /** {@link #cacheBytes} that leaves every store's cache at the store's own default. */
+  public static final long DEFAULT_CACHES = StoreSpec.DEFAULT_CACHE;
+
+  /** The smallest cache size a run accepts. */
+  public static final long MIN_CACHE_BYTES = 1L << 20;
+
+  /**
+   * The default cache size: the logical bytes of the most records a run may hold at once (the
+   * loaded records, every insert and every fill: records + operations + warm-up, each key and
+   * value), and a quarter more for what stores keep beside each entry (RocksDB's blocks add a
+   * sequence number, lengths and restart points), rounded up to a whole MiB, at least 8 MiB.
+   */
+  public static long dataSetCacheBytes(
+      long records, long operations, long warmupOperations, int keySize, int valueSize) {
+    try {
+      long most = Math.addExact(Math.addExact(records, operations), warmupOperations);
+      long logical = Math.multiplyExact(most, (long) keySize + valueSize);
+      long wanted = Math.addExact(logical, logical / 4);
+      long mib = 1L << 20;
+      return Math.max(8 * mib, Math.addExact(wanted, mib - 1) / mib * mib);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "records + ops + warm-up of "
+              + keySize
+              + " + "
+              + valueSize
+              + " bytes do not fit a long: "
+              + records
+              + " records, "
+              + operations
+              + " ops",
+          e);
+    }
   }
 
   private static void positive(String what, long v) {
@@ -98,6 +143,7 @@ public record BenchConfig(
     private long syncOperations = 500;
     private int syncWriters = 8;
     private Path directory;
+    private Long cacheBytes;
 
     private Builder() {}
 
@@ -180,11 +226,30 @@ public record BenchConfig(
     }
 
     /**
+     * The size of every store's own cache, bytes (at least {@link #MIN_CACHE_BYTES}), or {@link
+     * #DEFAULT_CACHES} for each store's own default; default {@link #dataSetCacheBytes}.
+     */
+    public Builder cacheBytes(long v) {
+      cacheBytes = v;
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException naming the first value out of range
      */
     public BenchConfig build() {
+      long warmup = warmupOperations < 0 ? operations / 10 : warmupOperations;
+      long cache =
+          cacheBytes != null
+              ? cacheBytes
+              : dataSetCacheBytes(
+                  Math.max(0, records),
+                  Math.max(0, operations),
+                  Math.max(0, warmup),
+                  Math.max(0, keySize),
+                  Math.max(0, valueSize));
       return new BenchConfig(
           targets,
           workloads,
@@ -195,10 +260,11 @@ public record BenchConfig(
           valueSize,
           durability,
           seed,
-          warmupOperations < 0 ? operations / 10 : warmupOperations,
+          warmup,
           syncOperations,
           syncWriters,
-          directory);
+          directory,
+          cache);
     }
   }
 }

@@ -57,13 +57,15 @@ public final class BenchRunner {
   /** The engines found on the module path, and the peers, as they would be reported. */
   public static List<TargetInfo> available() {
     Targets t = Targets.discover();
+    StoreSpec spec = storeSpec(BenchConfig.builder().build());
     List<TargetInfo> out = new ArrayList<>();
-    Stream.concat(t.engines().stream(), t.peers().stream()).forEach(x -> out.add(info(x)));
+    Stream.concat(t.engines().stream(), t.peers().stream()).forEach(x -> out.add(info(x, spec)));
     return out;
   }
 
-  private static TargetInfo info(Target t) {
-    return new TargetInfo(t.name(), t.kind(), t.version(), t.durability());
+  private static TargetInfo info(Target t, StoreSpec spec) {
+    return new TargetInfo(
+        t.name(), t.kind(), t.version(), t.durability(), t.memory().describe(spec));
   }
 
   private List<Target> chosen() {
@@ -143,6 +145,8 @@ public final class BenchRunner {
       for (int i = 0; i < loads.size(); i++) {
         LoadResult l = loads.get(i);
         Target t = targets.resolve(l.target());
+        l = l.withEndMemory(loaded.get(t).memoryBytes());
+        loads.set(i, l);
         if (loaded.get(t).durable()) {
           phase[0] = "reopen " + t.name();
           tick.run();
@@ -154,7 +158,8 @@ public final class BenchRunner {
       deleteTree(root);
     }
     listener.progress("done", total, total);
-    List<TargetInfo> infos = chosen.stream().map(BenchRunner::info).toList();
+    StoreSpec spec = storeSpec(config);
+    List<TargetInfo> infos = chosen.stream().map(t -> info(t, spec)).toList();
     return new BenchReport(
         config,
         Machine.current(),
@@ -205,6 +210,7 @@ public final class BenchRunner {
           amp,
           store.memoryBytes(),
           store.indexBytesPerKey(),
+          -1,
           -1,
           -1);
     } catch (RuntimeException e) {
@@ -281,13 +287,14 @@ public final class BenchRunner {
   /**
    * The spec every store of a run is opened with. Records held at once are at most the loaded ones
    * plus every insert (ycsb-d and ycsb-e insert a share of their operations and warm-up) or the
-   * fills' records: bounded by records + ops + warm-up.
+   * fills' records: bounded by records + ops + warm-up. Every store gets the run's cache size.
    */
   static StoreSpec storeSpec(BenchConfig config) {
     long most =
         Math.addExact(
             Math.addExact(config.records(), config.operations()), config.warmupOperations());
-    return new StoreSpec(config.durability(), most, config.keySize(), config.valueSize());
+    return new StoreSpec(
+        config.durability(), most, config.keySize(), config.valueSize(), config.cacheBytes());
   }
 
   static RunResult result(

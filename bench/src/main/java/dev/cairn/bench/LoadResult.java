@@ -16,6 +16,8 @@ package dev.cairn.bench;
  * @param reopenNanos wall time of opening the loaded store again after every workload ran on it and
  *     it was closed (durable stores only), -1 if not measured
  * @param reopenKeys keys the reopened store reports, -1 if not measured
+ * @param endMemoryBytes memory the store reports holding after the last workload ran on it (its
+ *     cache filled by the reads), -1 unknown or not measured
  */
 public record LoadResult(
     String target,
@@ -27,7 +29,8 @@ public record LoadResult(
     long memoryBytes,
     double indexBytesPerKey,
     long reopenNanos,
-    long reopenKeys) {
+    long reopenKeys,
+    long endMemoryBytes) {
 
   /** This load with the time and key count of reopening its store. */
   LoadResult withReopen(long nanos, long keys) {
@@ -41,6 +44,23 @@ public record LoadResult(
         memoryBytes,
         indexBytesPerKey,
         nanos,
-        keys);
+        keys,
+        endMemoryBytes);
+  }
+
+  /** This load with the memory its store reports after the last workload. */
+  LoadResult withEndMemory(long bytes) {
+    return new LoadResult(
+        target,
+        records,
+        durationNanos,
+        opsPerSecond,
+        diskBytes,
+        spaceAmplification,
+        memoryBytes,
+        indexBytesPerKey,
+        reopenNanos,
+        reopenKeys,
+        bytes);
   }
 }

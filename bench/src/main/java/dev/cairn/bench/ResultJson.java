@@ -14,12 +14,14 @@ import java.util.Locale;
  *
  * <p>Shape: {@code {"format": "cairn-bench/1", "config": {...}, "machine": {...}, "targets": [...],
  * "loads": [...], "runs": [...], "peakResidentBytes": n, "wallNanos": n}}, one object per target,
- * load and run with the record's component names as keys.
+ * load and run with the record's component names as keys. Version 2 added {@code config.cacheBytes}
+ * (null when every store kept its own default), {@code targets[].memory} and {@code
+ * loads[].endMemoryBytes}.
  */
 public final class ResultJson {
 
   /** The value of the top-level {@code "format"} key; changes when the shape does. */
-  public static final String FORMAT = "cairn-bench/1";
+  public static final String FORMAT = "cairn-bench/2";
 
   private ResultJson() {}
 
@@ -62,6 +64,8 @@ public final class ResultJson {
         .append(field("syncOperations", c.syncOperations()))
         .append(", ")
         .append(field("syncWriters", c.syncWriters()))
+        .append(", ")
+        .append(field("cacheBytes", c.cacheBytes() < 0 ? "null" : c.cacheBytes()))
         .append("},\n");
     b.append("  \"machine\": {")
         .append(field("cpu", str(m.cpu())))
@@ -89,7 +93,9 @@ public final class ResultJson {
                 + ", "
                 + field("version", str(t.version()))
                 + ", "
-                + field("durability", str(t.durability())));
+                + field("durability", str(t.durability()))
+                + ", "
+                + field("memory", str(t.memory())));
     b.append("],\n  \"loads\": [");
     list(
         b,
@@ -113,7 +119,9 @@ public final class ResultJson {
                 + ", "
                 + field("reopenNanos", l.reopenNanos() < 0 ? "null" : l.reopenNanos())
                 + ", "
-                + field("reopenKeys", l.reopenKeys() < 0 ? "null" : l.reopenKeys()));
+                + field("reopenKeys", l.reopenKeys() < 0 ? "null" : l.reopenKeys())
+                + ", "
+                + field("endMemoryBytes", l.endMemoryBytes() < 0 ? "null" : l.endMemoryBytes()));
     b.append("],\n  \"runs\": [");
     list(
         b,

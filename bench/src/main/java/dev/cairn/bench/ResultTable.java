@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Formats a {@link BenchReport} as a plain-text table: one row per workload and target with
  * throughput, its ratio to the best target of that workload, and latency percentiles; then the
- * loads with bytes on disk, space amplification, memory, index bytes per key and the time to reopen
- * the loaded store; then each target's durability mapping. Stateless and thread-safe.
+ * loads with bytes on disk, space amplification, memory after the load and after the last workload,
+ * index bytes per key and the time to reopen the loaded store; then each target's memory (its cache
+ * under the run's cache size) and durability mapping. Stateless and thread-safe.
  */
 public final class ResultTable {
 
@@ -63,20 +64,21 @@ public final class ResultTable {
       b.append(
           String.format(
               Locale.ROOT,
-              "%n" + name + " %10s %12s %12s %9s %12s %11s %10s%n",
+              "%n" + name + " %10s %12s %12s %9s %12s %12s %11s %10s%n",
               "load",
               "records",
               "records/s",
               "disk",
               "space amp",
               "memory",
+              "mem at end",
               "index/key",
               "reopen"));
       for (LoadResult l : r.loads()) {
         b.append(
             String.format(
                 Locale.ROOT,
-                name + " %10d %12s %12s %9s %12s %11s %10s%n",
+                name + " %10d %12s %12s %9s %12s %12s %11s %10s%n",
                 l.target(),
                 l.records(),
                 count(l.opsPerSecond()),
@@ -85,11 +87,23 @@ public final class ResultTable {
                     ? String.format(Locale.ROOT, "%.2fx", l.spaceAmplification())
                     : "-",
                 bytes(l.memoryBytes()),
+                bytes(l.endMemoryBytes()),
                 Double.isFinite(l.indexBytesPerKey())
                     ? String.format(Locale.ROOT, "%.1f B", l.indexBytesPerKey())
                     : "-",
                 l.reopenNanos() < 0 ? "-" : time(l.reopenNanos())));
       }
+    }
+    long cache = r.config().cacheBytes();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nmemory (%s):%n",
+            cache < 0
+                ? "--cache-size default: every store keeps its own cache size"
+                : "cache size " + bytes(cache) + " for every store with a cache of its own"));
+    for (TargetInfo t : r.targets()) {
+      b.append(String.format(Locale.ROOT, "  " + name + " %s%n", t.name(), t.memory()));
     }
     b.append(
         String.format(

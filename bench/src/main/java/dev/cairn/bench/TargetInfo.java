@@ -7,5 +7,8 @@ package dev.cairn.bench;
  * @param kind {@code "engine"} or {@code "peer"}
  * @param version its version
  * @param durability how SYNC and BUFFERED map onto it
+ * @param memory its cache in this run (the run's cache size, or its own default), or why it has
+ *     none
  */
-public record TargetInfo(String name, String kind, String version, String durability) {}
+public record TargetInfo(
+    String name, String kind, String version, String durability, String memory) {}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.bench.store.StoreSpec;
 import dev.cairn.bench.store.Targets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,6 +145,81 @@ class BenchRunnerTest {
     assertEquals(1550, spec.maxRecords());
     assertEquals(1550L * 34, spec.logicalBytes());
     assertEquals(config.durability(), spec.durability());
+    assertEquals(config.cacheBytes(), spec.cacheBytes());
+  }
+
+  @Test
+  void everyStoreGetsTheSameCacheByDefaultAndItIsStatedBesideTheFigures() throws Exception {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("a", "b"))
+            .workloads(List.of(Workload.READRANDOM, Workload.FILLSEQ))
+            .records(300)
+            .operations(200)
+            .directory(tmp)
+            .build();
+    long expected = BenchConfig.dataSetCacheBytes(300, 200, 20, 16, 100);
+    assertEquals(expected, config.cacheBytes(), "a cache that holds the data is the default");
+    List<StoreSpec> specs = new ArrayList<>();
+    Targets targets =
+        Targets.of(
+            List.of(), List.of(MapStore.recording("a", specs), MapStore.recording("b", specs)));
+    BenchReport r = new BenchRunner(config, targets).run((phase, done, total) -> {});
+
+    assertEquals(4, specs.size(), "a loaded and a fresh store per target: " + specs);
+    assertTrue(specs.stream().allMatch(x -> x.cacheBytes() == expected), specs.toString());
+    assertTrue(
+        r.targets().stream().allMatch(t -> t.memory().equals("cache of " + expected)),
+        r.targets().toString());
+    String table = ResultTable.format(r);
+    assertTrue(table.contains("cache size 8.0 MiB for every store with a cache of its own"), table);
+    assertTrue(table.contains("cache of " + expected), table);
+    JsonNode root = new ObjectMapper().readTree(ResultJson.toJson(r));
+    assertEquals(expected, root.get("config").get("cacheBytes").asLong());
+    assertEquals("cache of " + expected, root.get("targets").get(1).get("memory").asText());
+    assertTrue(root.get("loads").get(0).has("endMemoryBytes"), root.toString());
+  }
+
+  @Test
+  void engineDefaultCachesAreARunOfTheirOwnAndSaidSo() throws Exception {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("a"))
+            .workloads(List.of(Workload.READRANDOM))
+            .records(100)
+            .operations(100)
+            .cacheBytes(BenchConfig.DEFAULT_CACHES)
+            .directory(tmp)
+            .build();
+    List<StoreSpec> specs = new ArrayList<>();
+    BenchReport r =
+        new BenchRunner(config, Targets.of(List.of(), List.of(MapStore.recording("a", specs))))
+            .run((phase, done, total) -> {});
+    assertEquals(1, specs.size());
+    assertTrue(!specs.getFirst().cacheSet(), "every store keeps its own default");
+    assertTrue(
+        ResultTable.format(r).contains("every store keeps its own cache size"),
+        ResultTable.format(r));
+    assertTrue(
+        new ObjectMapper().readTree(ResultJson.toJson(r)).get("config").get("cacheBytes").isNull());
+  }
+
+  @Test
+  void theDefaultCacheHoldsTheDataARunMayWrite() {
+    // 1,000,000 records, 1,000,000 ops, 100,000 warm-up of 16 + 100 bytes: 243.6 MB, a quarter
+    // more is 304.5 MB, rounded up to 291 MiB.
+    assertEquals(291L << 20, BenchConfig.dataSetCacheBytes(1_000_000, 1_000_000, 100_000, 16, 100));
+    assertEquals(
+        291L << 20,
+        BenchConfig.builder().records(1_000_000).operations(1_000_000).build().cacheBytes());
+    assertEquals(8L << 20, BenchConfig.dataSetCacheBytes(10, 10, 1, 16, 100), "at least 8 MiB");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> BenchConfig.builder().cacheBytes(1000).build());
+    assertTrue(e.getMessage().contains("cache size must be at least 1 MiB"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BenchConfig.dataSetCacheBytes(Long.MAX_VALUE, 1, 1, 16, 100));
   }
 
   @Test

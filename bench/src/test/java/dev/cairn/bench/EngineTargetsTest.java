@@ -58,4 +58,28 @@ class EngineTargetsTest {
             .allMatch(t -> t.durability().contains("no ordered scans")),
         "the hash target says beside its durability why scans have no row");
   }
+
+  @Test
+  void rocksdbTakesTheRunsCacheSizeAndTheHashEngineSaysItHasNone() {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("rocksdb", "hash"))
+            .workloads(List.of(Workload.READRANDOM))
+            .records(300)
+            .operations(100)
+            .cacheBytes(24L << 20)
+            .directory(tmp)
+            .build();
+    BenchReport r = new BenchRunner(config).run((phase, done, total) -> {});
+
+    Map<String, TargetInfo> targets =
+        r.targets().stream().collect(Collectors.toMap(TargetInfo::name, Function.identity()));
+    assertEquals(
+        "block-cache.size = 24 MiB (the run's cache size)", targets.get("rocksdb").memory());
+    assertTrue(
+        targets.get("hash").memory().contains("no cache setting"), targets.get("hash").memory());
+    LoadResult rocksdb =
+        r.loads().stream().filter(l -> l.target().equals("rocksdb")).findFirst().orElseThrow();
+    assertTrue(rocksdb.endMemoryBytes() > 0, "rocksdb reports its memory after the reads");
+  }
 }

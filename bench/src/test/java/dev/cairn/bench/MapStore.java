@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.bench.store.BenchStore;
+import dev.cairn.bench.store.StoreSpec;
 import dev.cairn.bench.store.Target;
 import dev.cairn.spi.Durability;
 import java.util.Arrays;
@@ -16,7 +17,22 @@ class MapStore implements BenchStore {
   final AtomicLong syncs = new AtomicLong();
 
   static Target target(String name) {
-    return new Target(name, "peer", "test", "test store", (dir, spec) -> new MapStore());
+    return new Target(
+        name, "peer", "test", "test store", spec -> "test memory", (dir, spec) -> new MapStore());
+  }
+
+  /** A store that adds the spec of every open to {@code specs}. */
+  static Target recording(String name, List<StoreSpec> specs) {
+    return new Target(
+        name,
+        "peer",
+        "test",
+        "test store",
+        spec -> "cache of " + spec.cacheBytes(),
+        (dir, spec) -> {
+          specs.add(spec);
+          return new MapStore();
+        });
   }
 
   /** A store like a hash map: it refuses to scan. */
@@ -26,6 +42,7 @@ class MapStore implements BenchStore {
         "peer",
         "test",
         "unordered test store",
+        spec -> "test memory",
         (dir, spec) ->
             new MapStore() {
               @Override

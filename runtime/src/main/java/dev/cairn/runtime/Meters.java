@@ -14,9 +14,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>Timer {@code cairn.operation}, tags {@code op} and {@code outcome} ({@code success} or
- *       {@code error}), for the {@linkplain Op#timed() timed} operations;
+ *       {@code error}), for the {@linkplain Op#timed() timed} operations. Every call is timed
+ *       except a cursor's steps and seeks ({@code cursor.next}, {@code cursor.seek}), which are
+ *       sampled: the first call of each cursor and then one in {@value
+ *       BoundaryCursor#SAMPLE_EVERY}, so that their count is a fraction of the calls (count steps
+ *       with {@code cairn.cursor.steps});
  *   <li>DistributionSummary {@code cairn.bytes}, tags {@code op} ({@code get}, {@code put}, {@code
- *       write}, {@code cursor}) and {@code direction} ({@code read} or {@code write});
+ *       write}, {@code cursor}) and {@code direction} ({@code read} or {@code write}): the bytes of
+ *       each call, and for {@code cursor} of each cursor that read any, recorded once when it is
+ *       released (closed, or closed by its owner, or found leaked);
+ *   <li>Counter {@code cairn.cursor.steps}: calls to a cursor's {@code next()}, added when the
+ *       cursor is released;
  *   <li>Counter {@code cairn.errors}, tags {@code op} and {@code exception} (the simple class name
  *       of the SPI exception that reached the caller);
  *   <li>Counter {@code cairn.contract.violations}, tag {@code op};
@@ -31,6 +39,7 @@ final class Meters {
 
   static final String OPERATION = "cairn.operation";
   static final String BYTES = "cairn.bytes";
+  static final String CURSOR_STEPS = "cairn.cursor.steps";
   static final String ERRORS = "cairn.errors";
   static final String VIOLATIONS = "cairn.contract.violations";
   static final String LEAKS = "cairn.leaks";
@@ -44,6 +53,7 @@ final class Meters {
   private final DistributionSummary putWritten;
   private final DistributionSummary batchWritten;
   private final DistributionSummary cursorRead;
+  private final Counter cursorSteps;
   private final Counter cursorLeaks;
   private final Counter snapshotLeaks;
 
@@ -66,6 +76,11 @@ final class Meters {
     putWritten = bytes("put", "write");
     batchWritten = bytes("write", "write");
     cursorRead = bytes("cursor", "read");
+    cursorSteps =
+        Counter.builder(CURSOR_STEPS)
+            .description("steps of cursors (calls to next) through the runtime boundary")
+            .tags("engine", engine)
+            .register(registry);
     cursorLeaks = leaks("cursor");
     snapshotLeaks = leaks("snapshot");
   }
@@ -130,8 +145,14 @@ final class Meters {
     batchWritten.record(bytes);
   }
 
-  void cursorRead(int bytes) {
-    cursorRead.record(bytes);
+  /** A cursor was released after {@code steps} steps, having read {@code bytes}. */
+  void cursorReleased(long steps, long bytes) {
+    if (steps > 0) {
+      cursorSteps.increment(steps);
+    }
+    if (bytes > 0) {
+      cursorRead.record(bytes);
+    }
   }
 
   void leak(String kind) {

@@ -4,8 +4,8 @@ package dev.cairn.runtime;
  * The operations the boundary names in its meters, as the {@code op} tag.
  *
  * <p>Timed operations have a {@code cairn.operation} timer; the others appear only in {@code
- * cairn.errors} and {@code cairn.contract.violations}. The tag values never change meaning:
- * dashboards depend on them.
+ * cairn.errors} and {@code cairn.contract.violations}. A cursor's steps and seeks are timed by
+ * sampling (see {@link Meters}). The tag values never change meaning: dashboards depend on them.
  */
 enum Op {
   GET("get", true),

@@ -95,26 +95,68 @@ class MetersTest {
     assertEquals(1, bytes("one", "get", "read").count());
     // "k2"+"v2" and "key"+"value"
     assertEquals(12, bytes("one", "cursor", "read").totalAmount());
+    assertEquals(1, bytes("one", "cursor", "read").count(), "recorded once per cursor");
   }
 
   @Test
-  void cursorStepsAndSeeksAreTimed() {
+  void cursorStepsAndSeeksAreSampledAndEveryStepCounted() {
     try (StorageEngine store = open("one")) {
       store.put(b("a"), b("1"));
       try (Cursor c = store.cursor()) {
-        c.next();
+        c.next(); // the first call of a cursor: timed
         c.next();
         c.seek(b("a"));
       }
       try (Snapshot s = store.snapshot();
           Cursor c = s.cursor()) {
+        c.seek(b("a")); // timed
         c.next();
       }
     }
 
     assertEquals(2, timer("one", "cursor.open", "success").count());
-    assertEquals(3, timer("one", "cursor.next", "success").count());
+    assertEquals(1, timer("one", "cursor.next", "success").count());
     assertEquals(1, timer("one", "cursor.seek", "success").count());
+    assertEquals(3, steps("one"), "every step is counted");
+  }
+
+  @Test
+  void oneCallInSampleEveryIsTimed() {
+    int calls = 3 * BoundaryCursor.SAMPLE_EVERY + 1;
+    try (StorageEngine store = open("one")) {
+      store.put(b("a"), b("1"));
+      try (Cursor c = store.cursor()) {
+        for (int i = 0; i < calls; i++) {
+          if (i % 2 == 0) {
+            c.next();
+          } else {
+            c.seek(b("a"));
+          }
+        }
+      }
+    }
+    // Calls 0, 64, 128 and 192 are timed: all even, so all steps.
+    assertEquals(4, timer("one", "cursor.next", "success").count());
+    assertEquals(0, timer("one", "cursor.seek", "success").count());
+    assertEquals((calls + 1) / 2, steps("one"));
+  }
+
+  @Test
+  void aCursorClosedByItsOwnerIsCountedToo() {
+    StorageEngine store = open("one");
+    store.put(b("a"), b("12"));
+    Cursor c = store.cursor();
+    c.next();
+    c.valueView();
+    store.close(); // closes the cursor
+
+    assertEquals(1, steps("one"));
+    assertEquals(2, bytes("one", "cursor", "read").totalAmount());
+    assertEquals(1, bytes("one", "cursor", "read").count(), "once per cursor");
+  }
+
+  private double steps(String engine) {
+    return meters.find(Meters.CURSOR_STEPS).tags("engine", engine).counter().count();
   }
 
   @Test
@@ -148,7 +190,13 @@ class MetersTest {
     open("one").close();
 
     List<String> names =
-        List.of(Meters.OPERATION, Meters.BYTES, Meters.ERRORS, Meters.VIOLATIONS, Meters.LEAKS);
+        List.of(
+            Meters.OPERATION,
+            Meters.BYTES,
+            Meters.CURSOR_STEPS,
+            Meters.ERRORS,
+            Meters.VIOLATIONS,
+            Meters.LEAKS);
     for (Meter m : meters.getMeters()) {
       assertTrue(names.contains(m.getId().getName()), m.getId().toString());
       assertEquals("one", m.getId().getTag("engine"), m.getId().toString());

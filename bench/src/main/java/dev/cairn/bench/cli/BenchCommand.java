@@ -110,6 +110,16 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Writers of syncput-concurrent (default: ${DEFAULT-VALUE}).")
   int syncWriters = 8;
 
+  @Option(
+      names = "--cache-size",
+      paramLabel = "SIZE|auto|default",
+      description =
+          "Cache of every store that has one (RocksDB's block cache, MVStore's page cache), the"
+              + " same for all: a size with k, m or g; auto, enough for the data the run may write"
+              + " (records + ops + warm-up, key + value each, and a quarter more); or default,"
+              + " each store's own default (default: auto).")
+  String cacheSize = "auto";
+
   @Option(names = "--dir", description = "Directory for the stores (default: a temporary one).")
   Path dir;
 
@@ -207,10 +217,50 @@ public final class BenchCommand implements Callable<Integer> {
       if (warmup != null) {
         b.warmupOperations(warmup);
       }
+      Long cache = cacheBytes(cacheSize);
+      if (cache != null) {
+        b.cacheBytes(cache);
+      }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+  }
+
+  /**
+   * Parses {@code --cache-size}: null for {@code auto} (the builder's default), {@link
+   * BenchConfig#DEFAULT_CACHES} for {@code default}, else bytes with an optional k, m or g (powers
+   * of 1024).
+   *
+   * @throws CommandLine.ParameterException naming the value when it is none of these
+   */
+  private Long cacheBytes(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("auto")) {
+      return null;
+    }
+    if (t.equals("default")) {
+      return BenchConfig.DEFAULT_CACHES;
+    }
+    long unit = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+      unit =
+          switch (t.charAt(t.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            default -> 1L << 30;
+          };
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long v = Math.multiplyExact(Long.parseLong(t), unit);
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      // reported below
+    }
+    throw usage("--cache-size must be a size (256m, 1g), auto or default, got '" + text + "'");
   }
 
   private List<String> targets() {
@@ -255,10 +305,11 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void printList(PrintWriter out) {
-    out.println("engines and peers:");
+    out.println("engines and peers (durability; memory at the default --cache-size):");
     for (TargetInfo t : BenchRunner.available()) {
       out.printf(
           Locale.ROOT, "  %-10s %-6s %-24s %s%n", t.name(), t.kind(), t.version(), t.durability());
+      out.printf(Locale.ROOT, "  %-10s %-6s %-24s memory: %s%n", "", "", "", t.memory());
     }
     out.println("workloads:");
     for (Workload w : Workload.values()) {

@@ -33,6 +33,10 @@ final class ChronicleMapStore implements BenchStore {
           + " never fsynced or ordered, so SYNC costs nothing; batches not atomic; a hash map:"
           + " seekrandom and ycsb-e (scans) are not run on it";
 
+  static final String MEMORY =
+      "no cache of its own: the whole map lives in a memory-mapped file, whose pages are the OS"
+          + " page cache's; the run's cache size does not apply";
+
   static {
     // Chronicle's libraries phone home with usage analytics unless disabled; this machine and the
     // user's owe it no traffic. Set before any Chronicle class initializes.

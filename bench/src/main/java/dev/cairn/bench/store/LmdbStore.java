@@ -50,6 +50,10 @@ final class LmdbStore implements BenchStore {
           + " fsync of data and meta pages per commit; batches atomic; map size 8 x logical"
           + " bytes (records x (key + value)), at least 256 MiB";
 
+  static final String MEMORY =
+      "no cache of its own: reads its memory-mapped file, whose pages are the OS page cache's;"
+          + " the run's cache size does not apply";
+
   private final Env<byte[]> env;
   private final Dbi<byte[]> db;
   private final Path directory;

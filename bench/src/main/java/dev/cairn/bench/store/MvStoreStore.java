@@ -17,6 +17,9 @@ import org.h2.mvstore.type.ByteArrayDataType;
  * {@code BUFFERED}. A {@code SYNC} write commits and then forces the file ({@code commit()} and
  * {@code sync()}), which matches Cairn's {@code SYNC}. {@link #putAll} is not atomic (MVStore needs
  * its TransactionStore for that). Thread-safe (MVMap is concurrent).
+ *
+ * <p>Memory: MVStore keeps the pages it read in a cache of its own, sized in whole MiB; a run's
+ * cache size is rounded up to the next MiB. Its default is {@value #DEFAULT_CACHE_MIB} MiB.
  */
 final class MvStoreStore implements BenchStore {
 
@@ -24,24 +27,44 @@ final class MvStoreStore implements BenchStore {
       "SYNC: commit() + sync() per write; BUFFERED: background commit every 1 s (weaker: a process"
           + " crash can lose ~1 s); batches not atomic";
 
+  /** MVStore's own default cache size, MiB. */
+  static final int DEFAULT_CACHE_MIB = 16;
+
   private final MVStore store;
   private final MVMap<byte[], byte[]> map;
   private final Path file;
 
-  MvStoreStore(Path directory) {
+  MvStoreStore(Path directory, StoreSpec spec) {
     this.file = directory.resolve("data.mv");
     try {
       java.nio.file.Files.createDirectories(directory);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    this.store = new MVStore.Builder().fileName(file.toString()).open();
+    this.store = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMib(spec)).open();
     this.map =
         store.openMap(
             "data",
             new MVMap.Builder<byte[], byte[]>()
                 .keyType(ByteArrayDataType.INSTANCE)
                 .valueType(ByteArrayDataType.INSTANCE));
+  }
+
+  /** The cache size the store is opened with, MiB: the spec's, rounded up. */
+  static int cacheMib(StoreSpec spec) {
+    if (!spec.cacheSet()) {
+      return DEFAULT_CACHE_MIB;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, (spec.cacheBytes() + (1L << 20) - 1) >> 20);
+  }
+
+  /** The memory line of this peer under {@code spec}. */
+  static String memory(StoreSpec spec) {
+    return spec.cacheSet()
+        ? "page cache (cacheSize) = "
+            + cacheMib(spec)
+            + " MiB (the run's cache size, rounded up to whole MiB)"
+        : "page cache (cacheSize) at MVStore's default (" + DEFAULT_CACHE_MIB + " MiB)";
   }
 
   @Override
@@ -104,7 +127,10 @@ final class MvStoreStore implements BenchStore {
 
   @Override
   public long memoryBytes() {
-    return -1; // MVStore reports its page cache only in whole MiB; not comparable
+    // Its page cache, which MVStore counts in whole MiB (rounded down): less than one cannot be
+    // told from none.
+    long used = (long) store.getCacheSizeUsed() << 20;
+    return used > 0 ? used : -1;
   }
 
   @Override

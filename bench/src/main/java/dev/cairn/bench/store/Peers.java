@@ -24,14 +24,21 @@ final class Peers {
             "peer",
             "h2 " + org.h2.engine.Constants.VERSION,
             MvStoreStore.DURABILITY,
-            (dir, spec) -> new MvStoreStore(dir)),
+            MvStoreStore::memory,
+            MvStoreStore::new),
         new Target(
-            "lmdb", "peer", "lmdbjava " + lmdbjavaVersion(), LmdbStore.DURABILITY, LmdbStore::new),
+            "lmdb",
+            "peer",
+            "lmdbjava " + lmdbjavaVersion(),
+            LmdbStore.DURABILITY,
+            spec -> LmdbStore.MEMORY,
+            LmdbStore::new),
         new Target(
             "chronicle-map",
             "peer",
             "chronicle-map " + version(net.openhft.chronicle.map.ChronicleMap.class),
             ChronicleMapStore.DURABILITY,
+            spec -> ChronicleMapStore.MEMORY,
             ChronicleMapStore::new));
   }
 }

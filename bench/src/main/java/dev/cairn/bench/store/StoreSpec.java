@@ -4,16 +4,24 @@ import dev.cairn.spi.Durability;
 import java.util.Objects;
 
 /**
- * What a store is opened for: the durability its writes will mostly use and the most data a run may
- * put in it. Peers whose durability or size is fixed when the store opens (LMDB's map size and sync
- * flags) are configured from it; the others may ignore the sizes. Immutable.
+ * What a store is opened for: the durability its writes will mostly use, the most data a run may
+ * put in it, and the memory its cache may take. Peers whose durability or size is fixed when the
+ * store opens (LMDB's map size and sync flags) are configured from it; the others may ignore the
+ * sizes. Immutable.
  *
  * @param durability the durability of the run's ordinary writes
  * @param maxRecords an upper bound on the records the store will hold at once
  * @param keySize bytes per key
  * @param valueSize bytes per value
+ * @param cacheBytes the size of the store's own cache (RocksDB's block cache, MVStore's page
+ *     cache), the same for every store of a run so that comparisons give each the same memory; or
+ *     {@link #DEFAULT_CACHE} to leave each store at its own default
  */
-public record StoreSpec(Durability durability, long maxRecords, int keySize, int valueSize) {
+public record StoreSpec(
+    Durability durability, long maxRecords, int keySize, int valueSize, long cacheBytes) {
+
+  /** {@link #cacheBytes} that leaves every store's cache at the store's own default. */
+  public static final long DEFAULT_CACHE = -1;
 
   /**
    * @throws NullPointerException if {@code durability} is null
@@ -30,15 +38,24 @@ public record StoreSpec(Durability durability, long maxRecords, int keySize, int
               + ", value "
               + valueSize);
     }
+    if (cacheBytes < 0 && cacheBytes != DEFAULT_CACHE) {
+      throw new IllegalArgumentException(
+          "cache bytes must be >= 0 or DEFAULT_CACHE, got " + cacheBytes);
+    }
   }
 
   /** A spec for small stores: tests and tools that write a few thousand small records. */
   public static StoreSpec small(Durability durability) {
-    return new StoreSpec(durability, 10_000, 16, 100);
+    return new StoreSpec(durability, 10_000, 16, 100, 8L << 20);
   }
 
   /** Bytes of keys and values the store may hold at once, before any store overhead. */
   public long logicalBytes() {
     return Math.multiplyExact(maxRecords, (long) keySize + valueSize);
+  }
+
+  /** True when the run sets every store's cache to {@link #cacheBytes}. */
+  public boolean cacheSet() {
+    return cacheBytes != DEFAULT_CACHE;
   }
 }

@@ -2,12 +2,14 @@ package dev.cairn.bench.store;
 
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.EngineSetting;
 import dev.cairn.spi.StorageEngineProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -15,6 +17,9 @@ import java.util.ServiceLoader;
  * bench-only peers. Thread-safe (immutable after construction).
  */
 public final class Targets {
+
+  /** How an engine's cache size setting is named, or ends; see {@link #cacheSetting}. */
+  static final String CACHE_SIZE = "cache.size";
 
   private final Map<String, Target> engines = new LinkedHashMap<>();
   private final Map<String, Target> peers = new LinkedHashMap<>();
@@ -48,20 +53,50 @@ public final class Targets {
     if (!ordered) {
       durability += "; no ordered scans: seekrandom and ycsb-e are not run on it";
     }
+    Optional<EngineSetting> cache = cacheSetting(p);
     return new Target(
         p.name(),
         "engine",
         p.version(),
         durability,
-        (dir, spec) ->
-            new EngineStore(
-                p.open(
-                    EngineOptions.builder()
-                        .directory(dir)
-                        .defaultDurability(spec.durability())
-                        .build()),
-                ordered,
-                durable));
+        spec -> engineMemory(cache, durable, spec),
+        (dir, spec) -> {
+          EngineOptions.Builder options =
+              EngineOptions.builder().directory(dir).defaultDurability(spec.durability());
+          if (cache.isPresent() && spec.cacheSet()) {
+            options.setting(cache.get().name(), Long.toString(spec.cacheBytes()));
+          }
+          return new EngineStore(p.open(options.build()), ordered, durable);
+        });
+  }
+
+  /**
+   * The engine's cache size setting, if it has one: the first setting it lists named {@code
+   * cache.size} or ending in {@code .cache.size} or {@code -cache.size} (rocksdb's {@code
+   * block-cache.size}). A bench run gives it the run's cache size.
+   */
+  static Optional<EngineSetting> cacheSetting(StorageEngineProvider p) {
+    return p.settings().stream()
+        .filter(
+            s ->
+                s.name().equals(CACHE_SIZE)
+                    || s.name().endsWith("." + CACHE_SIZE)
+                    || s.name().endsWith("-" + CACHE_SIZE))
+        .findFirst();
+  }
+
+  private static String engineMemory(
+      Optional<EngineSetting> cache, boolean durable, StoreSpec spec) {
+    if (cache.isPresent()) {
+      String name = cache.get().name();
+      return spec.cacheSet()
+          ? name + " = " + Target.mib(spec.cacheBytes()) + " (the run's cache size)"
+          : name + " at the engine's default (" + cache.get().defaultValue() + ")";
+    }
+    return durable
+        ? "no cache setting: the run's cache size does not apply; what the engine reports holding"
+            + " is under memory, and the file pages it reads or maps are the OS page cache's"
+        : "in memory: holds every record on the Java heap";
   }
 
   /** The Cairn engines, by name. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.bench.BenchConfig;
 import dev.cairn.bench.Workload;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -40,6 +41,30 @@ class BenchCommandTest {
     assertTrue(err.toString().contains("records must be >= 1"), err.toString());
     assertEquals(2, run("--chart", "x.gif"));
     assertTrue(err.toString().contains(".png or .svg"), err.toString());
+  }
+
+  @Test
+  void cacheSizeIsASizeAutoOrDefault() {
+    assertEquals(256L << 20, config("--cache-size", "256m").cacheBytes());
+    assertEquals(3L << 30, config("--cache-size", "3G").cacheBytes());
+    assertEquals(BenchConfig.DEFAULT_CACHES, config("--cache-size", "default").cacheBytes());
+    assertEquals(
+        BenchConfig.dataSetCacheBytes(1_000_000, 10, 1, 16, 100),
+        config("--records", "1000000", "--ops", "10").cacheBytes(),
+        "auto is the default");
+    assertEquals(2, run("--cache-size", "lots"));
+    assertTrue(
+        err.toString()
+            .contains("--cache-size must be a size (256m, 1g), auto or default, got 'lots'"),
+        err.toString());
+    assertEquals(2, run("--cache-size", "100k"));
+    assertTrue(err.toString().contains("cache size must be at least 1 MiB"), err.toString());
+  }
+
+  private static BenchConfig config(String... args) {
+    BenchCommand c = new BenchCommand();
+    new CommandLine(c).parseArgs(args);
+    return c.config();
   }
 
   @Test

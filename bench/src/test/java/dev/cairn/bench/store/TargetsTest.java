@@ -1,0 +1,135 @@
+package dev.cairn.bench.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.EngineSetting;
+import dev.cairn.spi.SpiVersion;
+import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.StorageEngineProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a run's cache size reaches the engines: through their cache size setting, if they have one.
+ */
+class TargetsTest {
+
+  @TempDir Path dir;
+
+  /** A provider that records the options it is opened with, then refuses to open. */
+  static final class Recording implements StorageEngineProvider {
+    final String name;
+    final List<EngineSetting> settings;
+    final List<EngineOptions> opened = new ArrayList<>();
+
+    Recording(String name, EngineSetting... settings) {
+      this.name = name;
+      this.settings = List.of(settings);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String version() {
+      return "test";
+    }
+
+    @Override
+    public SpiVersion spiVersion() {
+      return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+      return EnumSet.of(Capability.DURABLE, Capability.ORDERED_SCANS);
+    }
+
+    @Override
+    public List<EngineSetting> settings() {
+      return settings;
+    }
+
+    @Override
+    public StorageEngine open(EngineOptions options) {
+      opened.add(options);
+      throw new IllegalStateException("recorded");
+    }
+  }
+
+  private static StoreSpec spec(long cacheBytes) {
+    return new StoreSpec(Durability.BUFFERED, 1000, 16, 100, cacheBytes);
+  }
+
+  private static Map<String, String> openWith(Recording p, StoreSpec spec, Path dir) {
+    Target t = Targets.of(List.of(p), List.of()).resolve(p.name);
+    assertThrows(IllegalStateException.class, () -> t.opener().open(dir, spec));
+    return p.opened.getLast().settings();
+  }
+
+  @Test
+  void anEngineWithACacheSettingIsGivenTheRunsCacheSize() {
+    Recording p =
+        new Recording(
+            "lsm",
+            new EngineSetting("bloom.bits", "bits", "10"),
+            new EngineSetting("block-cache.size", "cache", "32m"));
+    assertEquals(Map.of("block-cache.size", "268435456"), openWith(p, spec(256L << 20), dir));
+    Target t = Targets.of(List.of(p), List.of()).resolve("lsm");
+    assertEquals(
+        "block-cache.size = 256 MiB (the run's cache size)", t.memory().describe(spec(256L << 20)));
+  }
+
+  @Test
+  void cacheSettingsAreFoundByName() {
+    assertTrue(Targets.cacheSetting(new Recording("a", setting("cache.size"))).isPresent());
+    assertTrue(Targets.cacheSetting(new Recording("b", setting("page.cache.size"))).isPresent());
+    assertTrue(Targets.cacheSetting(new Recording("c", setting("row-cache.size"))).isPresent());
+    assertTrue(Targets.cacheSetting(new Recording("d", setting("nocache.size"))).isEmpty());
+    assertTrue(Targets.cacheSetting(new Recording("e", setting("cache.sizes"))).isEmpty());
+  }
+
+  private static EngineSetting setting(String name) {
+    return new EngineSetting(name, "a setting", "1");
+  }
+
+  @Test
+  void engineDefaultsLeaveTheSettingUnsetAndSaySo() {
+    Recording p = new Recording("lsm", new EngineSetting("block-cache.size", "cache", "32m"));
+    assertEquals(Map.of(), openWith(p, spec(StoreSpec.DEFAULT_CACHE), dir));
+    Target t = Targets.of(List.of(p), List.of()).resolve("lsm");
+    assertEquals(
+        "block-cache.size at the engine's default (32m)",
+        t.memory().describe(spec(StoreSpec.DEFAULT_CACHE)));
+  }
+
+  @Test
+  void anEngineWithoutACacheSettingGetsNoSettingAndSaysTheBudgetDoesNotApply() {
+    Recording p = new Recording("hashy", new EngineSetting("file.size", "file", "64m"));
+    assertEquals(Map.of(), openWith(p, spec(256L << 20), dir));
+    String memory = Targets.of(List.of(p), List.of()).resolve("hashy").memory().describe(spec(1));
+    assertTrue(memory.contains("no cache setting"), memory);
+  }
+
+  @Test
+  void mvstoreRoundsTheCacheUpToWholeMib() {
+    assertEquals(3, MvStoreStore.cacheMib(spec((2L << 20) + 1)));
+    assertEquals(2, MvStoreStore.cacheMib(spec(2L << 20)));
+    assertEquals(
+        MvStoreStore.DEFAULT_CACHE_MIB, MvStoreStore.cacheMib(spec(StoreSpec.DEFAULT_CACHE)));
+    assertTrue(MvStoreStore.memory(spec(2L << 20)).contains("= 2 MiB"));
+  }
+}
