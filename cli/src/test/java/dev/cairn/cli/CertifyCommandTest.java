@@ -60,7 +60,9 @@ class CertifyCommandTest {
     assertEquals(4, progress.size(), r.describe());
     assertEquals("[1/2] basic: running", progress.get(0), r.describe());
     assertTrue(
-        progress.get(1).matches("\\[1/2] basic: 18 passed, 0 failed, 0 skipped in [0-9.]+ s .*"),
+        progress
+            .get(1)
+            .matches("\\[1/2] basic: [0-9]+ passed, 0 failed, 0 skipped in [0-9.]+ s .*"),
         r.describe());
     assertEquals("[2/2] lifecycle: running", progress.get(2), r.describe());
     assertTrue(progress.get(3).startsWith("[2/2] lifecycle: "), r.describe());
