@@ -84,6 +84,8 @@ class CorruptionFuzzTest {
    * Engine threads that die and what the engine logs are the trials' business: kept, judged, and
    * kept out of the build log.
    */
+  private java.util.logging.Level previousLevel;
+
   @BeforeEach
   void capture() {
     previousHandler = Thread.getDefaultUncaughtExceptionHandler();
@@ -91,6 +93,9 @@ class CorruptionFuzzTest {
         (t, e) ->
             deaths.add(t.getName() + "\0" + t.getName() + " died of " + e + " at " + frames(e)));
     parentHandlers = engineLog.getUseParentHandlers();
+    previousLevel = engineLog.getLevel();
+    // NB: the build's test logging turns engine logs off; the trials judge them, so see them all.
+    engineLog.setLevel(java.util.logging.Level.ALL);
     engineLog.setUseParentHandlers(false);
     engineLog.addHandler(capture);
   }
@@ -100,6 +105,7 @@ class CorruptionFuzzTest {
     Thread.setDefaultUncaughtExceptionHandler(previousHandler);
     engineLog.removeHandler(capture);
     engineLog.setUseParentHandlers(parentHandlers);
+    engineLog.setLevel(previousLevel);
   }
 
   private static String frames(Throwable e) {
