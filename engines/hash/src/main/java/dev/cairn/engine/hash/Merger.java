@@ -423,11 +423,10 @@ final class Merger {
               return;
             }
             long h = state.keyHash.hash(d.key());
-            boolean current = state.keydir.isCurrent(h, d.seq(), f.id(), rec.offset());
-            if (!current && !newerOnlyInTheActiveFile(h, d.seq())) {
+            if (!state.keydir.isCurrent(h, d.seq(), f.id(), rec.offset())) {
               continue;
             }
-            if (current && d.isDelete() && d.seq() < minSeqOutside) {
+            if (d.isDelete() && d.seq() < minSeqOutside) {
               dropped.add(h, d.seq(), f.id(), rec.offset(), 0, 0, true);
               continue;
             }
@@ -531,28 +530,6 @@ final class Merger {
     state.merges.increment();
     state.mergedBytes.add(before);
     state.droppedTombstones.add(dropped.size());
-  }
-
-  /**
-   * Whether a record of sequence {@code seq} may be superseded only by a record in the active file
-   * (a candidate of its hash there is newer). NB: such a record must be copied, not dropped: the
-   * active file is the one file a crash may tear, and recovery then cuts its tail, newer record and
-   * all; without the older record the store would not be a prefix of its history (the key would
-   * vanish, or an older delete be lost). A hash shared with another key only makes this keep a
-   * record it could have dropped. The copy is stale from the start and goes in a later merge, once
-   * the active file is sealed.
-   */
-  private boolean newerOnlyInTheActiveFile(long hash, long seq) {
-    DataFile active = state.active();
-    if (active == null) {
-      return false;
-    }
-    for (Entry e : state.keydir.candidates(hash)) {
-      if (e.fileId() == active.id() && e.seq() > seq) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
