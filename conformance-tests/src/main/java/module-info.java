@@ -6,6 +6,8 @@ module dev.cairn.conformance {
   requires transitive dev.cairn.spi;
   requires transitive org.junit.jupiter.api;
   requires dev.cairn.runtime;
+  requires java.logging;
+  requires java.management;
   requires org.junit.jupiter.params;
   requires org.junit.platform.launcher;
 

@@ -11,8 +11,10 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The top-level {@code cairn} command: global options, and the list of subcommands.
@@ -49,6 +51,7 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       ScanCommand.class,
       CheckCommand.class,
+      SalvageCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       HelpCommand.class,
@@ -95,7 +98,24 @@ public final class CairnCommand implements Callable<Integer> {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setExecutionExceptionHandler(reporter);
     cmd.setParameterExceptionHandler(reporter);
+    cmd.setExecutionStrategy(CairnCommand::execute);
     return cmd;
+  }
+
+  /**
+   * Runs the command line picocli parsed, after refusing arguments it could not place.
+   *
+   * <p>NB: picocli lets a help option win over an unknown command or option ({@code cairn migrate
+   * --help} would print cairn's help and succeed); here the unknown word is a usage error whatever
+   * else the line asks for.
+   */
+  private static int execute(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (!p.unmatched().isEmpty()) {
+        throw new UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   /** The installed engines, discovered on first use so that {@code --help} does not load them. */

@@ -14,6 +14,14 @@ import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.StoreLockedException;
 import dev.cairn.spi.UnsupportedCapabilityException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -41,7 +49,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(name(cmd) + ": " + ex.getMessage());
+    err.println(name(cmd) + ": " + usageMessage(ex));
     UnmatchedArgumentException.printSuggestions(ex, err);
     err.println("Try '" + name(cmd) + " --help' for more information.");
     if (verbose.getAsBoolean()) {
@@ -56,7 +64,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     PrintWriter err = cmd.getErr();
     int code;
     if (ex instanceof StorageException se) {
-      err.println(name(cmd) + ": " + kind(se) + ": " + se.getMessage());
+      err.println(name(cmd) + ": " + kind(se) + ": " + message(se));
       code = exitCode(se);
       if (verbose.getAsBoolean()) {
         ex.printStackTrace(err);
@@ -68,6 +76,57 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
     err.flush();
     return code;
+  }
+
+  /**
+   * What a usage error says; a word where a command belongs that names none is an unknown command
+   * (picocli calls it an "unmatched argument").
+   */
+  private static String usageMessage(ParameterException ex) {
+    if (ex instanceof UnmatchedArgumentException u
+        && !u.getCommandLine().getSubcommands().isEmpty()
+        && !u.getUnmatched().isEmpty()
+        && !u.isUnknownOption()) {
+      return "Unknown command: '" + u.getUnmatched().getFirst() + "'";
+    }
+    return ex.getMessage();
+  }
+
+  /**
+   * The exception's message, followed by the operating system's reason for the file-system failure
+   * behind it (such as "permission denied") when the message does not already say it.
+   */
+  static String message(StorageException e) {
+    String message = e.getMessage();
+    String reason = fileSystemReason(e.getCause());
+    if (reason != null
+        && !message.toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT))) {
+      return message + " (" + reason + ")";
+    }
+    return message;
+  }
+
+  /** The reason of the first file-system failure in the chain from {@code t}; null if none. */
+  private static String fileSystemReason(Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t instanceof ReadOnlyFileSystemException) {
+        return "read-only file system";
+      }
+      if (t instanceof FileSystemException f) {
+        if (f.getReason() != null) {
+          return f.getReason();
+        }
+        return switch (f) {
+          case AccessDeniedException _ -> "permission denied";
+          case NoSuchFileException _ -> "no such file or directory";
+          case NotDirectoryException _ -> "not a directory";
+          case FileAlreadyExistsException _ -> "file exists";
+          case DirectoryNotEmptyException _ -> "directory not empty";
+          default -> null;
+        };
+      }
+    }
+    return null;
   }
 
   /** The exit code for a failure the SPI names; see {@link ExitCodes}. */

@@ -26,6 +26,8 @@ final class GetCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
+  @Mixin WaitOption wait;
+
   @Mixin ByteEncoding encoding;
 
   @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
@@ -35,7 +37,8 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() {
     byte[] k = encoding.parse("KEY", key);
     byte[] value;
-    try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.READ)) {
+    try (StorageEngine engine =
+        wait.open(() -> store.open(root.registry(), StoreOptions.Access.READ))) {
       value = engine.get(k);
     }
     if (value == null) {

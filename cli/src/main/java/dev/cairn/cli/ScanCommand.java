@@ -5,10 +5,13 @@ import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.UnsupportedCapabilityException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,15 +22,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn scan}: prints the entries of a key range in key order, streaming them as the cursor
- * reads them.
+ * {@code cairn scan}: prints the entries of a key range, streaming them as the cursor reads them:
+ * in key order on an engine that declares {@code ORDERED_SCANS}; on one that does not, only the
+ * whole store, forward, in the engine's own order.
  */
 @Command(
     name = "scan",
     description = {
-      "Prints the entries of a key range in unsigned byte order, one per line: KEY<TAB>VALUE.",
-      "Without --from, --to or --prefix, prints every entry. Needs an engine with ORDERED_SCANS"
-          + " unless the whole store is scanned forward."
+      "Prints the entries of a key range, one per line: KEY<TAB>VALUE. Without --from, --to or"
+          + " --prefix, prints every entry.",
+      "On an engine with ORDERED_SCANS (see 'cairn engines') entries come in unsigned byte order"
+          + " of their keys. An engine without it (such as hash) scans only the whole store,"
+          + " forward, in the engine's own order, and refuses --from, --to, --prefix and"
+          + " --reverse."
     })
 final class ScanCommand implements Callable<Integer> {
 
@@ -40,6 +47,8 @@ final class ScanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin StoreOptions store;
+
+  @Mixin WaitOption wait;
 
   @Mixin ByteEncoding encoding;
 
@@ -75,8 +84,9 @@ final class ScanCommand implements Callable<Integer> {
     Direction direction = reverse ? Direction.REVERSE : Direction.FORWARD;
     long max = limit == null ? Long.MAX_VALUE : limit;
     PrintWriter out = spec.commandLine().getOut();
-    try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.READ);
-        Cursor cursor = engine.cursor(range, direction)) {
+    try (StorageEngine engine =
+            wait.open(() -> store.open(root.registry(), StoreOptions.Access.READ));
+        Cursor cursor = cursor(engine, range, direction)) {
       if (json) {
         printJson(out, cursor, max);
       } else {
@@ -92,6 +102,43 @@ final class ScanCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * A cursor over {@code range}; for an engine that keeps no key order, a refusal of anything but
+   * the whole store forward that says so in the user's terms, not the range's bytes.
+   */
+  private Cursor cursor(StorageEngine engine, KeyRange range, Direction direction) {
+    try {
+      return engine.cursor(range, direction);
+    } catch (UnsupportedCapabilityException e) {
+      List<String> given = new ArrayList<>();
+      if (from != null) {
+        given.add("--from");
+      }
+      if (to != null) {
+        given.add("--to");
+      }
+      if (prefix != null) {
+        given.add("--prefix");
+      }
+      if (reverse) {
+        given.add("--reverse");
+      }
+      if (given.isEmpty()) {
+        throw e; // not about order: the whole store forward is what every engine scans
+      }
+      throw new UnsupportedCapabilityException(
+          String.join(" and ", given)
+              + (given.size() == 1 ? " needs" : " need")
+              + " a store that keeps its keys in order, and the store at "
+              + store.dir
+              + " does not: its engine does not declare ORDERED_SCANS (see 'cairn engines'), so"
+              + " it scans only the whole store, forward, in the engine's own order; scan"
+              + " without --from, --to, --prefix and --reverse, and sort the output if you need"
+              + " an order",
+          e);
+    }
   }
 
   private void printJson(PrintWriter out, Cursor cursor, long max) {

@@ -57,16 +57,14 @@ final class StoreOptions {
   /**
    * Opens the store for {@code access}. The caller closes it.
    *
-   * @throws ParameterException if the directory is missing (unless creating) or the named engine is
-   *     not durable, so nothing would be found in or kept in the directory
+   * @throws ParameterException if the directory is missing (unless creating), is a file, or would
+   *     be created under a file, or if the named engine is not durable, so nothing would be found
+   *     in or kept in the directory
    * @throws dev.cairn.spi.EngineNotFoundException if {@code --engine} names no installed engine
    * @throws dev.cairn.spi.StorageException if the runtime or the engine cannot open the store
    */
   StorageEngine open(EngineRegistry registry, Access access) {
-    if (access != Access.CREATE && !Files.isDirectory(dir)) {
-      throw new ParameterException(
-          command.commandLine(), "no store at " + dir + ": the directory does not exist");
-    }
+    checkDirectory(access);
     StoreBuilder builder =
         registry
             .store(dir)
@@ -87,5 +85,38 @@ final class StoreOptions {
       builder.engine(engine);
     }
     return builder.open();
+  }
+
+  /**
+   * Refuses, as a usage error in plain words, a {@code --dir} that cannot hold the store: missing
+   * when the store must exist, or a file (itself, or the first existing path above a store to be
+   * created).
+   */
+  private void checkDirectory(Access access) {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (Files.exists(dir)) {
+      throw new ParameterException(
+          command.commandLine(),
+          (access == Access.CREATE ? "cannot create a store at " : "no store at ")
+              + dir
+              + ": "
+              + dir
+              + " is a file, not a directory");
+    }
+    if (access != Access.CREATE) {
+      throw new ParameterException(
+          command.commandLine(), "no store at " + dir + ": the directory does not exist");
+    }
+    Path existing = dir.getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new ParameterException(
+          command.commandLine(),
+          "cannot create a store at " + dir + ": " + existing + " is a file, not a directory");
+    }
   }
 }

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.spi.SpiVersion;
+import dev.cairn.spi.StorageIOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class CairnCommandTest {
 
@@ -57,6 +62,67 @@ class CairnCommandTest {
     CliRun r = CliRun.run("engine");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
     assertTrue(r.err().contains("engines"), r.err());
+  }
+
+  @Test
+  void unknownCommandNamesIt() {
+    CliRun r = CliRun.run("migrate");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().startsWith("cairn: Unknown command: 'migrate'"), r.err());
+  }
+
+  @Test
+  void unknownCommandWithHelpIsAUsageErrorNotTheTopLevelHelp() {
+    for (String help : new String[] {"--help", "-h"}) {
+      CliRun r = CliRun.run("migrate", help);
+      assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+      assertTrue(r.err().startsWith("cairn: Unknown command: 'migrate'"), r.err());
+      assertEquals("", r.out(), "no help printed");
+    }
+    CliRun option = CliRun.run("get", "--bogus", "--help");
+    assertEquals(ExitCodes.USAGE, option.exitCode(), option.describe());
+    assertTrue(option.err().contains("Unknown option: '--bogus'"), option.err());
+    assertEquals("", option.out(), "no help printed");
+  }
+
+  @Test
+  void helpOfAnUnknownCommandIsAUsageError() {
+    CliRun r = CliRun.run("help", "migrate");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("'migrate'"), r.err());
+  }
+
+  @Test
+  void theOperatingSystemsReasonIsNamedWhenTheMessageLacksIt() {
+    StringWriter err = new StringWriter();
+    CommandLine cmd = CairnCommand.commandLine(new CairnCommand(CliRun.testEngines()));
+    cmd.setErr(new PrintWriter(err, true));
+    int code =
+        new ErrorReporter(() -> false)
+            .handleExecutionException(
+                new StorageIOException(
+                    "/data/store: cannot create the directory",
+                    new AccessDeniedException("/data/store")),
+                cmd,
+                null);
+    assertEquals(ExitCodes.STORAGE, code);
+    assertEquals(
+        "cairn: I/O error: /data/store: cannot create the directory (permission denied)",
+        err.toString().strip());
+
+    StringWriter again = new StringWriter();
+    cmd.setErr(new PrintWriter(again, true));
+    new ErrorReporter(() -> false)
+        .handleExecutionException(
+            new StorageIOException(
+                "/data/LOCK: permission denied: cannot lock",
+                new AccessDeniedException("/data/LOCK")),
+            cmd,
+            null);
+    assertEquals(
+        "cairn: I/O error: /data/LOCK: permission denied: cannot lock",
+        again.toString().strip(),
+        "a reason the message already gives is not repeated");
   }
 
   @Test

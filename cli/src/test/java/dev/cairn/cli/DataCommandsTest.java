@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.runtime.EngineRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,58 @@ class DataCommandsTest {
     assertTrue(r.err().contains("does not exist"), r.err());
     CliRun d = CliRun.run("delete", "--dir", dir(), "k");
     assertEquals(ExitCodes.USAGE, d.exitCode(), d.describe());
+  }
+
+  @Test
+  void readingADirectoryThatIsAFileSaysItIsAFile() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "not a store");
+    for (String command : new String[] {"get", "delete"}) {
+      CliRun r = CliRun.run(command, "--dir", file.toString(), "k");
+      assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+      assertTrue(r.err().contains(file + " is a file, not a directory"), r.err());
+      assertFalse(r.err().contains("does not exist"), r.err());
+    }
+  }
+
+  @Test
+  void creatingAStoreUnderAFileNamesTheFileInPlainWords() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "not a store");
+    CliRun r =
+        CliRun.run(
+            "put", "--dir", file.resolve("sub").toString(), "--engine", "testfile", "k", "v");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "cairn put: cannot create a store at "
+                    + file.resolve("sub")
+                    + ": "
+                    + file
+                    + " is a file, not a directory"),
+        r.err());
+    assertFalse(r.err().contains("java."), "no exception class names\n" + r.err());
+
+    CliRun same = CliRun.run("put", "--dir", file.toString(), "--engine", "testfile", "k", "v");
+    assertEquals(ExitCodes.USAGE, same.exitCode(), same.describe());
+    assertTrue(same.err().contains(file + " is a file, not a directory"), same.err());
+  }
+
+  @Test
+  void aStoreWhoseCreationFailedLeavesNoDirectoryBehind() {
+    Path dir = tmp.resolve("new").resolve("store");
+    CliRun r =
+        CliRun.run(
+            "put",
+            "--dir",
+            dir.toString(),
+            "--engine",
+            "testfile",
+            "-s",
+            "fail-open=true",
+            "k",
+            "v");
+    assertEquals(ExitCodes.STORAGE, r.exitCode(), r.describe());
+    assertFalse(Files.exists(tmp.resolve("new")), "created nothing that stays");
   }
 
   @Test

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cairn.spi.Capability;
+import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Limits;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +22,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Write batches: every operation, in order, as one write. Atomicity against concurrent readers is
- * in {@link ConcurrencyTests}; the refusal without the capability in {@link CapabilityTests}.
+ * Write batches: every operation, in order, as one write, with keys and values of every size.
+ * Atomicity against concurrent readers is in {@link ConcurrencyTests}; the refusal without the
+ * capability in {@link CapabilityTests}.
  */
 @Tag("capability:ATOMIC_BATCHES")
 abstract class AtomicBatchTests extends ConformanceGroup {
@@ -70,7 +75,7 @@ abstract class AtomicBatchTests extends ConformanceGroup {
     StorageEngine e = open();
     e.put(b("k"), b("v"));
     e.write(new WriteBatch(), d);
-    assertEquals(java.util.List.of(new Scans.Entry(b("k"), b("v"))), Scans.allSorted(e));
+    assertEquals(List.of(new Scans.Entry(b("k"), b("v"))), Scans.allSorted(e));
   }
 
   @ParameterizedTest
@@ -125,8 +130,73 @@ abstract class AtomicBatchTests extends ConformanceGroup {
       }
     }
     e.write(batch);
+    assertEquals(Scans.expected(model, KeyRange.all(), Direction.FORWARD), Scans.allSorted(e));
+  }
+
+  /**
+   * One batch carrying every size of key and value (a MiB-scale value among them), an overwrite of
+   * a long key by a value of another size, and the delete of a maximum-size key applies completely.
+   */
+  @Test
+  void aBatchCarriesKeysAndValuesOfEverySize() {
+    StorageEngine e = open();
+    NavigableMap<byte[], byte[]> model = Scans.model();
+    byte[] doomed = Sizes.bytes(70, Limits.MAX_KEY_SIZE);
+    e.put(doomed, Sizes.bytes(71, 4097));
+    WriteBatch batch = new WriteBatch();
+    int i = 0;
+    for (Sizes.Pair p : Sizes.pairs()) {
+      byte[] k = Sizes.bytes(100 + i, p.key().bytes());
+      byte[] v = Sizes.bytes(200 + i, p.value().bytes());
+      batch.put(k, v);
+      model.put(k, v);
+      i++;
+    }
+    byte[] longKey = Sizes.bytes(80, 4097);
+    batch.put(longKey, Sizes.bytes(81, 64 * 1024 + 1));
+    byte[] shorter = Sizes.bytes(82, 3);
+    batch.put(longKey, shorter);
+    model.put(longKey, shorter);
+    batch.delete(doomed);
+    e.write(batch);
+    for (var entry : model.entrySet()) {
+      byte[] read = e.get(entry.getKey());
+      assertArrayEquals(
+          entry.getValue(),
+          read,
+          () ->
+              "key of "
+                  + entry.getKey().length
+                  + " bytes: wrong value of "
+                  + (read == null ? "null" : read.length + " bytes"));
+    }
+    assertNull(e.get(doomed), "the batch's delete of a maximum-size key was lost");
     assertEquals(
-        Scans.expected(model, KeyRange.all(), dev.cairn.spi.Direction.FORWARD), Scans.allSorted(e));
+        Scans.expected(model, KeyRange.all(), Direction.FORWARD),
+        Scans.allSorted(e),
+        "through a cursor");
+  }
+
+  /**
+   * Changing the caller's arrays after adding them to a batch, and clearing the batch after the
+   * write, changes nothing stored.
+   */
+  @ParameterizedTest(name = "value {0}")
+  @MethodSource("dev.cairn.conformance.Sizes#valuesBelowMiB")
+  void aBatchCopiesTheCallersArraysAtEverySize(Sizes.Size size) {
+    StorageEngine e = open();
+    byte[] key = Sizes.bytes(6, Math.clamp(size.bytes(), 1, Limits.MAX_KEY_SIZE));
+    byte[] value = Sizes.bytes(7, size.bytes());
+    byte[] keyBefore = key.clone();
+    byte[] valueBefore = value.clone();
+    WriteBatch batch = new WriteBatch().put(key, value);
+    Bytes.invert(key);
+    Bytes.invert(value);
+    e.write(batch);
+    batch.clear();
+    assertArrayEquals(valueBefore, e.get(keyBefore), size.toString());
+    assertNull(e.get(key), size + ": the caller's changed key is stored");
+    assertEquals(List.of(new Scans.Entry(keyBefore, valueBefore)), Scans.all(e), size.toString());
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.Limits;
 import dev.cairn.spi.StorageEngine;
 import java.util.List;
 import java.util.NavigableMap;
@@ -18,8 +19,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Point reads and writes: get, put, delete, flush, statistics, the consistency check. */
+/**
+ * Point reads and writes: get, put, delete, overwrites that change a value's size, arrays copied in
+ * and out at every size of {@link Sizes}, flush, statistics, the consistency check.
+ */
 abstract class BasicOperationsTests extends ConformanceGroup {
 
   @Test
@@ -73,27 +78,79 @@ abstract class BasicOperationsTests extends ConformanceGroup {
     assertArrayEquals(b("new"), e.get(b("k")));
   }
 
-  @Test
-  void getReturnsAFreshArrayEachTime() {
+  /**
+   * The array {@code get} returns belongs to the caller at every size: changing all of it changes
+   * neither the store nor the next read (an engine that hands out its own buffer for large values,
+   * or a view of a mapped page, fails here).
+   */
+  @ParameterizedTest(name = "value {0}")
+  @MethodSource("dev.cairn.conformance.Sizes#values")
+  void getReturnsAFreshArrayAtEverySize(Sizes.Size size) {
     StorageEngine e = open();
-    e.put(b("k"), b("value"));
+    byte[] value = Sizes.bytes(1, size.bytes());
+    e.put(b("k"), value);
     byte[] first = e.get(b("k"));
-    first[0] = 'X';
+    assertArrayEquals(value, first, size + ": read back wrong");
+    Bytes.invert(first);
     byte[] second = e.get(b("k"));
-    assertArrayEquals(b("value"), second, "changing a returned array changed the store");
-    assertNotSame(first, second);
+    assertArrayEquals(value, second, size + ": changing a returned array changed the store");
+    if (size.bytes() > 0) {
+      assertNotSame(first, second, size + ": get returned the same array twice");
+    }
   }
 
-  @Test
-  void putCopiesTheCallersArrays() {
+  /**
+   * The engine copies the caller's key and value at every size: changing every byte of both after
+   * {@code put} returns changes nothing stored (an engine that keeps a reference to large arrays to
+   * save a copy fails here).
+   */
+  @ParameterizedTest(name = "value {0}")
+  @MethodSource("dev.cairn.conformance.Sizes#values")
+  void putCopiesTheCallersArraysAtEverySize(Sizes.Size size) {
     StorageEngine e = open();
-    byte[] key = b("key");
-    byte[] value = b("value");
+    byte[] key = Sizes.bytes(2, Math.clamp(size.bytes(), 1, Limits.MAX_KEY_SIZE));
+    byte[] value = Sizes.bytes(3, size.bytes());
+    byte[] keyBefore = key.clone();
+    byte[] valueBefore = value.clone();
     e.put(key, value);
-    key[0] = 'X';
-    value[0] = 'X';
-    assertArrayEquals(b("value"), e.get(b("key")), "the engine kept the caller's value array");
-    assertNull(e.get(b("Xey")), "the engine kept the caller's key array");
+    Bytes.invert(key);
+    Bytes.invert(value);
+    assertArrayEquals(
+        valueBefore, e.get(keyBefore), size + ": the engine kept the caller's value array");
+    assertNull(e.get(key), size + ": the engine kept the caller's key array");
+    assertEquals(
+        List.of(new Scans.Entry(keyBefore, valueBefore)),
+        Scans.all(e),
+        size + ": a cursor shows the caller's changes");
+  }
+
+  /** A key overwritten with values of other sizes, up and down, reads the latest each time. */
+  @Test
+  void aValueCanGrowAndShrinkAcrossOverwrites() {
+    StorageEngine e = open();
+    e.put(b("before"), b("b"));
+    e.put(b("m"), b("neighbour"));
+    int[] sizes = {
+      1, 64 * 1024 + 1, 0, 4097, Sizes.MIB + 3, 1, 4095, 32 * 1024, 0, 65_535, 4096, 2
+    };
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] value = Sizes.bytes(i, sizes[i]);
+      e.put(b("k"), value);
+      byte[] read = e.get(b("k"));
+      assertNotNull(read, "overwrite " + i + " (" + sizes[i] + " bytes) read back as absent");
+      assertEquals(sizes[i], read.length, "overwrite " + i + ": wrong length");
+      assertArrayEquals(value, read, "overwrite " + i + " (" + sizes[i] + " bytes)");
+      assertEquals(
+          List.of(
+              new Scans.Entry(b("before"), b("b")),
+              new Scans.Entry(b("k"), value),
+              new Scans.Entry(b("m"), b("neighbour"))),
+          Scans.allSorted(e),
+          "overwrite " + i + " (" + sizes[i] + " bytes) through a cursor");
+    }
+    e.delete(b("k"));
+    assertNull(e.get(b("k")));
+    assertArrayEquals(b("neighbour"), e.get(b("m")));
   }
 
   @ParameterizedTest

@@ -37,6 +37,16 @@ final class Bytes {
     return out;
   }
 
+  /**
+   * Flips every bit of {@code bytes} in place, so that every byte differs from before: how the
+   * tests change a caller's array after a call, or a returned one.
+   */
+  static void invert(byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) ~bytes[i];
+    }
+  }
+
   /** Hex, abbreviated past 32 bytes. */
   static String hex(byte[] bytes) {
     if (bytes == null) {

@@ -3,6 +3,7 @@ package dev.cairn.conformance;
 import static dev.cairn.conformance.Bytes.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,6 +19,7 @@ import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,7 +100,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
     for (int t = 0; t < THREADS; t++) {
       for (int i = 0; i < perThread; i++) {
         byte[] v = e.get(b("t" + t + "-" + i));
-        if (v == null || !java.util.Arrays.equals(v, b("v" + i))) {
+        if (v == null || !Arrays.equals(v, b("v" + i))) {
           missing.add("t" + t + "-" + i);
         }
       }
@@ -212,7 +215,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
       return;
     }
     for (Scans.Entry en : entries) {
-      if (!java.util.Arrays.equals(en.value(), entries.getFirst().value())) {
+      if (!Arrays.equals(en.value(), entries.getFirst().value())) {
         torn.add("saw mixed values " + entries);
         return;
       }
@@ -253,7 +256,7 @@ abstract class ConcurrencyTests extends ConformanceGroup {
               while (c.next()) {
                 byte[] k = c.key();
                 if (previous != null) {
-                  int cmp = java.util.Arrays.compareUnsigned(previous, k);
+                  int cmp = Arrays.compareUnsigned(previous, k);
                   assertTrue(d == Direction.FORWARD ? cmp < 0 : cmp > 0, "out of order: " + d);
                 }
                 if (new String(k, java.nio.charset.StandardCharsets.UTF_8).startsWith("stable")) {
@@ -293,5 +296,196 @@ abstract class ConcurrencyTests extends ConformanceGroup {
             }
           });
     }
+  }
+
+  /**
+   * Several writers race atomic batches over the same keys while readers check that no batch is
+   * ever seen in part. Every batch first deletes each key, then puts a placeholder in each, then
+   * puts one value into every key: the same (writer, generation) header, then padding of a size
+   * chosen for the batch (up to 200 bytes drawn from the seed; 0, 4097 and once 64 KiB + 1 bytes at
+   * fixed generations). So a reader's view must hold every key, no placeholder, and one value in
+   * all keys; a get must never miss a key or see a placeholder; and one reader's successive gets of
+   * a key must never see a writer's generations go back. The readers are those of {@link Reader}
+   * whose capability the engine declares.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {21, 22})
+  @Tag("capability:ATOMIC_BATCHES")
+  void racingBatchWritersAreNeverSeenInPart(long seed) throws Exception {
+    requires(Capability.ATOMIC_BATCHES);
+    StorageEngine e = open();
+    List<byte[]> keys = new ArrayList<>();
+    for (int k = 0; k < GENERATION_KEYS; k++) {
+      keys.add(b("gen-" + k));
+    }
+    keys.add(Bytes.of(0xFF, 0x80, 0x00));
+    keys.add(Sizes.bytes(seed, 4097));
+    int writers = 3;
+    int batches = 40;
+    e.write(generation(keys, -1, 0, 8));
+    List<Reader> readers =
+        Arrays.stream(Reader.values()).filter(r -> r.needs == null || declares(r.needs)).toList();
+    AtomicInteger running = new AtomicInteger(writers);
+    List<String> torn = Collections.synchronizedList(new ArrayList<>());
+    concurrently(
+        writers + readers.size(),
+        t -> {
+          if (t >= writers) {
+            Reader reader = readers.get(t - writers);
+            int[][] lastSeen = new int[keys.size()][writers + 1];
+            do {
+              String problem = reader.read(e, keys, lastSeen, declares(Capability.SNAPSHOTS));
+              if (problem != null) {
+                torn.add(reader.description + ": " + problem);
+              }
+            } while (running.get() > 0 && torn.size() < 10);
+            return;
+          }
+          try {
+            Random r = new Random(seed * 31 + t);
+            for (int g = 1; g <= batches; g++) {
+              int padding =
+                  g == batches / 2
+                      ? 64 * 1024 + 1
+                      : g % 10 == 5 ? 4097 : g % 10 == 7 ? 0 : r.nextInt(200);
+              e.write(generation(keys, t, g, padding));
+            }
+          } finally {
+            running.decrementAndGet();
+          }
+        });
+    assertEquals(List.of(), torn, "seed " + seed + ": a reader saw part of a batch");
+    String last = uniform(keys.stream().map(e::get).toList(), keys.size());
+    assertNull(last, "seed " + seed + ": after every writer finished, " + last);
+    int generation = ByteBuffer.wrap(e.get(keys.getFirst())).getInt(4);
+    assertEquals(
+        batches, generation, "seed " + seed + ": the last batch standing is not a last one");
+  }
+
+  /** How many of a generation's keys are "gen-" keys, scanned as a range by ordered readers. */
+  private static final int GENERATION_KEYS = 10;
+
+  private static final KeyRange GENERATION_RANGE = KeyRange.prefix(b("gen-"));
+  private static final byte[] PLACEHOLDER = b("placeholder");
+
+  /** The readers of {@link #racingBatchWritersAreNeverSeenInPart}: each reads once per call. */
+  private enum Reader {
+    GETS("gets on the live store", null) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        return readGets(e, keys, lastSeen);
+      }
+    },
+    SNAPSHOT_GETS("gets on a snapshot", Capability.SNAPSHOTS) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        try (Snapshot s = e.snapshot()) {
+          return uniform(keys.stream().map(s::get).toList(), keys.size());
+        }
+      }
+    },
+    CURSOR("a full cursor on the live store", null) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        return uniform(valuesOf(e, KeyRange.all(), Direction.FORWARD), keys.size());
+      }
+    },
+    RANGE_CURSOR("a reverse range cursor", Capability.ORDERED_SCANS) {
+      @Override
+      String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots) {
+        if (!snapshots) {
+          return uniform(valuesOf(e, GENERATION_RANGE, Direction.REVERSE), GENERATION_KEYS);
+        }
+        try (Snapshot s = e.snapshot()) {
+          return uniform(valuesOf(s, GENERATION_RANGE, Direction.REVERSE), GENERATION_KEYS);
+        }
+      }
+    };
+
+    final String description;
+    final Capability needs;
+
+    Reader(String description, Capability needs) {
+      this.description = description;
+      this.needs = needs;
+    }
+
+    /** Reads once; null when all is well, else what was wrong. */
+    abstract String read(StorageEngine e, List<byte[]> keys, int[][] lastSeen, boolean snapshots);
+  }
+
+  /**
+   * The batch of {@code writer}'s generation {@code g}: delete each key, put a placeholder in each,
+   * then the value {@code (writer, g)} followed by {@code padding} bytes in each.
+   */
+  private static WriteBatch generation(List<byte[]> keys, int writer, int g, int padding) {
+    byte[] value = new byte[8 + padding];
+    ByteBuffer.wrap(value).putInt(writer).putInt(g);
+    Arrays.fill(value, 8, value.length, (byte) (writer * 31 + g));
+    WriteBatch batch = new WriteBatch();
+    for (byte[] k : keys) {
+      batch.delete(k);
+      batch.put(k, PLACEHOLDER);
+    }
+    for (byte[] k : keys) {
+      batch.put(k, value);
+    }
+    return batch;
+  }
+
+  /** Null when {@code values} are {@code n} equal values of a batch; else what is wrong. */
+  private static String uniform(List<byte[]> values, int n) {
+    if (values.size() != n) {
+      return "saw " + values.size() + " of " + n + " keys";
+    }
+    for (byte[] v : values) {
+      if (v == null) {
+        return "a key was missing";
+      }
+      if (Arrays.equals(v, PLACEHOLDER)) {
+        return "saw a placeholder that its batch overwrote";
+      }
+      if (!Arrays.equals(v, values.getFirst())) {
+        return "saw values of different batches: "
+            + header(values.getFirst())
+            + " and "
+            + header(v);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Gets of each key, one after another: each must be present and no placeholder, and a writer's
+   * generation seen for a key must not go back from what this reader saw before.
+   */
+  private static String readGets(StorageEngine e, List<byte[]> keys, int[][] lastSeen) {
+    for (int k = 0; k < keys.size(); k++) {
+      byte[] v = e.get(keys.get(k));
+      if (v == null) {
+        return "key " + k + " was missing (a batch's delete was seen)";
+      }
+      if (Arrays.equals(v, PLACEHOLDER)) {
+        return "key " + k + " held a placeholder that its batch overwrote";
+      }
+      ByteBuffer h = ByteBuffer.wrap(v);
+      int writer = h.getInt() + 1;
+      int g = h.getInt();
+      if (g < lastSeen[k][writer]) {
+        return "key " + k + " went back from " + lastSeen[k][writer] + " to " + header(v);
+      }
+      lastSeen[k][writer] = g;
+    }
+    return null;
+  }
+
+  /** Every value of {@code range} in {@code view}, read with one cursor. */
+  private static List<byte[]> valuesOf(ReadView view, KeyRange range, Direction d) {
+    return Scans.scan(view, range, d).stream().map(Scans.Entry::value).toList();
+  }
+
+  private static String header(byte[] v) {
+    ByteBuffer h = ByteBuffer.wrap(v);
+    return "(writer " + h.getInt() + ", generation " + h.getInt() + ", " + v.length + " bytes)";
   }
 }

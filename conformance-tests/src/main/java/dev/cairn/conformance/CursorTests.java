@@ -15,9 +15,13 @@ import dev.cairn.spi.Direction;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.WriteBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,9 +34,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Cursors: bounds, directions, seeks, empty ranges, the lifetime of views, and a consistent view
- * while writes go on. Needs {@link Capability#ORDERED_SCANS}; the unordered cursor is covered by
- * {@link CapabilityTests} and the full-scan tests of other groups.
+ * Cursors: bounds, directions, seeks (to deleted keys, among keys with high bytes), empty ranges,
+ * entries of every size as copies and views, the caller's seek key and bounds copied, the lifetime
+ * of views, and a consistent view while writes go on. Needs {@link Capability#ORDERED_SCANS}; the
+ * unordered cursor is covered by {@link CapabilityTests} and the full-scan tests of other groups.
  */
 @Tag("capability:ORDERED_SCANS")
 abstract class CursorTests extends ConformanceGroup {
@@ -152,6 +157,222 @@ abstract class CursorTests extends ConformanceGroup {
                 ? KeyRange.greaterThan(b(landing))
                 : KeyRange.lessThan(b(landing));
         assertEquals(Scans.expected(model, after, d), rest, "entries after the seek");
+      }
+    }
+  }
+
+  /**
+   * A seek to a deleted key lands on the next live key in the cursor's direction: neither on the
+   * deleted key nor past its neighbour (an engine that steps over a tombstone as if it were an
+   * entry skips one). Keys deleted once, deleted after an overwrite, deleted twice, written and
+   * deleted again, deleted by a batch, and the last key of the store.
+   */
+  @ParameterizedTest
+  @EnumSource(Direction.class)
+  void aSeekToADeletedKeyLandsOnTheNextLiveKey(Direction d) {
+    e.delete(b("d"));
+    e.put(b("e"), b("ve, overwritten"));
+    e.delete(b("e"));
+    e.put(b("cc"), b("brief"));
+    e.delete(b("cc"));
+    e.delete(b("cc"));
+    e.delete(b("g"));
+    model.remove(b("d"));
+    model.remove(b("e"));
+    model.remove(b("g"));
+    List<String> targets = new ArrayList<>(List.of("d", "e", "cc", "g", "b"));
+    if (declares(Capability.ATOMIC_BATCHES)) {
+      e.put(b("ee"), b("vee"));
+      e.write(new WriteBatch().delete(b("ee")).delete(b("b")));
+      model.remove(b("b"));
+      targets.add("ee");
+    }
+    for (String target : targets) {
+      try (Cursor c = e.cursor(KeyRange.all(), d)) {
+        c.seek(b(target));
+        assertEquals(
+            Scans.afterSeek(model, KeyRange.all(), d, b(target)),
+            Scans.drain(c),
+            d + " seek to deleted key " + target);
+      }
+      KeyRange range = KeyRange.between(b("c"), b("f"));
+      try (Cursor c = e.cursor(range, d)) {
+        c.seek(b(target));
+        assertEquals(
+            Scans.afterSeek(model, range, d, b(target)),
+            Scans.drain(c),
+            d + " seek to deleted key " + target + " within " + range);
+      }
+    }
+  }
+
+  /** Keys with bytes 0x80-0xFF, which order after 0x7F unsigned (and before it signed). */
+  static final List<byte[]> HIGH_BIT_KEYS =
+      List.of(
+          Bytes.of(0x00),
+          Bytes.of(0x41),
+          Bytes.of(0x7F),
+          Bytes.of(0x7F, 0xFF),
+          Bytes.of(0x80),
+          Bytes.of(0x80, 0x00),
+          b("é"),
+          b("ключ"),
+          b("日本"),
+          Bytes.of(0xFE),
+          Bytes.of(0xFF),
+          Bytes.of(0xFF, 0x7F),
+          Bytes.of(0xFF, 0xFF));
+
+  /** Seek targets among {@link #HIGH_BIT_KEYS}: on them, between them, beyond them. */
+  static final List<byte[]> HIGH_BIT_TARGETS =
+      List.of(
+          Bytes.of(0x80),
+          Bytes.of(0x7F, 0xFF, 0xFF),
+          Bytes.of(0x81),
+          Bytes.of(0xC3),
+          b("ключ"),
+          Bytes.of(0xE0),
+          Bytes.of(0xFE, 0xFF),
+          Bytes.of(0xFF, 0x00),
+          Bytes.of(0xFF, 0xFF, 0xFF),
+          Bytes.of(0x7E),
+          Bytes.of(0x00));
+
+  /**
+   * Keys with high bytes (UTF-8 beyond ASCII, 0x80-0xFF) scan, bound ranges and seek in unsigned
+   * order: an engine that compares signed bytes anywhere (in a seek, say, though its scans are
+   * right) fails here.
+   */
+  @ParameterizedTest
+  @EnumSource(Direction.class)
+  void highBitKeysScanAndSeekInUnsignedOrder(Direction d) {
+    StorageEngine s = open();
+    NavigableMap<byte[], byte[]> m = Scans.model();
+    List<byte[]> shuffled = new ArrayList<>(HIGH_BIT_KEYS);
+    Collections.shuffle(shuffled, new Random(17));
+    for (byte[] k : shuffled) {
+      s.put(k, k);
+      m.put(k, k);
+    }
+    List<KeyRange> ranges =
+        List.of(
+            KeyRange.all(),
+            KeyRange.between(Bytes.of(0x80), Bytes.of(0xFF)),
+            KeyRange.greaterThan(Bytes.of(0x7F)),
+            KeyRange.atMost(b("é")),
+            KeyRange.prefix(Bytes.of(0xFF)),
+            KeyRange.prefix(Bytes.of(0x7F)));
+    for (KeyRange range : ranges) {
+      assertEquals(Scans.expected(m, range, d), Scans.scan(s, range, d), d + " " + range);
+      for (byte[] target : HIGH_BIT_TARGETS) {
+        try (Cursor c = s.cursor(range, d)) {
+          c.seek(target);
+          assertEquals(
+              Scans.afterSeek(m, range, d, target),
+              Scans.drain(c),
+              d + " " + range + ", seek to " + Bytes.hex(target));
+        }
+      }
+    }
+  }
+
+  /**
+   * A cursor holds what its range and seek were when called: changing the caller's arrays after
+   * building the range, or after the seek returns and before the next step, changes nothing (an
+   * engine that keeps the seek key to position the cursor lazily fails here).
+   */
+  @ParameterizedTest
+  @EnumSource(Direction.class)
+  void aCursorCopiesTheCallersSeekKeyAndBounds(Direction d) {
+    byte[] lower = b("c");
+    byte[] upper = b("f");
+    KeyRange range = new KeyRange(new KeyRange.Bound(lower, true), new KeyRange.Bound(upper, true));
+    Bytes.invert(lower);
+    Bytes.invert(upper);
+    try (Cursor c = e.cursor(range, d)) {
+      assertEquals(Scans.expected(model, range, d), Scans.drain(c), "range " + range);
+      byte[] target = b("dd");
+      c.seek(target);
+      Bytes.invert(target);
+      assertEquals(
+          Scans.afterSeek(model, range, d, b("dd")),
+          Scans.drain(c),
+          "the seek moved with the caller's array");
+      byte[] again = b("e");
+      c.seek(again);
+      again[0] = 'a';
+      assertTrue(c.next(), "nothing after a seek to e");
+      assertArrayEquals(b("e"), c.key(), "the seek moved with the caller's array");
+    }
+  }
+
+  /**
+   * Entries of every size come out of a cursor whole, in order, as copies the caller owns and as
+   * views of the right length and content; seeks to long keys, and between long keys that share all
+   * but their last byte, land right.
+   */
+  @Test
+  void entriesOfEverySizeComeOutOfACursorWholeAndAsCopies() {
+    StorageEngine big = open();
+    NavigableMap<byte[], byte[]> m = Scans.model();
+    int i = 0;
+    for (Sizes.Pair p : Sizes.pairs()) {
+      byte[] k = Sizes.bytes(300 + i, p.key().bytes());
+      byte[] v = Sizes.bytes(400 + i, p.value().bytes());
+      big.put(k, v);
+      m.put(k, v);
+      if (k.length > 4000) {
+        byte[] twin = k.clone();
+        twin[twin.length - 1] ^= 0x01;
+        big.put(twin, b("twin"));
+        m.put(twin, b("twin"));
+      }
+      i++;
+    }
+    for (Direction d : Direction.values()) {
+      List<Scans.Entry> expected = Scans.expected(m, KeyRange.all(), d);
+      try (Cursor c = big.cursor(KeyRange.all(), d)) {
+        for (Scans.Entry want : expected) {
+          assertTrue(c.next(), d + ": the cursor ended early");
+          String what = d + " entry with a key of " + want.key().length + " bytes";
+          byte[] k = c.key();
+          byte[] v = c.value();
+          assertArrayEquals(want.key(), k, what);
+          assertArrayEquals(want.value(), v, what);
+          ByteView kv = c.keyView();
+          ByteView vv = c.valueView();
+          assertEquals(want.key().length, kv.size(), what + ": key view size");
+          assertEquals(want.value().length, vv.size(), what + ": value view size");
+          assertTrue(kv.contentEquals(want.key()), what + ": key view content");
+          assertTrue(vv.contentEquals(want.value()), what + ": value view content");
+          if (want.value().length > 0) {
+            int last = want.value().length - 1;
+            assertEquals(want.value()[last], vv.get(last), what + ": last byte of the view");
+          }
+          Bytes.invert(k);
+          Bytes.invert(v);
+          assertArrayEquals(want.key(), c.key(), what + ": changing a returned key changed it");
+          assertArrayEquals(
+              want.value(), c.value(), what + ": changing a returned value changed it");
+          assertArrayEquals(want.value(), vv.toArray(), what + ": the view changed");
+        }
+        assertFalse(c.next(), d + ": entries beyond the store's");
+      }
+    }
+    for (byte[] k : m.keySet()) {
+      assertArrayEquals(m.get(k), big.get(k), "the store changed under its cursors");
+      if (k.length > 4000) {
+        byte[] shorter = Arrays.copyOf(k, k.length - 1);
+        for (Direction d : Direction.values()) {
+          for (byte[] target : List.of(k, shorter)) {
+            try (Cursor c = big.cursor(KeyRange.all(), d)) {
+              c.seek(target);
+              List<Scans.Entry> want = Scans.afterSeek(m, KeyRange.all(), d, target);
+              assertTrue(c.next(), d + " seek to a key of " + target.length + " bytes");
+              assertEquals(want.getFirst(), new Scans.Entry(c.key(), c.value()), d + " seek");
+            }
+          }
+        }
       }
     }
   }

@@ -3,9 +3,12 @@ package dev.cairn.conformance;
 import dev.cairn.conformance.crash.CrashConformanceSuite;
 import dev.cairn.spi.StorageEngineProvider;
 import java.util.Map;
+import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestClassOrder;
 
 /**
  * The conformance suite: extend it once in an engine's tests, return the provider, and the whole
@@ -26,11 +29,13 @@ import org.junit.jupiter.api.Tag;
  * consistency check runs on every store the test used. Tests needing a capability the engine does
  * not declare are skipped by assumption, naming it; declared capabilities are verified.
  *
- * <p>The last group, {@link CrashAndFaults}, runs the crash and fault campaigns of {@link
- * CrashConformanceSuite} on durable engines: simulated power cuts, I/O errors, full disks and
- * corrupt files on the fault-injecting file system (for engines that also declare {@code
- * ANY_FILE_SYSTEM}), and SIGKILLed child processes on the default file system (for every durable
- * engine; the child builds the provider named by {@link #childProcessProvider()}).
+ * <p>The groups run in the order they are declared here (and listed in {@code
+ * docs/certification.md}), quick ones first. The last group, {@link CrashAndFaults}, runs the crash
+ * and fault campaigns of {@link CrashConformanceSuite} on durable engines: simulated power cuts,
+ * I/O errors, full disks and corrupt files on the fault-injecting file system (for engines that
+ * also declare {@code ANY_FILE_SYSTEM}), and SIGKILLed child processes on the default file system
+ * (for every durable engine; the child builds the provider named by {@link
+ * #childProcessProvider()}).
  *
  * <p>Configuration parameters (or system properties): {@code cairn.seed} replays one model-based
  * sequence; {@code cairn.model.sequences} and {@code cairn.model.operations} size the model-based
@@ -40,6 +45,7 @@ import org.junit.jupiter.api.Tag;
  * <p>JUnit creates a fresh instance per test; {@link #provider()} may be called from several
  * threads and should return an equivalent, stateless provider each time.
  */
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
 public abstract class EngineConformanceSuite {
 
   /** Creates the suite; subclasses have a no-argument constructor, as JUnit requires. */
@@ -66,6 +72,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(1)
   @DisplayName("basic operations")
   @Tag("group:basic")
   class BasicOperations extends BasicOperationsTests {
@@ -81,6 +88,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(2)
   @DisplayName("keys and values")
   @Tag("group:keys-values")
   class KeysAndValues extends KeyValueEdgeCaseTests {
@@ -96,6 +104,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(3)
   @DisplayName("atomic batches")
   @Tag("group:batches")
   class AtomicBatches extends AtomicBatchTests {
@@ -111,6 +120,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(4)
   @DisplayName("cursors")
   @Tag("group:cursors")
   class Cursors extends CursorTests {
@@ -126,6 +136,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(5)
   @DisplayName("snapshots")
   @Tag("group:snapshots")
   class Snapshots extends SnapshotTests {
@@ -141,6 +152,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(6)
   @DisplayName("lifecycle")
   @Tag("group:lifecycle")
   class Lifecycle extends LifecycleTests {
@@ -156,6 +168,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(7)
   @DisplayName("capabilities")
   @Tag("group:capabilities")
   class Capabilities extends CapabilityTests {
@@ -171,6 +184,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(8)
   @DisplayName("concurrency")
   @Tag("group:concurrency")
   class Concurrency extends ConcurrencyTests {
@@ -186,6 +200,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(9)
   @DisplayName("options and errors")
   @Tag("group:options-errors")
   class OptionsAndErrors extends OptionsAndErrorTests {
@@ -201,6 +216,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(10)
   @DisplayName("engine contract")
   @Tag("group:engine-contract")
   class EngineContract extends EngineContractTests {
@@ -216,6 +232,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(11)
   @DisplayName("model-based")
   @Tag("group:model-based")
   class ModelBased extends ModelBasedTests {
@@ -231,6 +248,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
+  @Order(12)
   @DisplayName("crash and faults")
   @Tag("group:crash-and-faults")
   class CrashAndFaults extends CrashConformanceSuite {

@@ -15,6 +15,7 @@ import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.StorageEngine;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
@@ -27,7 +28,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Keys and values at the edges: empty, maximal, 0x00 and 0xFF bytes, unsigned order, prefixes. */
+/**
+ * Keys and values at the edges: every size of {@link Sizes} (empty, around pages and blocks, the
+ * maxima), long keys that differ only at their end, overwrites of long keys, 0x00 and 0x80-0xFF
+ * bytes, unsigned order, prefixes.
+ */
 abstract class KeyValueEdgeCaseTests extends ConformanceGroup {
 
   static Stream<Arguments> keys() {
@@ -46,6 +51,11 @@ abstract class KeyValueEdgeCaseTests extends ConformanceGroup {
         arguments("every byte value", all),
         arguments("multi-byte UTF-8", b("ключ-鍵-🔑")),
         arguments("1 KiB", Bytes.random(1, 1024)),
+        arguments("4 KiB - 1", Bytes.random(3, 4095)),
+        arguments("4 KiB", Bytes.random(4, 4096)),
+        arguments("4 KiB + 1", Bytes.random(5, 4097)),
+        arguments("32 KiB", Bytes.random(6, 32 * 1024)),
+        arguments("high bytes 0x80-0xFF", Bytes.of(0x80, 0xBF, 0xC0, 0xE9, 0xFE, 0xFF)),
         arguments("maximum key size", Bytes.random(2, Limits.MAX_KEY_SIZE)));
   }
 
@@ -61,7 +71,7 @@ abstract class KeyValueEdgeCaseTests extends ConformanceGroup {
                 new Scans.Entry(key, b("value of " + name)),
                 new Scans.Entry(b("neighbour"), b("n")))
             .stream()
-            .sorted((x, y) -> java.util.Arrays.compareUnsigned(x.key(), y.key()))
+            .sorted((x, y) -> Arrays.compareUnsigned(x.key(), y.key()))
             .toList(),
         Scans.allSorted(e));
     e.delete(key);
@@ -77,7 +87,9 @@ abstract class KeyValueEdgeCaseTests extends ConformanceGroup {
         arguments("4095 bytes", 4095),
         arguments("4096 bytes", 4096),
         arguments("4097 bytes", 4097),
+        arguments("32 KiB", 32 * 1024),
         arguments("64 KiB - 1", 65_535),
+        arguments("64 KiB", 65_536),
         arguments("64 KiB + 1", 65_537),
         arguments("1 MiB + 3", 1024 * 1024 + 3),
         arguments("maximum value size", Limits.MAX_VALUE_SIZE));
@@ -95,6 +107,91 @@ abstract class KeyValueEdgeCaseTests extends ConformanceGroup {
     assertArrayEquals(value, read, name);
     List<Scans.Entry> scanned = Scans.all(e);
     assertEquals(List.of(new Scans.Entry(b("k"), value)), scanned, name + " through a cursor");
+  }
+
+  /**
+   * Long keys that share all but their last byte, and a key that is a prefix of another, are
+   * distinct keys: an engine that identifies, hashes or compares keys by a prefix of them (its
+   * first page, say) mixes them up.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.cairn.conformance.Sizes#longKeys")
+  void longKeysThatDifferOnlyAtTheirEndAreDistinct(Sizes.Size size) {
+    StorageEngine e = open();
+    byte[] key = Sizes.bytes(4, size.bytes());
+    int last = key.length - 1;
+    byte[] lastBitDiffers = key.clone();
+    lastBitDiffers[last] ^= 0x01;
+    byte[] highBitDiffers = key.clone();
+    highBitDiffers[last] ^= (byte) 0x80;
+    List<byte[]> keys =
+        new ArrayList<>(List.of(key, lastBitDiffers, highBitDiffers, Arrays.copyOf(key, last)));
+    if (key.length < Limits.MAX_KEY_SIZE) {
+      keys.add(Arrays.copyOf(key, key.length + 1));
+    }
+    NavigableMap<byte[], byte[]> model = Scans.model();
+    for (int i = 0; i < keys.size(); i++) {
+      e.put(keys.get(i), b("value " + i));
+      model.put(keys.get(i), b("value " + i));
+    }
+    assertHolds(e, model, size + " keys");
+    e.delete(lastBitDiffers);
+    model.remove(lastBitDiffers);
+    e.put(key, b("overwritten"));
+    model.put(key, b("overwritten"));
+    assertHolds(e, model, size + " keys after a delete and an overwrite");
+    assertNull(e.get(lastBitDiffers), size + ": a deleted key is still there");
+  }
+
+  /**
+   * A long key overwritten with values of other sizes, deleted, and put again reads the latest each
+   * time, and its neighbour (the same key but for the last byte) is untouched.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.cairn.conformance.Sizes#longKeys")
+  void aLongKeyCanBeOverwrittenDeletedAndPutAgain(Sizes.Size size) {
+    StorageEngine e = open();
+    byte[] key = Sizes.bytes(5, size.bytes());
+    byte[] neighbour = key.clone();
+    neighbour[neighbour.length - 1] ^= 0x01;
+    NavigableMap<byte[], byte[]> model = Scans.model();
+    e.put(neighbour, b("neighbour"));
+    model.put(neighbour, b("neighbour"));
+    int[] sizes = {1, 64 * 1024 + 1, 0, 4097, 32 * 1024, 4096};
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] value = Sizes.bytes(i, sizes[i]);
+      e.put(key, value);
+      model.put(key, value);
+      assertHolds(e, model, size + " key, overwrite " + i + " with " + sizes[i] + " bytes");
+    }
+    e.delete(key);
+    model.remove(key);
+    assertHolds(e, model, size + " key, deleted");
+    assertNull(e.get(key), size + " key: still there after its delete");
+    byte[] again = Sizes.bytes(9, 4095);
+    e.put(key, again);
+    model.put(key, again);
+    assertHolds(e, model, size + " key, put again after the delete");
+    e.delete(key);
+    e.delete(key);
+    e.put(key, new byte[0]);
+    model.put(key, new byte[0]);
+    assertHolds(e, model, size + " key, deleted twice then put empty");
+  }
+
+  /** Every key of {@code model} reads its value, and a full scan shows exactly the model. */
+  private static void assertHolds(
+      StorageEngine e, NavigableMap<byte[], byte[]> model, String when) {
+    for (var entry : model.entrySet()) {
+      byte[] read = e.get(entry.getKey());
+      assertNotNull(read, () -> when + ": " + Bytes.hex(entry.getKey()) + " is missing");
+      assertArrayEquals(
+          entry.getValue(), read, () -> when + ": wrong value for " + Bytes.hex(entry.getKey()));
+    }
+    assertEquals(
+        Scans.expected(model, KeyRange.all(), Direction.FORWARD),
+        Scans.allSorted(e),
+        when + ": through a cursor");
   }
 
   @ParameterizedTest(name = "value of {0} bytes of 0x{1}")

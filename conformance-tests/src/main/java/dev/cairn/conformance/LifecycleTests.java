@@ -12,6 +12,7 @@ import dev.cairn.spi.Capability;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageException;
@@ -123,6 +124,57 @@ abstract class LifecycleTests extends ConformanceGroup {
         model.remove(b("k1"));
       }
       e.close();
+    }
+  }
+
+  /**
+   * Keys and values of every size (a MiB-scale value among them), a long key overwritten with a
+   * value of another size, and a long key deleted and put again, all survive a reopen, read-write
+   * and read-only.
+   */
+  @Test
+  @Tag("capability:DURABLE")
+  void reopeningKeepsKeysAndValuesOfEverySize() {
+    requires(Capability.DURABLE);
+    Path dir = stores.newDirectory();
+    java.util.NavigableMap<byte[], byte[]> model = Scans.model();
+    StorageEngine e = stores.open(dir);
+    int i = 0;
+    for (Sizes.Pair p : Sizes.pairs()) {
+      byte[] k = Sizes.bytes(900 + i, p.key().bytes());
+      byte[] v = Sizes.bytes(1000 + i, p.value().bytes());
+      e.put(k, v);
+      model.put(k, v);
+      i++;
+    }
+    byte[] overwritten = Sizes.bytes(1100, 32 * 1024);
+    e.put(overwritten, Sizes.bytes(1101, 64 * 1024 + 1));
+    e.put(overwritten, Sizes.bytes(1102, 5));
+    model.put(overwritten, Sizes.bytes(1102, 5));
+    byte[] again = Sizes.bytes(1103, Limits.MAX_KEY_SIZE);
+    e.put(again, Sizes.bytes(1104, 4096));
+    e.delete(again);
+    e.put(again, new byte[0]);
+    model.put(again, new byte[0]);
+    byte[] gone = Sizes.bytes(1105, 4097);
+    e.put(gone, Sizes.bytes(1106, 4097));
+    e.delete(gone);
+    e.close();
+    for (boolean readOnly : new boolean[] {false, true}) {
+      StorageEngine reopened = stores.open(dir, o -> o.readOnly(readOnly));
+      String how = readOnly ? "after a read-only reopen" : "after a reopen";
+      for (var entry : model.entrySet()) {
+        assertArrayEquals(
+            entry.getValue(),
+            reopened.get(entry.getKey()),
+            how + ": key of " + entry.getKey().length + " bytes");
+      }
+      assertNull(reopened.get(gone), how + ": a deleted long key came back");
+      assertEquals(
+          Scans.expected(model, dev.cairn.spi.KeyRange.all(), dev.cairn.spi.Direction.FORWARD),
+          Scans.allSorted(reopened),
+          how + ", through a cursor");
+      reopened.close();
     }
   }
 

@@ -81,4 +81,15 @@ final class Scans {
     }
     return out;
   }
+
+  /**
+   * What a correct cursor over {@code range} in {@code direction} yields after a seek to {@code
+   * target}: the entries of the range at or beyond the target in the cursor's direction.
+   */
+  static List<Entry> afterSeek(
+      NavigableMap<byte[], byte[]> model, KeyRange range, Direction direction, byte[] target) {
+    KeyRange ahead =
+        direction == Direction.FORWARD ? KeyRange.atLeast(target) : KeyRange.atMost(target);
+    return expected(model, range, direction).stream().filter(e -> ahead.contains(e.key())).toList();
+  }
 }

@@ -46,7 +46,11 @@ record SuiteConfiguration(OptionalLong seed, int sequences, int operations, Stri
     String replay =
         context
             .getConfigurationParameter(REPLAY)
-            .orElseGet(() -> mavenCommand(outer.getSimpleName()));
+            .orElseGet(
+                () ->
+                    mavenCommand(
+                        outer.getSimpleName(),
+                        Path.of(System.getProperty("user.dir")).toAbsolutePath()));
     return new SuiteConfiguration(seed, sequences, operations, replay);
   }
 
@@ -56,11 +60,13 @@ record SuiteConfiguration(OptionalLong seed, int sequences, int operations, Stri
   }
 
   /**
-   * {@code ./mvnw -pl <module> test -Dtest=<class> -Dcairn.seed={seed}}, the module found from the
-   * working directory.
+   * {@code ./mvnw -pl <module> test -Dtest=<class> -Dcairn.seed={seed}}, to run from the directory
+   * that holds the project's Maven Wrapper, the module found from the working directory; without a
+   * wrapper, {@code mvn test -Dtest=<class> -Dcairn.seed={seed}}, to run from the module.
+   *
+   * @param here the module's directory (the tests' working directory)
    */
-  private static String mavenCommand(String testClass) {
-    Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+  static String mavenCommand(String testClass, Path here) {
     Optional<Path> root = Optional.empty();
     for (Path p = here; p != null; p = p.getParent()) {
       if (Files.exists(p.resolve("mvnw"))) {
@@ -68,7 +74,7 @@ record SuiteConfiguration(OptionalLong seed, int sequences, int operations, Stri
       }
     }
     String module = root.map(r -> r.relativize(here).toString()).orElse("");
-    return "./mvnw "
+    return (root.isPresent() ? "./mvnw " : "mvn ")
         + (module.isEmpty() ? "" : "-pl " + module + " ")
         + "test -Dtest="
         + testClass

@@ -1,6 +1,9 @@
 package dev.cairn.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cairn.conformance.broken.BrokenEngines;
 import dev.cairn.conformance.model.CrossEngineRunner;
@@ -10,6 +13,7 @@ import dev.cairn.conformance.reference.ReferenceProvider;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.StorageEngineProvider;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,5 +67,58 @@ class CrossEngineRunnerTest {
     String report = d.orElseThrow(() -> new AssertionError("no divergence found"));
     assertTrue(report.contains("broken-reverse: "), report);
     assertTrue(report.contains("REVERSE"), report);
+  }
+
+  @Test
+  void judgingACorrectEngineSetsABrokenWitnessAsideInsteadOfFailingIt() {
+    StorageEngineProvider subject = ReferenceProvider.inMemory();
+    List<StorageEngineProvider> engines = List.of(subject, BrokenEngines.reverseCursorOffByOne());
+    Features common = Features.of(subject.capabilities());
+    List<String> setAside = new ArrayList<>();
+    for (long seed = 1; seed <= 5; seed++) {
+      Optional<String> d =
+          CrossEngineRunner.judge(
+              seed, 300, common, subject.name(), sources(engines), setAside::add);
+      assertEquals(Optional.empty(), d, "seed " + seed);
+    }
+    assertFalse(setAside.isEmpty(), "the broken witness departs from the model on some seed");
+    assertTrue(
+        setAside.stream().allMatch(s -> s.startsWith("broken-reverse departs from the model")),
+        setAside.toString());
+  }
+
+  @Test
+  void judgingABrokenEngineNamesItWithTheAnswersOfTheWitnessesThatAgreeWithTheModel() {
+    StorageEngineProvider subject = BrokenEngines.reverseCursorOffByOne();
+    List<StorageEngineProvider> engines = List.of(ReferenceProvider.inMemory(), subject);
+    Features common = Features.of(subject.capabilities());
+    Optional<String> d = Optional.empty();
+    for (long seed = 1; seed <= 5 && d.isEmpty(); seed++) {
+      d =
+          CrossEngineRunner.judge(
+              seed, 300, common, subject.name(), sources(engines), s -> fail("set aside: " + s));
+    }
+    String report = d.orElseThrow(() -> new AssertionError("no divergence found"));
+    assertTrue(report.startsWith("engine 'broken-reverse' diverges from the model"), report);
+    assertTrue(report.contains("\n  reference-memory: "), report);
+  }
+
+  @Test
+  void aWitnessThatCannotRunIsSetAside() {
+    StorageEngineProvider subject = ReferenceProvider.inMemory();
+    Map<String, StoreSource> engines = sources(List.of(subject));
+    engines.put(
+        "unopenable",
+        () ->
+            () -> {
+              throw new IllegalStateException("needs a setting it was not given");
+            });
+    List<String> setAside = new ArrayList<>();
+    Optional<String> d =
+        CrossEngineRunner.judge(
+            1, 100, Features.of(subject.capabilities()), subject.name(), engines, setAside::add);
+    assertEquals(Optional.empty(), d);
+    assertEquals(1, setAside.size(), setAside.toString());
+    assertTrue(setAside.getFirst().contains("needs a setting"), setAside.toString());
   }
 }

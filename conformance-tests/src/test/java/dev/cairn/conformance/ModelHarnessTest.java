@@ -125,7 +125,8 @@ class ModelHarnessTest {
     String message = r.failures().getFirst().get("message");
     assertTrue(
         message.contains(
-            direct.describe("./cairn certify --engine broken-resurrect --seed 123456")),
+            direct.describe(
+                "certify 'broken-resurrect' again with the parameter cairn.seed=123456")),
         "the launcher's failure differs from the direct run:\n"
             + message
             + "\nvs\n"

@@ -3,11 +3,15 @@ package dev.cairn.conformance;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.conformance.broken.BrokenEngines;
+import dev.cairn.conformance.broken.BrokenReads;
+import dev.cairn.conformance.broken.BrokenSizes;
+import dev.cairn.conformance.broken.BrokenWrites;
 import dev.cairn.conformance.certify.Certification;
 import dev.cairn.conformance.certify.CertificationOptions;
 import dev.cairn.conformance.certify.CertificationReport;
 import dev.cairn.conformance.crash.TestEngineProvider;
 import dev.cairn.spi.StorageEngineProvider;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -182,6 +186,144 @@ class SuitePowerTest {
         new TestEngineProvider(TestEngineProvider.Kind.LOG, TestEngineProvider.Flaw.NO_FSYNC),
         Set.of("crash-and-faults"),
         "randomPowerCuts");
+  }
+
+  // Sizes: each bug shows only past a page or a block, where the tests once wrote nothing.
+
+  @Test
+  void catchesAnEngineThatKeepsTheCallersLargeValueArrays() {
+    assertCaught(
+        BrokenSizes.keepsTheCallersLargeValues(),
+        Set.of("basic"),
+        "putCopiesTheCallersArraysAtEverySize");
+  }
+
+  @Test
+  void catchesAnEngineThatSharesItsArraysOfLargeValuesThroughGet() {
+    assertCaught(
+        BrokenSizes.sharesLargeValueArrays(), Set.of("basic"), "getReturnsAFreshArrayAtEverySize");
+  }
+
+  @Test
+  void catchesAnEngineThatSharesItsArraysOfLargeValuesThroughCursors() {
+    assertCaught(
+        BrokenSizes.sharesLargeValueArrays(),
+        Set.of("cursors"),
+        "entriesOfEverySizeComeOutOfACursorWholeAndAsCopies");
+  }
+
+  @Test
+  void catchesAnOverwriteOfALongKeyThatIsDropped() {
+    assertCaught(
+        BrokenSizes.dropsResizingOverwritesOfLongKeys(),
+        Set.of("keys-values"),
+        "aLongKeyCanBeOverwrittenDeletedAndPutAgain");
+  }
+
+  @Test
+  void catchesLongKeysIdentifiedByTheirFirstPage() {
+    assertCaught(
+        BrokenSizes.identifiesLongKeysByTheirFirstPage(),
+        Set.of("keys-values"),
+        "longKeysThatDifferOnlyAtTheirEndAreDistinct");
+  }
+
+  @Test
+  void catchesABatchThatTruncatesLargeValues() {
+    assertCaught(
+        BrokenSizes.batchesTruncateLargeValues(),
+        Set.of("batches"),
+        "aBatchCarriesKeysAndValuesOfEverySize");
+  }
+
+  @Test
+  void catchesASnapshotThatReadsLargeValuesFromTheLiveStore() {
+    assertCaught(
+        BrokenSizes.snapshotsReadLargeValuesLive(),
+        Set.of("snapshots"),
+        "aSnapshotKeepsKeysAndValuesOfEverySize");
+  }
+
+  // Cursors and snapshots: caught by the targeted groups, not only the model-based one.
+
+  @Test
+  void catchesACursorThatKeepsTheCallersSeekKey() {
+    assertCaught(
+        BrokenReads.lazySeekKeepsTheCallersKey(),
+        Set.of("cursors"),
+        "aCursorCopiesTheCallersSeekKeyAndBounds");
+  }
+
+  @Test
+  void catchesASeekToADeletedKeyThatSkipsTheNextKey() {
+    assertCaught(
+        BrokenReads.seekToADeletedKeySkipsTheNextKey(),
+        Set.of("cursors"),
+        "aSeekToADeletedKeyLandsOnTheNextLiveKey");
+  }
+
+  @Test
+  void catchesASeekThatComparesSignedBytes() {
+    assertCaught(
+        BrokenReads.seeksCompareSigned(),
+        Set.of("cursors"),
+        "highBitKeysScanAndSeekInUnsignedOrder");
+  }
+
+  @Test
+  void catchesASnapshotSeekThatComparesSignedBytes() {
+    assertCaught(
+        BrokenReads.seeksCompareSigned(),
+        Set.of("snapshots"),
+        "aSnapshotCursorSeeksAmongDeletedAndHighBitKeys");
+  }
+
+  @Test
+  void catchesASnapshotThatLosesEmptyValues() {
+    assertCaught(
+        BrokenReads.snapshotsLoseEmptyValues(), Set.of("snapshots"), "aSnapshotKeepsEmptyValues");
+  }
+
+  // Writes: racing batches, and what the runtime enforces for engines used through it.
+
+  @Test
+  void catchesBatchesTornWhenTwoWritersRace() {
+    assertCaughtWithin(
+        5,
+        BrokenWrites.batchesTearWhenTwoRace(),
+        Set.of("concurrency"),
+        "racingBatchWritersAreNeverSeenInPart");
+  }
+
+  @Test
+  void catchesAReadOnlyModeLeftToTheRuntime() {
+    assertCaught(
+        BrokenWrites.readOnlyLeftToTheRuntime(),
+        Set.of("engine-contract"),
+        "theEngineItselfRefusesEveryWriteWhenReadOnly");
+  }
+
+  @Test
+  void catchesOneArgumentWritesThatIgnoreTheDefaultDurability() {
+    assertCaught(
+        BrokenWrites.oneArgumentWritesIgnoreTheDefault(),
+        Set.of("engine-contract"),
+        "theEngineItselfGivesOneArgumentWritesItsDefaultDurability");
+  }
+
+  @Test
+  void theRuntimeHidesAReadOnlyModeAndADefaultDurabilityTheEngineIgnores() {
+    // Through the runtime, which refuses writes to a read-only store and names the default
+    // durability on every call, both engines pass the groups that open stores through it.
+    for (StorageEngineProvider engine :
+        List.of(
+            BrokenWrites.readOnlyLeftToTheRuntime(),
+            BrokenWrites.oneArgumentWritesIgnoreTheDefault())) {
+      CertificationReport r =
+          Certification.run(
+              engine, CertificationOptions.defaults().withGroups(Set.of("lifecycle", "basic")));
+      assertTrue(r.failed() == 0 && r.passed() > 0, engine.name() + ": " + r.toJson());
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
@@ -263,6 +264,22 @@ public final class EngineRegistry {
       throw new InvalidArgumentException("directory is null");
     }
     return new StoreBuilder(this, directory);
+  }
+
+  /**
+   * The engine recorded in {@code directory}'s store marker, which opening the store without naming
+   * an engine uses; empty when there is no store marker there.
+   *
+   * @throws InvalidArgumentException if {@code directory} is null
+   * @throws dev.cairn.spi.CorruptionException naming the marker when it is damaged
+   * @throws dev.cairn.spi.StorageIOException if the file system fails, or {@code directory} is not
+   *     a directory
+   */
+  public Optional<String> recordedEngine(Path directory) {
+    if (directory == null) {
+      throw new InvalidArgumentException("directory is null");
+    }
+    return StoreMarker.read(directory);
   }
 
   /** A builder for a store without a directory, for engines that are not durable. */

@@ -15,6 +15,8 @@ import dev.cairn.spi.StoreLockedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,9 @@ import java.util.Optional;
  * docs/formats/store-marker.md}). The runtime writes it when it creates a store, before the engine
  * creates its own files, and reads it on every open: a store opens without naming its engine, and
  * never with another. A directory that holds files but no marker is not a store, and the runtime
- * refuses to create one among those files. Engines that are not durable get no marker.
+ * refuses to create one among those files. Engines that are not durable get no marker. When
+ * creating a store fails before the engine wrote anything, the marker is removed again, and so are
+ * the directories the open created.
  */
 public final class StoreBuilder {
 
@@ -189,7 +193,17 @@ public final class StoreBuilder {
     StorageEngineProvider provider = registry.provider(name);
     EngineInfo info = registry.info(name);
     EngineOptions options = options(info);
-    boolean created = info.has(Capability.DURABLE) && marked.isEmpty() && prepareNewStore(name);
+    boolean creating = info.has(Capability.DURABLE) && marked.isEmpty();
+    // NB: found before the marker's write creates anything, so a failed create removes only what
+    // it made itself.
+    Path firstMissing = creating ? firstMissing(directory) : null;
+    boolean created;
+    try {
+      created = creating && prepareNewStore(name);
+    } catch (RuntimeException e) {
+      removeNewDirectories(firstMissing, e);
+      throw e;
+    }
 
     Meters meters = new Meters(meterRegistry, name);
     ErrorConversion errors = new ErrorConversion(name, meters);
@@ -217,8 +231,8 @@ public final class StoreBuilder {
       if (opened != null) {
         closeQuietly(opened, e);
       }
-      if (created) {
-        removeNewMarker(e);
+      if (created && removeNewMarker(e)) {
+        removeNewDirectories(firstMissing, e);
       }
       throw e;
     }
@@ -272,14 +286,56 @@ public final class StoreBuilder {
     return true;
   }
 
-  /** Undoes {@link #prepareNewStore} when the engine failed before writing anything. */
-  private void removeNewMarker(RuntimeException failure) {
+  /**
+   * Undoes {@link #prepareNewStore} when the engine failed before writing anything.
+   *
+   * @return true when the directory is empty again (the engine left nothing in it)
+   */
+  private boolean removeNewMarker(RuntimeException failure) {
     try {
       if (StoreMarker.entries(directory, 2).equals(List.of(StoreMarker.FILE_NAME))) {
         StoreMarker.remove(directory);
+        return true;
       }
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
+    }
+    return false;
+  }
+
+  /**
+   * The top-most directory of {@code directory}'s path that does not exist, which creating the
+   * store would create; null when {@code directory} exists.
+   */
+  private static Path firstMissing(Path directory) {
+    Path missing = null;
+    for (Path p = directory.toAbsolutePath(); p != null && Files.notExists(p); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
+  /**
+   * Removes the directories a failed create made, from {@link #directory} up to {@code
+   * firstMissing}, each only while it is empty: a failed {@code open} leaves the file system as it
+   * found it, rather than an empty directory that later looks like a store's place.
+   */
+  private void removeNewDirectories(Path firstMissing, RuntimeException failure) {
+    if (firstMissing == null) {
+      return;
+    }
+    for (Path p = directory.toAbsolutePath(); p != null; p = p.getParent()) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (DirectoryNotEmptyException e) {
+        return; // someone else's now, or the engine's evidence
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+        return;
+      }
+      if (p.equals(firstMissing)) {
+        return;
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.runtime;
 
+import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.IncompatibleVersionException;
 import dev.cairn.spi.StorageEngineProvider;
@@ -8,14 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -29,9 +27,11 @@ import java.util.zip.CRC32C;
  *
  * <p>The runtime writes it when a {@linkplain dev.cairn.spi.Capability#DURABLE durable} engine
  * creates a store, before the engine creates any file, and reads it on every open. It is written
- * atomically: a temporary file {@value #TEMP_NAME} is written and forced, renamed over the marker,
- * and the directory is forced, so a crash leaves either no marker or a whole one (and at worst a
- * stale temporary file, which is ignored and overwritten).
+ * atomically, by the toolkit's {@link SyncedFiles#replaceAtomically} (the one atomic replace of the
+ * repository, decision 0014): a temporary file {@value #TEMP_NAME} is written and forced, renamed
+ * over the marker, and the directory is forced, so a crash leaves either no marker or a whole one
+ * (and at worst a stale temporary file, which is ignored and overwritten). A directory that cannot
+ * be forced fails the write; it is never skipped.
  *
  * <p>Format (little-endian, as the toolkit's formats), specified in {@code
  * docs/formats/store-marker.md}:
@@ -81,32 +81,29 @@ final class StoreMarker {
   }
 
   /**
-   * Records {@code engine} as the owner of {@code directory}, creating the directory if needed.
+   * Records {@code engine} as the owner of {@code directory}, which has no marker yet, creating the
+   * directory durably if needed (its parent is forced). When a step fails, the marker is removed
+   * again, so that a later attempt writes it anew instead of finding one whose rename was never
+   * made durable.
    *
-   * @throws StorageIOException if the file system fails
+   * @throws StorageIOException naming the marker, and the directory when it is the directory that
+   *     cannot be created or forced
    */
   static void write(Path directory, String engine) {
     byte[] bytes = encode(engine);
-    Path temp = directory.resolve(TEMP_NAME);
+    Path file = directory.resolve(FILE_NAME);
     try {
-      Files.createDirectories(directory);
-      try (FileChannel ch =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
+      SyncedFiles.createDirectories(directory);
+      SyncedFiles.replaceAtomically(file, bytes);
+    } catch (StorageIOException e) {
+      StorageIOException failure =
+          new StorageIOException("cannot write store marker " + file + ": " + e.getMessage(), e);
+      try {
+        remove(directory);
+      } catch (IOException | RuntimeException r) {
+        failure.addSuppressed(r);
       }
-      Files.move(temp, directory.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
-      forceDirectory(directory);
-    } catch (IOException e) {
-      throw new StorageIOException(
-          "cannot write store marker " + directory.resolve(FILE_NAME) + ": " + e, e);
+      throw failure;
     }
   }
 
@@ -217,21 +214,5 @@ final class StoreMarker {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, length);
     return (int) crc.getValue();
-  }
-
-  /**
-   * Makes the rename durable. Opening a directory for reading is not possible on every platform and
-   * file system; where it is not, there is nothing to force. A failing force is an error.
-   */
-  private static void forceDirectory(Path directory) throws IOException {
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(directory, StandardOpenOption.READ);
-    } catch (IOException | UnsupportedOperationException e) {
-      return;
-    }
-    try (ch) {
-      ch.force(true);
-    }
   }
 }

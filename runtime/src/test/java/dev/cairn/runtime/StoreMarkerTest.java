@@ -14,11 +14,15 @@ import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,6 +204,77 @@ class StoreMarkerTest {
   }
 
   @Test
+  void aFailedCreateRemovesTheDirectoriesItCreated(@TempDir Path root) {
+    Path dir = root.resolve("new").resolve("store");
+
+    assertThrows(InvalidArgumentException.class, () -> failing().store(dir).engine("fails").open());
+
+    assertFalse(Files.exists(root.resolve("new")), "the directories the open created are gone");
+    assertTrue(Files.isDirectory(root), "what existed before stays");
+  }
+
+  @Test
+  void aFailedCreateKeepsADirectoryThatExistedBefore(@TempDir Path dir) {
+    assertThrows(InvalidArgumentException.class, () -> failing().store(dir).engine("fails").open());
+
+    assertTrue(Files.isDirectory(dir));
+    assertEquals(List.of(), StoreMarker.entries(dir, 2));
+  }
+
+  @Test
+  void aFailedCreateKeepsADirectoryTheEngineWroteInto(@TempDir Path root) throws IOException {
+    Path dir = root.resolve("store");
+    EngineRegistry writesThenFails =
+        EngineRegistry.of(
+            List.of(
+                new dev.cairn.spi.StorageEngineProvider() {
+                  @Override
+                  public String name() {
+                    return "fails";
+                  }
+
+                  @Override
+                  public String version() {
+                    return "1";
+                  }
+
+                  @Override
+                  public dev.cairn.spi.SpiVersion spiVersion() {
+                    return dev.cairn.spi.SpiVersion.CURRENT;
+                  }
+
+                  @Override
+                  public java.util.Set<dev.cairn.spi.Capability> capabilities() {
+                    return java.util.Set.of(dev.cairn.spi.Capability.DURABLE);
+                  }
+
+                  @Override
+                  public StorageEngine open(dev.cairn.spi.EngineOptions options) {
+                    try {
+                      Files.writeString(options.directory().orElseThrow().resolve("LOG"), "why");
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                    throw new InvalidArgumentException("fails after writing its log");
+                  }
+                }));
+
+    assertThrows(
+        InvalidArgumentException.class, () -> writesThenFails.store(dir).engine("fails").open());
+
+    assertTrue(Files.isRegularFile(dir.resolve("LOG")), "what the engine wrote is evidence");
+  }
+
+  private static EngineRegistry failing() {
+    return EngineRegistry.of(
+        List.of(
+            new StubProvider(
+                () -> "fails",
+                () -> dev.cairn.spi.SpiVersion.CURRENT,
+                () -> java.util.Set.of(dev.cairn.spi.Capability.DURABLE))));
+  }
+
+  @Test
   void engineThatIsNotDurableGetsNoMarker(@TempDir Path dir) {
     try (StorageEngine store = registry.store(dir).engine("memory").open()) {
       store.put(K, V);
@@ -230,5 +305,62 @@ class StoreMarkerTest {
     try (StorageEngine store = registry.store(copy).open()) {
       assertArrayEquals(V, store.get(K));
     }
+  }
+
+  /**
+   * The JDK's zip file system renames atomically but cannot open a directory: a file system on
+   * which the rename of the marker can never be made durable. Writing the marker must fail there,
+   * naming the directory, rather than skip the directory sync.
+   */
+  @Test
+  void aDirectoryThatCannotBeForcedFailsTheWriteNamingIt(@TempDir Path root) throws IOException {
+    try (FileSystem zip =
+        FileSystems.newFileSystem(
+            URI.create("jar:" + root.resolve("stores.zip").toUri()), Map.of("create", "true"))) {
+      Path dir = Files.createDirectories(zip.getPath("/store"));
+
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        StorageIOException e =
+            assertThrows(StorageIOException.class, () -> StoreMarker.write(dir, "tiny"));
+
+        assertTrue(e.getMessage().startsWith("cannot write store marker /store/"), e.getMessage());
+        assertTrue(
+            e.getMessage().contains("/store: fsync of the directory failed"), e.getMessage());
+        assertFalse(
+            Files.exists(dir.resolve(StoreMarker.FILE_NAME)),
+            "attempt " + attempt + ": no marker whose rename was not made durable is left");
+      }
+      assertTrue(StoreMarker.entries(dir, 2).isEmpty());
+    }
+  }
+
+  @Test
+  void aStoreIsNotCreatedWhereItsMarkerCannotBeMadeDurable(@TempDir Path root) throws IOException {
+    try (FileSystem zip =
+        FileSystems.newFileSystem(
+            URI.create("jar:" + root.resolve("stores.zip").toUri()), Map.of("create", "true"))) {
+      Path dir = zip.getPath("/new/store");
+
+      StorageIOException e =
+          assertThrows(StorageIOException.class, () -> registry.store(dir).engine("tiny").open());
+
+      assertTrue(e.getMessage().contains("fsync of the directory failed"), e.getMessage());
+      assertTrue(tiny.opened.isEmpty(), "the engine was never asked to open");
+      assertEquals(Optional.empty(), StoreMarker.read(dir));
+      assertFalse(Files.exists(zip.getPath("/new")), "the directories the open created are gone");
+    }
+  }
+
+  @Test
+  void theTemporaryNameIsTheOneTheAtomicReplaceUses(@TempDir Path dir) throws IOException {
+    // The emptiness check ignores TEMP_NAME: it must be what SyncedFiles.replaceAtomically leaves.
+    Path file = dir.resolve(StoreMarker.FILE_NAME);
+    Files.write(dir.resolve(StoreMarker.TEMP_NAME), new byte[] {9});
+
+    StoreMarker.write(dir, "tiny");
+
+    assertFalse(Files.exists(dir.resolve(StoreMarker.TEMP_NAME)), "the stale one was reused");
+    assertEquals(Optional.of("tiny"), StoreMarker.read(dir));
+    assertTrue(Files.isRegularFile(file));
   }
 }

@@ -6,14 +6,18 @@ import dev.cairn.runtime.EngineRegistry;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.StorageEngineProvider;
 import java.io.IOException;
-import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
@@ -26,10 +30,26 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * Certifies an engine: runs the whole conformance suite (or some of its groups) on it through the
  * JUnit Platform launcher and returns a {@link CertificationReport}.
  *
+ * <p>The engines installed alongside the one certified, which the model-based group runs the same
+ * sequences on, are those visible to the engine's own class loader: a provider loaded from a module
+ * layer of its own (as {@code cairn certify --module-path} loads one) is compared with the other
+ * engines of that layer and of its parents.
+ *
  * <p>Thread-safe: runs are serialised, one engine at a time per JVM, because the launcher
  * instantiates the suite class itself and the engine reaches it through a static holder.
  */
 public final class Certification {
+
+  /**
+   * The configuration parameter holding the command printed to replay a failed model-based
+   * sequence, {@code {seed}} standing for its seed. By default it names the option to set rather
+   * than a command, since a caller of this class may run it anywhere; {@code cairn certify} sets
+   * its own command line.
+   */
+  public static final String REPLAY_COMMAND = "cairn.replay.command";
+
+  /** As {@link #REPLAY_COMMAND}, for a failed trial of a crash-and-fault campaign. */
+  public static final String CRASH_REPLAY_COMMAND = "cairn.crash.replay.command";
 
   private static final ReentrantLock RUN = new ReentrantLock();
 
@@ -45,22 +65,39 @@ public final class Certification {
     return run(EngineRegistry.discover().provider(engine), options);
   }
 
-  /** Certifies {@code provider}. */
+  /**
+   * Certifies {@code provider}. Progress lines go to {@link CertificationOptions#progress()} as
+   * each group starts and finishes.
+   */
   public static CertificationReport run(
       StorageEngineProvider provider, CertificationOptions options) {
     RUN.lock();
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
     try {
+      // NB: the jars are hashed before the run, as near as can be to when their classes loaded.
+      EngineUnderTest engine = EngineUnderTest.of(provider);
+      SuiteVersion suite = SuiteVersion.current();
+      Artifact suiteArtifact = Artifact.of(Certification.class);
+      Map<String, Object> environment = environment();
       CertificationTarget.set(provider, options.settings());
+      // NB: the suite finds the other installed engines through the context class loader
+      // (ServiceLoader), and the engine's own loader sees its layer and the layers below it.
+      ClassLoader engineLoader = provider.getClass().getClassLoader();
+      if (engineLoader != null) {
+        thread.setContextClassLoader(engineLoader);
+      }
       Map<String, String> parameters = new LinkedHashMap<>();
       parameters.put(
-          "cairn.replay.command", "./cairn certify --engine " + provider.name() + " --seed {seed}");
+          REPLAY_COMMAND,
+          "certify '" + provider.name() + "' again with the parameter cairn.seed={seed}");
       parameters.put(
-          "cairn.crash.replay.command",
-          "./cairn certify --engine "
+          CRASH_REPLAY_COMMAND,
+          "certify '"
               + provider.name()
-              + " --group "
+              + "' again with the group "
               + ReportListener.CRASH_GROUP
-              + " --crash-seed {seed}");
+              + " and the parameter cairn.crash.seed={seed}");
       parameters.putAll(options.parameters());
       LauncherDiscoveryRequestBuilder request =
           LauncherDiscoveryRequestBuilder.request()
@@ -77,21 +114,66 @@ public final class Certification {
       // NB: the collector is global to the JVM; runs are serialised by RUN, so what it holds
       // after this run is this run's.
       CrashReports.clear();
+      Instant startedAt = Instant.now();
+      long start = System.nanoTime();
       launcher.execute(built, listener);
+      Duration duration = Duration.ofNanos(System.nanoTime() - start);
       List<CrashReport> crash =
           CrashReports.all().stream().filter(r -> r.engine().equals(provider.name())).toList();
       boolean crashSelected =
           options.groups().isEmpty() || options.groups().contains(ReportListener.CRASH_GROUP);
       return report(
-          provider, listener, new CrashAndFaultSection(crashSelected, crash, listener.crashSkips));
+          provider,
+          listener,
+          new Run(
+              engine,
+              suite,
+              suiteArtifact,
+              startedAt,
+              duration,
+              new RunOptions(
+                  List.copyOf(options.groups()),
+                  options.settings(),
+                  reportedParameters(parameters),
+                  listener.parametersUsed),
+              environment),
+          new CrashAndFaultSection(crashSelected, crash, listener.crashSkips()));
     } finally {
+      thread.setContextClassLoader(context);
       CertificationTarget.clear();
       RUN.unlock();
     }
   }
 
+  /** What {@link #report} needs beside the listener's counts. */
+  private record Run(
+      EngineUnderTest engine,
+      SuiteVersion suite,
+      Artifact suiteArtifact,
+      Instant startedAt,
+      Duration duration,
+      RunOptions options,
+      Map<String, Object> environment) {}
+
+  /**
+   * The parameters that decide what runs: {@code parameters} and the {@code cairn.*} system
+   * properties no parameter overrides (JUnit falls back to system properties for a parameter not
+   * given), less the replay commands, which only shape failure messages.
+   */
+  private static Map<String, String> reportedParameters(Map<String, String> parameters) {
+    Map<String, String> all = new TreeMap<>(parameters);
+    Properties system = System.getProperties();
+    for (String name : system.stringPropertyNames()) {
+      if (name.startsWith(ReportListener.PARAMETER_PREFIX)) {
+        all.putIfAbsent(name, system.getProperty(name));
+      }
+    }
+    all.keySet().removeAll(Set.of(REPLAY_COMMAND, CRASH_REPLAY_COMMAND));
+    return all;
+  }
+
   private static CertificationReport report(
-      StorageEngineProvider p, ReportListener l, CrashAndFaultSection crash) {
+      StorageEngineProvider p, ReportListener l, Run run, CrashAndFaultSection crash) {
     List<String> declared = new ArrayList<>();
     List<String> verified = new ArrayList<>();
     List<String> unverified = new ArrayList<>();
@@ -117,10 +199,12 @@ public final class Certification {
       failures.add(m);
     }
     return new CertificationReport(
-        p.name(),
-        p.version(),
-        String.valueOf(p.spiVersion()),
-        suiteVersion(),
+        run.engine(),
+        run.suite(),
+        run.suiteArtifact(),
+        run.startedAt(),
+        run.duration(),
+        run.options(),
         declared,
         verified,
         unverified,
@@ -129,28 +213,21 @@ public final class Certification {
         l.totals.failed,
         l.totals.skipped,
         groups,
+        l.skips,
         new ArrayList<>(l.seeds),
+        new ArrayList<>(l.setAside),
         crash,
         failures,
-        environment());
+        run.environment());
   }
 
-  /** The suite's version, from the build. */
-  public static String suiteVersion() {
-    try (InputStream in = Certification.class.getResourceAsStream("suite.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static Map<String, String> environment() {
-    Map<String, String> env = new LinkedHashMap<>();
+  /**
+   * Where the run happens: the JDK, the operating system, the processors the JVM may use, the
+   * system's load average over the last minute when the run starts (null where the platform does
+   * not tell), and the temporary directory the suite's stores live in, with its file system type.
+   */
+  private static Map<String, Object> environment() {
+    Map<String, Object> env = new LinkedHashMap<>();
     env.put("jdk", System.getProperty("java.vendor") + " " + Runtime.version());
     env.put("vm", System.getProperty("java.vm.name"));
     env.put(
@@ -160,7 +237,10 @@ public final class Certification {
             + System.getProperty("os.version")
             + " "
             + System.getProperty("os.arch"));
-    env.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    env.put("processors", Runtime.getRuntime().availableProcessors());
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    env.put("loadAverage", load >= 0 ? Math.round(load * 100) / 100.0 : null);
+    env.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
     String tmp = System.getProperty("java.io.tmpdir");
     env.put("tempDirectory", tmp);
     try {

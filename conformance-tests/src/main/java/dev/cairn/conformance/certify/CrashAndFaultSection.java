@@ -18,15 +18,7 @@ import java.util.Map;
  *     engine does not declare, most often)
  */
 public record CrashAndFaultSection(
-    boolean selected, List<CrashReport> campaigns, List<Skip> skipped) {
-
-  /**
-   * A skipped test of the group.
-   *
-   * @param test the test's name
-   * @param reason why it was skipped
-   */
-  public record Skip(String test, String reason) {}
+    boolean selected, List<CrashReport> campaigns, List<SkippedTest> skipped) {
 
   /** Copies the lists. */
   public CrashAndFaultSection {
@@ -70,7 +62,7 @@ public record CrashAndFaultSection(
     }
     if (!skipped.isEmpty()) {
       sb.append("; ").append(skipped.size()).append(" skipped (");
-      sb.append(String.join("; ", skipped.stream().map(Skip::reason).distinct().toList()));
+      sb.append(String.join("; ", skipped.stream().map(SkippedTest::reason).distinct().toList()));
       sb.append(')');
     }
     return sb.toString();
@@ -100,7 +92,7 @@ public record CrashAndFaultSection(
     }
     m.put("campaigns", list);
     List<Object> skips = new ArrayList<>();
-    for (Skip s : skipped) {
+    for (SkippedTest s : skipped) {
       Map<String, Object> k = new LinkedHashMap<>();
       k.put("test", s.test());
       k.put("reason", s.reason());

@@ -101,18 +101,13 @@ final class CorruptionCampaign {
   }
 
   private static void record(Op op, Map<String, Set<Integer>> written) {
-    switch (op) {
-      case Op.Put p ->
-          written.computeIfAbsent(Op.name(p.key()), k -> new HashSet<>()).add(p.step());
-      case Op.Batch b ->
-          b.operations()
-              .forEach(
-                  o ->
-                      written
-                          .computeIfAbsent(Op.name(o.key()), k -> new HashSet<>())
-                          .add(b.step()));
-      default -> {}
-    }
+    op.changes()
+        .forEach(
+            (key, state) -> {
+              if (state != Op.DELETED) {
+                written.computeIfAbsent(key, k -> new HashSet<>()).add(state);
+              }
+            });
   }
 
   private static String attempt(

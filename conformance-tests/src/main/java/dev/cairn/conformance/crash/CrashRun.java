@@ -2,7 +2,9 @@ package dev.cairn.conformance.crash;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -59,8 +61,10 @@ record CrashRun(CrashSettings settings, String replayHint) {
                     .findFirst()
                     .map(t -> " -Dgroups=" + t)
                     .orElse("");
-    Path pom = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("pom.xml");
-    return "./mvnw -o "
+    Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    Path pom = here.resolve("pom.xml");
+    return maven(here)
+        + " -o "
         + (Files.exists(pom) ? "-f " + pom + " " : "")
         + "test "
         + selector
@@ -69,12 +73,34 @@ record CrashRun(CrashSettings settings, String replayHint) {
         + "={seed}";
   }
 
+  /**
+   * The project's own Maven Wrapper ({@code ./mvnw}, run from its directory) when {@code here} or a
+   * directory above it has one, else {@code mvn}.
+   */
+  static String maven(Path here) {
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("mvnw"))) {
+        return "./mvnw";
+      }
+    }
+    return "mvn";
+  }
+
   /** Hands each test of a {@link CrashConformanceSuite} its {@link CrashRun}. */
   static final class Binder implements BeforeEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
       if (context.getRequiredTestInstance() instanceof CrashConformanceSuite suite) {
         suite.run = from(context);
+        // What this run uses, defaults included, for the certification report's options.
+        Map<String, String> used = new LinkedHashMap<>();
+        used.put(CrashSettings.SCALE, Integer.toString(suite.run.settings().scale()));
+        suite
+            .run
+            .settings()
+            .replaySeed()
+            .ifPresent(seed -> used.put(CrashSettings.SEED, Long.toString(seed)));
+        context.publishReportEntry(used);
       }
     }
   }

@@ -4,32 +4,82 @@ import dev.cairn.spi.Durability;
 import dev.cairn.spi.WriteBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** One step of a crash-test workload. Every step carries its index in the original workload. */
+/**
+ * One step of a crash-test workload. Every step carries its index in the original workload.
+ *
+ * <p>A write (put, delete, batch) names its durability, or, when {@code byDefault}, is made with
+ * the form that names none ({@code put(key, value)}, {@code delete(key)}, {@code write(batch)});
+ * its {@code durability} is then the store's default, {@link StoreSession#DEFAULT_DURABILITY},
+ * which is what the engine owes it.
+ */
 sealed interface Op {
+
+  /** In {@link #changes()}: the key was deleted. */
+  int DELETED = Integer.MIN_VALUE;
 
   /** The step's index in the workload it was generated for; values embed it. */
   int step();
 
+  /**
+   * What the step does to the store: key name to the key's new {@linkplain Values#state state}, or
+   * {@link #DELETED}; empty for a step that writes nothing.
+   */
+  default Map<String, Integer> changes() {
+    return Map.of();
+  }
+
   /** A put. */
-  record Put(int step, byte[] key, byte[] value, Durability durability) implements Op {
+  record Put(int step, byte[] key, byte[] value, Durability durability, boolean byDefault)
+      implements Op {
+    @Override
+    public Map<String, Integer> changes() {
+      return Map.of(name(key), Values.written(step, value));
+    }
+
     @Override
     public String toString() {
-      return "#" + step + " put " + name(key) + " (" + value.length + " B) " + durability;
+      return "#"
+          + step
+          + " put "
+          + name(key)
+          + " ("
+          + value.length
+          + " B) "
+          + form(durability, byDefault);
     }
   }
 
   /** A delete. */
-  record Delete(int step, byte[] key, Durability durability) implements Op {
+  record Delete(int step, byte[] key, Durability durability, boolean byDefault) implements Op {
+    @Override
+    public Map<String, Integer> changes() {
+      return Map.of(name(key), DELETED);
+    }
+
     @Override
     public String toString() {
-      return "#" + step + " delete " + name(key) + " " + durability;
+      return "#" + step + " delete " + name(key) + " " + form(durability, byDefault);
     }
   }
 
   /** An atomic batch. */
-  record Batch(int step, List<WriteBatch.Operation> operations, Durability durability)
+  record Batch(
+      int step, List<WriteBatch.Operation> operations, Durability durability, boolean byDefault)
       implements Op {
+    @Override
+    public Map<String, Integer> changes() {
+      Map<String, Integer> changes = new TreeMap<>();
+      for (WriteBatch.Operation o : operations) {
+        changes.put(
+            name(o.key()),
+            o instanceof WriteBatch.Put p ? Values.written(step, p.value()) : DELETED);
+      }
+      return changes;
+    }
+
     WriteBatch toBatch() {
       WriteBatch b = new WriteBatch();
       for (WriteBatch.Operation o : operations) {
@@ -45,9 +95,14 @@ sealed interface Op {
     public String toString() {
       StringBuilder sb = new StringBuilder("#" + step + " batch[");
       for (WriteBatch.Operation o : operations) {
-        sb.append(o instanceof WriteBatch.Put ? " put " : " delete ").append(name(o.key()));
+        if (o instanceof WriteBatch.Put p) {
+          sb.append(" put ").append(name(p.key())).append(" (").append(p.value().length);
+          sb.append(" B)");
+        } else {
+          sb.append(" delete ").append(name(o.key()));
+        }
       }
-      return sb.append(" ] ").append(durability).toString();
+      return sb.append(" ] ").append(form(durability, byDefault)).toString();
     }
   }
 
@@ -85,6 +140,11 @@ sealed interface Op {
     public String toString() {
       return "#" + step + " get " + name(key);
     }
+  }
+
+  /** A write's durability, and whether the write named it, for messages. */
+  private static String form(Durability durability, boolean byDefault) {
+    return byDefault ? durability + " (the default, not named)" : durability.toString();
   }
 
   static String name(byte[] key) {

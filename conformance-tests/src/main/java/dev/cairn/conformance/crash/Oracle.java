@@ -1,7 +1,6 @@
 package dev.cairn.conformance.crash;
 
 import dev.cairn.spi.Durability;
-import dev.cairn.spi.WriteBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,11 +20,12 @@ import java.util.TreeMap;
  * the history at least that long, where each failed step in the prefix is either applied or not: no
  * holes, no reordering, no resurrected deletes, batches whole or absent.
  *
- * <p>States map a key's name to the step whose value it holds. Not thread-safe.
+ * <p>States map a key's name to its {@linkplain Values#state state}: the step whose value it holds,
+ * or {@link Values#EMPTY}. Not thread-safe.
  */
 final class Oracle {
 
-  /** One write step: its changes (key to step, or -1 for a delete) and whether it may be absent. */
+  /** One write step: its {@linkplain Op#changes() changes} and whether it may be absent. */
   record Step(Op op, Map<String, Integer> changes, boolean maybe) {}
 
   /** Failed steps double the candidate states; past this many the oracle gives up, loudly. */
@@ -56,23 +56,11 @@ final class Oracle {
   }
 
   private void record(Op op, boolean maybe) {
-    Map<String, Integer> changes = new TreeMap<>();
     Durability d;
     switch (op) {
-      case Op.Put p -> {
-        changes.put(Op.name(p.key()), p.step());
-        d = p.durability();
-      }
-      case Op.Delete x -> {
-        changes.put(Op.name(x.key()), -1);
-        d = x.durability();
-      }
-      case Op.Batch b -> {
-        for (WriteBatch.Operation o : b.operations()) {
-          changes.put(Op.name(o.key()), o instanceof WriteBatch.Put ? b.step() : -1);
-        }
-        d = b.durability();
-      }
+      case Op.Put p -> d = p.durability();
+      case Op.Delete x -> d = x.durability();
+      case Op.Batch b -> d = b.durability();
       case Op.Flush f -> {
         if (!maybe) {
           durable = steps.size();
@@ -92,7 +80,7 @@ final class Oracle {
         return;
       }
     }
-    steps.add(new Step(op, changes, maybe));
+    steps.add(new Step(op, op.changes(), maybe));
     if (!maybe && d == Durability.SYNC) {
       durable = steps.size();
     }
@@ -123,7 +111,7 @@ final class Oracle {
   private static void apply(Map<String, Integer> state, Step st) {
     st.changes.forEach(
         (k, v) -> {
-          if (v < 0) {
+          if (v == Op.DELETED) {
             state.remove(k);
           } else {
             state.put(k, v);
@@ -208,12 +196,7 @@ final class Oracle {
         Integer want = s.get(k);
         Integer got = actual.get(k);
         if (!java.util.Objects.equals(want, got)) {
-          diff.add(
-              k
-                  + ": expected "
-                  + (want == null ? "absent" : "value of #" + want)
-                  + ", found "
-                  + (got == null ? "absent" : "value of #" + got));
+          diff.add(k + ": expected " + Values.describe(want) + ", found " + Values.describe(got));
         }
       }
       if (diff.size() < bestDiff) {
@@ -224,7 +207,9 @@ final class Oracle {
     }
     return "the store holds "
         + new TreeMap<>(actual)
-        + " (key=step), which is no state after a prefix of "
+        + " (key=step; "
+        + Values.EMPTY
+        + " is an empty value), which is no state after a prefix of "
         + lower
         + " to "
         + upper

@@ -2,6 +2,7 @@ package dev.cairn.conformance.crash;
 
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
+import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.StorageEngine;
@@ -38,8 +39,14 @@ final class StoreSession {
     this.oracle = oracle;
   }
 
+  /**
+   * The default durability of every store the campaigns open: {@code SYNC}, so that a write made
+   * without naming a durability is owed what {@code SYNC} promises.
+   */
+  static final Durability DEFAULT_DURABILITY = Durability.SYNC;
+
   static EngineOptions options(Path dir) {
-    return EngineOptions.builder().directory(dir).build();
+    return EngineOptions.builder().directory(dir).defaultDurability(DEFAULT_DURABILITY).build();
   }
 
   /** Opens the engine; false (and no engine) if it threw a storage exception. */
@@ -83,8 +90,11 @@ final class StoreSession {
     }
     try {
       switch (op) {
+        case Op.Put p when p.byDefault() -> engine.put(p.key(), p.value());
         case Op.Put p -> engine.put(p.key(), p.value(), p.durability());
+        case Op.Delete d when d.byDefault() -> engine.delete(d.key());
         case Op.Delete d -> engine.delete(d.key(), d.durability());
+        case Op.Batch b when b.byDefault() -> engine.write(b.toBatch());
         case Op.Batch b -> engine.write(b.toBatch(), b.durability());
         case Op.Flush f -> engine.flush();
         case Op.Checkpoint c -> engine.checkpoint(dir.resolveSibling(c.directoryName()));
@@ -144,14 +154,18 @@ final class StoreSession {
 
   private void checkRead(Op.Get g) {
     byte[] v = engine.get(g.key());
-    if (v != null && Values.step(g.key(), v) < 0) {
+    Integer got = v == null ? null : Values.state(g.key(), v);
+    if (got != null && got == Values.FOREIGN) {
       violation = g + " returned a value that was never written for that key";
     } else if (oracle.exact()) {
       Integer want = oracle.current().get(Op.name(g.key()));
-      int got = v == null ? -1 : Values.step(g.key(), v);
-      if (!java.util.Objects.equals(want, v == null ? null : got)) {
+      if (!java.util.Objects.equals(want, got)) {
         violation =
-            g + " read " + (v == null ? "nothing" : "#" + got) + " but the last write was " + want;
+            g
+                + " read "
+                + Values.describe(got)
+                + " but the last write left "
+                + Values.describe(want);
       }
     }
   }
@@ -183,8 +197,9 @@ final class StoreSession {
   }
 
   /**
-   * Reads the whole store of an open engine as key name to step, checking that every value is one
-   * written for its key and that get agrees with the cursor, then runs the consistency check.
+   * Reads the whole store of an open engine as key name to {@linkplain Values#state state},
+   * checking that every value is one written for its key and that get agrees with the cursor, then
+   * runs the consistency check.
    *
    * @return null when all is well, else the problem
    */
@@ -194,11 +209,11 @@ final class StoreSession {
       while (c.next()) {
         byte[] k = c.key();
         byte[] v = c.value();
-        int step = Values.step(k, v);
-        if (step < 0) {
+        int state = Values.state(k, v);
+        if (state == Values.FOREIGN) {
           return "the store returns a value for " + Op.name(k) + " that was never written for it";
         }
-        out.put(Op.name(k), step);
+        out.put(Op.name(k), state);
         seen.put(Op.name(k), v);
       }
     }
@@ -219,10 +234,10 @@ final class StoreSession {
   /** A throwable and its causes, with a few frames each, for failure messages. */
   static String stack(Throwable t) {
     StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null && sb.length() < 3000; c = c.getCause()) {
+    for (Throwable c = t; c != null && sb.length() < 6000; c = c.getCause()) {
       sb.append(c == t ? "" : "\n  caused by: ").append(c);
       StackTraceElement[] frames = c.getStackTrace();
-      for (int i = 0; i < Math.min(8, frames.length); i++) {
+      for (int i = 0; i < Math.min(16, frames.length); i++) {
         sb.append("\n    at ").append(frames[i]);
       }
     }

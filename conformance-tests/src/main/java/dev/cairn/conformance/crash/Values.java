@@ -12,19 +12,40 @@ import java.util.zip.CRC32C;
  * <pre>
  * | 'V' (1B) | key length (2B) | key | step (4B) | padding (seeded by step) | CRC32C (4B) of all before |
  * </pre>
+ *
+ * <p>The one exception is the empty value, which has no room to name anything: a key holding it is
+ * in the state {@link #EMPTY}, whichever step wrote it. Two empty values are the same bytes, so a
+ * store that holds one cannot be told apart from a store that holds the other, and the oracle needs
+ * no more.
  */
 final class Values {
+
+  /** What {@link #state} gives for a value no step wrote for its key. */
+  static final int FOREIGN = -1;
+
+  /** The state of a key that holds the empty value. */
+  static final int EMPTY = -2;
 
   private static final int OVERHEAD = 1 + 2 + 4 + 4;
 
   private Values() {}
 
-  /** A value for {@code key} written at {@code step}, of about {@code size} bytes. */
+  /**
+   * A value for {@code key} written at {@code step}, of {@code size} bytes, or of the smallest size
+   * that names key and step when {@code size} is smaller (but not zero: a size of zero gives the
+   * empty value).
+   */
   static byte[] of(byte[] key, int step, int size) {
+    if (size == 0) {
+      return new byte[0];
+    }
     int total = Math.max(size, OVERHEAD + key.length);
     ByteBuffer b = ByteBuffer.allocate(total);
     b.put((byte) 'V').putShort((short) key.length).put(key).putInt(step);
     SplittableRandom rnd = new SplittableRandom(step * 31L + key.length);
+    while (b.remaining() >= 4 + Long.BYTES) {
+      b.putLong(rnd.nextLong());
+    }
     while (b.remaining() > 4) {
       b.put((byte) rnd.nextInt(256));
     }
@@ -34,23 +55,42 @@ final class Values {
     return b.array();
   }
 
-  /** The step that wrote {@code value} for {@code key}, or -1 if it is not such a value. */
-  static int step(byte[] key, byte[] value) {
-    if (value == null || value.length < OVERHEAD + key.length || value[0] != 'V') {
-      return -1;
+  /** The state a key is in once {@code step} wrote {@code value} to it. */
+  static int written(int step, byte[] value) {
+    return value.length == 0 ? EMPTY : step;
+  }
+
+  /**
+   * The state {@code value} puts {@code key} in: the step that wrote it, {@link #EMPTY}, or {@link
+   * #FOREIGN} if it is no value any step wrote for {@code key}.
+   */
+  static int state(byte[] key, byte[] value) {
+    if (value == null) {
+      return FOREIGN;
+    }
+    if (value.length == 0) {
+      return EMPTY;
+    }
+    if (value.length < OVERHEAD + key.length || value[0] != 'V') {
+      return FOREIGN;
     }
     ByteBuffer b = ByteBuffer.wrap(value);
     b.position(1);
     if (b.getShort() != (short) key.length
         || !Arrays.equals(value, 3, 3 + key.length, key, 0, key.length)) {
-      return -1;
+      return FOREIGN;
     }
     CRC32C crc = new CRC32C();
     crc.update(value, 0, value.length - 4);
     if ((int) crc.getValue() != b.getInt(value.length - 4)) {
-      return -1;
+      return FOREIGN;
     }
     int step = b.getInt(3 + key.length);
-    return Arrays.equals(value, of(key, step, value.length)) ? step : -1;
+    return step >= 0 && Arrays.equals(value, of(key, step, value.length)) ? step : FOREIGN;
+  }
+
+  /** A key's state in words, for messages. */
+  static String describe(Integer state) {
+    return state == null ? "absent" : state == EMPTY ? "an empty value" : "value of #" + state;
   }
 }

@@ -15,6 +15,12 @@ import java.util.SplittableRandom;
  * deleted often. The same seed and shape give the same operations, which is how a failure replays
  * and how a parent process knows what its child wrote.
  *
+ * <p>Every write form is used: a quarter of the puts, deletes and batches name no durability and
+ * get the store's default ({@link StoreSession#DEFAULT_DURABILITY}). Values come in every size
+ * class an engine may treat apart ({@link #valueSize()}): empty, small, around a page or block,
+ * around 64 KiB, and now and then about 1 MiB, so that a write path that differs by size (a
+ * separate file for large values, a record split across blocks) is crashed too.
+ *
  * <p>Not thread-safe.
  */
 final class Workload {
@@ -80,11 +86,11 @@ final class Workload {
     int s = step++;
     int r = rnd.nextInt(100);
     if (r < 45) {
-      byte[] k = randomKey();
-      return new Op.Put(s, k, Values.of(k, s, valueSize()), durability());
+      return put(s);
     }
     if (r < 57) {
-      return new Op.Delete(s, randomKey(), durability());
+      boolean byDefault = byDefault();
+      return new Op.Delete(s, randomKey(), durability(byDefault), byDefault);
     }
     if (r < 72 && shape.batches) {
       List<WriteBatch.Operation> ops = new ArrayList<>();
@@ -95,7 +101,8 @@ final class Workload {
                 ? new WriteBatch.Delete(k)
                 : new WriteBatch.Put(k, Values.of(k, s, valueSize())));
       }
-      return new Op.Batch(s, ops, durability());
+      boolean byDefault = byDefault();
+      return new Op.Batch(s, ops, durability(byDefault), byDefault);
     }
     if (r < 80) {
       return new Op.Flush(s);
@@ -109,22 +116,61 @@ final class Workload {
     if (shape.reads) {
       return new Op.Get(s, randomKey());
     }
+    return put(s);
+  }
+
+  private Op.Put put(int s) {
     byte[] k = randomKey();
-    return new Op.Put(s, k, Values.of(k, s, valueSize()), durability());
+    byte[] v = Values.of(k, s, valueSize());
+    boolean byDefault = byDefault();
+    return new Op.Put(s, k, v, durability(byDefault), byDefault);
   }
 
   private byte[] randomKey() {
     return key(rnd.nextInt(shape.keys));
   }
 
-  private Durability durability() {
+  /** Whether a write uses the form that names no durability: one in four. */
+  private boolean byDefault() {
+    return rnd.nextInt(4) == 0;
+  }
+
+  private Durability durability(boolean byDefault) {
+    if (byDefault) {
+      return StoreSession.DEFAULT_DURABILITY;
+    }
     return rnd.nextInt(5) < 2 ? Durability.SYNC : Durability.BUFFERED;
   }
 
+  /**
+   * A value size from one of the classes, in thousandths: empty (5%); small, 16 to 115 bytes (55%);
+   * a few hundred bytes to a few sectors (25%); around a page or block of 4, 8, 16 or 32 KiB (12%);
+   * around 64 KiB (2.7%); around 1 MiB (0.3%). Sizes near a boundary fall within 64 bytes either
+   * side of it, so that records end just before, on, and just after it. The large classes are rare
+   * because they are costly (more files, more crash points); still, about one random power-cut
+   * trial in four writes a value of 64 KiB or more, and one in thirty a value of 1 MiB.
+   */
   private int valueSize() {
-    int r = rnd.nextInt(100);
-    return r < 70
-        ? 16 + rnd.nextInt(100)
-        : r < 95 ? 100 + rnd.nextInt(1500) : 1500 + rnd.nextInt(5000);
+    int r = rnd.nextInt(1000);
+    if (r < 50) {
+      return 0;
+    }
+    if (r < 600) {
+      return 16 + rnd.nextInt(100);
+    }
+    if (r < 850) {
+      return 100 + rnd.nextInt(1500);
+    }
+    if (r < 970) {
+      return near(4096 << rnd.nextInt(4));
+    }
+    if (r < 997) {
+      return near(64 * 1024);
+    }
+    return near(1024 * 1024);
+  }
+
+  private int near(int boundary) {
+    return boundary + rnd.nextInt(-64, 65);
   }
 }

@@ -41,6 +41,11 @@ public final class Faults {
     OPEN(false),
     /** Reading from a channel. */
     READ(false),
+    /**
+     * Mapping a region of a file into memory (a read-only {@code FileChannel.map}); reads through a
+     * mapping are not injection points.
+     */
+    MAP(false),
     /** Writing to a channel. */
     WRITE(true),
     /** Changing a file's length. */

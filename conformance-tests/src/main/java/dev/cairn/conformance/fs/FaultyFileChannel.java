@@ -2,6 +2,8 @@ package dev.cairn.conformance.fs;
 
 import dev.cairn.conformance.fs.Faults.Op;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +21,28 @@ import java.nio.file.Path;
  * entry operations durable. After a {@linkplain FaultyFileSystem#powerCut() power cut} every method
  * but {@link #close()} throws {@link IOException}.
  *
+ * <p><b>Mappings.</b> A {@link MapMode#READ_ONLY read-only} mapping, in either form ({@link
+ * MappedByteBuffer}, or {@link MemorySegment} in the caller's {@link Arena}), is a real shared
+ * mapping of the real file, so it behaves as mappings do on Linux, with nothing simulated:
+ *
+ * <ul>
+ *   <li>it shows what a reader sees, the file as the model's cache holds it: every write made
+ *       through any channel, before or after the mapping was made, forced or not;
+ *   <li>after a truncation below a mapped page, touching that page raises {@code SIGBUS}, which the
+ *       JVM reports as an {@link InternalError} ("a fault occurred in an unsafe memory access");
+ *       the rest of the page holding the new end reads as zeros;
+ *   <li>a power cut does not reach it: the restored disk state is written to new files, so a
+ *       mapping the crashed engine left behind keeps the old file's bytes, and only a mapping made
+ *       after the restore shows (and can read) what survived;
+ *   <li>injected faults apply to the {@code map} call (a {@link Faults.Op#MAP MAP}), not to reads
+ *       through the mapping: failing every {@code MAP} makes a file system that cannot map.
+ * </ul>
+ *
+ * <p>A mapping that reaches past the end of the file extends it, as {@link FileChannel#map} does
+ * for a writable channel, and the model records the new length (a {@link Faults.Op#TRUNCATE
+ * TRUNCATE}). {@link MapMode#READ_WRITE} and {@link MapMode#PRIVATE} mappings are refused with
+ * {@link UnsupportedOperationException}: writes through them would bypass the model.
+ *
  * <p>Thread-safe as {@link FileChannel} is: writes and forces serialize on the file system's lock.
  */
 final class FaultyFileChannel extends FileChannel {
@@ -29,6 +53,7 @@ final class FaultyFileChannel extends FileChannel {
   private final DiskModel.Inode inode;
   private final boolean directory;
   private final boolean append;
+  private final boolean writable;
   private volatile boolean dead;
 
   FaultyFileChannel(
@@ -37,13 +62,15 @@ final class FaultyFileChannel extends FileChannel {
       FileChannel delegate,
       DiskModel.Inode inode,
       boolean directory,
-      boolean append) {
+      boolean append,
+      boolean writable) {
     this.fs = fs;
     this.real = real;
     this.delegate = delegate;
     this.inode = inode;
     this.directory = directory;
     this.append = append;
+    this.writable = writable;
   }
 
   /** The power went: close the real channel (releasing its locks) and refuse all further use. */
@@ -227,16 +254,49 @@ final class FaultyFileChannel extends FileChannel {
 
   @Override
   public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-    alive();
+    return mapped(mode, position, size, () -> delegate.map(mode, position, size));
+  }
+
+  @Override
+  public MemorySegment map(MapMode mode, long offset, long size, Arena arena) throws IOException {
+    return mapped(mode, offset, size, () -> delegate.map(mode, offset, size, arena));
+  }
+
+  /** How the real channel maps a region, in one of its two forms. */
+  @FunctionalInterface
+  private interface Mapper<T> {
+    T map() throws IOException;
+  }
+
+  private <T> T mapped(MapMode mode, long position, long size, Mapper<T> mapper)
+      throws IOException {
     if (mode != MapMode.READ_ONLY) {
       throw new UnsupportedOperationException(
-          "the fault-injecting file system cannot track writes through a "
+          "the fault-injecting file system maps files read-only only: it cannot track writes"
+              + " through a "
               + mode
               + " mapping of "
               + real);
     }
-    fs.faults().check(Op.READ, real);
-    return delegate.map(mode, position, size);
+    if (position < 0 || size < 0 || position + size < 0) {
+      // NB: before any fault check, as FileChannel checks its arguments first.
+      return mapper.map();
+    }
+    synchronized (fs.lock) {
+      alive();
+      fs.faults().check(Op.MAP, real);
+      long before = delegate.size();
+      boolean grows = writable && position + size > before;
+      if (grows) {
+        fs.faults().check(Op.TRUNCATE, real);
+      }
+      T m = mapper.map();
+      if (grows && inode != null) {
+        fs.model().truncated(inode, position + size);
+      }
+      fs.countMapping();
+      return m;
+    }
   }
 
   @Override

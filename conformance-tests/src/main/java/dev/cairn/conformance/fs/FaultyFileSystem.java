@@ -36,7 +36,10 @@ import java.util.Set;
  * </ul>
  *
  * <p>Forces are simulated: no real fsync is issued, so thousands of crashes run in seconds.
- * Memory-mapped writes are not supported (a writable mapping fails with {@link
+ * Read-only memory mappings are real mappings of the real files, so an engine's mapped reads run as
+ * they do in production (they see every write at once; a page past a truncated end faults with
+ * {@link InternalError}); a power cut restores the disk state into new files, which only new
+ * mappings show. Writable mappings are not supported (they fail with {@link
  * UnsupportedOperationException}).
  *
  * <p>Thread-safe: engines may use it from any number of threads. <b>Must be closed</b>; closing a
@@ -55,6 +58,7 @@ public final class FaultyFileSystem extends FileSystem {
   private boolean open = true;
   private long powerCuts;
   private long directoryForces;
+  private long mappings;
 
   private FaultyFileSystem(Path realRoot, boolean deleteOnClose) throws IOException {
     this.realRoot = realRoot.toAbsolutePath().normalize();
@@ -275,7 +279,8 @@ public final class FaultyFileSystem extends FileSystem {
         faults.injected(),
         powerCuts(),
         handles.count(),
-        handles.peak());
+        handles.peak(),
+        mappings());
   }
 
   private long powerCuts() {
@@ -312,6 +317,17 @@ public final class FaultyFileSystem extends FileSystem {
   void countForce(boolean directory) {
     if (directory) {
       directoryForces++;
+    }
+  }
+
+  void countMapping() {
+    mappings++;
+  }
+
+  /** Regions of files mapped into memory so far (a {@code FileChannel.map} call each). */
+  public long mappings() {
+    synchronized (lock) {
+      return mappings;
     }
   }
 

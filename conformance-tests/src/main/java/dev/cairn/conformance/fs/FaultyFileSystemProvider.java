@@ -106,7 +106,7 @@ final class FaultyFileSystemProvider extends FileSystemProvider {
         }
       }
       FaultyFileChannel channel =
-          new FaultyFileChannel(fs, real, delegate, inode, directory, append);
+          new FaultyFileChannel(fs, real, delegate, inode, directory, append, write);
       fs.handles().opened(channel, "FileChannel", real);
       return channel;
     }

@@ -13,6 +13,7 @@ package dev.cairn.conformance.fs;
  * @param powerCuts simulated power cuts
  * @param openHandles channels and directory streams open now
  * @param peakOpenHandles the most open at once
+ * @param mappings regions of files mapped into memory
  */
 public record FsStatistics(
     long reads,
@@ -24,4 +25,5 @@ public record FsStatistics(
     long faultsInjected,
     long powerCuts,
     int openHandles,
-    int peakOpenHandles) {}
+    int peakOpenHandles,
+    long mappings) {}

@@ -32,13 +32,19 @@ import java.util.TreeMap;
  *
  * <p>With a {@link TestEngineProvider.Flaw} it becomes one of the suite's deliberately unsafe
  * engines: {@code NO_FSYNC} never forces, {@code USER_SPACE_BUFFER} keeps {@code BUFFERED} writes
- * in memory until a flush or close, while {@code SYNC} writes go straight to the log.
+ * in memory until a flush or close, while {@code SYNC} writes go straight to the log; {@code
+ * NO_FSYNC_FOR_LARGE_VALUES} does not force a {@code SYNC} write holding a large value, {@code
+ * DEFAULT_DURABILITY_IGNORED} makes the writes that name no durability {@code BUFFERED}, and {@code
+ * EMPTY_VALUE_REPLAYED_AS_DELETE} loses empty values on every reopen.
  *
  * <p>Thread-safe (see {@link MapBackedEngine}).
  */
 final class LogTestEngine extends MapBackedEngine {
 
   static final int KIND = 1;
+
+  /** The smallest value the {@code NO_FSYNC_FOR_LARGE_VALUES} flaw counts as large: 64 KiB. */
+  static final int LARGE_VALUE = 64 * 1024;
 
   private final Path dir;
   private final TestEngineProvider.Flaw flaw;
@@ -98,7 +104,7 @@ final class LogTestEngine extends MapBackedEngine {
         end =
             flaw == TestEngineProvider.Flaw.SKIP_CHECKSUMS
                 ? StoreFiles.scanUnchecked(content, StoreFiles.HEADER, ops -> apply(map, ops))
-                : StoreFiles.scan(content, StoreFiles.HEADER, ops -> apply(map, ops));
+                : StoreFiles.scan(content, StoreFiles.HEADER, ops -> replay(map, ops, flaw));
         log =
             FileChannel.open(
                 file,
@@ -124,6 +130,48 @@ final class LogTestEngine extends MapBackedEngine {
     }
   }
 
+  /** Applies a replayed record: as written, but for the flaw that loses empty values. */
+  private static void replay(
+      NavigableMap<byte[], byte[]> map,
+      List<WriteBatch.Operation> ops,
+      TestEngineProvider.Flaw flaw) {
+    if (flaw != TestEngineProvider.Flaw.EMPTY_VALUE_REPLAYED_AS_DELETE) {
+      apply(map, ops);
+      return;
+    }
+    apply(
+        map,
+        ops.stream()
+            .map(
+                o ->
+                    o instanceof WriteBatch.Put p && p.value().length == 0
+                        ? new WriteBatch.Delete(p.key())
+                        : o)
+            .toList());
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    put(key, value, defaultForm());
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    delete(key, defaultForm());
+  }
+
+  @Override
+  public void write(WriteBatch batch) {
+    write(batch, defaultForm());
+  }
+
+  /** The durability of a write that names none. */
+  private Durability defaultForm() {
+    return flaw == TestEngineProvider.Flaw.DEFAULT_DURABILITY_IGNORED
+        ? Durability.BUFFERED
+        : defaultDurability();
+  }
+
   static void closeQuietly(AutoCloseable c) {
     if (c != null) {
       try {
@@ -146,9 +194,16 @@ final class LogTestEngine extends MapBackedEngine {
     }
     StoreFiles.writeFully(log, record, end);
     end += record.length;
-    if (durability == Durability.SYNC && flaw != TestEngineProvider.Flaw.NO_FSYNC) {
+    if (durability == Durability.SYNC
+        && flaw != TestEngineProvider.Flaw.NO_FSYNC
+        && !(flaw == TestEngineProvider.Flaw.NO_FSYNC_FOR_LARGE_VALUES && holdsLargeValue(ops))) {
       forceLog();
     }
+  }
+
+  private static boolean holdsLargeValue(List<WriteBatch.Operation> ops) {
+    return ops.stream()
+        .anyMatch(o -> o instanceof WriteBatch.Put p && p.value().length >= LARGE_VALUE);
   }
 
   private void forceLog() throws IOException {
@@ -217,7 +272,7 @@ final class LogTestEngine extends MapBackedEngine {
             content,
             StoreFiles.HEADER,
             ops -> {
-              apply(replay, ops);
+              replay(replay, ops, flaw);
               records[0]++;
             });
     if (valid != end) {

@@ -47,7 +47,19 @@ public class TestEngineProvider implements StorageEngineProvider {
     /** Retries a failed force and carries on, instead of fail-stopping (LOG). */
     RETRY_FAILED_FSYNC,
     /** Replays records without checking their checksums (LOG). */
-    SKIP_CHECKSUMS
+    SKIP_CHECKSUMS,
+    /**
+     * Skips the force of a {@code SYNC} write that carries a value of {@value
+     * LogTestEngine#LARGE_VALUE} bytes or more, as a separate path for large values might (LOG).
+     */
+    NO_FSYNC_FOR_LARGE_VALUES,
+    /**
+     * Makes the writes that name no durability {@code BUFFERED}, whatever the store's default
+     * (LOG).
+     */
+    DEFAULT_DURABILITY_IGNORED,
+    /** Replays a put of the empty value as a delete (LOG). */
+    EMPTY_VALUE_REPLAYED_AS_DELETE
   }
 
   private final Kind kind;

@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -406,5 +410,150 @@ public class FaultyFileSystemTest {
     PowerCut c = fs.powerCut();
     assertEquals(10, c.image(c.choose(CrashMode.DURABLE_ONLY, 1)).files().get("f").length);
     assertEquals(4, c.image(c.choose(CrashMode.PROCESS, 1)).files().get("f").length);
+  }
+
+  // ---- read-only mappings: real mappings of the real files ----
+
+  /** A file of {@code n} bytes, each its offset modulo 251, forced and named in a forced root. */
+  private Path patterned(String name, int n) throws IOException {
+    Path f = root.resolve(name);
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) (i % 251);
+    }
+    try (FileChannel ch = open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(b));
+      ch.force(true);
+    }
+    syncDir(root);
+    return f;
+  }
+
+  private static byte at(MemorySegment m, long offset) {
+    return m.get(ValueLayout.JAVA_BYTE, offset);
+  }
+
+  @Test
+  public void aReadOnlyMappingShowsEveryWriteMadeBeforeOrAfterIt() throws IOException {
+    Path f = patterned("f", 8192);
+    try (FileChannel writer = open(f, StandardOpenOption.WRITE);
+        FileChannel reader = open(f, StandardOpenOption.READ);
+        Arena arena = Arena.ofConfined()) {
+      writer.write(ByteBuffer.wrap(bytes("unsynced")), 100);
+      MemorySegment m = reader.map(FileChannel.MapMode.READ_ONLY, 0, 8192, arena);
+      MappedByteBuffer buffer = reader.map(FileChannel.MapMode.READ_ONLY, 4096, 4096);
+      assertEquals(8192, m.byteSize());
+      assertEquals((byte) 7, at(m, 7));
+      assertEquals((byte) 'u', at(m, 100), "a write not yet forced is what a reader sees");
+      writer.write(ByteBuffer.wrap(bytes("later")), 5000);
+      assertEquals((byte) 'l', at(m, 5000), "a write after the mapping shows through it");
+      assertEquals((byte) 'a', buffer.get(5001 - 4096), "in the buffer form too");
+      assertEquals(2, fs.mappings());
+      assertEquals(List.of(), fs.untrackedChanges());
+    }
+    fs.assertNoOpenHandles();
+  }
+
+  @Test
+  public void aMappedPagePastATruncatedEndFaultsAsOnLinux() throws IOException {
+    int size = 1 << 20; // past any page size
+    Path f = patterned("f", size);
+    try (FileChannel writer = open(f, StandardOpenOption.WRITE);
+        FileChannel reader = open(f, StandardOpenOption.READ);
+        Arena arena = Arena.ofConfined()) {
+      MemorySegment m = reader.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+      assertEquals((byte) ((size - 1) % 251), at(m, size - 1));
+      writer.truncate(10);
+      assertEquals((byte) 5, at(m, 5), "bytes below the new end stay");
+      assertEquals((byte) 0, at(m, 11), "the rest of the end's page reads as zeros");
+      InternalError e = assertThrows(InternalError.class, () -> at(m, size - 1));
+      assertTrue(
+          e.getMessage().contains("unsafe memory access"),
+          () -> "SIGBUS, as the JVM reports it: " + e.getMessage());
+      byte[] copy = new byte[16];
+      assertThrows(
+          InternalError.class,
+          () -> MemorySegment.copy(m, ValueLayout.JAVA_BYTE, size - 16, copy, 0, 16),
+          "a bulk copy faults too");
+    }
+    PowerCut c = fs.powerCut();
+    assertEquals(size, c.image(c.choose(CrashMode.DURABLE_ONLY, 1)).files().get("f").length);
+    assertEquals(10, c.image(c.choose(CrashMode.PROCESS, 1)).files().get("f").length);
+  }
+
+  @Test
+  public void aPowerCutLeavesOldMappingsOnTheLostFilesAndNewOnesSeeWhatSurvived()
+      throws IOException {
+    Path f = patterned("f", 8192);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment old;
+      try (FileChannel writer = open(f, StandardOpenOption.WRITE);
+          FileChannel reader = open(f, StandardOpenOption.READ)) {
+        writer.write(ByteBuffer.wrap(bytes("lost")), 8192);
+        old = reader.map(FileChannel.MapMode.READ_ONLY, 0, 8196, arena);
+        assertEquals((byte) 'l', at(old, 8192));
+        DiskImage after = cut(CrashMode.DURABLE_ONLY);
+        assertEquals(8192, after.files().get("f").length);
+        assertThrows(
+            IOException.class,
+            () -> reader.map(FileChannel.MapMode.READ_ONLY, 0, 8192, arena),
+            "a channel of the crashed process maps nothing");
+      }
+      assertEquals(
+          (byte) 'l', at(old, 8192), "the crashed process's mapping keeps the unlinked file");
+      try (FileChannel reader = open(f, StandardOpenOption.READ)) {
+        assertThrows(
+            IOException.class,
+            () -> reader.map(FileChannel.MapMode.READ_ONLY, 0, 8196, arena),
+            "the lost bytes are not there to map");
+        MemorySegment fresh = reader.map(FileChannel.MapMode.READ_ONLY, 0, 8192, arena);
+        assertEquals((byte) (8191 % 251), at(fresh, 8191));
+      }
+    }
+    fs.assertNoOpenHandles();
+  }
+
+  @Test
+  public void aMappingPastTheEndOfAWritableChannelGrowsTheFileInTheModel() throws IOException {
+    Path f = patterned("f", 100);
+    try (FileChannel ch = open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena arena = Arena.ofConfined()) {
+      MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena);
+      assertEquals(4096, ch.size());
+      assertEquals((byte) 0, at(m, 4000));
+      assertEquals(List.of(), fs.untrackedChanges(), "the model knows the new length");
+    }
+    try (FileChannel ch = open(f, StandardOpenOption.READ);
+        Arena arena = Arena.ofConfined()) {
+      assertThrows(
+          IOException.class,
+          () -> ch.map(FileChannel.MapMode.READ_ONLY, 0, 8192, arena),
+          "a read-only channel cannot grow the file");
+    }
+    DiskImage after = cut(CrashMode.DURABLE_ONLY);
+    assertEquals(100, after.files().get("f").length, "the growth was never forced");
+  }
+
+  @Test
+  public void writableMappingsAreRefusedAndMapsFailOnDemand() throws IOException {
+    Path f = patterned("f", 4096);
+    try (FileChannel ch = open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena arena = Arena.ofConfined()) {
+      for (FileChannel.MapMode mode :
+          List.of(FileChannel.MapMode.READ_WRITE, FileChannel.MapMode.PRIVATE)) {
+        UnsupportedOperationException e =
+            assertThrows(UnsupportedOperationException.class, () -> ch.map(mode, 0, 4096, arena));
+        assertTrue(e.getMessage().contains(mode.toString()), e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> ch.map(mode, 0, 4096));
+      }
+      fs.faults().failNth(Faults.Op.MAP, 1);
+      assertThrows(IOException.class, () -> ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena));
+      assertNotNull(ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena));
+      assertEquals(1, fs.mappings());
+      assertEquals(1, fs.statistics().mappings());
+      fs.faults().failAlways(Faults.Op.MAP, p -> true);
+      assertThrows(IOException.class, () -> ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096));
+      assertEquals(1, ch.read(ByteBuffer.allocate(1), 0), "a file system that cannot map reads");
+    }
   }
 }

@@ -25,7 +25,7 @@ final class Checkpointer {
 
   private Checkpointer() {}
 
-  static void write(Store store, LogWriter writer, Path target) {
+  static void write(IndexState state, LogWriter writer, Path target) {
     if (target == null) {
       throw new InvalidArgumentException("checkpoint target is null");
     }
@@ -41,9 +41,9 @@ final class Checkpointer {
       writer.rollNow();
     }
     List<DataFile> files;
-    synchronized (store.mergeLock) {
-      synchronized (store.publishLock) {
-        files = store.acquireSealedLocked();
+    synchronized (state.mergeLock) {
+      synchronized (state.publishLock) {
+        files = state.acquireSealedLocked();
       }
     }
     try {
@@ -52,7 +52,7 @@ final class Checkpointer {
       } catch (FileAlreadyExistsException e) {
         throw new InvalidArgumentException("checkpoint target " + target + " already exists", e);
       }
-      copy(store.directory.resolve(Manifest.FILE_NAME), target.resolve(Manifest.FILE_NAME));
+      copy(state.directory.resolve(Manifest.FILE_NAME), target.resolve(Manifest.FILE_NAME));
       for (DataFile f : files) {
         linkOrCopy(f.path(), target.resolve(f.path().getFileName().toString()));
         if (Files.exists(f.hintPath())) {

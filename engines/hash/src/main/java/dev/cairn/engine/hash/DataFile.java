@@ -1,6 +1,7 @@
 package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.RecordBuffers;
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.StorageIOException;
@@ -80,6 +81,7 @@ final class DataFile {
   private volatile MemorySegment mapped;
   private volatile MemorySegment[] chunks = NO_CHUNKS; // chunk i maps [i, i + 1) << chunkBits
   private volatile boolean mapFailed;
+  private volatile boolean mapRefused; // by the file system, not by a closed channel
   private Arena mapArena; // guarded by reopenLock; holds the mapping and the chunks
 
   DataFile(int id, Path path, boolean mergeOutput, long size, Consumer<DataFile> onLastRelease) {
@@ -151,6 +153,23 @@ final class DataFile {
     this.size = size;
   }
 
+  /**
+   * Cuts the file's readable size to {@code end}, for recovery cutting a torn tail, and drops every
+   * mapping made so far: a mapping past a file's end would fault ({@code SIGBUS}, Java's "unsafe
+   * memory access") when touched. Recovery runs alone, so no reader holds a mapping.
+   */
+  void cutTo(long end) {
+    synchronized (reopenLock) {
+      mapped = null;
+      chunks = NO_CHUNKS;
+      if (mapArena != null) {
+        mapArena.close();
+        mapArena = null;
+      }
+      size = end;
+    }
+  }
+
   long staleBytes() {
     return staleBytes.get();
   }
@@ -161,7 +180,7 @@ final class DataFile {
 
   /** The fraction of the file's records that no key needs any more. */
   double staleFraction() {
-    long body = size - 16;
+    long body = size - RecordFormat.FILE_HEADER_SIZE;
     return body <= 0 ? 0 : (double) staleBytes.get() / body;
   }
 
@@ -377,6 +396,16 @@ final class DataFile {
     }
   }
 
+  /** Whether reads of the file come from a mapping now (of the sealed file, or of a chunk). */
+  boolean isMapped() {
+    return mapped != null || chunks.length > 0;
+  }
+
+  /** Whether the file system refused to map the file (reads are positional). */
+  boolean mapRefused() {
+    return mapRefused;
+  }
+
   /** Bytes of one mapped chunk of the active file. */
   long chunkSize() {
     return 1L << chunkBits;
@@ -456,6 +485,7 @@ final class DataFile {
         mapArena = null;
       }
       mapFailed = true;
+      mapRefused = true;
       return null;
     }
   }
@@ -468,6 +498,22 @@ final class DataFile {
   void prefault() {
     MemorySegment m = sealed ? mapping() : null;
     if (m != null) {
+      long actual;
+      try {
+        actual = channel.size();
+      } catch (IOException e) {
+        return; // an interrupted reader closed the channel: the pages fault in on use instead
+      }
+      if (actual < m.byteSize()) {
+        // NB: touching the mapping past the file's end would fault; something cut the file.
+        throw new CorruptionException(
+            path
+                + ": the file is "
+                + actual
+                + " bytes, shorter than the "
+                + m.byteSize()
+                + " read");
+      }
       m.load();
     }
   }

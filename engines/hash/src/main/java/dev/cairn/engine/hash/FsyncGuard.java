@@ -3,7 +3,6 @@ package dev.cairn.engine.hash;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageIOException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +24,9 @@ import java.util.function.Supplier;
 final class FsyncGuard {
 
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Consumer<EngineFailedException> failStop;
+  private final FailStop failStop;
 
-  FsyncGuard(Consumer<EngineFailedException> failStop) {
+  FsyncGuard(FailStop failStop) {
     this.failStop = failStop;
   }
 
@@ -41,7 +40,7 @@ final class FsyncGuard {
     try {
       work.run();
     } catch (EngineFailedException e) {
-      failStop.accept(e);
+      failStop.stop(e);
       throw e;
     } catch (StorageIOException e) {
       throw stop(what, e);
@@ -59,7 +58,7 @@ final class FsyncGuard {
     try {
       return step.get();
     } catch (EngineFailedException e) {
-      failStop.accept(e);
+      failStop.stop(e);
       throw e;
     } catch (StorageIOException e) {
       throw stop(what, e);
@@ -81,7 +80,7 @@ final class FsyncGuard {
   private EngineFailedException stop(String what, StorageIOException e) {
     EngineFailedException f =
         new EngineFailedException(what + " failed; the store stops until reopened", e);
-    failStop.accept(f);
+    failStop.stop(f);
     return f;
   }
 

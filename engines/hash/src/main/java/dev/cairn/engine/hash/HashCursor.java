@@ -8,6 +8,8 @@ import dev.cairn.spi.Cursor;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.UnsupportedCapabilityException;
 import dev.cairn.spi.ViewGuard;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A full, unordered iteration over a snapshot, for export and migration: reads the snapshot's data
@@ -27,6 +29,8 @@ final class HashCursor implements Cursor {
   private final ViewGuard guard = new ViewGuard();
   private int nextFile;
   private RecordReader reader;
+  private long[] salvaged; // in salvage mode: offset and size of each record that verified
+  private int salvagedAt;
   private long limit;
   private byte[] key;
   private byte[] value;
@@ -51,7 +55,7 @@ final class HashCursor implements Cursor {
     key = null;
     value = null;
     while (!exhausted) {
-      if (reader == null) {
+      if (reader == null && salvaged == null) {
         if (nextFile >= snapshot.files.size()) {
           exhausted = true;
           break;
@@ -59,7 +63,28 @@ final class HashCursor implements Cursor {
         DataFile f = snapshot.files.get(nextFile);
         limit = snapshot.sizes[nextFile];
         nextFile++;
-        reader = RecordReader.open(f.path());
+        if (snapshot.state.salvage) {
+          salvaged = salvagedRecords(f);
+          salvagedAt = 0;
+        } else {
+          reader = RecordReader.open(f.path());
+        }
+      }
+      if (salvaged != null) {
+        if (salvagedAt >= salvaged.length) {
+          salvaged = null;
+          continue;
+        }
+        DataFile f = snapshot.files.get(nextFile - 1);
+        long offset = salvaged[salvagedAt++];
+        int size = (int) salvaged[salvagedAt++];
+        DataFile.RecordBytes r = f.readRecord(offset, size);
+        if (offer(
+            DataRecord.decode(
+                r.type(), r.bytes(), r.payloadOffset(), r.payloadLength(), f.where(offset)))) {
+          return true;
+        }
+        continue;
       }
       RecordReader.Record rec = reader.next();
       if (rec == null || rec.offset() >= limit) {
@@ -80,17 +105,48 @@ final class HashCursor implements Cursor {
       DataRecord d =
           DataRecord.decode(
               rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
-      if (d.seq() > snapshot.seq) {
-        continue;
-      }
-      History.Version v = snapshot.store.resolveAt(d.key(), snapshot.seq, d.seq());
-      if (v != null && !v.entry().tombstone() && v.entry().seq() == d.seq()) {
-        key = d.key();
-        value = d.value();
+      if (offer(d)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Makes {@code d} the cursor's entry if it is its key's version at the snapshot. */
+  private boolean offer(DataRecord d) {
+    if (d.isDelete() || d.seq() > snapshot.seq) {
+      return false;
+    }
+    History.Version v = snapshot.state.resolveAt(d.key(), snapshot.seq, d.seq());
+    if (v != null && !v.entry().tombstone() && v.entry().seq() == d.seq()) {
+      key = d.key();
+      value = d.value();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * In salvage mode (a read-only store opened with {@code recovery=salvage}): where the records of
+   * {@code f} that verify lie, read past its damage as recovery did (offset and size, in pairs).
+   */
+  private long[] salvagedRecords(DataFile f) {
+    List<Long> places = new ArrayList<>();
+    Salvage.read(
+        f.path(),
+        batch -> {
+          for (Salvage.Found found : batch) {
+            if (found.offset() + found.size() <= limit) {
+              places.add(found.offset());
+              places.add((long) found.size());
+            }
+          }
+        });
+    long[] out = new long[places.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = places.get(i);
+    }
+    return out;
   }
 
   @Override

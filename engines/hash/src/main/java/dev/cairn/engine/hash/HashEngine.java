@@ -1,6 +1,7 @@
 package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.DirectoryLock;
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.ConsistencyReport;
@@ -48,21 +49,37 @@ final class HashEngine implements StorageEngine {
    * @param mergeThreshold the stale fraction at which a sealed file is merged
    * @param mergeRate merge's byte rate
    * @param mergeInterval milliseconds between background cycles
+   * @param mergeSmallFiles how many small sealed files make a merge due (0: never for smallness)
+   * @param salvage whether to open a damaged store for salvage (read-only)
    */
-  record Settings(long fileSize, double mergeThreshold, long mergeRate, long mergeInterval) {}
+  record Settings(
+      long fileSize,
+      double mergeThreshold,
+      long mergeRate,
+      long mergeInterval,
+      int mergeSmallFiles,
+      boolean salvage) {}
 
   private final EngineOptions options;
-  private final Store store;
+  private final IndexState state;
   private final DirectoryLock lock;
   private final LogWriter writer;
   private final Merger merger;
+  private final FailStop failStop;
+  private List<String> salvageLosses = List.of(); // set once, before the engine is shared
   private final Set<AutoCloseable> handles = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private HashEngine(
-      EngineOptions options, Store store, DirectoryLock lock, LogWriter writer, Merger merger) {
+      EngineOptions options,
+      IndexState state,
+      DirectoryLock lock,
+      LogWriter writer,
+      Merger merger,
+      FailStop failStop) {
+    this.failStop = failStop;
     this.options = options;
-    this.store = store;
+    this.state = state;
     this.lock = lock;
     this.writer = writer;
     this.merger = merger;
@@ -74,19 +91,14 @@ final class HashEngine implements StorageEngine {
       if (!options.createIfMissing()) {
         throw new StorageIOException(dir + ": no store here (and creation was not asked for)");
       }
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new StorageIOException(dir + ": cannot create the store directory", e);
-      }
-      Path parent = dir.toAbsolutePath().getParent();
-      if (parent != null) {
-        SyncedFiles.syncDirectory(parent);
-      }
+      SyncedFiles.createDirectories(dir);
     }
-    DirectoryLock lock = DirectoryLock.acquire(dir);
-    Store store = null;
+    DirectoryLock lock =
+        options.readOnly() ? DirectoryLock.acquireShared(dir) : DirectoryLock.acquire(dir);
+    IndexState state = null;
     LogWriter writer = null;
+    Merger merger = null;
+    FailStop failStop = new FailStop(dir);
     try {
       if (Manifest.exists(dir)) {
         Manifest.read(dir);
@@ -100,59 +112,56 @@ final class HashEngine implements StorageEngine {
         }
         Manifest.create(dir);
       }
-      store = new Store(dir, new SecureRandom().nextLong());
-      Recovery recovery = new Recovery(store, options.readOnly());
+      state = new IndexState(dir, new SecureRandom().nextLong());
+      if (settings.salvage() && !options.readOnly()) {
+        throw new InvalidArgumentException(
+            "setting 'recovery' = 'salvage' reads a damaged store and is allowed only read-only");
+      }
+      state.salvage = settings.salvage();
+      Recovery recovery = new Recovery(state, options.readOnly(), settings.salvage());
       recovery.run();
-      Merger merger = null;
       if (options.readOnly()) {
-        store.setVisibleSeq(recovery.lastSeq());
+        state.setVisibleSeq(recovery.lastSeq());
       } else {
         String name = "cairn-hash-" + dir.getFileName();
-        Merger[] m = new Merger[1];
-        LogWriter[] w = new LogWriter[1];
-        FsyncGuard guard =
-            new FsyncGuard(
-                e -> {
-                  if (w[0] != null) {
-                    w[0].failFromBackground(e);
-                  }
-                });
-        writer =
-            new LogWriter(
-                store,
-                settings.fileSize(),
-                recovery.lastSeq(),
-                f -> {
-                  if (m[0] != null) {
-                    m[0].sealed(f);
-                  }
-                },
-                HashEngine::sealOnClose,
-                guard,
-                name + "-writer");
-        w[0] = writer;
-        m[0] =
+        FsyncGuard guard = new FsyncGuard(failStop);
+        merger =
             new Merger(
-                store,
+                state,
                 settings.fileSize(),
                 settings.mergeThreshold(),
                 settings.mergeRate(),
                 settings.mergeInterval(),
-                writer::failed,
-                writer::syncFromBackground,
+                settings.mergeSmallFiles(),
+                failStop,
                 guard,
                 recovery.unhinted(),
                 name + "-merge");
-        merger = m[0];
+        writer =
+            new LogWriter(
+                state,
+                settings.fileSize(),
+                recovery.lastSeq(),
+                merger::sealed,
+                f -> sealOnClose(f, guard),
+                guard,
+                failStop,
+                name + "-writer");
+        merger.start(writer::syncFromBackground);
       }
-      return new HashEngine(options, store, lock, writer, merger);
+      HashEngine engine = new HashEngine(options, state, lock, writer, merger, failStop);
+      engine.salvageLosses = List.copyOf(recovery.losses());
+      return engine;
     } catch (RuntimeException e) {
+      if (merger != null) {
+        merger.close();
+      }
       if (writer != null) {
         writer.close();
       }
-      if (store != null) {
-        store.files().forEach(DataFile::release);
-        store.keydir.close();
+      if (state != null) {
+        state.files().forEach(DataFile::release);
+        state.keydir.close();
       }
       lock.close();
       throw e;
@@ -173,13 +182,13 @@ final class HashEngine implements StorageEngine {
   }
 
   /** The last active file at a clean close: its hint, or nothing at all if it stayed empty. */
-  private static void sealOnClose(DataFile f) {
+  private static void sealOnClose(DataFile f, FsyncGuard guard) {
     try {
-      if (f.size() <= 16) {
+      if (f.size() <= RecordFormat.FILE_HEADER_SIZE) {
         Files.deleteIfExists(f.path());
         SyncedFiles.syncDirectory(f.path().getParent());
       } else {
-        Merger.writeHint(f, e -> {});
+        HintFile.write(f, guard);
       }
     } catch (IOException | RuntimeException e) {
       // A missing hint only slows the next open; an empty file is removed by the next recovery.
@@ -190,14 +199,14 @@ final class HashEngine implements StorageEngine {
 
   void checkOpen() {
     if (closed) {
-      throw new ClosedHandleException("store " + store.directory + " is closed");
+      throw new ClosedHandleException("store " + state.directory + " is closed");
     }
   }
 
   private void checkWritable() {
     checkOpen();
     if (options.readOnly()) {
-      throw new ReadOnlyStoreException("store " + store.directory + " is open read-only");
+      throw new ReadOnlyStoreException("store " + state.directory + " is open read-only");
     }
   }
 
@@ -222,17 +231,22 @@ final class HashEngine implements StorageEngine {
     }
     try {
       if (merger != null) {
+        if (!failStop.failed() && merger.smallFilesDue()) {
+          // NB: a store opened by short-lived processes seals a small file at every close; merge
+          // them now, since the background thread's own cycle may never get to finish.
+          merger.runCycle();
+        }
         merger.close();
       }
       if (writer != null) {
         writer.close();
       }
     } finally {
-      synchronized (store.publishLock) {
-        store.history.clear();
+      synchronized (state.publishLock) {
+        state.history.clear();
       }
-      store.files().forEach(DataFile::release);
-      store.keydir.close();
+      state.files().forEach(DataFile::release);
+      state.keydir.close();
       lock.close();
     }
   }
@@ -248,7 +262,7 @@ final class HashEngine implements StorageEngine {
   public byte[] get(byte[] key) {
     checkOpen();
     Limits.checkKey(key);
-    byte[] v = store.get(key);
+    byte[] v = state.get(key);
     checkOpen();
     return v;
   }
@@ -268,7 +282,7 @@ final class HashEngine implements StorageEngine {
   public Cursor cursor(KeyRange range, Direction direction) {
     checkOpen();
     checkCursorArguments(range, direction);
-    HashCursor c = new HashCursor(HashSnapshot.take(this, store), true);
+    HashCursor c = new HashCursor(HashSnapshot.take(this, state), true);
     handles.add(c);
     if (closed) {
       c.close();
@@ -319,7 +333,7 @@ final class HashEngine implements StorageEngine {
   @Override
   public Snapshot snapshot() {
     checkOpen();
-    HashSnapshot s = HashSnapshot.take(this, store);
+    HashSnapshot s = HashSnapshot.take(this, state);
     handles.add(s);
     if (closed) {
       s.close();
@@ -392,7 +406,7 @@ final class HashEngine implements StorageEngine {
   @Override
   public void checkpoint(Path target) {
     checkOpen();
-    Checkpointer.write(store, writer, target);
+    Checkpointer.write(state, writer, target);
   }
 
   // ---- introspection ---------------------------------------------------------------------------
@@ -404,11 +418,18 @@ final class HashEngine implements StorageEngine {
     long live = 0;
     long stale = 0;
     int files = 0;
-    for (DataFile f : store.files()) {
+    long mapped = 0;
+    long unmappable = 0;
+    for (DataFile f : state.files()) {
       files++;
       disk += f.size();
       stale += f.staleBytes();
-      live += Math.max(0, f.size() - 16 - f.staleBytes());
+      live += Math.max(0, f.size() - RecordFormat.FILE_HEADER_SIZE - f.staleBytes());
+      if (f.isMapped()) {
+        mapped++;
+      } else if (f.mapRefused()) {
+        unmappable++;
+      }
       try {
         if (Files.exists(f.hintPath())) {
           disk += Files.size(f.hintPath());
@@ -417,9 +438,9 @@ final class HashEngine implements StorageEngine {
         // The hint went away meanwhile; its bytes no longer count.
       }
     }
-    long entries = store.keydir.size();
-    long tombstones = store.keydir.tombstones();
-    long indexBytes = store.keydir.bytes();
+    long entries = state.keydir.size();
+    long tombstones = state.keydir.tombstones();
+    long indexBytes = state.keydir.bytes();
     Map<String, Long> d = new TreeMap<>();
     d.put("index.bytes", indexBytes);
     d.put("index.entries", entries);
@@ -428,20 +449,40 @@ final class HashEngine implements StorageEngine {
     d.put("live.bytes", live);
     d.put("stale.bytes", stale);
     d.put("files", (long) files);
-    d.put("merge.count", store.merges.sum());
-    d.put("merge.bytes", store.mergedBytes.sum());
-    d.put("merge.tombstones.dropped", store.droppedTombstones.sum());
-    d.put("write.groups", store.groups.sum());
-    d.put("write.syncs", store.syncs.sum());
-    d.put("sequence", store.visibleSeq());
-    d.put("snapshot.versions", store.history.versions());
-    return new EngineStatistics(entries - tombstones, disk, indexBytes + store.history.bytes(), d);
+    d.put("merge.count", state.merges.sum());
+    d.put("merge.bytes", state.mergedBytes.sum());
+    d.put("merge.tombstones.dropped", state.droppedTombstones.sum());
+    d.put("write.groups", state.groups.sum());
+    d.put("write.syncs", state.syncs.sum());
+    d.put("sequence", state.visibleSeq());
+    d.put("snapshot.versions", state.history.versions());
+    // Whether reads come from memory mappings: a file system that cannot map files (or a failed
+    // mapping) makes every read positional, which is slower but not wrong; say so, never silently.
+    d.put("files.mapped", mapped);
+    d.put("files.unmappable", unmappable);
+    d.put("files.damaged", merger == null ? 0 : (long) merger.damagedFiles());
+    d.put("failed", failStop.failed() ? 1L : 0L);
+    d.put("background.errors", failStop.backgroundErrors());
+    return new EngineStatistics(entries - tombstones, disk, indexBytes + state.history.bytes(), d);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Opened with {@code recovery=salvage}, the report lists first what salvage could not read
+   * (files and byte ranges, and why), then what the check finds in what was read.
+   */
   @Override
   public ConsistencyReport checkConsistency() {
     checkOpen();
-    return ConsistencyChecker.check(this, store);
+    ConsistencyReport report = ConsistencyChecker.check(this, state);
+    if (salvageLosses.isEmpty()) {
+      return report;
+    }
+    List<String> problems = new ArrayList<>();
+    salvageLosses.forEach(l -> problems.add("salvage: " + l));
+    problems.addAll(report.problems());
+    return new ConsistencyReport(report.itemsChecked(), problems);
   }
 
   /** Runs one background cycle (hints, merge, deletions) now and waits; for tests. */
@@ -452,7 +493,12 @@ final class HashEngine implements StorageEngine {
     }
   }
 
-  Store store() {
-    return store;
+  IndexState state() {
+    return state;
+  }
+
+  /** The background thread's work, or null when read-only; for tests. */
+  Merger merger() {
+    return merger;
   }
 }

@@ -35,8 +35,21 @@ public final class HashEngineProvider implements StorageEngineProvider {
       new EngineSetting(
           "merge.interval", "milliseconds between background cycles (hints, merge)", "1000");
 
+  static final EngineSetting MERGE_SMALL_FILES =
+      new EngineSetting(
+          "merge.small.files",
+          "how many sealed files under an eighth of file.size make a merge due, stale or not"
+              + " (0: never); keeps stores opened for one write at a time from piling up files",
+          "4");
+  static final EngineSetting RECOVERY =
+      new EngineSetting(
+          "recovery",
+          "'strict' refuses a damaged store; 'salvage' (read-only) reads past damage, keeps every"
+              + " record that verifies and lists what was lost in the consistency report",
+          "strict");
+
   private static final List<EngineSetting> SETTINGS =
-      List.of(FILE_SIZE, MERGE_THRESHOLD, MERGE_RATE, MERGE_INTERVAL);
+      List.of(FILE_SIZE, MERGE_THRESHOLD, MERGE_RATE, MERGE_INTERVAL, MERGE_SMALL_FILES, RECOVERY);
 
   /** Creates the provider; it holds no state. */
   public HashEngineProvider() {}
@@ -102,6 +115,19 @@ public final class HashEngineProvider implements StorageEngineProvider {
     }
     long rate = options.longSetting(MERGE_RATE, 1024, Long.MAX_VALUE / 2);
     long interval = options.longSetting(MERGE_INTERVAL, 1, 3_600_000);
-    return HashEngine.open(options, new HashEngine.Settings(fileSize, threshold, rate, interval));
+    int smallFiles = (int) options.longSetting(MERGE_SMALL_FILES, 0, 1000);
+    if (smallFiles == 1) {
+      throw new InvalidArgumentException(
+          "setting 'merge.small.files' must be 0 (never) or at least 2, got 1");
+    }
+    String recovery = options.setting(RECOVERY).trim();
+    if (!recovery.equals("strict") && !recovery.equals("salvage")) {
+      throw new InvalidArgumentException(
+          "setting 'recovery' must be 'strict' or 'salvage', got '" + recovery + "'");
+    }
+    return HashEngine.open(
+        options,
+        new HashEngine.Settings(
+            fileSize, threshold, rate, interval, smallFiles, recovery.equals("salvage")));
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HashSnapshot implements Snapshot {
 
-  final Store store;
+  final IndexState state;
   final long seq;
   final List<DataFile> files;
   final long[] sizes;
@@ -33,9 +33,9 @@ final class HashSnapshot implements Snapshot {
   private final Set<HashCursor> cursors = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private HashSnapshot(HashEngine engine, Store store, long seq, List<DataFile> files) {
+  private HashSnapshot(HashEngine engine, IndexState state, long seq, List<DataFile> files) {
     this.engine = engine;
-    this.store = store;
+    this.state = state;
     this.seq = seq;
     this.files = files;
     this.sizes = new long[files.size()];
@@ -45,19 +45,19 @@ final class HashSnapshot implements Snapshot {
   }
 
   /** Takes a snapshot of the store's published state. */
-  static HashSnapshot take(HashEngine engine, Store store) {
-    synchronized (store.mergeLock) {
-      synchronized (store.publishLock) {
+  static HashSnapshot take(HashEngine engine, IndexState state) {
+    synchronized (state.mergeLock) {
+      synchronized (state.publishLock) {
         List<DataFile> held = new ArrayList<>();
-        for (DataFile f : store.files()) {
+        for (DataFile f : state.files()) {
           if (f.acquire()) {
             held.add(f);
           }
         }
         held.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        long seq = store.visibleSeq();
-        store.history.open(seq);
-        return new HashSnapshot(engine, store, seq, held);
+        long seq = state.visibleSeq();
+        state.history.open(seq);
+        return new HashSnapshot(engine, state, seq, held);
       }
     }
   }
@@ -73,7 +73,7 @@ final class HashSnapshot implements Snapshot {
   public byte[] get(byte[] key) {
     checkOpen();
     Limits.checkKey(key);
-    return store.getAt(key, seq);
+    return state.getAt(key, seq);
   }
 
   @Override
@@ -104,8 +104,8 @@ final class HashSnapshot implements Snapshot {
     for (HashCursor c : List.copyOf(cursors)) {
       c.close();
     }
-    synchronized (store.publishLock) {
-      store.history.close(seq);
+    synchronized (state.publishLock) {
+      state.history.close(seq);
     }
     files.forEach(DataFile::release);
     engine.forget(this);

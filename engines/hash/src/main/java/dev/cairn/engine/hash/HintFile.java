@@ -1,7 +1,9 @@
 package dev.cairn.engine.hash;
 
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.RecordWriter;
+import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.EngineFailedException;
@@ -10,10 +12,8 @@ import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +38,7 @@ final class HintFile {
   static final int ENTRIES = 1;
   static final int TRAILER = 2;
   private static final int CHUNK = 64 * 1024;
+  private static final int TRAILER_SIZE = 32;
 
   /**
    * One entry.
@@ -69,16 +70,15 @@ final class HintFile {
     private final Path target;
     private final Path temp;
     private final RecordWriter log;
-    private final Consumer<EngineFailedException> failStop;
     private ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     private int inChunk;
     private long entries;
     private long minSeq = Long.MAX_VALUE;
     private long maxSeq;
 
-    Writer(Path target, Consumer<EngineFailedException> failStop) {
+    /** Starts the hint {@code target}; run it, and {@link #finish}, under the store's guard. */
+    Writer(Path target) {
       this.target = target;
-      this.failStop = failStop;
       this.temp = target.resolveSibling(target.getFileName() + ".tmp");
       try {
         Files.deleteIfExists(temp);
@@ -123,31 +123,14 @@ final class HintFile {
         if (inChunk > 0) {
           flushChunk();
         }
-        ByteBuffer t = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer t = ByteBuffer.allocate(TRAILER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         t.putLong(dataSize).putLong(entries).putLong(minSeq).putLong(maxSeq);
         log.append(TRAILER, t.array());
         log.sync();
-      } catch (EngineFailedException e) {
-        failStop.accept(e);
-        throw e;
       } finally {
         log.close();
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new StorageIOException(target + ": the file system cannot rename atomically", e);
-      } catch (IOException e) {
-        throw new StorageIOException(temp + ": cannot rename the hint into place", e);
-      }
-      try {
-        dev.cairn.engine.toolkit.SyncedFiles.syncDirectory(target.getParent());
-      } catch (StorageIOException e) {
-        EngineFailedException f =
-            new EngineFailedException(target + ": directory fsync failed; the store stops", e);
-        failStop.accept(f);
-        throw f;
-      }
+      SyncedFiles.publish(temp, target);
     }
 
     /** Gives up: closes and removes the temporary file. Never throws. */
@@ -162,36 +145,113 @@ final class HintFile {
   }
 
   /**
-   * Reads a hint and feeds its entries to {@code sink}, if it is whole and describes a data file of
-   * {@code dataSize} bytes.
+   * Writes the hint of the sealed file {@code f} from its records; its fsyncs go through {@code
+   * guard}, so that a failed one stops the store before anything else is acknowledged.
    *
-   * @return the trailer, or null when the hint is missing, damaged or stale (the caller then scans
-   *     the data file; entries fed before the damage was found are valid records all the same)
+   * @return null when written, else why not: {@code f} does not read cleanly to its size (it is
+   *     damaged; recovery will scan it and report the damage)
+   * @throws EngineFailedException if an fsync or other I/O failed (the store is stopped)
    */
-  static Trailer read(Path hint, long dataSize, Consumer<Hint> sink) {
-    if (!Files.exists(hint)) {
+  static String write(DataFile f, FsyncGuard guard) {
+    String what = f.hintPath() + ": writing the hint";
+    Writer w = guard.sync(what, () -> new Writer(f.hintPath()));
+    boolean done = false;
+    try (RecordReader r = RecordReader.open(f.path())) {
+      for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
+        if (rec.offset() >= f.size()) {
+          break;
+        }
+        if (DataRecord.isOperation(rec.type())) {
+          DataRecord d =
+              DataRecord.decode(
+                  rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
+          int size = rec.payload().length + RecordFormat.RECORD_HEADER_SIZE;
+          w.add(new Hint(d.seq(), rec.offset(), size, d.isDelete(), d.key()));
+        }
+      }
+      if (r.validEnd() != f.size()) {
+        return f.where(r.validEnd()) + ": " + r.stopDetail();
+      }
+      guard.sync(what, () -> w.finish(f.size()));
+      done = true;
       return null;
+    } catch (CorruptionException e) {
+      return e.getMessage();
+    } finally {
+      if (!done) {
+        w.abort();
+      }
+    }
+  }
+
+  /** What reading a hint found; see {@link #read}. */
+  enum Verdict {
+    /** There is no hint file. */
+    MISSING,
+    /** The hint exists but does not read cleanly to one trailer matching its entries. */
+    DAMAGED,
+    /**
+     * The hint is whole, but records another size for its data file than the file has: the data
+     * file was cut or extended after it was sealed, which no crash does.
+     */
+    OTHER_SIZE,
+    /** The hint is whole and names the data file's exact size: its entries are the file's. */
+    TRUSTED
+  }
+
+  /**
+   * The outcome of {@link #read}.
+   *
+   * @param verdict what was found
+   * @param trailer the trailer, when the hint is whole ({@code OTHER_SIZE} or {@code TRUSTED})
+   * @param detail what was wrong, for messages
+   */
+  record Reading(Verdict verdict, Trailer trailer, String detail) {}
+
+  /**
+   * Reads a hint and feeds its entries to {@code sink}, for a data file of {@code dataSize} bytes.
+   * Entries fed before damage is found are valid all the same (each record is checksummed): the
+   * caller scans the data file unless the verdict is {@code TRUSTED}.
+   */
+  static Reading read(Path hint, long dataSize, Consumer<Hint> sink) {
+    if (!Files.exists(hint)) {
+      return new Reading(Verdict.MISSING, null, hint + ": no hint");
     }
     try (RecordReader r = RecordReader.open(hint)) {
       long count = 0;
       for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
+        String where = hint + " at offset " + rec.offset();
         if (rec.type() == ENTRIES) {
-          count += readEntries(rec.payload(), hint + " at offset " + rec.offset(), sink);
-        } else if (rec.type() == TRAILER && rec.payload().length == 32) {
+          count += readEntries(rec.payload(), where, sink);
+        } else if (rec.type() == TRAILER && rec.payload().length == TRAILER_SIZE) {
           ByteBuffer t = ByteBuffer.wrap(rec.payload()).order(ByteOrder.LITTLE_ENDIAN);
           Trailer trailer = new Trailer(t.getLong(), t.getLong(), t.getLong(), t.getLong());
-          boolean last = r.next() == null && r.stop() == RecordReader.Stop.END_OF_FILE;
-          return last && trailer.dataSize() == dataSize && trailer.entries() == count
-              ? trailer
-              : null;
+          if (r.next() != null || r.stop() != RecordReader.Stop.END_OF_FILE) {
+            return damaged(where + ": the trailer is not the hint's last record");
+          }
+          if (trailer.entries() != count) {
+            return damaged(
+                where + ": the trailer counts " + trailer.entries() + " entries, not " + count);
+          }
+          return trailer.dataSize() == dataSize
+              ? new Reading(Verdict.TRUSTED, trailer, "")
+              : new Reading(
+                  Verdict.OTHER_SIZE,
+                  trailer,
+                  hint + " records a data file of " + trailer.dataSize() + " bytes");
         } else {
-          return null;
+          return damaged(where + ": record of type " + rec.type() + " has no place in a hint");
         }
       }
-      return null;
+      return damaged(
+          hint + ": no trailer" + (r.stopDetail().isEmpty() ? "" : " (" + r.stopDetail() + ")"));
     } catch (StorageException e) {
-      return null;
+      return damaged(e.getMessage());
     }
+  }
+
+  private static Reading damaged(String detail) {
+    return new Reading(Verdict.DAMAGED, null, detail);
   }
 
   private static long readEntries(byte[] payload, String where, Consumer<Hint> sink) {
@@ -209,7 +269,10 @@ final class HintFile {
       }
       boolean tombstone = (b.get() & 1) != 0;
       int keyLength = Varints.getUnsignedInt(b);
-      if (keyLength < 0 || keyLength > b.remaining() || size <= 0 || offset < 16) {
+      if (keyLength < 0
+          || keyLength > b.remaining()
+          || size <= 0
+          || offset < RecordFormat.FILE_HEADER_SIZE) {
         throw new CorruptionException(where + ": hint entry " + i + " is impossible");
       }
       byte[] key = new byte[keyLength];

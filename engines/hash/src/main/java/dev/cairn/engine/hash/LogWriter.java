@@ -1,7 +1,7 @@
 package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.RecordBuffers;
-import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
@@ -44,14 +44,15 @@ import java.util.function.Consumer;
  * <p><b>Files.</b> The active file rolls when the next request would take it past the size limit:
  * the old file is forced before the new one is created (a later {@code SYNC} write in the new file
  * must not survive a crash that loses an earlier write in the old), the new file's header is synced
- * and its directory too, all on the fsync thread. A batch never spans files. (No force runs between
- * rolls unless a write asks for one: a background force would have to hold every acknowledgement
- * back while it runs, as background fsyncs do, since nothing may be acknowledged after a failed
- * fsync; it would move the wait of the roll's force, not shorten it.)
+ * and its directory too, all on the fsync thread ({@link Syncer#roll}). A batch never spans files.
+ * (No force runs between rolls unless a write asks for one: a background force would have to hold
+ * every acknowledgement back while it runs, as background fsyncs do, since nothing may be
+ * acknowledged after a failed fsync; it would move the wait of the roll's force, not shorten it.)
  *
  * <p><b>Fail-stop.</b> A failed write or force leaves the file's end unknown and the dirty pages
- * possibly dropped: the group fails, and every later request fails with {@link
- * EngineFailedException}; reopening recovers from what is durable.
+ * possibly dropped: the group fails, and {@link FailStop} (shared with the fsync thread and the
+ * background thread) makes every later request fail with {@link EngineFailedException}; reopening
+ * recovers from what is durable.
  */
 final class LogWriter {
 
@@ -128,7 +129,7 @@ final class LogWriter {
     }
   }
 
-  private final Store store;
+  private final IndexState state;
   private final long fileSizeLimit;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leading = new AtomicBoolean();
@@ -140,8 +141,8 @@ final class LogWriter {
   private final Consumer<DataFile> onSealed;
   private final Consumer<DataFile> onFinish;
   private final FsyncGuard guard;
+  private final FailStop failStop;
   private volatile boolean closed;
-  private volatile EngineFailedException failure;
   private boolean finished; // guarded by this
 
   // ---- the leader's state: touched only by the thread holding `leading` ------------------------
@@ -162,14 +163,6 @@ final class LogWriter {
 
   private ByteBuffer buffer = direct;
 
-  // ---- the fsync thread's state
-  // ------------------------------------------------------------------
-
-  /** The active file's channel that only the fsync thread uses (to force it). */
-  private FileChannel syncChannel;
-
-  private DataFile syncFile;
-
   /**
    * Starts the writer with a new, empty active file.
    *
@@ -179,49 +172,27 @@ final class LogWriter {
    * @param onFinish given the last active file, sealed, as the writer stops cleanly
    */
   LogWriter(
-      Store store,
+      IndexState state,
       long fileSizeLimit,
       long lastSeq,
       Consumer<DataFile> onSealed,
       Consumer<DataFile> onFinish,
       FsyncGuard guard,
+      FailStop failStop,
       String name) {
-    this.store = store;
+    this.state = state;
     this.fileSizeLimit = fileSizeLimit;
     this.nextSeq = lastSeq + 1;
     this.onSealed = onSealed;
     this.onFinish = onFinish;
     this.guard = guard;
-    store.setVisibleSeq(lastSeq);
-    this.syncer =
-        new Syncer(
-            new Syncer.Target() {
-              @Override
-              public void force() {
-                forceActive();
-              }
-
-              @Override
-              public int durableWriters() {
-                return durableWriters.get();
-              }
-
-              @Override
-              public void beforeAcknowledge() {
-                guard.awaitQuiet();
-                EngineFailedException f = failure;
-                if (f != null) {
-                  // NB: an fsync failed elsewhere (background work) while the group was written:
-                  // do not acknowledge what follows a failure.
-                  throw new EngineFailedException(f.getMessage(), f);
-                }
-              }
-            },
-            name + "-sync");
+    this.failStop = failStop;
+    state.setVisibleSeq(lastSeq);
+    this.syncer = new Syncer(state, guard, failStop, durableWriters::get, name + "-sync");
     try {
       leading.set(true);
       try {
-        channel = syncer.call(this::createActive);
+        begin(syncer.start());
       } finally {
         leading.set(false);
       }
@@ -252,10 +223,7 @@ final class LogWriter {
   }
 
   private void submitNow(Request r) {
-    EngineFailedException f = failure;
-    if (f != null) {
-      throw new EngineFailedException(f.getMessage(), f);
-    }
+    failStop.check();
     if (closed) {
       throw new ClosedHandleException("the store is closed");
     }
@@ -346,10 +314,6 @@ final class LogWriter {
     }
   }
 
-  boolean failed() {
-    return failure != null;
-  }
-
   /** Writes {@code mine} as a group of its own; on the caller's thread, holding the lead. */
   private boolean leadAlone(Request mine) {
     interruptSwallowed = Thread.interrupted();
@@ -421,12 +385,12 @@ final class LogWriter {
   }
 
   private void processGroup(List<Request> group) {
-    EngineFailedException f = failure;
+    EngineFailedException f = failStop.failure();
     if (f != null) {
       group.forEach(r -> r.complete(new EngineFailedException(f.getMessage(), f)));
       return;
     }
-    List<Store.Written> written = new ArrayList<>();
+    List<IndexState.Written> written = new ArrayList<>();
     boolean durable = false;
     try {
       buffer.clear();
@@ -443,30 +407,22 @@ final class LogWriter {
       }
       writeBuffer();
       if (!written.isEmpty()) {
-        store.apply(written, nextSeq - 1);
+        state.apply(written, nextSeq - 1);
       }
-      store.groups.increment();
+      state.groups.increment();
       if (!durable) {
         // NB: a background fsync may be failing right now; nothing is acknowledged after a failed
         // fsync, so wait for any in flight (durable groups wait on the fsync thread instead).
         guard.awaitQuiet();
-        EngineFailedException failed = failure;
-        if (failed != null) {
-          throw new EngineFailedException(failed.getMessage(), failed);
-        }
+        failStop.check();
       }
     } catch (StorageException e) {
-      if (failure == null) {
-        failure =
-            new EngineFailedException(
-                store.directory + ": the writer stopped after a failure; reopen the store", e);
-      }
+      failStop.stop("the writer stopped after a failure", e);
       group.forEach(r -> r.complete(e));
       return;
     } catch (RuntimeException e) {
-      failure =
-          new EngineFailedException(store.directory + ": the writer stopped: " + e.getMessage(), e);
-      group.forEach(r -> r.complete(failure));
+      EngineFailedException stopped = failStop.stop("the writer stopped: " + e.getMessage(), e);
+      group.forEach(r -> r.complete(stopped));
       return;
     }
     List<Request> waiting = durable ? new ArrayList<>() : List.of();
@@ -482,12 +438,13 @@ final class LogWriter {
     }
   }
 
-  private void append(Request r, List<Store.Written> written) {
+  private void append(Request r, List<IndexState.Written> written) {
     if (r.ops.isEmpty()) {
       return;
     }
     long end = position + buffer.position();
-    if (end + r.bytes > fileSizeLimit && end > RecordBuffers.frameSize(0) + 16) {
+    if (end + r.bytes > fileSizeLimit
+        && end > RecordBuffers.frameSize(0) + RecordFormat.FILE_HEADER_SIZE) {
       writeBuffer();
       roll();
     }
@@ -506,7 +463,7 @@ final class LogWriter {
       DataRecord.encode(buffer, type, seq, op.key(), op.value());
       int size = buffer.position() - start;
       written.add(
-          new Store.Written(
+          new IndexState.Written(
               op.key(), new Entry(seq, active.id(), position + start, size, op.value() == null)));
       active.noteSeq(seq);
     }
@@ -555,94 +512,23 @@ final class LogWriter {
     }
   }
 
-  /** On the fsync thread: forces the active file through the fsync thread's own channel. */
-  private void forceActive() {
-    try {
-      syncChannel.force(false);
-      store.syncs.increment();
-    } catch (IOException e) {
-      failure =
-          new EngineFailedException(
-              syncFile.path() + ": fsync failed; the store refuses writes until it is reopened", e);
-      throw failure;
-    }
-  }
-
   /** Seals the active file (forced first, on the fsync thread) and starts a new one. */
   private void roll() {
     DataFile sealed = active;
-    FileChannel next =
-        syncer.call(
-            () -> {
-              forceActive();
-              closeQuietly(syncChannel);
-              syncChannel = null;
-              return createActive();
-            });
-    closeQuietly(channel);
-    channel = next;
+    Syncer.NewFile next = syncer.roll();
+    Syncer.closeQuietly(channel);
+    begin(next);
     // NB: the file is marked sealed (and so may be merged) only once the group that filled it is
     // in the index: a merge must never judge records stale because they are not applied yet.
     sealedInGroup.add(sealed);
   }
 
-  /**
-   * On the fsync thread: creates the next data file with its header, synced with its directory, and
-   * makes it the active file.
-   *
-   * @return a channel to append to it, for the leader
-   */
-  private FileChannel createActive() {
-    int id = store.nextFileId.getAndIncrement();
-    Path path = store.directory.resolve(DataFile.name(id));
-    FileChannel append = null;
-    long at = 0;
-    try {
-      syncChannel =
-          FileChannel.open(
-              path,
-              StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
-      ByteBuffer header = RecordBuffers.fileHeader();
-      while (header.hasRemaining()) {
-        at += syncChannel.write(header, at);
-      }
-      append = FileChannel.open(path, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      closeQuietly(syncChannel);
-      syncChannel = null;
-      closeQuietly(append);
-      throw new StorageIOException(path + ": cannot create a data file", e);
-    }
-    DataFile created = null;
-    try {
-      created = new DataFile(id, path, false, at, store::onLastRelease);
-      syncFile = created;
-      forceActive();
-      SyncedFiles.syncDirectory(store.directory);
-    } catch (RuntimeException e) {
-      closeQuietly(append);
-      if (created != null) {
-        created.release();
-      }
-      throw e;
-    }
-    // NB: the leader is waiting for this call, so it sees these fields once the call returns.
-    active = created;
-    position = at;
-    store.activate(created);
-    return append;
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        // Everything written was forced or is refused by fail-stop; nothing is lost here.
-      }
-    }
+  /** Makes {@code next}, created by the fsync thread, the file the leader appends to. */
+  private void begin(Syncer.NewFile next) {
+    // NB: the leader waited for the fsync thread's call, so it sees the file's state.
+    active = next.file();
+    channel = next.append();
+    position = next.position();
   }
 
   /**
@@ -653,16 +539,6 @@ final class LogWriter {
    */
   void syncFromBackground() {
     submit(new Request(Kind.FLUSH, List.of(), true));
-  }
-
-  /** Fail-stops the writer for a failed fsync elsewhere in the store (background work). */
-  void failFromBackground(EngineFailedException cause) {
-    if (failure == null) {
-      failure =
-          new EngineFailedException(
-              store.directory + ": an fsync failed; the store refuses writes until reopened",
-              cause);
-    }
   }
 
   /** Seals the active file and starts a new one, from any thread; waits for it. */
@@ -709,26 +585,16 @@ final class LogWriter {
   private void finish() {
     boolean clean = false;
     try {
-      if (failure == null && channel != null) {
-        syncer.call(
-            () -> {
-              forceActive();
-              return null;
-            });
+      if (!failStop.failed() && channel != null) {
+        syncer.forceNow();
         active.seal();
         clean = true;
       }
     } catch (StorageException e) {
       // The failure is recorded; recovery decides what survived.
     } finally {
-      closeQuietly(channel);
+      Syncer.closeQuietly(channel);
       channel = null;
-      syncer.call(
-          () -> {
-            closeQuietly(syncChannel);
-            syncChannel = null;
-            return null;
-          });
     }
     if (clean) {
       onFinish.accept(active);

@@ -1,29 +1,28 @@
 package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.RecordBuffers;
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * The engine's background thread: writes hint files for sealed data files, merges data files whose
@@ -60,42 +59,56 @@ final class Merger {
 
   private static final System.Logger LOG = System.getLogger("dev.cairn.engine.hash");
 
-  private final Store store;
+  private final IndexState state;
   private final long fileSizeLimit;
   private final double threshold;
   private final long rate;
   private final long intervalNanos;
-  private final BooleanSupplier writerFailed;
-  private final Runnable syncLog;
+  private final FailStop failStop;
+  private Runnable syncLog; // set by start, before the thread runs
   private final FsyncGuard guard;
   private final ConcurrentLinkedQueue<DataFile> needHints = new ConcurrentLinkedQueue<>();
   private final Set<Integer> retiredOnDisk = new TreeSet<>();
   private final Thread thread;
   private volatile boolean stopping;
+  private int failedCycles; // in a row; touched by the thread only
+  private final Set<Integer> damaged = new HashSet<>(); // touched by the thread only
+  private volatile int damagedFiles;
+  private volatile Throwable injected;
+  private volatile boolean injectedEveryCycle;
   private long cyclesRequested;
   private long cyclesDone;
 
   Merger(
-      Store store,
+      IndexState state,
       long fileSizeLimit,
       double threshold,
       long rate,
       long intervalMillis,
-      BooleanSupplier writerFailed,
-      Runnable syncLog,
+      int smallFilesDue,
+      FailStop failStop,
       FsyncGuard guard,
       List<DataFile> unhinted,
       String name) {
-    this.store = store;
+    this.state = state;
     this.fileSizeLimit = fileSizeLimit;
     this.threshold = threshold;
     this.rate = rate;
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
-    this.writerFailed = writerFailed;
-    this.syncLog = syncLog;
+    this.smallFilesDue = smallFilesDue;
+    this.failStop = failStop;
     this.guard = guard;
     needHints.addAll(unhinted);
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
+  }
+
+  /**
+   * Starts the thread.
+   *
+   * @param syncLog makes every write so far durable (the writer's flush), for merge's commit
+   */
+  void start(Runnable syncLog) {
+    this.syncLog = syncLog;
     thread.start();
   }
 
@@ -128,27 +141,40 @@ final class Merger {
     }
   }
 
+  /**
+   * A failpoint for tests (bbolt's gofail): the next cycle throws {@code t} before it does
+   * anything, as unexpected background failures do.
+   */
+  void failNextCycle(Throwable t) {
+    injectedEveryCycle = false;
+    injected = t;
+  }
+
+  /** {@link #failNextCycle} for every cycle from now on. */
+  void failEveryCycle(Throwable t) {
+    injectedEveryCycle = true;
+    injected = t;
+  }
+
   /** Stops the thread after its current step and waits for it. Idempotent. */
   void close() {
     stopping = true;
     LockSupport.unpark(thread);
-    Threads.joinUninterruptibly(thread);
+    if (thread.getState() != Thread.State.NEW) {
+      Threads.joinUninterruptibly(thread);
+    }
   }
+
+  /**
+   * How many cycles in a row may fail unexpectedly before the store stops: a passing condition
+   * (say, a file deleted under a checkpoint) clears on retry; a lasting one must not go on unseen.
+   */
+  static final int MAX_FAILED_CYCLES = 3;
 
   private void run() {
     while (!stopping) {
-      try {
-        if (!writerFailed.getAsBoolean()) {
-          guard.run(store.directory + ": deleting merged files", this::buryRetired);
-          writeHints();
-          mergeIfDue();
-          guard.run(store.directory + ": deleting merged files", this::buryRetired);
-        }
-      } catch (EngineFailedException e) {
-        // The guard stopped the store: any failed fsync of its files is fatal.
-        LOG.log(System.Logger.Level.ERROR, "hash engine stopped after a background I/O error", e);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "hash engine background work failed; will retry", e);
+      if (!failStop.failed()) {
+        cycle();
       }
       synchronized (this) {
         cyclesDone++;
@@ -162,9 +188,55 @@ final class Merger {
       }
     }
     try {
-      buryRetired();
+      if (!failStop.failed()) {
+        buryRetired();
+      }
     } catch (StorageException e) {
+      failStop.backgroundError();
       LOG.log(System.Logger.Level.WARNING, "hash engine could not delete retired files", e);
+    }
+  }
+
+  /**
+   * One cycle: deletions, hints, a merge if one is due. No error ends the thread: an I/O error
+   * stops the store (the guard's rule), and so does anything unexpected (an {@link Error} at once,
+   * an exception once {@value #MAX_FAILED_CYCLES} cycles in a row failed); each is counted and
+   * logged, and the store's callers learn of a stop from their next write.
+   */
+  private void cycle() {
+    try {
+      Throwable failpoint = injected;
+      if (failpoint != null) {
+        if (!injectedEveryCycle) {
+          injected = null;
+        }
+        switch (failpoint) {
+          case Error e -> throw e;
+          case RuntimeException e -> throw e;
+          default -> throw new IllegalStateException(failpoint);
+        }
+      }
+      guard.run(state.directory + ": deleting merged files", this::buryRetired);
+      writeHints();
+      mergeIfDue();
+      guard.run(state.directory + ": deleting merged files", this::buryRetired);
+      failedCycles = 0;
+    } catch (EngineFailedException e) {
+      // The guard stopped the store: any failed fsync of its files is fatal.
+      failStop.backgroundError();
+      LOG.log(System.Logger.Level.ERROR, "hash engine stopped after a background I/O error", e);
+    } catch (RuntimeException e) {
+      failStop.backgroundError();
+      if (++failedCycles >= MAX_FAILED_CYCLES) {
+        failStop.stop("background work failed " + failedCycles + " times in a row", e);
+        LOG.log(System.Logger.Level.ERROR, "hash engine stopped: background work keeps failing", e);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "hash engine background work failed; will retry", e);
+      }
+    } catch (Error e) {
+      failStop.backgroundError();
+      failStop.stop("background work failed", e);
+      LOG.log(System.Logger.Level.ERROR, "hash engine stopped: background work failed", e);
     }
   }
 
@@ -173,7 +245,7 @@ final class Merger {
   private void buryRetired() {
     boolean any = false;
     DataFile f;
-    while ((f = store.graveyard.poll()) != null) {
+    while ((f = state.graveyard.poll()) != null) {
       try {
         Files.deleteIfExists(f.hintPath());
         Files.deleteIfExists(f.path());
@@ -186,7 +258,7 @@ final class Merger {
       any = true;
     }
     if (any) {
-      syncDirectory(store.directory);
+      syncDirectory(state.directory);
     }
   }
 
@@ -195,10 +267,15 @@ final class Merger {
   private void writeHints() {
     DataFile f;
     while (!stopping && (f = needHints.poll()) != null) {
-      if (!f.isRetired() && !Files.exists(f.hintPath()) && f.acquire()) {
+      // NB: a file queued here has no hint, or (from recovery) a damaged one, which the new hint
+      // replaces: recovery has just read the whole data file instead.
+      if (!f.isRetired() && f.acquire()) {
         try {
           DataFile file = f;
-          guard.run(file.hintPath() + ": writing the hint", () -> writeHint(file, e -> {}, guard));
+          String damage = HintFile.write(file, guard);
+          if (damage != null) {
+            skipDamaged(file, damage);
+          }
           f.prefault();
         } finally {
           f.release();
@@ -207,71 +284,67 @@ final class Merger {
     }
   }
 
-  /**
-   * Writes the hint of a sealed file from its records; {@code failStop} hears of a failed fsync
-   * before anything else happens.
-   */
-  static void writeHint(DataFile f, Consumer<EngineFailedException> failStop) {
-    writeHint(f, failStop, null);
-  }
+  // ---- merge -----------------------------------------------------------------------------------
 
   /**
-   * {@link #writeHint(DataFile, Consumer)} on the background thread: the hint's fsyncs go through
-   * {@code guard} (none when null).
+   * How many small sealed files (each under {@link #SMALL_FRACTION} of {@code file.size}) make a
+   * merge due even with nothing stale: a store opened by short-lived processes (one write each, as
+   * the CLI does) starts a file at every open and seals it at every close, and must not pile up
+   * files without bound.
    */
-  static void writeHint(DataFile f, Consumer<EngineFailedException> failStop, FsyncGuard guard) {
-    String what = f.hintPath() + ": writing the hint";
-    HintFile.Writer w =
-        guard == null
-            ? new HintFile.Writer(f.hintPath(), failStop)
-            : guard.sync(what, () -> new HintFile.Writer(f.hintPath(), failStop));
-    boolean done = false;
-    try (RecordReader r = RecordReader.open(f.path())) {
-      for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
-        if (rec.offset() >= f.size()) {
-          break;
-        }
-        if (DataRecord.isOperation(rec.type())) {
-          DataRecord d =
-              DataRecord.decode(
-                  rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
-          w.add(
-              new HintFile.Hint(
-                  d.seq(), rec.offset(), rec.payload().length + 9, d.isDelete(), d.key()));
-        }
-      }
-      if (r.validEnd() != f.size()) {
-        return; // not a clean sealed file: no hint, recovery scans it
-      }
-      if (guard == null) {
-        w.finish(f.size());
-      } else {
-        guard.sync(what, () -> w.finish(f.size()));
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        w.abort();
+  static final int SMALL_FILES_DUE = 4;
+
+  /** How many small files make a merge due ({@code merge.small.files}); 0: never for smallness. */
+  private final int smallFilesDue;
+
+  /** A sealed file under {@code file.size / SMALL_FRACTION} bytes counts as small. */
+  static final int SMALL_FRACTION = 8;
+
+  private boolean mergeable(DataFile f, DataFile active) {
+    return f != active && f.isSealed() && !f.isRetired() && !damaged.contains(f.id());
+  }
+
+  private List<DataFile> smallFiles() {
+    List<DataFile> small = new ArrayList<>();
+    DataFile active = state.active();
+    for (DataFile f : state.files()) {
+      if (mergeable(f, active) && f.size() < fileSizeLimit / SMALL_FRACTION) {
+        small.add(f);
       }
     }
+    return small;
   }
 
-  // ---- merge -----------------------------------------------------------------------------------
+  /** Whether enough small files wait that the store should merge them before it closes. */
+  boolean smallFilesDue() {
+    return smallFilesDue > 0 && smallFiles().size() >= smallFilesDue;
+  }
 
   private void mergeIfDue() {
     List<DataFile> due = new ArrayList<>();
-    DataFile active = store.active();
-    for (DataFile f : store.files()) {
-      if (f != active && f.isSealed() && !f.isRetired() && f.staleFraction() >= threshold) {
+    DataFile active = state.active();
+    for (DataFile f : state.files()) {
+      if (mergeable(f, active) && f.staleFraction() >= threshold) {
         due.add(f);
+      }
+    }
+    List<DataFile> small = smallFiles();
+    if (smallFilesDue > 0 && small.size() >= smallFilesDue) {
+      for (DataFile f : small) {
+        if (!due.contains(f)) {
+          due.add(f);
+        }
       }
     }
     if (due.isEmpty()) {
       return;
     }
-    for (DataFile f : store.files()) {
+    for (DataFile f : state.files()) {
       // An output left empty by an earlier merge only lists what it replaced: fold it in.
-      if (f.isMergeOutput() && f.minSeq() == Long.MAX_VALUE && !due.contains(f)) {
+      if (f.isMergeOutput()
+          && f.minSeq() == Long.MAX_VALUE
+          && !due.contains(f)
+          && mergeable(f, active)) {
         due.add(f);
       }
     }
@@ -285,20 +358,23 @@ final class Merger {
       inputs.add(f);
       live += f.size() - f.staleBytes();
     }
+    if (inputs.size() == 1 && inputs.getFirst().staleFraction() < threshold) {
+      return; // one small file alone: merging it would only copy it
+    }
     merge(inputs);
   }
 
   /** Merges {@code inputs} into one new file, stopping the store on an I/O failure. */
   void merge(List<DataFile> inputs) {
-    guard.run(store.directory + ": merging " + inputs, () -> mergeUnguarded(inputs));
+    guard.run(state.directory + ": merging " + inputs, () -> mergeUnguarded(inputs));
   }
 
   private void mergeUnguarded(List<DataFile> inputs) {
-    int outId = store.nextFileId.getAndIncrement();
-    Path out = store.directory.resolve(DataFile.name(outId));
-    Path temp = store.directory.resolve(DataFile.name(outId) + ".tmp");
+    int outId = state.nextFileId.getAndIncrement();
+    Path out = state.directory.resolve(DataFile.name(outId));
+    Path temp = state.directory.resolve(DataFile.name(outId) + ".tmp");
     long minSeqOutside = Long.MAX_VALUE;
-    for (DataFile f : store.files()) {
+    for (DataFile f : state.files()) {
       if (!inputs.contains(f)) {
         minSeqOutside = Math.min(minSeqOutside, f.minSeq());
       }
@@ -319,9 +395,8 @@ final class Merger {
     long processed = 0;
     try (FileChannel ch =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      Path hintPath = store.directory.resolve(DataFile.hintName(outId));
-      hint =
-          guard.sync(hintPath + ": writing the hint", () -> new HintFile.Writer(hintPath, e -> {}));
+      Path hintPath = state.directory.resolve(DataFile.hintName(outId));
+      hint = guard.sync(hintPath + ": writing the hint", () -> new HintFile.Writer(hintPath));
       ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
       buf.put(RecordBuffers.fileHeader());
       int s = RecordBuffers.begin(buf);
@@ -334,15 +409,21 @@ final class Merger {
             if (stopping) {
               return;
             }
-            processed += rec.payload().length + 9;
+            processed += rec.payload().length + RecordFormat.RECORD_HEADER_SIZE;
             if (!DataRecord.isOperation(rec.type())) {
               continue;
             }
-            DataRecord d =
-                DataRecord.decode(
-                    rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
-            long h = store.keyHash.hash(d.key());
-            if (!store.keydir.isCurrent(h, d.seq(), f.id(), rec.offset())) {
+            DataRecord d;
+            try {
+              d =
+                  DataRecord.decode(
+                      rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
+            } catch (CorruptionException e) {
+              skipDamaged(f, e.getMessage());
+              return;
+            }
+            long h = state.keyHash.hash(d.key());
+            if (!state.keydir.isCurrent(h, d.seq(), f.id(), rec.offset())) {
               continue;
             }
             if (d.isDelete() && d.seq() < minSeqOutside) {
@@ -366,10 +447,8 @@ final class Merger {
             processed += size;
             throttle(started, processed);
           }
-          if (r.stop() != RecordReader.Stop.END_OF_FILE) {
-            LOG.log(
-                System.Logger.Level.WARNING,
-                "hash engine skips merging damaged file " + f.path() + ": " + r.stopDetail());
+          if (r.stop() != RecordReader.Stop.END_OF_FILE || r.validEnd() != f.size()) {
+            skipDamaged(f, "damaged at offset " + r.validEnd() + ": " + r.stopDetail());
             return;
           }
         }
@@ -384,12 +463,7 @@ final class Merger {
       long end = position;
       guard.sync(out + ": writing the hint", () -> h.finish(end));
       hint = null;
-      try {
-        Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new StorageIOException(out + ": the file system cannot rename atomically", e);
-      }
-      syncDirectory(store.directory);
+      guard.sync(out + ": publishing the merge output", () -> SyncedFiles.publish(temp, out));
       committed = true;
     } catch (IOException e) {
       throw new StorageIOException(temp + ": merge output failed", e);
@@ -399,8 +473,9 @@ final class Merger {
       }
       if (!committed) {
         try {
+          // NB: the hint first: a hint without its data file is, otherwise, evidence of a loss.
+          Files.deleteIfExists(state.directory.resolve(DataFile.hintName(outId)));
           Files.deleteIfExists(temp);
-          Files.deleteIfExists(store.directory.resolve(DataFile.hintName(outId)));
         } catch (IOException e) {
           // Recovery deletes temporary files and hints without data.
         }
@@ -418,18 +493,18 @@ final class Merger {
       Moves dropped,
       long outMin,
       long outMax) {
-    DataFile output = new DataFile(outId, out, true, size, store::onLastRelease);
+    DataFile output = new DataFile(outId, out, true, size, state::onLastRelease);
     output.seal();
     if (outMin <= outMax) {
       output.noteSeq(outMin);
       output.noteSeq(outMax);
     }
-    synchronized (store.mergeLock) {
+    synchronized (state.mergeLock) {
       // NB: the output is live before the first entry moves to it, and the inputs stay live until
       // the last has moved: a reader never finds an entry naming a file it cannot open.
-      store.addLocked(output);
+      state.addLocked(output);
       for (int i = 0; i < copied.size(); i++) {
-        if (!store.keydir.move(
+        if (!state.keydir.move(
             copied.hash(i),
             copied.seq(i),
             copied.fromFile(i),
@@ -439,10 +514,10 @@ final class Merger {
         }
       }
       for (int i = 0; i < dropped.size(); i++) {
-        store.keydir.removeIfAt(
+        state.keydir.removeIfAt(
             dropped.hash(i), dropped.seq(i), dropped.fromFile(i), dropped.fromOffset(i));
       }
-      store.swapLocked(inputs, output);
+      state.swapLocked(inputs, output);
     }
     synchronized (retiredOnDisk) {
       inputs.forEach(f -> retiredOnDisk.add(f.id()));
@@ -452,9 +527,27 @@ final class Merger {
       before += f.size();
       f.retire();
     }
-    store.merges.increment();
-    store.mergedBytes.add(before);
-    store.droppedTombstones.add(dropped.size());
+    state.merges.increment();
+    state.mergedBytes.add(before);
+    state.droppedTombstones.add(dropped.size());
+  }
+
+  /**
+   * Gives up merging {@code f} for good: a damaged file keeps its records where they are (the reads
+   * of damaged ones throw; {@code cairn check} reports them), and the evidence stays.
+   */
+  private void skipDamaged(DataFile f, String detail) {
+    damaged.add(f.id());
+    damagedFiles = damaged.size();
+    failStop.backgroundError();
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "hash engine will not merge damaged file " + f.path() + ": " + detail);
+  }
+
+  /** How many files merge found damaged and leaves alone. */
+  int damagedFiles() {
+    return damagedFiles;
   }
 
   private void force(FileChannel ch, Path file) {

@@ -1,5 +1,7 @@
 package dev.cairn.engine.hash;
 
+import dev.cairn.engine.toolkit.Bytes;
+import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.CorruptionException;
@@ -17,37 +19,68 @@ import java.util.TreeSet;
 
 /**
  * Opening a store: rebuilds the key directory from hint files, or from data files where a hint is
- * missing or damaged, and repairs what a crash left.
+ * missing or damaged, and repairs what a crash left, and only that.
  *
  * <p>The steps, in order:
  *
  * <ol>
- *   <li>Temporary files ({@code *.tmp}: an unfinished merge output or hint) are deleted.
+ *   <li>An unfinished merge output ({@code <id>.data.tmp}) is deleted, its hint first if it has
+ *       one, then the output; other temporary files ({@code *.tmp}) are deleted.
  *   <li>Every merge output names the files it replaced in its first record; those files are dead
- *       even if a crash kept them on disk, and are deleted. This is what makes a merge atomic: its
- *       output's rename is the commit point.
+ *       even if a crash kept them on disk, and are deleted with their hints. This is what makes a
+ *       merge atomic: its output's rename is the commit point.
+ *   <li>A hint whose data file is missing, and not replaced by a merge, is evidence that a data
+ *       file was lost: {@link CorruptionException}. (Every hint is renamed into place after its
+ *       data file is sealed, or, for a merge output, just before the output's own rename, which
+ *       step 1 undoes; and hints are deleted before their data files.)
  *   <li>Each remaining data file is read through its hint, or scanned. Only the newest file that
- *       was ever active (the highest id that is not a merge output) may end torn: it is cut at its
- *       first bad or incomplete record, or before a batch whose last record is missing, and never
- *       read past. Any other damage is reported as {@link CorruptionException}: those files were
- *       synced before anything newer was written.
+ *       was ever appended to (the highest id that is not a merge output) may end torn, and only if
+ *       it has no hint: it is cut at its first bad or incomplete record, or before a batch whose
+ *       last record is missing, and never read past. Any other damage is reported as {@link
+ *       CorruptionException} naming the file and offset: those files were synced before anything
+ *       newer was written, and a hint is written only for a sealed file. A hint that is whole but
+ *       records another size than its data file has is corruption too: a sealed file never changes.
  *   <li>Records apply in any order: the one with the larger sequence number wins, so a record's
  *       place (original file or merge output) does not matter, and tombstones keep their place in
  *       the total order.
  * </ol>
  *
+ * <p>Recovery deletes only what a crash leaves behind by design (temporary files, files a committed
+ * merge replaced, an empty newest file, a torn tail); it never deletes or cuts a file it finds
+ * damaged otherwise, so the evidence stays for {@code cairn check} and for whoever repairs the
+ * store.
+ *
  * <p>Not thread-safe: runs once, before the store is shared.
  */
 final class Recovery {
 
-  private final Store store;
+  private static final int HEADER = RecordFormat.FILE_HEADER_SIZE;
+
+  private final IndexState state;
   private final boolean readOnly;
+  private final boolean salvage;
   private long lastSeq;
   private final List<DataFile> unhinted = new ArrayList<>();
+  private final List<String> losses = new ArrayList<>();
 
-  Recovery(Store store, boolean readOnly) {
-    this.store = store;
-    this.readOnly = readOnly;
+  Recovery(IndexState state, boolean readOnly) {
+    this(state, readOnly, false);
+  }
+
+  /**
+   * A recovery; {@code salvage} (read-only only) reads past damage instead of refusing it: hints
+   * are ignored, every data file is read record by record ({@link Salvage}), and what could not be
+   * read is listed in {@link #losses()}.
+   */
+  Recovery(IndexState state, boolean readOnly, boolean salvage) {
+    this.state = state;
+    this.readOnly = readOnly || salvage;
+    this.salvage = salvage;
+  }
+
+  /** In salvage, what could not be read (files, byte ranges, why); empty otherwise. */
+  List<String> losses() {
+    return losses;
   }
 
   /** The largest sequence number found. */
@@ -61,7 +94,7 @@ final class Recovery {
   }
 
   void run() {
-    Path dir = store.directory;
+    Path dir = state.directory;
     TreeSet<Integer> data = new TreeSet<>();
     TreeSet<Integer> hints = new TreeSet<>();
     List<Path> temps = new ArrayList<>();
@@ -79,44 +112,90 @@ final class Recovery {
     } catch (IOException e) {
       throw new StorageIOException(dir + ": cannot list the store directory", e);
     }
-    store.nextFileId.set(data.isEmpty() ? 1 : data.last() + 1);
+    state.nextFileId.set(Math.max(data.isEmpty() ? 1 : data.last() + 1, nextAfter(hints, temps)));
     boolean changed = false;
     for (Path t : temps) {
+      String base = t.getFileName().toString();
+      int unfinished = DataFile.idOf(base.substring(0, base.length() - 4), ".data");
+      if (unfinished > 0 && !data.contains(unfinished) && hints.remove(unfinished)) {
+        changed |= delete(dir.resolve(DataFile.hintName(unfinished)));
+      }
       changed |= delete(t);
     }
+    int newest = 0; // the newest file ever appended to: the highest id not a merge output
     TreeMap<Integer, Boolean> mergeOutput = new TreeMap<>();
     TreeSet<Integer> superseded = new TreeSet<>();
-    for (int id : data) {
-      int[] replaced = replacedBy(dir.resolve(DataFile.name(id)));
+    for (int id : data.descendingSet()) {
+      // NB: only a file that may be torn (the newest appended to, without a hint) may have a
+      // damaged first record; for any other, damage there is corruption, never "not a merge
+      // output".
+      boolean mayBeTorn = newest == 0 && !hints.contains(id);
+      int[] replaced;
+      try {
+        replaced = replacedBy(dir.resolve(DataFile.name(id)), mayBeTorn);
+      } catch (CorruptionException e) {
+        if (!salvage) {
+          throw e;
+        }
+        replaced = null; // read as a plain file: its records are salvaged like any other
+      }
       mergeOutput.put(id, replaced != null);
       if (replaced != null) {
         for (int r : replaced) {
           superseded.add(r);
         }
-      }
-    }
-    for (int id : superseded) {
-      if (data.remove(id)) {
-        changed |= delete(dir.resolve(DataFile.name(id)));
-      }
-    }
-    int lastWritable = 0;
-    for (int id : data) {
-      if (!mergeOutput.get(id)) {
-        lastWritable = id;
+      } else if (newest == 0) {
+        newest = id;
       }
     }
     for (int id : hints) {
-      if (!data.contains(id)) {
+      if (!data.contains(id) && !superseded.contains(id)) {
+        if (salvage) {
+          losses.add(
+              dir.resolve(DataFile.name(id))
+                  + ": missing (its hint "
+                  + DataFile.hintName(id)
+                  + " remains): everything only it held is lost");
+          continue;
+        }
+        throw new CorruptionException(
+            dir.resolve(DataFile.hintName(id))
+                + ": the hint of data file "
+                + DataFile.name(id)
+                + ", which is missing: a data file was lost or deleted");
+      }
+    }
+    for (int id : superseded) {
+      if (id == newest && !salvage) {
+        throw new CorruptionException(
+            dir.resolve(DataFile.name(id))
+                + ": listed as replaced by a merge, yet it is the newest file written to");
+      }
+      // NB: the hint goes first: a hint without its data file is otherwise evidence of a loss.
+      if (hints.remove(id)) {
         changed |= delete(dir.resolve(DataFile.hintName(id)));
+      }
+      if (data.remove(id)) {
+        changed |= delete(dir.resolve(DataFile.name(id)));
       }
     }
     if (changed && !readOnly) {
       SyncedFiles.syncDirectory(dir);
     }
     for (int id : data) {
-      load(id, mergeOutput.get(id), id == lastWritable);
+      load(id, mergeOutput.get(id), id == newest && !hints.contains(id));
     }
+  }
+
+  /** The id after every id a hint or temporary file uses: ids are never reused. */
+  private static int nextAfter(TreeSet<Integer> hints, List<Path> temps) {
+    int max = hints.isEmpty() ? 0 : hints.last();
+    for (Path t : temps) {
+      String base = t.getFileName().toString();
+      base = base.substring(0, base.length() - 4);
+      max = Math.max(max, Math.max(DataFile.idOf(base, ".data"), DataFile.idOf(base, ".hint")));
+    }
+    return max + 1;
   }
 
   /** Temporary files this engine writes: unfinished data files, hints and manifests. */
@@ -130,31 +209,70 @@ final class Recovery {
         || DataFile.idOf(base, ".hint") > 0;
   }
 
-  /** The ids a merge output's first record lists, or null when the file is not a merge output. */
-  private static int[] replacedBy(Path file) {
+  /**
+   * The ids a merge output's first record lists, or null when the file is not a merge output.
+   *
+   * @param mayBeTorn whether the file may end torn; if so, a damaged first record means "no
+   *     records", else it is corruption
+   */
+  private static int[] replacedBy(Path file, boolean mayBeTorn) {
     try (RecordReader r = RecordReader.open(file)) {
       RecordReader.Record first = r.next();
+      if (first == null && !mayBeTorn && r.stop() != RecordReader.Stop.END_OF_FILE) {
+        throw new CorruptionException(
+            file + ": damaged at offset " + r.validEnd() + ": " + r.stopDetail());
+      }
       if (first == null || first.type() != DataRecord.MERGE_INFO) {
         return null;
       }
       return DataRecord.parseMergeInfo(first.payload(), file + " at offset " + first.offset());
     } catch (CorruptionException e) {
-      return null; // a torn header of the newest file, or damage the full scan reports
+      if (mayBeTorn && tornHeaderPossible(file)) {
+        return null; // a torn header of the newest file: the scan decides
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether a bad file header may come from a crash: the header is synced before any record is
+   * appended, so only a file that holds nothing past it may have a torn one.
+   */
+  private static boolean tornHeaderPossible(Path file) {
+    try {
+      return Files.size(file) <= HEADER;
+    } catch (IOException e) {
+      throw new StorageIOException(file + ": cannot read the size of a data file", e);
     }
   }
 
   private void load(int id, boolean merged, boolean mayBeTorn) {
-    Path path = store.directory.resolve(DataFile.name(id));
+    Path path = state.directory.resolve(DataFile.name(id));
     long size;
     try {
       size = Files.size(path);
     } catch (IOException e) {
       throw new StorageIOException(path + ": cannot read the size of a data file", e);
     }
-    DataFile f = new DataFile(id, path, merged, size, store::onLastRelease);
-    f.seal();
-    store.addRecovered(f);
-    HintFile.Trailer t =
+    DataFile f = new DataFile(id, path, merged, size, state::onLastRelease);
+    if (salvage) {
+      f.seal();
+      state.addRecovered(f);
+      List<Salvage.Loss> lost = Salvage.read(path, batch -> applySalvaged(f, batch));
+      if (!lost.isEmpty()) {
+        List<HintFile.Hint> hinted = new ArrayList<>();
+        HintFile.read(f.hintPath(), size, hinted::add); // whatever of it still reads
+        for (Salvage.Loss loss : lost) {
+          losses.add(loss + namedByHint(loss, hinted));
+        }
+      }
+      return;
+    }
+    if (!mayBeTorn) {
+      f.seal(); // its size is final; the newest file is sealed once its torn tail is cut
+    }
+    state.addRecovered(f);
+    HintFile.Reading hint =
         HintFile.read(
             f.hintPath(),
             size,
@@ -163,27 +281,66 @@ final class Recovery {
                 apply(f, h.seq(), h.key(), h.offset(), h.size(), h.tombstone());
               }
             });
-    if (t != null) {
-      return;
+    switch (hint.verdict()) {
+      case TRUSTED -> {
+        return;
+      }
+      case OTHER_SIZE ->
+          throw new CorruptionException(
+              path
+                  + ": the file is "
+                  + size
+                  + " bytes long, but "
+                  + hint.detail()
+                  + ": a sealed file never changes, so it was cut or extended since");
+      case MISSING, DAMAGED -> {}
     }
     long end = scan(f, mayBeTorn);
     if (end < size) {
-      cut(f, end);
+      cut(f, end); // NB: before the file is sealed and mapped, so no mapping passes its new end
     } else if (mayBeTorn && !readOnly) {
       // NB: the newest file may hold writes that reached the OS but not the disk (BUFFERED, or a
       // store that stopped before syncing). They are the baseline from now on: force them before
       // anything newer is written, or a power cut could keep the newer and lose these.
       force(f);
     }
-    if (end <= 16 && !merged && !readOnly) {
+    f.seal();
+    if (end <= HEADER && mayBeTorn && !readOnly) {
       // A file with no records (a crash right after it was created): nothing to keep.
-      store.removeRecovered(f);
+      state.removeRecovered(f);
       f.release();
       delete(path);
-      SyncedFiles.syncDirectory(store.directory);
+      SyncedFiles.syncDirectory(state.directory);
       return;
     }
     unhinted.add(f);
+  }
+
+  /** What the file's hint says the lost range held: how many records, and of which keys. */
+  private static String namedByHint(Salvage.Loss loss, List<HintFile.Hint> hinted) {
+    List<String> keys = new ArrayList<>();
+    for (HintFile.Hint h : hinted) {
+      if (h.offset() < loss.to() && h.offset() + h.size() > loss.from()) {
+        keys.add((h.tombstone() ? "delete of " : "") + Bytes.hex(h.key()));
+      }
+    }
+    if (keys.isEmpty()) {
+      return hinted.isEmpty() ? "; no hint names what it held" : "";
+    }
+    int shown = Math.min(keys.size(), 10);
+    return "; its hint names "
+        + keys.size()
+        + (keys.size() == 1 ? " record there, of key " : " records there, of keys ")
+        + String.join(", ", keys.subList(0, shown))
+        + (shown < keys.size() ? ", ..." : "")
+        + " (a key may read an older version now)";
+  }
+
+  private void applySalvaged(DataFile f, List<Salvage.Found> batch) {
+    for (Salvage.Found found : batch) {
+      DataRecord d = found.record();
+      apply(f, d.seq(), d.key(), found.offset(), found.size(), d.isDelete());
+    }
   }
 
   /** Reads every record of {@code f}; returns where its valid content ends. */
@@ -195,19 +352,29 @@ final class Recovery {
     try {
       r = RecordReader.open(f.path());
     } catch (CorruptionException e) {
-      if (mayBeTorn) {
+      if (mayBeTorn && tornHeaderPossible(f.path())) {
         return 0;
       }
-      throw e;
+      throw new CorruptionException(f.path() + ": damaged file header at offset 0", e);
     }
     try (r) {
       for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
-        if (rec.type() == DataRecord.MERGE_INFO && rec.offset() == 16) {
+        if (rec.type() == DataRecord.MERGE_INFO && rec.offset() == HEADER) {
           continue;
         }
         String where = f.path() + " at offset " + rec.offset();
-        DataRecord d = DataRecord.decode(rec.type(), rec.payload(), 0, rec.payload().length, where);
-        int size = rec.payload().length + 9;
+        DataRecord d;
+        try {
+          d = DataRecord.decode(rec.type(), rec.payload(), 0, rec.payload().length, where);
+        } catch (CorruptionException e) {
+          if (!mayBeTorn) {
+            throw e;
+          }
+          // NB: a record whose checksum holds but whose payload does not parse was written so
+          // (a bug), or damaged with its checksum: only the newest file may drop it, as torn.
+          return batch.isEmpty() ? rec.offset() : batchStart;
+        }
+        int size = rec.payload().length + RecordFormat.RECORD_HEADER_SIZE;
         if (batch.isEmpty()) {
           batchStart = rec.offset();
         }
@@ -230,10 +397,12 @@ final class Recovery {
       if (!mayBeTorn) {
         throw new CorruptionException(
             f.path()
-                + ": damaged before its end, which only the newest log file may be: "
+                + ": damaged at offset "
+                + (batch.isEmpty() ? r.validEnd() : batchStart)
+                + ", and only the newest file written to, without a hint, may end torn: "
                 + (batch.isEmpty()
                     ? r.stopDetail()
-                    : "a batch at offset " + batchStart + " is cut"));
+                    : "the batch that starts there has no last record"));
       }
       return batch.isEmpty() ? r.validEnd() : batchStart;
     }
@@ -241,7 +410,7 @@ final class Recovery {
 
   /** Cuts a torn tail off the newest file (in memory only when read-only). */
   private void cut(DataFile f, long end) {
-    f.setSize(end);
+    f.cutTo(end);
     if (readOnly) {
       return;
     }
@@ -262,14 +431,14 @@ final class Recovery {
   }
 
   private void apply(DataFile f, long seq, byte[] key, long offset, int size, boolean tombstone) {
-    long h = store.keyHash.hash(key);
-    Entry e = store.resolve(h, key, seq);
+    long h = state.keyHash.hash(key);
+    Entry e = state.resolve(h, key, seq);
     Entry mine = new Entry(seq, f.id(), offset, size, tombstone);
     if (e == null) {
-      store.keydir.put(h, 0, mine);
+      state.keydir.put(h, 0, mine);
     } else if (e.seq() < seq) {
-      store.keydir.put(h, e.seq(), mine);
-      DataFile old = store.file(e.fileId());
+      state.keydir.put(h, e.seq(), mine);
+      DataFile old = state.file(e.fileId());
       if (old != null) {
         old.addStale(e.size());
       }

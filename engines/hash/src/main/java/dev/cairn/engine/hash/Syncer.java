@@ -1,10 +1,20 @@
 package dev.cairn.engine.hash;
 
+import dev.cairn.engine.toolkit.RecordBuffers;
+import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,29 +33,24 @@ import java.util.function.Supplier;
  * completes them; meanwhile writers go on appending, and their tickets share the next force. This
  * is RocksDB's pipelined write: the log is never idle while an fsync runs.
  *
+ * <p><b>Files.</b> The thread also creates each new active data file and seals the old one (a
+ * roll): the old file is forced before the new one exists (a later {@code SYNC} write in the new
+ * file must not survive a crash that loses an earlier write in the old), and the new file's header
+ * is synced with its directory before any record is appended. It keeps the active file's channel
+ * for forcing, a channel of its own that no caller's thread ever touches.
+ *
  * <p>Thread-safe.
  */
 final class Syncer {
 
-  /** What the thread forces, and what it checks before it acknowledges. */
-  interface Target {
-
-    /**
-     * Forces the active file, through the syncer's own channel.
-     *
-     * @throws dev.cairn.spi.StorageException if the force failed (the writer is then failed)
-     */
-    void force();
-
-    /**
-     * Called after a force and before its tickets complete: waits for in-flight background fsyncs
-     * and throws the writer's failure, if any.
-     */
-    void beforeAcknowledge();
-
-    /** How many callers are now in a write that waits for a force (SYNC writes and flushes). */
-    int durableWriters();
-  }
+  /**
+   * A new active data file, made by the fsync thread for the writer.
+   *
+   * @param file the file, already the store's active file
+   * @param append a channel for the writer to append through
+   * @param position where the first record goes (after the file header)
+   */
+  record NewFile(DataFile file, FileChannel append, long position) {}
 
   /** A written group waiting to be durable; {@code requests} complete once it is. */
   private record Ticket(List<LogWriter.Request> requests) {}
@@ -69,7 +74,17 @@ final class Syncer {
   /** The longest a force waits for more writers; see {@link #awaitSiblings}. */
   private static final long SIBLING_WAIT_NANOS = 200_000;
 
-  private final Target target;
+  private final IndexState state;
+  private final FsyncGuard guard;
+  private final FailStop failStop;
+  private final IntSupplier durableWriters;
+
+  // ---- the thread's own state ------------------------------------------------------------------
+
+  /** The active file's channel that only this thread uses, to force it. */
+  private FileChannel syncChannel;
+
+  private DataFile syncFile;
 
   /** While the thread waits for siblings: how many writers it waits for, else 0. */
   private volatile int siblingsAwaited;
@@ -85,8 +100,22 @@ final class Syncer {
   private volatile boolean parked;
   private volatile boolean stopping;
 
-  Syncer(Target target, String name) {
-    this.target = target;
+  /**
+   * Starts the thread.
+   *
+   * @param durableWriters how many callers are now in a write that waits for a force (SYNC writes
+   *     and flushes)
+   */
+  Syncer(
+      IndexState state,
+      FsyncGuard guard,
+      FailStop failStop,
+      IntSupplier durableWriters,
+      String name) {
+    this.state = state;
+    this.guard = guard;
+    this.failStop = failStop;
+    this.durableWriters = durableWriters;
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
     thread.start();
   }
@@ -143,8 +172,58 @@ final class Syncer {
     }
   }
 
-  /** Finishes everything queued, then stops the thread and waits for it. Idempotent. */
+  /**
+   * Creates the first active file; waits for it.
+   *
+   * @throws StorageIOException if it cannot be created and synced
+   */
+  NewFile start() {
+    return call(this::createFile);
+  }
+
+  /**
+   * Seals the active file (forced first) and creates the next one; waits for it, after every force
+   * queued before.
+   *
+   * @throws EngineFailedException if the force failed (the store is stopped)
+   * @throws StorageIOException if the next file cannot be created
+   */
+  NewFile roll() {
+    return call(
+        () -> {
+          force();
+          closeQuietly(syncChannel);
+          syncChannel = null;
+          return createFile();
+        });
+  }
+
+  /**
+   * Forces the active file now, after every force queued before; waits for it.
+   *
+   * @throws EngineFailedException if it failed (the store is stopped)
+   */
+  void forceNow() {
+    call(
+        () -> {
+          force();
+          return null;
+        });
+  }
+
+  /**
+   * Finishes everything queued, closes the active file's channel, then stops the thread and waits
+   * for it. Idempotent.
+   */
   void close() {
+    if (thread.isAlive() && !stopping) {
+      call(
+          () -> {
+            closeQuietly(syncChannel);
+            syncChannel = null;
+            return null;
+          });
+    }
     stopping = true;
     LockSupport.unpark(thread);
     Threads.joinUninterruptibly(thread);
@@ -166,7 +245,7 @@ final class Syncer {
         if (stopping && tasks.isEmpty()) {
           return;
         }
-        if (settled && target.durableWriters() == 1) {
+        if (settled && durableWriters.getAsInt() == 1) {
           // NB: a lone SYNC writer queues its next ticket a few microseconds after its last one
           // completed; catching it here saves waking this thread, a good part of its latency.
           long until = System.nanoTime() + LONE_WRITER_SPIN_NANOS;
@@ -206,7 +285,7 @@ final class Syncer {
    */
   private boolean awaitSiblings(List<Ticket> tickets) {
     int waiting = waiters(tickets);
-    int awaited = target.durableWriters();
+    int awaited = durableWriters.getAsInt();
     if (waiting == 0 || waiting >= awaited || stopping) {
       return false;
     }
@@ -246,11 +325,16 @@ final class Syncer {
     RuntimeException error = null;
     long start = System.nanoTime();
     try {
-      target.force();
+      force();
       lastForceNanos = System.nanoTime() - start;
-      target.beforeAcknowledge();
+      // NB: an fsync failed elsewhere (background work) while the group was written: do not
+      // acknowledge what follows a failure. Wait for background fsyncs in flight, then look.
+      guard.awaitQuiet();
+      failStop.check();
     } catch (RuntimeException e) {
       error = e;
+    } catch (Error e) {
+      error = failStop.stop("the fsync thread failed", e);
     }
     for (Ticket t : tickets) {
       for (LogWriter.Request r : t.requests()) {
@@ -258,6 +342,70 @@ final class Syncer {
       }
     }
     tickets.clear();
+  }
+
+  /** On the thread: forces the active file through the thread's own channel. */
+  private void force() {
+    try {
+      syncChannel.force(false);
+      state.syncs.increment();
+    } catch (IOException e) {
+      throw failStop.stop(syncFile.path() + ": fsync failed", e);
+    }
+  }
+
+  /**
+   * On the thread: creates the next data file with its header, synced with its directory, and makes
+   * it the store's active file.
+   */
+  private NewFile createFile() {
+    int id = state.nextFileId.getAndIncrement();
+    Path path = state.directory.resolve(DataFile.name(id));
+    FileChannel append = null;
+    long at = 0;
+    try {
+      syncChannel =
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      ByteBuffer header = RecordBuffers.fileHeader();
+      while (header.hasRemaining()) {
+        at += syncChannel.write(header, at);
+      }
+      append = FileChannel.open(path, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      closeQuietly(syncChannel);
+      syncChannel = null;
+      closeQuietly(append);
+      throw new StorageIOException(path + ": cannot create a data file", e);
+    }
+    DataFile created = null;
+    try {
+      created = new DataFile(id, path, false, at, state::onLastRelease);
+      syncFile = created;
+      force();
+      SyncedFiles.syncDirectory(state.directory);
+    } catch (RuntimeException e) {
+      closeQuietly(append);
+      if (created != null) {
+        created.release();
+      }
+      throw e;
+    }
+    state.activate(created);
+    return new NewFile(created, append, at);
+  }
+
+  static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // Everything written was forced or is refused by fail-stop; nothing is lost here.
+      }
+    }
   }
 
   private static void run(Call c) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.conformance.fs.Faults;
 import dev.cairn.conformance.fs.FaultyFileSystem;
 import dev.cairn.engine.toolkit.RecordBuffers;
 import dev.cairn.spi.Durability;
@@ -95,8 +96,8 @@ class DataFileTest {
     assertArrayEquals(a.key(), d.key(), "key at " + a.offset());
     assertArrayEquals(a.value(), d.value(), "value at " + a.offset());
     Entry e = new Entry(a.seq(), f.id(), a.offset(), a.size(), false);
-    assertArrayEquals(a.value(), Store.valueIfKey(f, e, a.key()));
-    assertNull(Store.valueIfKey(f, e, b("another key")));
+    assertArrayEquals(a.value(), IndexState.valueIfKey(f, e, a.key()));
+    assertNull(IndexState.valueIfKey(f, e, b("another key")));
   }
 
   @Test
@@ -268,6 +269,7 @@ class DataFileTest {
   void aFileSystemThatCannotMapIsReadPositionally() throws Exception {
     SplittableRandom r = new SplittableRandom(seed());
     try (FaultyFileSystem fs = FaultyFileSystem.create(dir)) {
+      fs.faults().failAlways(Faults.Op.MAP, p -> true); // a file system that cannot map
       Path path = fs.root().resolve(DataFile.name(1));
       List<Appended> written = new ArrayList<>();
       try (Appender a = new Appender(path)) {
@@ -283,6 +285,8 @@ class DataFileTest {
           for (Appended rec : written) {
             assertReads(f, rec);
           }
+          assertTrue(f.mapRefused(), "the statistics' files.unmappable counts this file");
+          assertFalse(f.isMapped());
         } finally {
           f.release();
         }

@@ -25,17 +25,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.Filter;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.RocksObject;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -47,9 +49,11 @@ import org.rocksdb.WriteOptions;
  * #close()} waits for calls in flight before it frees anything: no native object is used after it
  * is freed, which in RocksJava would crash the process instead of throwing.
  *
- * <p>Fail-stop: when a write fails with an I/O error (an fsync that failed, a full disk), RocksDB
- * stops accepting writes with a background error; this engine then throws {@link
- * EngineFailedException} for every later write until the store is reopened.
+ * <p>Fail-stop: when a write fails with an I/O error (an fsync that failed, a full disk), or any of
+ * RocksDB's background work fails (a table file that cannot be written, a compaction; heard by
+ * {@link BackgroundErrors}), the store stops: every later write and {@link #flush()} throws {@link
+ * EngineFailedException} until the store is reopened, and {@link #statistics()} reports {@code
+ * fail-stopped=1}. Reads go on.
  */
 final class RocksDbEngine implements StorageEngine {
 
@@ -61,22 +65,24 @@ final class RocksDbEngine implements StorageEngine {
   private final WriteOptions syncWrites;
   private final WriteOptions bufferedWrites;
   private final ReadOptions reads;
-  private final List<RocksObject> owned; // freed after the database, in reverse order
+  private final List<AbstractNativeReference> owned; // freed after the database, in reverse order
   private final OpenGuard guard = new OpenGuard("store");
   private final Set<RocksDbCursor> cursors = ConcurrentHashMap.newKeySet();
   private final Set<RocksDbSnapshot> snapshots = ConcurrentHashMap.newKeySet();
-  private volatile StorageException failure;
+  private final FailStop failStop;
 
   private RocksDbEngine(
       Path directory,
       EngineOptions options,
+      FailStop failStop,
       RocksDB db,
       LRUCache blockCache,
-      List<RocksObject> owned,
+      List<AbstractNativeReference> owned,
       WriteOptions syncWrites,
       WriteOptions bufferedWrites,
       ReadOptions reads) {
     this.directory = directory;
+    this.failStop = failStop;
     this.readOnly = options.readOnly();
     this.defaultDurability = options.defaultDurability();
     this.db = db;
@@ -88,12 +94,23 @@ final class RocksDbEngine implements StorageEngine {
   }
 
   static RocksDbEngine open(EngineOptions options, RocksDbSettings settings) {
+    return open(options, settings, rocksOptions -> {});
+  }
+
+  /**
+   * Opens the store, letting {@code tuning} adjust RocksDB's options last; for tests that need a
+   * RocksDB option no engine setting reaches (a space limit that fails table-file writes).
+   */
+  static RocksDbEngine open(
+      EngineOptions options, RocksDbSettings settings, Consumer<Options> tuning) {
     Path dir =
         StoreDirectory.prepare(
             options.requireDirectory(RocksDbProvider.NAME), options.createIfMissing());
     RocksDB.loadLibrary();
-    List<RocksObject> owned = new ArrayList<>();
+    List<AbstractNativeReference> owned = new ArrayList<>();
+    FailStop failStop = new FailStop(dir);
     try {
+      BackgroundErrors backgroundErrors = add(owned, new BackgroundErrors(dir, failStop));
       LRUCache cache = add(owned, new LRUCache(settings.blockCacheBytes()));
       BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
       if (settings.bloomBitsPerKey() > 0) {
@@ -109,7 +126,9 @@ final class RocksDbEngine implements StorageEngine {
               // NB: BUFFERED relies on this: each write hands its WAL record to the OS.
               .setManualWalFlush(false)
               .setMaxBackgroundJobs(2)
-              .setKeepLogFileNum(3);
+              .setKeepLogFileNum(3)
+              .setListeners(List.of(backgroundErrors));
+      tuning.accept(rocksOptions);
       WriteOptions sync = add(owned, new WriteOptions().setSync(true));
       WriteOptions buffered = add(owned, new WriteOptions().setSync(false));
       ReadOptions reads = add(owned, new ReadOptions());
@@ -117,22 +136,23 @@ final class RocksDbEngine implements StorageEngine {
           options.readOnly()
               ? RocksDB.openReadOnly(rocksOptions, dir.toString())
               : RocksDB.open(rocksOptions, dir.toString());
-      return new RocksDbEngine(dir, options, db, cache, owned, sync, buffered, reads);
+      return new RocksDbEngine(dir, options, failStop, db, cache, owned, sync, buffered, reads);
     } catch (RocksDBException e) {
       closeAll(owned);
-      throw RocksErrors.map("cannot open RocksDB store in " + dir, e);
+      throw RocksErrors.mapOpen(dir, e);
     } catch (RuntimeException | Error e) {
       closeAll(owned);
       throw e;
     }
   }
 
-  private static <T extends RocksObject> T add(List<RocksObject> owned, T object) {
+  private static <T extends AbstractNativeReference> T add(
+      List<AbstractNativeReference> owned, T object) {
     owned.add(object);
     return object;
   }
 
-  private static void closeAll(List<RocksObject> owned) {
+  private static void closeAll(List<AbstractNativeReference> owned) {
     for (int i = owned.size() - 1; i >= 0; i--) {
       owned.get(i).close();
     }
@@ -253,17 +273,20 @@ final class RocksDbEngine implements StorageEngine {
     if (readOnly) {
       throw new ReadOnlyStoreException("store " + directory + " is open read-only");
     }
-    StorageException f = failure;
-    if (f != null) {
-      throw new EngineFailedException(
-          "store " + directory + " stopped accepting writes after a failure; reopen it", f);
-    }
+    failStop.check();
   }
 
+  /**
+   * What a failed write throws: {@link EngineFailedException} when the store has stopped, because
+   * of this failure (an I/O error) or of an earlier one (RocksDB refuses writes with a background
+   * error, which {@link BackgroundErrors} recorded before any write could see it).
+   */
   private StorageException writeFailed(String what, RocksDBException e) {
     StorageException mapped = RocksErrors.map(what + " failed in " + directory, e);
     if (mapped instanceof StorageIOException) {
-      failure = mapped;
+      failStop.fail(mapped);
+    }
+    if (failStop.failed()) {
       return new EngineFailedException(
           what + " failed in " + directory + "; the store fail-stopped: " + e.getMessage(), e);
     }
@@ -282,6 +305,10 @@ final class RocksDbEngine implements StorageEngine {
     }
   }
 
+  /**
+   * Syncs the WAL. A WAL sync succeeds even after RocksDB's background work failed, so the store's
+   * state is checked before and after it: a flush never reports success once the store stopped.
+   */
   @Override
   public void flush() {
     guard.enter();
@@ -289,12 +316,12 @@ final class RocksDbEngine implements StorageEngine {
       if (readOnly) {
         return;
       }
+      failStop.check();
       db.flushWal(true);
+      failStop.check();
     } catch (RocksDBException e) {
-      StorageException mapped = RocksErrors.map("flush failed in " + directory, e);
-      failure = mapped;
-      throw new EngineFailedException(
-          "WAL sync failed in " + directory + "; the store fail-stopped: " + e.getMessage(), e);
+      failStop.fail(RocksErrors.map("WAL sync failed in " + directory, e));
+      failStop.check();
     } finally {
       guard.exit();
     }
@@ -333,7 +360,7 @@ final class RocksDbEngine implements StorageEngine {
     {"compaction.pending-bytes", "rocksdb.estimate-pending-compaction-bytes"},
     {"compaction.running", "rocksdb.num-running-compactions"},
     {"flush.running", "rocksdb.num-running-flushes"},
-    {"level0.files", "rocksdb.num-files-at-level0"},
+    {"level0.files", "rocksdb.num-files-at-level0"}, // NB: a string property, not an int one
     {"background-errors", "rocksdb.background-errors"},
     {"snapshots", "rocksdb.num-snapshots"},
     {"block-cache.pinned-bytes", "rocksdb.block-cache-pinned-usage"},
@@ -350,10 +377,8 @@ final class RocksDbEngine implements StorageEngine {
       long cache = blockCache.getUsage();
       details.put("block-cache.bytes", cache);
       details.put("cursors.open", (long) cursors.size());
-      long memory =
-          Math.max(0, details.get("memtable.bytes"))
-              + Math.max(0, details.get("table-readers.bytes"))
-              + cache;
+      details.put("fail-stopped", failStop.failed() ? 1L : 0L);
+      long memory = details.get("memtable.bytes") + details.get("table-readers.bytes") + cache;
       return new EngineStatistics(
           details.get("keys.estimate"), StoreDirectory.sizeOnDisk(directory), memory, details);
     } finally {
@@ -361,11 +386,25 @@ final class RocksDbEngine implements StorageEngine {
     }
   }
 
+  /**
+   * Reads a numeric property. NB: through {@code GetProperty}, which serves every property, not
+   * {@code GetIntProperty}, which fails for those RocksDB keeps as strings (the per-level file
+   * counts). A property that cannot be read is an error, never a made-up figure.
+   *
+   * @throws StorageIOException naming the property
+   */
   private long property(String name) {
+    String value;
     try {
-      return db.getLongProperty(name);
+      value = db.getProperty(name);
     } catch (RocksDBException e) {
-      return -1;
+      throw RocksErrors.map("cannot read property " + name + " of " + directory, e);
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new StorageIOException(
+          "property " + name + " of " + directory + " is not a number: '" + value + "'", e);
     }
   }
 
@@ -439,6 +478,22 @@ final class RocksDbEngine implements StorageEngine {
     }
     if (failed != null) {
       throw RocksErrors.map("closing RocksDB store in " + directory + " failed", failed);
+    }
+  }
+
+  /**
+   * Writes the memtable to a level-0 table file and waits for it, on RocksDB's background thread as
+   * a full memtable would be; for tests. Returns what RocksDB reported, without recording it.
+   */
+  RocksDBException flushMemtableForTest() {
+    guard.enter();
+    try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(wait);
+      return null;
+    } catch (RocksDBException e) {
+      return e;
+    } finally {
+      guard.exit();
     }
   }
 

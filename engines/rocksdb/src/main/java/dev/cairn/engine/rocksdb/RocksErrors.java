@@ -6,6 +6,7 @@ import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.StoreLockedException;
 import dev.cairn.spi.UnsupportedCapabilityException;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
@@ -15,8 +16,9 @@ import org.rocksdb.Status;
  *
  * <p>RocksDB reports a held {@code LOCK} file as an {@code IOError} whose message names the lock
  * ("lock hold by current process", "While lock file ... Resource temporarily unavailable"); that
- * one becomes {@link StoreLockedException}. Codes without an SPI counterpart (busy, timed out,
- * aborted, shutdown in progress) become {@link StorageIOException}.
+ * one becomes {@link StoreLockedException}, which, when opening, says in plain words who holds the
+ * store ({@link #mapOpen}), RocksDB's text staying in the cause. Codes without an SPI counterpart
+ * (busy, timed out, aborted, shutdown in progress) become {@link StorageIOException}.
  */
 final class RocksErrors {
 
@@ -33,6 +35,27 @@ final class RocksErrors {
       case IOError -> isLock(e) ? new StoreLockedException(message, e) : ioError(message, e);
       default -> ioError(message, e);
     };
+  }
+
+  /** {@link #map} for a failed open of the store in {@code dir}. */
+  static StorageException mapOpen(Path dir, RocksDBException e) {
+    if (!isLock(e)) {
+      return map("cannot open RocksDB store in " + dir, e);
+    }
+    Path lock = dir.resolve("LOCK");
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    // NB: RocksDB keeps its own registry of the LOCK files this process holds, and says "lock hold
+    // by current process" from it; any other failure to lock is another process's lock.
+    return m.contains("lock hold by current process")
+        ? new StoreLockedException(
+            "store at " + dir + " is already open in this process (it holds " + lock + ")", e)
+        : new StoreLockedException(
+            "store at "
+                + dir
+                + " is open for writing in another process (it holds "
+                + lock
+                + "); a read-only open does not need the lock",
+            e);
   }
 
   static boolean isCorruption(RocksDBException e) {

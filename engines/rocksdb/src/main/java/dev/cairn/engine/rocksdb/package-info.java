@@ -14,6 +14,8 @@
  *   <li>{@code OpenGuard}: how closing waits for calls in flight so no native object is used after
  *       it is freed.
  *   <li>{@code RocksErrors}: RocksDB status codes mapped to the SPI's exceptions.
+ *   <li>{@code FailStop} and {@code BackgroundErrors}: the store's failed state, and how a failure
+ *       of RocksDB's own background work (a table file that cannot be written) reaches it.
  * </ol>
  */
 package dev.cairn.engine.rocksdb;

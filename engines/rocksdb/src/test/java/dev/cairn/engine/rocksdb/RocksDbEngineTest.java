@@ -276,9 +276,79 @@ class RocksDbEngineTest {
     try (StorageEngine e = open(dir)) {
       e.put(b("a"), b("1"));
       StoreLockedException x = assertThrows(StoreLockedException.class, () -> open(dir));
-      assertTrue(x.getMessage().contains(dir.toAbsolutePath().toString()), x.getMessage());
+      assertEquals(
+          "store at "
+              + dir.toAbsolutePath()
+              + " is already open in this process (it holds "
+              + dir.toAbsolutePath().resolve("LOCK")
+              + ")",
+          x.getMessage());
+      assertTrue(x.getCause() instanceof org.rocksdb.RocksDBException, "RocksDB's own words");
     }
     open(dir).close(); // the lock was released
+  }
+
+  /**
+   * Another process holds the store's {@code LOCK} (a child JVM takes the same POSIX record lock
+   * RocksDB takes): the refusal says so in plain words, not in RocksDB's ("While lock file: ...:
+   * Resource temporarily unavailable"), and a read-only open is not kept out.
+   */
+  @Test
+  void anOpenKeptOutByAnotherProcessSaysSo() throws Exception {
+    Path dir = tmp.resolve("db");
+    try (StorageEngine e = open(dir)) {
+      e.put(b("a"), b("1"));
+    }
+    Path lock = dir.toAbsolutePath().resolve("LOCK");
+    Path holder = tmp.resolve("HoldLock.java");
+    Files.writeString(
+        holder,
+        """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.Path;
+        import java.nio.file.StandardOpenOption;
+
+        public class HoldLock {
+          public static void main(String[] args) throws Exception {
+            try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);
+                var lock = ch.lock()) {
+              System.out.println("locked");
+              System.out.flush();
+              System.in.read(); // until the test closes our stdin
+            }
+          }
+        }
+        """);
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                holder.toString(),
+                lock.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      String ready =
+          new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), UTF_8))
+              .readLine();
+      assertEquals("locked", ready, "the child holds the lock");
+
+      StoreLockedException x = assertThrows(StoreLockedException.class, () -> open(dir));
+      assertEquals(
+          "store at "
+              + dir.toAbsolutePath()
+              + " is open for writing in another process (it holds "
+              + lock
+              + "); a read-only open does not need the lock",
+          x.getMessage());
+      try (StorageEngine r =
+          provider.open(EngineOptions.builder().directory(dir).readOnly(true).build())) {
+        assertEquals("1", s(r.get(b("a"))));
+      }
+    } finally {
+      child.getOutputStream().close();
+      assertEquals(0, child.waitFor(), "the child exits once released");
+    }
+    open(dir).close();
   }
 
   @Test
@@ -366,6 +436,31 @@ class RocksDbEngineTest {
       ConsistencyReport r = e.checkConsistency();
       assertTrue(r.isConsistent(), r.problems().toString());
       assertEquals(1000, r.itemsChecked());
+    }
+  }
+
+  @Test
+  void statisticsCountLevelZeroTablesAndNeverReportAFailedRead() throws Exception {
+    Path dir = tmp.resolve("db");
+    EngineOptions options = EngineOptions.builder().directory(dir).build();
+    try (RocksDbEngine e = RocksDbEngine.open(options, RocksDbSettings.from(options), o -> {})) {
+      assertEquals(0L, e.statistics().details().get("level0.files"));
+      // fewer tables than RocksDB's level-0 compaction trigger (4), so all of them stay there
+      for (int table = 1; table <= 3; table++) {
+        for (int i = 0; i < 100; i++) {
+          e.put(b("t" + table + "k" + i), new byte[64]);
+        }
+        assertNull(e.flushMemtableForTest());
+        long onDisk;
+        try (var files = Files.list(dir)) {
+          onDisk = files.filter(f -> f.getFileName().toString().endsWith(".sst")).count();
+        }
+        assertEquals(table, onDisk);
+        Map<String, Long> details = e.statistics().details();
+        assertEquals(onDisk, details.get("level0.files"), details.toString());
+        details.forEach(
+            (name, value) -> assertTrue(value >= 0, name + " = " + value + " in " + details));
+      }
     }
   }
 }

@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
- * fsync helpers on {@link java.nio.file}: sync a file, sync a directory, replace a small file
- * atomically.
+ * fsync helpers on {@link java.nio.file}: sync a file, sync a directory, create directories
+ * durably, replace a small file atomically. The one implementation of these steps in the
+ * repository: engines and the runtime (its store marker) use them, so that one policy holds
+ * everywhere (decision 0014).
  *
  * <p>Every method works on any NIO file system through the {@link Path} it is given, and turns an
  * {@link IOException} into a {@link StorageIOException} naming the file and the operation.
@@ -30,7 +33,9 @@ public final class SyncedFiles {
   //
   // Where refusal is tolerated: Windows cannot open a directory as a file, and NTFS journals its
   // metadata, so on the platform's own file system there syncDirectory does nothing. Everywhere
-  // else a failure is reported: silently skipping a directory sync would void the guarantee.
+  // else a failure is reported: silently skipping a directory sync would void the guarantee. A file
+  // system that cannot open a directory at all (the JDK's zip file system, for one) therefore
+  // cannot hold a durable store, and says so on the first directory sync.
 
   private SyncedFiles() {}
 
@@ -71,10 +76,11 @@ public final class SyncedFiles {
 
   /**
    * Forces the entries of {@code directory} (files created, renamed or deleted in it) to stable
-   * storage. On Windows' own file system, which cannot open a directory, it does nothing.
+   * storage. On Windows' own file system, which cannot open a directory, it does nothing; on every
+   * other file system a directory that cannot be opened is an error, never a sync skipped.
    *
    * @throws InvalidArgumentException if {@code directory} is null
-   * @throws StorageIOException if the directory cannot be opened or the sync fails
+   * @throws StorageIOException naming the directory if it cannot be opened or the sync fails
    */
   public static void syncDirectory(Path directory) {
     if (directory == null) {
@@ -83,10 +89,49 @@ public final class SyncedFiles {
     if (isWindowsPlatformFileSystem(directory)) {
       return;
     }
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(directory, StandardOpenOption.READ);
     } catch (IOException | UnsupportedOperationException e) {
-      throw new StorageIOException(directory + ": fsync of the directory failed", e);
+      throw new StorageIOException(
+          directory
+              + ": fsync of the directory failed: it cannot be opened ("
+              + e
+              + "), so changes to its entries cannot be made durable",
+          e);
+    }
+    try (channel) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new StorageIOException(directory + ": fsync of the directory failed (" + e + ")", e);
+    }
+  }
+
+  /**
+   * Creates {@code directory} and any missing parents, durably: the parent of each directory it
+   * creates is synced, so the new entries survive a power loss. Does nothing to a directory that
+   * exists.
+   *
+   * @throws InvalidArgumentException if {@code directory} is null
+   * @throws StorageIOException naming the directory if it cannot be created (a file is in the way)
+   *     or a parent cannot be synced
+   */
+  public static void createDirectories(Path directory) {
+    if (directory == null) {
+      throw new InvalidArgumentException("directory is null");
+    }
+    Path absolute = directory.toAbsolutePath();
+    ArrayDeque<Path> missing = new ArrayDeque<>();
+    for (Path p = absolute; p != null && Files.notExists(p); p = p.getParent()) {
+      missing.push(p); // the top-most missing directory ends up first
+    }
+    try {
+      Files.createDirectories(absolute);
+    } catch (IOException e) {
+      throw new StorageIOException(directory + ": cannot create the directory", e);
+    }
+    for (Path created : missing) {
+      syncDirectory(created.getParent());
     }
   }
 
@@ -119,6 +164,22 @@ public final class SyncedFiles {
       channel.force(true);
     } catch (IOException e) {
       throw new StorageIOException(temp + ": cannot write and sync the replacement file", e);
+    }
+    publish(temp, target);
+  }
+
+  /**
+   * The last two steps of an atomic replace, for a file written and synced by its own writer (a log
+   * streamed to {@code temp}): renames {@code temp} over {@code target} atomically and syncs the
+   * directory. The caller has forced {@code temp}.
+   *
+   * @throws InvalidArgumentException if an argument is null
+   * @throws StorageIOException if the file system cannot rename atomically (a non-atomic replace is
+   *     refused), the rename fails, or the directory sync fails
+   */
+  public static void publish(Path temp, Path target) {
+    if (temp == null || target == null || target.getFileName() == null) {
+      throw new InvalidArgumentException("temporary and target files are required");
     }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,5 +80,59 @@ class SyncedFilesTest {
             StorageIOException.class, () -> SyncedFiles.replaceAtomically(target, utf8("x")));
     assertTrue(e.getMessage().contains("CURRENT.tmp"), e.getMessage());
     assertThrows(InvalidArgumentException.class, () -> SyncedFiles.replaceAtomically(target, null));
+  }
+
+  @Test
+  void aDirectoryThatCannotBeOpenedIsAnErrorNamingItNeverASkippedSync() throws IOException {
+    // The JDK's zip file system cannot open a directory as a channel.
+    try (FileSystem zip =
+        FileSystems.newFileSystem(
+            URI.create("jar:" + dir.resolve("z.zip").toUri()), Map.of("create", "true"))) {
+      Path inZip = Files.createDirectories(zip.getPath("/store"));
+      StorageIOException e =
+          assertThrows(StorageIOException.class, () -> SyncedFiles.syncDirectory(inZip));
+      assertTrue(
+          e.getMessage().startsWith("/store: fsync of the directory failed"), e.getMessage());
+      assertTrue(e.getMessage().contains("cannot be opened"), e.getMessage());
+
+      Path target = inZip.resolve("CURRENT");
+      e =
+          assertThrows(
+              StorageIOException.class, () -> SyncedFiles.replaceAtomically(target, utf8("x")));
+      assertTrue(
+          e.getMessage().startsWith("/store: fsync of the directory failed"), e.getMessage());
+    }
+  }
+
+  @Test
+  void createDirectoriesCreatesEveryMissingLevelAndLeavesAnExistingOneAlone() throws IOException {
+    Path deep = dir.resolve("a").resolve("b").resolve("c");
+    SyncedFiles.createDirectories(deep);
+    assertTrue(Files.isDirectory(deep));
+    Files.write(deep.resolve("kept"), utf8("x"));
+    SyncedFiles.createDirectories(deep);
+    assertArrayEquals(utf8("x"), Files.readAllBytes(deep.resolve("kept")));
+
+    Path blocked = deep.resolve("kept").resolve("d");
+    StorageIOException e =
+        assertThrows(StorageIOException.class, () -> SyncedFiles.createDirectories(blocked));
+    assertTrue(e.getMessage().contains(blocked.toString()), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> SyncedFiles.createDirectories(null));
+  }
+
+  @Test
+  void createDirectoriesSyncsTheParentOfEachDirectoryItCreates() throws IOException {
+    try (FileSystem zip =
+        FileSystems.newFileSystem(
+            URI.create("jar:" + dir.resolve("z.zip").toUri()), Map.of("create", "true"))) {
+      Path existing = Files.createDirectories(zip.getPath("/there"));
+      SyncedFiles.createDirectories(existing); // nothing created, nothing to sync
+      // NB: on a file system that cannot open directories, creating one cannot be made durable.
+      StorageIOException e =
+          assertThrows(
+              StorageIOException.class,
+              () -> SyncedFiles.createDirectories(zip.getPath("/there/new")));
+      assertTrue(e.getMessage().startsWith("/there: fsync of the directory"), e.getMessage());
+    }
   }
 }

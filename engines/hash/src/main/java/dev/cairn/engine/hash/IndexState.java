@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread-safe.
  */
-final class Store {
+final class IndexState {
 
   /** How often a read retries after the file its entry named was merged away. */
   private static final int MOVE_RETRIES = 1000;
@@ -60,7 +60,13 @@ final class Store {
   private volatile DataFile active;
   private volatile long visibleSeq;
 
-  Store(Path directory, long seed) {
+  /**
+   * Opened with {@code recovery=salvage} (read-only): readers read past damage, as recovery did.
+   * Set once, before the state is shared.
+   */
+  volatile boolean salvage;
+
+  IndexState(Path directory, long seed) {
     this.directory = directory;
     this.keyHash = new KeyHash(seed);
   }
