@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.spi.BusyException;
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ContractViolationException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.EngineFailedException;
@@ -142,7 +144,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
   static String kind(StorageException e) {
     // NB: exhaustive over the sealed hierarchy, so a new SPI exception fails this build.
     return switch (e) {
+      case BusyException _ -> "busy (retry later)";
       case ClosedHandleException _ -> "closed";
+      case ConflictException _ -> "conflict";
       case ContractViolationException _ -> "engine contract violation";
       case CorruptionException _ -> "corrupt store";
       case EngineFailedException _ -> "engine failed";

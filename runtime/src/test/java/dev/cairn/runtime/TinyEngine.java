@@ -154,6 +154,9 @@ final class TinyEngine implements StorageEngine {
       switch (op) {
         case WriteBatch.Put p -> data.put(p.key().clone(), p.value().clone());
         case WriteBatch.Delete d -> data.remove(d.key());
+        case WriteBatch.DeleteRange r ->
+            throw new dev.cairn.spi.UnsupportedCapabilityException(
+                "range deletes (capability RANGE_DELETES)");
       }
     }
   }

@@ -34,5 +34,31 @@ public enum Capability {
    * that does its own native I/O (an adapter over a C++ library, say) does not declare it and
    * refuses a directory on a non-default file system.
    */
-  ANY_FILE_SYSTEM
+  ANY_FILE_SYSTEM,
+  /**
+   * Named, independent key spaces inside one store: {@link StorageEngine#createKeyspace(String)},
+   * {@link StorageEngine#dropKeyspace(String)}, {@link StorageEngine#keyspaces()}, {@link
+   * StorageEngine#keyspace(String)}; a {@link WriteBatch} may span them and stays atomic; a {@link
+   * Snapshot} covers all of them. Without it a store has exactly one keyspace, {@link
+   * Keyspace#DEFAULT}.
+   *
+   * @since 1.1
+   */
+  KEYSPACES,
+  /**
+   * A {@link WriteBatch} may carry {@linkplain WriteBatch#preconditions() preconditions}, checked
+   * and applied atomically with the batch; a failed one changes nothing and throws {@link
+   * ConflictException}. Needs {@link #ATOMIC_BATCHES}.
+   *
+   * @since 1.1
+   */
+  CONDITIONAL_WRITES,
+  /**
+   * {@link WriteBatch#deleteRange(KeyRange)} and {@link StorageEngine#deleteRange(KeyRange,
+   * Durability)}: every key of a range deleted in one atomic write, seen by a snapshot only if
+   * taken after it. Needs {@link #ORDERED_SCANS} and {@link #ATOMIC_BATCHES}.
+   *
+   * @since 1.1
+   */
+  RANGE_DELETES
 }

@@ -86,9 +86,10 @@ public final class EngineOptions {
   }
 
   /**
-   * Rejects any setting not in {@code known}.
+   * Rejects any setting not in {@code known}, and (SPI 1.1) any value its setting does not accept.
    *
-   * @throws InvalidArgumentException naming the unknown settings and listing the known ones
+   * @throws InvalidArgumentException naming the unknown settings and listing the known ones, or
+   *     naming the setting whose value is invalid and what it must be
    */
   public void requireKnownSettings(String engine, Collection<EngineSetting> known) {
     Set<String> names = new TreeSet<>();
@@ -105,6 +106,85 @@ public final class EngineOptions {
               + "'; known: "
               + (names.isEmpty() ? "none" : names));
     }
+    for (EngineSetting s : known) {
+      String v = settings.get(s.name());
+      if (v != null) {
+        s.parse(v);
+      }
+    }
+  }
+
+  /**
+   * The value of setting {@code s} (or its default) read as its type: see {@link
+   * EngineSetting#parse(String)}.
+   *
+   * @throws InvalidArgumentException if the value is missing or invalid, naming the setting
+   * @since 1.1
+   */
+  public Object value(EngineSetting s) {
+    return s.parse(setting(s));
+  }
+
+  /**
+   * The value of the {@link EngineSetting.Type#SIZE} setting {@code s}, in bytes.
+   *
+   * @throws InvalidArgumentException if the value is missing or invalid, or {@code s} is not a size
+   * @since 1.1
+   */
+  public long size(EngineSetting s) {
+    return (Long) typed(s, EngineSetting.Type.SIZE);
+  }
+
+  /**
+   * The value of the {@link EngineSetting.Type#INTEGER} setting {@code s}.
+   *
+   * @throws InvalidArgumentException if the value is missing or invalid, or {@code s} is not an
+   *     integer
+   * @since 1.1
+   */
+  public long integer(EngineSetting s) {
+    return (Long) typed(s, EngineSetting.Type.INTEGER);
+  }
+
+  /**
+   * The value of the {@link EngineSetting.Type#DURATION} setting {@code s}.
+   *
+   * @throws InvalidArgumentException if the value is missing or invalid, or {@code s} is not a
+   *     duration
+   * @since 1.1
+   */
+  public java.time.Duration duration(EngineSetting s) {
+    return (java.time.Duration) typed(s, EngineSetting.Type.DURATION);
+  }
+
+  /**
+   * The value of the {@link EngineSetting.Type#BOOLEAN} setting {@code s}.
+   *
+   * @throws InvalidArgumentException if the value is missing or invalid, or {@code s} is not a
+   *     boolean
+   * @since 1.1
+   */
+  public boolean bool(EngineSetting s) {
+    return (Boolean) typed(s, EngineSetting.Type.BOOLEAN);
+  }
+
+  /**
+   * The value of the {@link EngineSetting.Type#CHOICE} setting {@code s}, spelt as in its choices.
+   *
+   * @throws InvalidArgumentException if the value is missing or invalid, or {@code s} is not a
+   *     choice
+   * @since 1.1
+   */
+  public String choice(EngineSetting s) {
+    return (String) typed(s, EngineSetting.Type.CHOICE);
+  }
+
+  private Object typed(EngineSetting s, EngineSetting.Type type) {
+    if (s.type() != type) {
+      throw new InvalidArgumentException(
+          "setting '" + s.name() + "' is a " + s.type() + " setting, not " + type);
+    }
+    return value(s);
   }
 
   /**

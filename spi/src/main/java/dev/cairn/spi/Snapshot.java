@@ -12,6 +12,22 @@ package dev.cairn.spi;
  */
 public interface Snapshot extends ReadView, AutoCloseable {
 
+  /**
+   * The keyspace {@code name} as of this snapshot: a snapshot covers every keyspace of its store.
+   * The view lives as long as the snapshot.
+   *
+   * @throws InvalidArgumentException if no keyspace of that name existed when the snapshot was
+   *     taken, or the name is invalid
+   * @throws ClosedHandleException if the snapshot is closed
+   * @since 1.1
+   */
+  default ReadView keyspace(String name) {
+    if (Keyspace.checkName(name).equals(Keyspace.DEFAULT)) {
+      return this;
+    }
+    throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+  }
+
   /** Releases the snapshot and closes its cursors. Idempotent; never throws. */
   @Override
   void close();

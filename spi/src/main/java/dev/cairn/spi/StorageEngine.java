@@ -61,7 +61,16 @@ public interface StorageEngine extends ReadView, AutoCloseable {
    * part of it; without it the engine throws {@link UnsupportedCapabilityException}. An empty batch
    * is a no-op (a {@code SYNC} one still syncs).
    *
-   * @throws InvalidArgumentException if an argument is null
+   * <p>A batch that names a keyspace other than {@link Keyspace#DEFAULT} needs {@link
+   * Capability#KEYSPACES}; one with {@linkplain WriteBatch#preconditions() preconditions} needs
+   * {@link Capability#CONDITIONAL_WRITES} and throws {@link ConflictException}, having applied
+   * nothing, when one fails; one with a {@link WriteBatch.DeleteRange} needs {@link
+   * Capability#RANGE_DELETES}. Without the capability, {@link UnsupportedCapabilityException}.
+   *
+   * @throws InvalidArgumentException if an argument is null, or the batch names a keyspace that
+   *     does not exist
+   * @throws ConflictException if a precondition failed
+   * @throws BusyException if the engine could not apply the batch now (nothing applied)
    * @throws ReadOnlyStoreException in a read-only store
    * @throws EngineFailedException after the engine fail-stopped
    * @throws ClosedHandleException after close
@@ -71,6 +80,155 @@ public interface StorageEngine extends ReadView, AutoCloseable {
   /** {@link #write(WriteBatch, Durability)} at the {@linkplain #defaultDurability() default}. */
   default void write(WriteBatch batch) {
     write(batch, defaultDurability());
+  }
+
+  /**
+   * Deletes every key of {@code range}, atomically: a reader sees all of them or none deleted, and
+   * a snapshot taken before sees them all. The default writes a batch of one {@link
+   * WriteBatch.DeleteRange}.
+   *
+   * @throws InvalidArgumentException if an argument is null
+   * @throws UnsupportedCapabilityException without {@link Capability#RANGE_DELETES}
+   * @throws ReadOnlyStoreException in a read-only store
+   * @throws EngineFailedException after the engine fail-stopped
+   * @throws ClosedHandleException after close
+   * @since 1.1
+   */
+  default void deleteRange(KeyRange range, Durability durability) {
+    write(new WriteBatch().deleteRange(range), durability);
+  }
+
+  /**
+   * Stores {@code value} under {@code key} if the key is absent, atomically.
+   *
+   * @return true if stored, false if the key was present (nothing changed)
+   * @throws UnsupportedCapabilityException without {@link Capability#CONDITIONAL_WRITES}
+   * @since 1.1
+   */
+  default boolean putIfAbsent(byte[] key, byte[] value, Durability durability) {
+    return Conditional.applied(
+        this, new WriteBatch().requireAbsent(key).put(key, value), durability);
+  }
+
+  /**
+   * {@link #putIfAbsent(byte[], byte[], Durability)} at the default durability.
+   *
+   * @since 1.1
+   */
+  default boolean putIfAbsent(byte[] key, byte[] value) {
+    return putIfAbsent(key, value, defaultDurability());
+  }
+
+  /**
+   * Replaces the value of {@code key} with {@code value} if it is {@code expected}, atomically.
+   *
+   * @return true if replaced, false otherwise (nothing changed)
+   * @throws UnsupportedCapabilityException without {@link Capability#CONDITIONAL_WRITES}
+   * @since 1.1
+   */
+  default boolean replace(byte[] key, byte[] expected, byte[] value, Durability durability) {
+    return Conditional.applied(
+        this, new WriteBatch().requireValue(key, expected).put(key, value), durability);
+  }
+
+  /**
+   * {@link #replace(byte[], byte[], byte[], Durability)} at the default durability.
+   *
+   * @since 1.1
+   */
+  default boolean replace(byte[] key, byte[] expected, byte[] value) {
+    return replace(key, expected, value, defaultDurability());
+  }
+
+  /**
+   * Deletes {@code key} if its value is {@code expected}, atomically.
+   *
+   * @return true if deleted, false otherwise (nothing changed)
+   * @throws UnsupportedCapabilityException without {@link Capability#CONDITIONAL_WRITES}
+   * @since 1.1
+   */
+  default boolean deleteIfEquals(byte[] key, byte[] expected, Durability durability) {
+    return Conditional.applied(
+        this, new WriteBatch().requireValue(key, expected).delete(key), durability);
+  }
+
+  /**
+   * {@link #deleteIfEquals(byte[], byte[], Durability)} at the default durability.
+   *
+   * @since 1.1
+   */
+  default boolean deleteIfEquals(byte[] key, byte[] expected) {
+    return deleteIfEquals(key, expected, defaultDurability());
+  }
+
+  /**
+   * The names of the store's keyspaces, sorted; always includes {@link Keyspace#DEFAULT}.
+   *
+   * @throws ClosedHandleException after close
+   * @since 1.1
+   */
+  default java.util.List<String> keyspaces() {
+    return java.util.List.of(Keyspace.DEFAULT);
+  }
+
+  /**
+   * A handle on the existing keyspace {@code name}.
+   *
+   * @throws InvalidArgumentException if the name is invalid or no such keyspace exists
+   * @throws UnsupportedCapabilityException without {@link Capability#KEYSPACES}, for any name
+   * @throws ClosedHandleException after close
+   * @since 1.1
+   */
+  default Keyspace keyspace(String name) {
+    Keyspace.checkName(name);
+    throw new UnsupportedCapabilityException(
+        "this engine has no keyspaces (capability KEYSPACES); the store handle is its one keyspace");
+  }
+
+  /**
+   * Creates the keyspace {@code name}, durably (it survives a crash once this returns), and returns
+   * a handle on it.
+   *
+   * @throws InvalidArgumentException if the name is invalid or the keyspace exists
+   * @throws UnsupportedCapabilityException without {@link Capability#KEYSPACES}
+   * @throws ReadOnlyStoreException in a read-only store
+   * @throws EngineFailedException after the engine fail-stopped
+   * @throws ClosedHandleException after close
+   * @since 1.1
+   */
+  default Keyspace createKeyspace(String name) {
+    Keyspace.checkName(name);
+    throw new UnsupportedCapabilityException(
+        "this engine has no keyspaces (capability KEYSPACES): cannot create '" + name + "'");
+  }
+
+  /**
+   * Drops the keyspace {@code name} and every key in it, durably and atomically: after a crash it
+   * is either whole or gone. Snapshots taken before still see it; handles on it become invalid.
+   *
+   * @throws InvalidArgumentException if the name is invalid, {@link Keyspace#DEFAULT} or no such
+   *     keyspace exists
+   * @throws UnsupportedCapabilityException without {@link Capability#KEYSPACES}
+   * @throws ReadOnlyStoreException in a read-only store
+   * @throws EngineFailedException after the engine fail-stopped
+   * @throws ClosedHandleException after close
+   * @since 1.1
+   */
+  default void dropKeyspace(String name) {
+    Keyspace.checkName(name);
+    throw new UnsupportedCapabilityException(
+        "this engine has no keyspaces (capability KEYSPACES): cannot drop '" + name + "'");
+  }
+
+  /**
+   * What the store knows about its health: fail-stopped or not, and the background errors it has
+   * seen. Cheap: a caller may poll it.
+   *
+   * @throws ClosedHandleException after close
+   * @since 1.1
+   */
+  default Health health() {
+    return Health.unknown();
   }
 
   /**

@@ -9,7 +9,9 @@ package dev.cairn.spi;
  * converts anything else into a {@link ContractViolationException}.
  */
 public abstract sealed class StorageException extends RuntimeException
-    permits ClosedHandleException,
+    permits BusyException,
+        ClosedHandleException,
+        ConflictException,
         ContractViolationException,
         CorruptionException,
         EngineFailedException,

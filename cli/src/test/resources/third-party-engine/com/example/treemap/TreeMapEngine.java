@@ -97,6 +97,9 @@ final class TreeMapEngine implements StorageEngine {
       switch (op) {
         case WriteBatch.Put p -> map.put(p.key().clone(), p.value().clone());
         case WriteBatch.Delete d -> map.remove(d.key());
+        case WriteBatch.DeleteRange r ->
+            throw new dev.cairn.spi.UnsupportedCapabilityException(
+                "range deletes (capability RANGE_DELETES)");
       }
     }
   }

@@ -86,6 +86,9 @@ sealed interface Op {
         switch (o) {
           case WriteBatch.Put p -> b.put(p.key(), p.value());
           case WriteBatch.Delete d -> b.delete(d.key());
+          case WriteBatch.DeleteRange r ->
+              throw new dev.cairn.spi.UnsupportedCapabilityException(
+                  "range deletes (capability RANGE_DELETES)");
         }
       }
       return b;

@@ -211,6 +211,9 @@ public final class BrokenSizes {
                         cut.put(
                             p.key(), Arrays.copyOf(p.value(), Math.min(p.value().length, 65_536)));
                     case WriteBatch.Delete d -> cut.delete(d.key());
+                    case WriteBatch.DeleteRange r ->
+                        throw new dev.cairn.spi.UnsupportedCapabilityException(
+                            "range deletes (capability RANGE_DELETES)");
                   }
                 }
                 delegate.write(cut, durability);

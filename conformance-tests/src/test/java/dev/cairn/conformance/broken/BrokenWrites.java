@@ -44,6 +44,9 @@ public final class BrokenWrites {
                     switch (op) {
                       case WriteBatch.Put p -> delegate.put(p.key(), p.value(), durability);
                       case WriteBatch.Delete d -> delegate.delete(d.key(), durability);
+                      case WriteBatch.DeleteRange r ->
+                          throw new dev.cairn.spi.UnsupportedCapabilityException(
+                              "range deletes (capability RANGE_DELETES)");
                     }
                     Thread.yield();
                   }

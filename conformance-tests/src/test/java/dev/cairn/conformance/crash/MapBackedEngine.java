@@ -150,6 +150,9 @@ abstract class MapBackedEngine implements StorageEngine {
       switch (op) {
         case WriteBatch.Put p -> map.put(p.key(), p.value());
         case WriteBatch.Delete d -> map.remove(d.key());
+        case WriteBatch.DeleteRange r ->
+            throw new dev.cairn.spi.UnsupportedCapabilityException(
+                "range deletes (capability RANGE_DELETES)");
       }
     }
   }

@@ -390,6 +390,9 @@ final class HashEngine implements StorageEngine {
       switch (op) {
         case WriteBatch.Put p -> ops.add(new LogWriter.Op(p.key().clone(), p.value()));
         case WriteBatch.Delete d -> ops.add(new LogWriter.Op(d.key().clone(), null));
+        case WriteBatch.DeleteRange r ->
+            throw new dev.cairn.spi.UnsupportedCapabilityException(
+                "range deletes (capability RANGE_DELETES)");
       }
     }
     writer.submit(new LogWriter.Request(LogWriter.Kind.WRITE, ops, sync));

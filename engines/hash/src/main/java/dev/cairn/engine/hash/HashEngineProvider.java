@@ -66,7 +66,7 @@ public final class HashEngineProvider implements StorageEngineProvider {
 
   @Override
   public SpiVersion spiVersion() {
-    return SpiVersion.CURRENT;
+    return new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR);
   }
 
   @Override

@@ -109,6 +109,9 @@ final class MemoryEngine implements StorageEngine {
       switch (op) {
         case WriteBatch.Put put -> changes.put(put.key().clone(), put.value().clone());
         case WriteBatch.Delete delete -> changes.put(delete.key().clone(), null);
+        case WriteBatch.DeleteRange r ->
+            throw new dev.cairn.spi.UnsupportedCapabilityException(
+                "range deletes (capability RANGE_DELETES)");
       }
     }
     data.apply(changes);

@@ -48,7 +48,7 @@ public final class MemoryEngineProvider implements StorageEngineProvider {
 
   @Override
   public SpiVersion spiVersion() {
-    return SpiVersion.CURRENT;
+    return new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR);
   }
 
   @Override

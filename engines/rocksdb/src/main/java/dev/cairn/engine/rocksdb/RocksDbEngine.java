@@ -252,6 +252,9 @@ final class RocksDbEngine implements StorageEngine {
         switch (op) {
           case WriteBatch.Put p -> rb.put(p.key(), p.value());
           case WriteBatch.Delete d -> rb.delete(d.key());
+          case WriteBatch.DeleteRange r ->
+              throw new dev.cairn.spi.UnsupportedCapabilityException(
+                  "range deletes (capability RANGE_DELETES)");
         }
       }
       db.write(wo, rb);

@@ -55,7 +55,7 @@ public final class RocksDbProvider implements StorageEngineProvider {
 
   @Override
   public SpiVersion spiVersion() {
-    return SpiVersion.CURRENT;
+    return new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR);
   }
 
   @Override
