@@ -57,10 +57,14 @@ class OptionsAndVersionsTest {
   }
 
   @Test
-  void spiVersionsParseAndCompareByMajor() {
+  void spiVersionsAcceptTheSameMajorAndNoNewerMinor() {
     assertEquals(new SpiVersion(1, 3), SpiVersion.parse("1.3"));
-    assertTrue(SpiVersion.CURRENT.isCompatibleWith(new SpiVersion(1, 7)));
-    assertFalse(SpiVersion.CURRENT.isCompatibleWith(new SpiVersion(2, 0)));
+    assertEquals(new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR), SpiVersion.CURRENT);
+    assertTrue(new SpiVersion(1, 1).isCompatibleWith(new SpiVersion(1, 0)));
+    assertTrue(new SpiVersion(1, 1).isCompatibleWith(new SpiVersion(1, 1)));
+    assertFalse(new SpiVersion(1, 1).isCompatibleWith(new SpiVersion(1, 2)));
+    assertFalse(new SpiVersion(1, 1).isCompatibleWith(new SpiVersion(2, 0)));
+    assertFalse(new SpiVersion(2, 0).isCompatibleWith(new SpiVersion(1, 0)));
     assertThrows(InvalidArgumentException.class, () -> SpiVersion.parse("1"));
     assertThrows(InvalidArgumentException.class, () -> SpiVersion.parse("1.x"));
     assertThrows(InvalidArgumentException.class, () -> new SpiVersion(-1, 0));
