@@ -17,11 +17,11 @@ import java.util.Locale;
  * @param name the key, lower-case dotted words ({@code "memtable.size"})
  * @param description what it controls, for {@code cairn engines} and docs
  * @param defaultValue the value used when the setting is absent, as text (null: required)
- * @param type how the text is read (SPI 1.1)
+ * @param type how the text is read (since 1.1)
  * @param min the smallest value allowed, in the type's unit (bytes, milliseconds), for {@link
- *     Type#SIZE}, {@link Type#DURATION} and {@link Type#INTEGER}
- * @param max the largest value allowed, likewise
- * @param choices the values allowed, for {@link Type#CHOICE}; empty otherwise
+ *     Type#SIZE}, {@link Type#DURATION} and {@link Type#INTEGER} (since 1.1)
+ * @param max the largest value allowed, likewise (since 1.1)
+ * @param choices the values allowed, for {@link Type#CHOICE}; empty otherwise (since 1.1)
  */
 public record EngineSetting(
     String name,
@@ -68,8 +68,11 @@ public record EngineSetting(
   }
 
   /**
+   * The canonical constructor, with a type and its bounds.
+   *
    * @throws InvalidArgumentException if the name or description is null or blank, the bounds are
-   *     reversed, a choice setting has no choices, or the default is not a valid value
+   *     reversed, or a choice setting has no choices
+   * @since 1.1
    */
   public EngineSetting {
     if (name == null || !name.matches("[a-z][a-z0-9]*([.-][a-z0-9]+)*")) {
