@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 /**
- * The command as {@link Main} builds it, over the engines ServiceLoader finds: the memory engine is
- * a runtime dependency of this module, so it must be listed.
+ * The command as {@link Main} builds it, over the engines ServiceLoader finds: the memory and LSM
+ * engines are runtime dependencies of this module, so they must be listed.
  */
 class InstalledEnginesTest {
 
@@ -26,5 +26,19 @@ class InstalledEnginesTest {
     assertTrue(memory != null, "memory listed\n" + r.out());
     assertTrue(memory.get("capabilities").isArray(), r.out());
     assertTrue(memory.get("capabilities").size() > 0, "memory declares capabilities\n" + r.out());
+  }
+
+  @Test
+  void theLsmEngineIsFoundThroughServiceLoader() throws Exception {
+    CliRun r = CliRun.run(new CairnCommand(), "engines", "--json");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    JsonNode lsm = null;
+    for (JsonNode engine : new ObjectMapper().readTree(r.out())) {
+      if (engine.get("name").asText().equals("lsm")) {
+        lsm = engine;
+      }
+    }
+    assertTrue(lsm != null, "lsm listed\n" + r.out());
+    assertTrue(lsm.get("capabilities").toString().contains("ORDERED_SCANS"), r.out());
   }
 }
