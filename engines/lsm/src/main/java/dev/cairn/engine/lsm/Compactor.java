@@ -126,7 +126,7 @@ final class Compactor {
     List<FileMeta> outputs = new ArrayList<>();
     Map<Long, Table> opened = new HashMap<>();
     TableWriter out = null;
-    boolean committed = false;
+    boolean logged = false;
     try {
       byte[] currentKey = null;
       long lastSequenceForKey = Long.MAX_VALUE;
@@ -191,8 +191,11 @@ final class Compactor {
         edit.addTable(outputLevel, m);
         written += m.size();
       }
+      // NB: from here on the edit may reach the manifest even if logging it fails (a directory
+      // sync failing after CURRENT was renamed, say): the outputs are never deleted here again;
+      // the next open deletes them if the manifest does not name them.
+      logged = true;
       versions.logAndApply(edit, opened, state::installVersion);
-      committed = true;
       statistics.compactions.increment();
       statistics.compactionBytesRead.add(read);
       statistics.compactionBytesWritten.add(written);
@@ -200,7 +203,7 @@ final class Compactor {
       if (out != null) {
         out.close();
       }
-      if (!committed) {
+      if (!logged) {
         for (FileMeta m : outputs) {
           VersionSet.delete(FileNames.table(versions.directory(), m.number()));
         }

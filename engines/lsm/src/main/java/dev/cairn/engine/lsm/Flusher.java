@@ -84,9 +84,29 @@ final class Flusher {
       int blockSize,
       int bitsPerKey,
       FsyncGuard guard) {
+    return write(dir, number, m, Long.MAX_VALUE, blockSize, bitsPerKey, guard);
+  }
+
+  /**
+   * Writes the entries of {@code m} at or below {@code maxSequence} to table {@code number}, forced
+   * with its directory; null (and no file) when there are none.
+   */
+  static FileMeta write(
+      java.nio.file.Path dir,
+      long number,
+      MemTable m,
+      long maxSequence,
+      int blockSize,
+      int bitsPerKey,
+      FsyncGuard guard) {
     try (TableWriter w = new TableWriter(dir, number, blockSize, bitsPerKey)) {
       for (Map.Entry<InternalKey, byte[]> e : m.entriesView().entrySet()) {
-        w.add(e.getKey().encode(), e.getValue());
+        if (e.getKey().sequence() <= maxSequence) {
+          w.add(e.getKey().encode(), e.getValue());
+        }
+      }
+      if (w.entries() == 0) {
+        return null;
       }
       FileMeta meta = w.finish(guard);
       guard.sync("syncing the store directory", () -> VersionSet.syncDirectory(dir));

@@ -61,6 +61,20 @@ final class FsyncGuard {
         });
   }
 
+  /**
+   * Waits until no guarded step is in flight, then throws if the store has stopped: called before
+   * anything is made durable that relies on earlier fsyncs (a version edit naming a table). NB: a
+   * failed fsync of the directory may have dropped the entries of files created before it, and a
+   * later fsync then "succeeds" without them (fsyncgate, for directories): nothing may be logged
+   * once any fsync failed.
+   *
+   * @throws EngineFailedException if the store has stopped
+   */
+  void checkNoFailure() {
+    awaitQuiet();
+    failStop.check();
+  }
+
   /** Waits until no guarded step is in flight. */
   void awaitQuiet() {
     for (int spins = 0; inFlight.get() > 0; spins++) {

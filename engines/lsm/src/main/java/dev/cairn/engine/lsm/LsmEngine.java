@@ -414,8 +414,21 @@ final class LsmEngine implements StorageEngine {
   @Override
   public void checkpoint(Path target) {
     checkOpen();
-    throw new UnsupportedCapabilityException(
-        "engine 'lsm' does not write checkpoints yet (capability CHECKPOINTS)");
+    if (target == null) {
+      throw new InvalidArgumentException("checkpoint target is null");
+    }
+    ReadState rs = state.acquire();
+    try {
+      long seq = state.visibleSequence();
+      Threads.onEngineThread(
+          "cairn-lsm-checkpoint",
+          () -> {
+            Checkpointer.write(rs, seq, target, settings);
+            return null;
+          });
+    } finally {
+      rs.release();
+    }
   }
 
   // ---- introspection ---------------------------------------------------------------------------

@@ -125,6 +125,7 @@ public final class LsmEngineProvider implements StorageEngineProvider {
         Capability.ORDERED_SCANS,
         Capability.SNAPSHOTS,
         Capability.ATOMIC_BATCHES,
+        Capability.CHECKPOINTS,
         Capability.ANY_FILE_SYSTEM);
   }
 

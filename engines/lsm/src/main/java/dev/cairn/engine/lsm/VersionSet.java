@@ -47,6 +47,12 @@ final class VersionSet {
   private volatile boolean closing;
 
   /**
+   * Set when logging an edit failed: whether it reached the manifest is unknown, so no table is
+   * deleted any more (the store has stopped; the next open sorts it out).
+   */
+  private volatile boolean frozen;
+
+  /**
    * @param obsolete told of every file the tree no longer needs, to delete it on an engine thread
    */
   VersionSet(
@@ -211,6 +217,7 @@ final class VersionSet {
       edit.lastSequence = lastSequence;
     }
     edit.nextFile = nextFileNumber();
+    guard.checkNoFailure();
     Version next = apply(current, edit, opened);
     Version previous = current;
     try {
@@ -233,6 +240,7 @@ final class VersionSet {
             });
       }
     } catch (RuntimeException e) {
+      frozen = true;
       next.release();
       throw e;
     }
@@ -295,7 +303,7 @@ final class VersionSet {
     // NB: table numbers are never reused and a table leaves the tree for good (a move keeps its
     // TableFile), so one not in the current version is obsolete; the check guards against a
     // version still being installed that lists it.
-    if (!closing && !isLive(f.number())) {
+    if (!closing && !frozen && !isLive(f.number())) {
       obsolete.accept(f.path());
     }
   }

@@ -279,8 +279,8 @@ final class WalSyncer {
       throw new StorageIOException(path + ": cannot create the write-ahead log", e);
     }
     try {
-      SyncedFiles.syncDirectory(directory);
-    } catch (StorageIOException e) {
+      guard.sync("syncing the store directory", () -> SyncedFiles.syncDirectory(directory));
+    } catch (RuntimeException e) {
       closeQuietly(append);
       closeQuietly(syncChannel);
       syncChannel = null;

@@ -19,7 +19,7 @@ class LsmConformanceTest extends EngineConformanceSuite {
           "block.size", "512",
           "level0.compaction.trigger", "2",
           "level.size.multiplier", "4",
-          "manifest.size", "2k",
+          "manifest.size", "512",
           "cache.size", "256k");
 
   @Override
