@@ -7,6 +7,7 @@ import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,6 +71,9 @@ final class CommitQueue {
     final boolean sync;
     final long framedBytes;
     final long memoryBytes;
+    final List<Condition> conditions;
+    private boolean refused; // by the leader, when a condition failed
+    private RuntimeException refusal;
     private volatile boolean done;
     private volatile boolean taken;
     private volatile Thread waiter;
@@ -77,6 +81,15 @@ final class CommitQueue {
 
     /** A write of {@code ops}, encoded now, on the caller's thread. */
     Request(List<Mutation> ops, boolean sync) {
+      this(ops, List.of(), sync);
+    }
+
+    /**
+     * A write of {@code ops} that applies only if every one of {@code conditions} holds when the
+     * leader gets to it, encoded now, on the caller's thread.
+     */
+    Request(List<Mutation> ops, List<Condition> conditions, boolean sync) {
+      this.conditions = conditions;
       this.kind = Kind.WRITE;
       this.ops = ops;
       this.body = BatchCodec.encode(ops);
@@ -92,6 +105,7 @@ final class CommitQueue {
 
     /** A request without operations. */
     Request(Kind kind) {
+      this.conditions = List.of();
       this.kind = kind;
       this.ops = List.of();
       this.body = new byte[0];
@@ -113,6 +127,16 @@ final class CommitQueue {
       }
     }
   }
+
+  /**
+   * A precondition of a write, on a store key.
+   *
+   * @param key the store key
+   * @param expected the value it must hold, or null for "absent"
+   * @param failure what to throw when it does not hold
+   */
+  record Condition(
+      byte[] key, byte[] expected, java.util.function.Supplier<RuntimeException> failure) {}
 
   /**
    * The limits the leader keeps.
@@ -272,8 +296,10 @@ final class CommitQueue {
     }
     long bytes = r.framedBytes;
     while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
-      if (r.kind == Kind.ROLL) {
-        carried = r; // after what was queued before it
+      if (r.kind == Kind.ROLL || !r.conditions.isEmpty()) {
+        // NB: a roll goes alone; a conditional write leads a group of its own, so that its
+        // conditions see every write queued before it applied.
+        carried = r;
         break;
       }
       group.add(r);
@@ -310,7 +336,13 @@ final class CommitQueue {
       if (!closed) {
         awaitRoom();
       }
-      if (group.getFirst().kind == Kind.ROLL) {
+      Request first = group.getFirst();
+      if (!first.conditions.isEmpty() && !conditionsHold(first)) {
+        first.refused = true;
+        memory -= first.memoryBytes;
+        framed -= first.framedBytes;
+      }
+      if (first.kind == Kind.ROLL) {
         if (!state.current().mutable.isEmpty()) {
           roll();
         }
@@ -344,7 +376,9 @@ final class CommitQueue {
     }
     List<Request> waiting = durable ? new ArrayList<>() : List.of();
     for (Request r : group) {
-      if (r.durable()) {
+      if (r.refused) {
+        r.complete(failedCondition(r));
+      } else if (r.durable()) {
         waiting.add(r);
       } else {
         r.complete(null);
@@ -366,7 +400,7 @@ final class CommitQueue {
     long syncedBefore = syncer.durableOffset();
     ByteBuffer head = ByteBuffer.allocate(WalRecord.BATCH_HEAD_SIZE);
     for (Request r : group) {
-      if (r.kind != Kind.WRITE) {
+      if (r.kind != Kind.WRITE || r.refused) {
         continue;
       }
       head.clear();
@@ -386,12 +420,45 @@ final class CommitQueue {
     MemTable mem = state.current().mutable;
     long s = lastSequence;
     for (Request r : group) {
+      if (r.refused) {
+        continue;
+      }
       for (Mutation m : r.ops) {
         mem.add(m.key(), ++s, m.kind(), m.value());
       }
     }
     lastSequence = seq;
     state.publishSequence(seq);
+  }
+
+  /**
+   * Whether every condition of {@code r} holds in the latest state: every write before it is
+   * applied and visible (it leads its group), and no other write runs meanwhile.
+   */
+  private boolean conditionsHold(Request r) {
+    ReadState rs = state.acquire();
+    try {
+      long seq = state.visibleSequence();
+      for (Condition c : r.conditions) {
+        ReadState.Found f = rs.get(c.key(), seq);
+        byte[] value = f == null || f.kind() == InternalKey.DELETE ? null : f.value();
+        boolean holds =
+            c.expected() == null
+                ? value == null
+                : value != null && Arrays.equals(value, c.expected());
+        if (!holds) {
+          r.refusal = c.failure().get();
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      rs.release();
+    }
+  }
+
+  private static RuntimeException failedCondition(Request r) {
+    return r.refusal;
   }
 
   /** Makes the memtable immutable and starts a new one with a new log. */

@@ -3,6 +3,7 @@ package dev.cairn.engine.lsm;
 import dev.cairn.engine.toolkit.DirectoryLock;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
@@ -12,6 +13,7 @@ import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Health;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
@@ -55,6 +57,10 @@ final class LsmEngine implements StorageEngine {
   private final BackgroundThread compactThread;
   private final Compactor compactor;
   private final Set<AutoCloseable> handles = ConcurrentHashMap.newKeySet();
+
+  /** Serializes keyspace creation and drops with their checks. */
+  private final Object keyspaceLock = new Object();
+
   private volatile boolean closed;
 
   /** The parts an open builds, handed to the constructor. */
@@ -293,8 +299,13 @@ final class LsmEngine implements StorageEngine {
   @Override
   public Cursor cursor(KeyRange range, Direction direction) {
     checkOpen();
+    return trackedCursor(StoreKeys.DEFAULT_KEYSPACE, range, direction);
+  }
+
+  /** A cursor on keyspace {@code id} at the latest sequence, closed with the store. */
+  Cursor trackedCursor(int id, KeyRange range, Direction direction) {
     checkCursorArguments(range, direction);
-    LsmCursor c = newCursor(-1, range, direction, handles::remove);
+    LsmCursor c = newCursor(-1, id, range, direction, handles::remove);
     handles.add(c);
     if (closed) {
       c.close(); // raced with close(), which may have missed it
@@ -303,24 +314,105 @@ final class LsmEngine implements StorageEngine {
     return c;
   }
 
-  /** A cursor at {@code sequence} (-1: the latest) on the current read state. */
+  /** A cursor on keyspace {@code id} at {@code sequence} (-1: the latest). */
   LsmCursor newCursor(
-      long sequence, KeyRange range, Direction direction, Consumer<LsmCursor> onClose) {
+      long sequence, int id, KeyRange range, Direction direction, Consumer<LsmCursor> onClose) {
     ReadState rs = state.acquire();
     long seq = sequence < 0 ? state.visibleSequence() : sequence;
     return new LsmCursor(
-        rs,
-        seq,
-        StoreRange.of(StoreKeys.DEFAULT_KEYSPACE, range),
-        direction == Direction.FORWARD,
-        onClose);
+        rs, seq, StoreRange.of(id, range), direction == Direction.FORWARD, onClose);
+  }
+
+  // ---- keyspaces -------------------------------------------------------------------------------
+
+  /** The id of keyspace {@code name}, or -1 if it does not exist. */
+  int keyspaceId(String name) {
+    return versions.catalog().id(name);
+  }
+
+  @Override
+  public List<String> keyspaces() {
+    checkOpen();
+    return List.copyOf(versions.catalog().ids().keySet());
+  }
+
+  @Override
+  public Keyspace keyspace(String name) {
+    checkOpen();
+    Keyspace.checkName(name);
+    int id = keyspaceId(name);
+    if (id < 0) {
+      throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+    }
+    return new LsmKeyspace(this, name, id);
+  }
+
+  @Override
+  public Keyspace createKeyspace(String name) {
+    checkWritable();
+    Keyspace.checkName(name);
+    synchronized (keyspaceLock) {
+      if (keyspaceId(name) >= 0) {
+        throw new InvalidArgumentException("keyspace '" + name + "' exists");
+      }
+      failStop.check();
+      int id =
+          Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.createKeyspace(name, state));
+      return new LsmKeyspace(this, name, id);
+    }
+  }
+
+  @Override
+  public void dropKeyspace(String name) {
+    checkWritable();
+    Keyspace.checkName(name);
+    if (name.equals(Keyspace.DEFAULT)) {
+      throw new InvalidArgumentException("the default keyspace cannot be dropped");
+    }
+    synchronized (keyspaceLock) {
+      if (keyspaceId(name) < 0) {
+        throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+      }
+      failStop.check();
+      long seq = state.visibleSequence();
+      Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.dropKeyspace(name, seq, state));
+    }
+  }
+
+  /** About how many entries keyspace {@code id} holds: tables overlapping it, and memtables. */
+  long approximateEntries(int id) {
+    StoreRange r = StoreRange.of(id, KeyRange.all());
+    ReadState rs = state.acquire();
+    try {
+      long n = 0;
+      for (TableFile f : rs.version.all()) {
+        if (f.meta().overlaps(r.lower(), r.upper())) {
+          n += f.meta().entries();
+        }
+      }
+      List<MemTable> mems = new ArrayList<>(rs.immutables);
+      mems.add(rs.mutable);
+      for (MemTable m : mems) {
+        n +=
+            m.entriesView()
+                .subMap(
+                    InternalKey.seekTarget(r.lower(), InternalKey.MAX_SEQUENCE),
+                    InternalKey.seekTarget(r.upper(), InternalKey.MAX_SEQUENCE))
+                .size();
+      }
+      return n;
+    } finally {
+      rs.release();
+    }
   }
 
   @Override
   public Snapshot snapshot() {
     checkOpen();
     long seq = state.snapshots.pin(state::visibleSequence);
-    LsmSnapshot s = new LsmSnapshot(this, seq);
+    // NB: the catalog is read after the pin: a keyspace dropped meanwhile is missing from the
+    // snapshot (as if dropped before it), never present with its entries purged.
+    LsmSnapshot s = new LsmSnapshot(this, seq, versions.catalog());
     handles.add(s);
     if (closed) {
       s.close();
@@ -373,34 +465,44 @@ final class LsmEngine implements StorageEngine {
       throw new InvalidArgumentException("batch is null");
     }
     boolean sync = sync(durability);
-    if (batch.namesOtherKeyspaces()) {
-      throw new UnsupportedCapabilityException(
-          "engine 'lsm' has one keyspace for now (capability KEYSPACES): " + batch.keyspaces());
-    }
-    if (!batch.preconditions().isEmpty()) {
-      throw new UnsupportedCapabilityException(
-          "engine 'lsm' does not check preconditions yet (capability CONDITIONAL_WRITES)");
-    }
     if (batch.isEmpty()) {
       if (sync) {
         commits.sync();
       }
       return;
     }
+    KeyspaceCatalog catalog = versions.catalog();
     List<Mutation> ops = new ArrayList<>(batch.size());
-    for (WriteBatch.Operation op : batch.operations()) {
-      switch (op) {
-        case WriteBatch.Put p ->
-            ops.add(
-                Mutation.put(StoreKeys.of(StoreKeys.DEFAULT_KEYSPACE, p.key()), p.value().clone()));
-        case WriteBatch.Delete d ->
-            ops.add(Mutation.delete(StoreKeys.of(StoreKeys.DEFAULT_KEYSPACE, d.key())));
-        case WriteBatch.DeleteRange r ->
-            throw new UnsupportedCapabilityException(
-                "engine 'lsm' does not support range deletes yet (capability RANGE_DELETES)");
+    for (String name : batch.keyspaces()) {
+      int id = idOf(catalog, name);
+      for (WriteBatch.Operation op : batch.operations(name)) {
+        switch (op) {
+          case WriteBatch.Put p ->
+              ops.add(Mutation.put(StoreKeys.of(id, p.key()), p.value().clone()));
+          case WriteBatch.Delete d -> ops.add(Mutation.delete(StoreKeys.of(id, d.key())));
+          case WriteBatch.DeleteRange r ->
+              throw new UnsupportedCapabilityException(
+                  "engine 'lsm' does not support range deletes yet (capability RANGE_DELETES)");
+        }
       }
     }
-    commits.submit(new CommitQueue.Request(ops, sync));
+    List<CommitQueue.Condition> conditions = new ArrayList<>(batch.preconditions().size());
+    for (WriteBatch.Precondition p : batch.preconditions()) {
+      conditions.add(
+          new CommitQueue.Condition(
+              StoreKeys.of(idOf(catalog, p.keyspace()), p.key()),
+              p.expected() == null ? null : p.expected().clone(),
+              () -> ConflictException.of(p)));
+    }
+    commits.submit(new CommitQueue.Request(ops, conditions, sync));
+  }
+
+  private static int idOf(KeyspaceCatalog catalog, String name) {
+    int id = catalog.id(name);
+    if (id < 0) {
+      throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+    }
+    return id;
   }
 
   @Override
@@ -423,7 +525,7 @@ final class LsmEngine implements StorageEngine {
       Threads.onEngineThread(
           "cairn-lsm-checkpoint",
           () -> {
-            Checkpointer.write(rs, seq, target, settings);
+            Checkpointer.write(rs, seq, versions.catalog(), target, settings);
             return null;
           });
     } finally {
@@ -490,6 +592,7 @@ final class LsmEngine implements StorageEngine {
       d.put("flush.bytes", statistics.flushBytes.sum());
       d.put("compaction.count", statistics.compactions.sum());
       d.put("compaction.trivial.moves", statistics.trivialMoves.sum());
+      d.put("compaction.tables.purged", statistics.tablesPurged.sum());
       d.put("compaction.bytes.read", statistics.compactionBytesRead.sum());
       d.put("compaction.bytes.written", statistics.compactionBytesWritten.sum());
       d.put("compaction.tombstones.dropped", statistics.tombstonesDropped.sum());
