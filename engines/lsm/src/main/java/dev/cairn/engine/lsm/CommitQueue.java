@@ -66,12 +66,19 @@ final class CommitQueue {
   /** A queued request; the caller waits for it in {@link CommitQueue#submit}. */
   static final class Request {
     final Kind kind;
-    final List<Mutation> ops;
-    final byte[] body;
     final boolean sync;
-    final long framedBytes;
-    final long memoryBytes;
     final List<Condition> conditions;
+
+    /** Whether the operations hold range deletes, which the leader expands. */
+    final boolean ranges;
+
+    // The operations and what they take: set on the caller's thread, or by the leader when it
+    // expands range deletes.
+    List<Mutation> ops;
+    byte[] body;
+    long framedBytes;
+    long memoryBytes;
+
     private boolean refused; // by the leader, when a condition failed
     private RuntimeException refusal;
     private volatile boolean done;
@@ -86,21 +93,23 @@ final class CommitQueue {
 
     /**
      * A write of {@code ops} that applies only if every one of {@code conditions} holds when the
-     * leader gets to it, encoded now, on the caller's thread.
+     * leader gets to it. Encoded now, on the caller's thread, unless it holds range deletes.
      */
     Request(List<Mutation> ops, List<Condition> conditions, boolean sync) {
       this.conditions = conditions;
       this.kind = Kind.WRITE;
-      this.ops = ops;
-      this.body = BatchCodec.encode(ops);
       this.sync = sync;
-      this.framedBytes = WalFormat.framedSizeBound(WalRecord.BATCH_HEAD_SIZE + (long) body.length);
-      long mem = 0;
+      boolean r = false;
       for (Mutation m : ops) {
-        mem +=
-            m.key().length + (m.value() == null ? 0 : m.value().length) + MemTable.ENTRY_OVERHEAD;
+        r |= m.kind() == Mutation.RANGE_DELETE;
       }
-      this.memoryBytes = mem;
+      this.ranges = r;
+      if (r) {
+        this.ops = ops; // expanded and encoded by the leader
+        this.body = new byte[0];
+      } else {
+        setOps(ops);
+      }
     }
 
     /** A request without operations. */
@@ -110,8 +119,24 @@ final class CommitQueue {
       this.ops = List.of();
       this.body = new byte[0];
       this.sync = kind == Kind.SYNC;
-      this.framedBytes = 0;
-      this.memoryBytes = 0;
+      this.ranges = false;
+    }
+
+    void setOps(List<Mutation> ops) {
+      this.ops = ops;
+      this.body = BatchCodec.encode(ops);
+      this.framedBytes = WalFormat.framedSizeBound(WalRecord.BATCH_HEAD_SIZE + (long) body.length);
+      long mem = 0;
+      for (Mutation m : ops) {
+        mem +=
+            m.key().length + (m.value() == null ? 0 : m.value().length) + MemTable.ENTRY_OVERHEAD;
+      }
+      this.memoryBytes = mem;
+    }
+
+    /** Whether the request must lead a group of its own: its leader reads the latest state. */
+    boolean leadsAlone() {
+      return !conditions.isEmpty() || ranges;
     }
 
     boolean durable() {
@@ -296,9 +321,9 @@ final class CommitQueue {
     }
     long bytes = r.framedBytes;
     while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
-      if (r.kind == Kind.ROLL || !r.conditions.isEmpty()) {
-        // NB: a roll goes alone; a conditional write leads a group of its own, so that its
-        // conditions see every write queued before it applied.
+      if (r.kind == Kind.ROLL || r.leadsAlone()) {
+        // NB: a roll goes alone; a conditional write, or one with range deletes, leads a group
+        // of its own, so that what its leader reads sees every write queued before it applied.
         carried = r;
         break;
       }
@@ -324,10 +349,25 @@ final class CommitQueue {
       group.forEach(r -> r.complete(new EngineFailedException(f.getMessage(), f)));
       return;
     }
+    Request first = group.getFirst();
+    try {
+      if (!first.conditions.isEmpty() && !conditionsHold(first)) {
+        first.refused = true;
+      } else if (first.ranges) {
+        first.setOps(expandRanges(first.ops));
+      }
+    } catch (RuntimeException e) {
+      // NB: reading the state failed (damage, I/O): the write fails, nothing was written.
+      first.refused = true;
+      first.refusal = e;
+    }
     boolean durable = false;
     long framed = 0;
     long memory = 0;
     for (Request r : group) {
+      if (r.refused) {
+        continue;
+      }
       durable |= r.durable();
       framed += r.framedBytes;
       memory += r.memoryBytes;
@@ -335,12 +375,6 @@ final class CommitQueue {
     try {
       if (!closed) {
         awaitRoom();
-      }
-      Request first = group.getFirst();
-      if (!first.conditions.isEmpty() && !conditionsHold(first)) {
-        first.refused = true;
-        memory -= first.memoryBytes;
-        framed -= first.framedBytes;
       }
       if (first.kind == Kind.ROLL) {
         if (!state.current().mutable.isEmpty()) {
@@ -455,6 +489,53 @@ final class CommitQueue {
     } finally {
       rs.release();
     }
+  }
+
+  /**
+   * {@code ops} with each range delete replaced by tombstones of the keys it covers: those live in
+   * the latest state, and those the batch put before it. Every write before is applied and visible
+   * (the request leads its group) and none runs meanwhile, so the tombstones, applied with the rest
+   * of the batch, delete exactly the keys of the range at the batch's point in the order.
+   */
+  private List<Mutation> expandRanges(List<Mutation> ops) {
+    List<Mutation> out = new ArrayList<>();
+    java.util.TreeMap<byte[], Boolean> written = new java.util.TreeMap<>(Arrays::compareUnsigned);
+    for (Mutation m : ops) {
+      switch (m.kind()) {
+        case InternalKey.PUT -> {
+          out.add(m);
+          written.put(m.key(), true);
+        }
+        case InternalKey.DELETE -> {
+          out.add(m);
+          written.put(m.key(), false);
+        }
+        default -> {
+          java.util.TreeSet<byte[]> keys = new java.util.TreeSet<>(Arrays::compareUnsigned);
+          ReadState rs = state.acquire();
+          try (LsmCursor c = new LsmCursor(rs, state.visibleSequence(), m.range(), true, x -> {})) {
+            while (c.next()) {
+              keys.add(StoreKeys.of(m.range().keyspace(), c.keyView().toArray()));
+            }
+          }
+          written.forEach(
+              (k, live) -> {
+                if (m.range().aboveLower(k) && m.range().belowUpper(k)) {
+                  if (live) {
+                    keys.add(k);
+                  } else {
+                    keys.remove(k);
+                  }
+                }
+              });
+          for (byte[] k : keys) {
+            out.add(Mutation.delete(k));
+            written.put(k, false);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static RuntimeException failedCondition(Request r) {

@@ -19,7 +19,6 @@ import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
-import dev.cairn.spi.UnsupportedCapabilityException;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -481,8 +480,7 @@ final class LsmEngine implements StorageEngine {
               ops.add(Mutation.put(StoreKeys.of(id, p.key()), p.value().clone()));
           case WriteBatch.Delete d -> ops.add(Mutation.delete(StoreKeys.of(id, d.key())));
           case WriteBatch.DeleteRange r ->
-              throw new UnsupportedCapabilityException(
-                  "engine 'lsm' does not support range deletes yet (capability RANGE_DELETES)");
+              ops.add(Mutation.deleteRange(StoreRange.of(id, r.range())));
         }
       }
     }

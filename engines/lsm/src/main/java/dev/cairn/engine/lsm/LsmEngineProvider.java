@@ -128,7 +128,8 @@ public final class LsmEngineProvider implements StorageEngineProvider {
         Capability.CHECKPOINTS,
         Capability.ANY_FILE_SYSTEM,
         Capability.CONDITIONAL_WRITES,
-        Capability.KEYSPACES);
+        Capability.KEYSPACES,
+        Capability.RANGE_DELETES);
   }
 
   @Override
