@@ -453,14 +453,17 @@ final class CommitQueue {
     statistics.walBytes.add(bytes);
     MemTable mem = state.current().mutable;
     long s = lastSequence;
+    long user = 0;
     for (Request r : group) {
       if (r.refused) {
         continue;
       }
       for (Mutation m : r.ops) {
+        user += m.key().length + (m.value() == null ? 0 : m.value().length);
         mem.add(m.key(), ++s, m.kind(), m.value());
       }
     }
+    statistics.userBytesWritten.add(user);
     lastSequence = seq;
     state.publishSequence(seq);
   }

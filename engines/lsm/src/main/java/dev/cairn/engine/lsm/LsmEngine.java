@@ -569,7 +569,6 @@ final class LsmEngine implements StorageEngine {
       d.put(
           EngineStatistics.BACKGROUND_PENDING_BYTES,
           compactor == null ? 0 : compactor.pendingBytes(rs.version) + rs.immutables.size());
-      d.put("memory.bytes", mem + cache.usedBytes());
       long memory = mem + cache.usedBytes();
       d.put("sequence", state.visibleSequence());
       d.put(EngineStatistics.SNAPSHOTS_OPEN, (long) state.snapshots.size());
@@ -596,6 +595,18 @@ final class LsmEngine implements StorageEngine {
       d.put("compaction.tombstones.dropped", statistics.tombstonesDropped.sum());
       d.put("compaction.versions.dropped", statistics.versionsDropped.sum());
       d.put("manifest.rolls", statistics.manifestRolls.sum());
+      long user = statistics.userBytesWritten.sum();
+      long written =
+          statistics.walBytes.sum()
+              + statistics.flushBytes.sum()
+              + statistics.compactionBytesWritten.sum();
+      d.put("user.bytes.written", user);
+      d.put("write.amplification.percent", user == 0 ? 0 : written * 100 / user);
+      long deepest = 0;
+      for (int level = Version.LEVELS - 1; level >= 0 && deepest == 0; level--) {
+        deepest = rs.version.levelBytes(level);
+      }
+      d.put("space.amplification.percent", deepest == 0 ? 0 : disk * 100 / deepest);
       d.put("files.deleted", statistics.filesDeleted.sum());
       d.put("failed", failStop.failed() ? 1L : 0L);
       return new EngineStatistics(keys, disk, memory, d);
