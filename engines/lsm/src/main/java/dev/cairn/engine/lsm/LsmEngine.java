@@ -576,6 +576,8 @@ final class LsmEngine implements StorageEngine {
       d.put(EngineStatistics.BACKGROUND_ERRORS, failStop.backgroundErrors());
       d.put(EngineStatistics.STALLS, statistics.stalls.sum());
       d.put("stall.ms", statistics.stallMillis.sum());
+      long logs = directoryBytes(FileNames.Kind.WAL) + directoryBytes(FileNames.Kind.MANIFEST);
+      d.put("wal.and.manifest.bytes", logs);
       d.put(EngineStatistics.CACHE_CAPACITY_BYTES, cache.capacity());
       d.put("cache.used.bytes", cache.usedBytes());
       d.put("cache.hits", cache.hits());
@@ -609,10 +611,29 @@ final class LsmEngine implements StorageEngine {
       d.put("space.amplification.percent", deepest == 0 ? 0 : disk * 100 / deepest);
       d.put("files.deleted", statistics.filesDeleted.sum());
       d.put("failed", failStop.failed() ? 1L : 0L);
-      return new EngineStatistics(keys, disk, memory, d);
+      return new EngineStatistics(keys, disk + logs, memory, d);
     } finally {
       rs.release();
     }
+  }
+
+  /** The bytes of the store's files of {@code kind}, as the directory lists them now. */
+  private long directoryBytes(FileNames.Kind kind) {
+    long n = 0;
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
+      for (Path p : ds) {
+        if (FileNames.parse(p.getFileName().toString()).kind() == kind) {
+          try {
+            n += Files.size(p);
+          } catch (java.io.IOException gone) {
+            // deleted meanwhile: its bytes no longer count
+          }
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return n; // statistics are approximate: what could be listed
+    }
+    return n;
   }
 
   @Override
