@@ -13,6 +13,7 @@ import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
@@ -379,6 +380,13 @@ final class HashEngine implements StorageEngine {
       throw new InvalidArgumentException("batch is null");
     }
     boolean sync = sync(durability);
+    if (batch.namesOtherKeyspaces()) {
+      throw new UnsupportedCapabilityException(
+          "engine 'hash' has one keyspace, '"
+              + Keyspace.DEFAULT
+              + "': a batch naming others needs capability KEYSPACES; got "
+              + batch.keyspaces());
+    }
     if (batch.isEmpty()) {
       if (sync) {
         writer.submit(new LogWriter.Request(LogWriter.Kind.FLUSH, List.of(), true));
@@ -391,11 +399,12 @@ final class HashEngine implements StorageEngine {
         case WriteBatch.Put p -> ops.add(new LogWriter.Op(p.key().clone(), p.value()));
         case WriteBatch.Delete d -> ops.add(new LogWriter.Op(d.key().clone(), null));
         case WriteBatch.DeleteRange r ->
-            throw new dev.cairn.spi.UnsupportedCapabilityException(
-                "range deletes (capability RANGE_DELETES)");
+            throw new UnsupportedCapabilityException(
+                "engine 'hash' has no key order, so no range deletes (capability RANGE_DELETES)");
       }
     }
-    writer.submit(new LogWriter.Request(LogWriter.Kind.WRITE, ops, sync));
+    writer.submit(
+        new LogWriter.Request(LogWriter.Kind.WRITE, ops, List.copyOf(batch.preconditions()), sync));
   }
 
   @Override

@@ -101,7 +101,8 @@ public final class HashEngineProvider implements StorageEngineProvider {
         Capability.SNAPSHOTS,
         Capability.ATOMIC_BATCHES,
         Capability.CHECKPOINTS,
-        Capability.ANY_FILE_SYSTEM);
+        Capability.ANY_FILE_SYSTEM,
+        Capability.CONDITIONAL_WRITES);
   }
 
   @Override
