@@ -154,7 +154,7 @@ public final class StoreBuilder {
    * @throws EngineNotFoundException if the engine is not installed (the message lists those that
    *     are), or no engine was named and the directory holds no store
    * @throws IncompatibleVersionException if the directory holds another engine's store, the engine
-   *     was built against another SPI major version, or a format is too new
+   *     was built against another SPI major version or a newer minor one, or a format is too new
    * @throws ContractViolationException if the engine's provider was refused, or misbehaved opening
    * @throws InvalidArgumentException for a bad setting, a durable engine without a directory, or a
    *     directory that holds files but no store

@@ -74,9 +74,10 @@ class EngineRegistryTest {
         assertThrows(IncompatibleVersionException.class, () -> registry.provider("future"));
 
     assertEquals(
-        "engine 'future' (dev.cairn.runtime.StubProvider) was built against SPI 2.0;"
-            + " this runtime implements SPI "
-            + SpiVersion.CURRENT,
+        "engine 'future' (dev.cairn.runtime.StubProvider) was built against SPI 2.0, another major"
+            + " version than this runtime's SPI "
+            + SpiVersion.CURRENT
+            + "; use a build of the engine for SPI 1.x, or a Cairn that implements SPI 2.0",
         e.getMessage());
     assertEquals(List.of("tiny"), registry.list().stream().map(EngineInfo::name).toList());
     assertEquals(List.of(e.getMessage()), registry.problems());
@@ -87,11 +88,44 @@ class EngineRegistryTest {
   }
 
   @Test
-  void newerSpiMinorIsAccepted() {
+  void newerSpiMinorIsRefusedNamingBothVersions() {
     SpiVersion newer = new SpiVersion(SpiVersion.CURRENT.major(), SpiVersion.CURRENT.minor() + 1);
     EngineRegistry registry = EngineRegistry.of(List.of(StubProvider.withSpi("newer", newer)));
 
-    assertEquals(newer, registry.info("newer").spiVersion());
+    IncompatibleVersionException e =
+        assertThrows(IncompatibleVersionException.class, () -> registry.info("newer"));
+
+    assertEquals(
+        "engine 'newer' (dev.cairn.runtime.StubProvider) was built against SPI "
+            + newer
+            + ", newer than this runtime's SPI "
+            + SpiVersion.CURRENT
+            + "; upgrade Cairn or use a build of the engine for SPI "
+            + SpiVersion.CURRENT,
+        e.getMessage());
+    assertTrue(registry.list().isEmpty());
+  }
+
+  @Test
+  void olderSpiMinorIsAccepted() {
+    EngineRegistry registry =
+        EngineRegistry.of(List.of(StubProvider.withSpi("older", new SpiVersion(1, 0))));
+
+    assertEquals(new SpiVersion(1, 0), registry.info("older").spiVersion());
+    assertTrue(registry.problems().isEmpty());
+  }
+
+  @Test
+  void olderSpiMajorIsRefused() {
+    EngineRegistry registry =
+        EngineRegistry.of(List.of(StubProvider.withSpi("ancient", new SpiVersion(0, 9))));
+
+    IncompatibleVersionException e =
+        assertThrows(IncompatibleVersionException.class, () -> registry.info("ancient"));
+
+    assertTrue(
+        e.getMessage().contains("built against SPI 0.9, another major version"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("use a build of the engine for SPI 1.x"), e.getMessage());
   }
 
   @Test
