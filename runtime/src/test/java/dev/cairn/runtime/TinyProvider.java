@@ -39,6 +39,19 @@ final class TinyProvider implements StorageEngineProvider {
         EnumSet.of(Capability.ORDERED_SCANS, Capability.SNAPSHOTS, Capability.ATOMIC_BATCHES));
   }
 
+  /** Not durable; ordered scans, snapshots, batches, and the capabilities SPI 1.1 added. */
+  static TinyProvider spi11(String name) {
+    return new TinyProvider(
+        name,
+        EnumSet.of(
+            Capability.ORDERED_SCANS,
+            Capability.SNAPSHOTS,
+            Capability.ATOMIC_BATCHES,
+            Capability.KEYSPACES,
+            Capability.CONDITIONAL_WRITES,
+            Capability.RANGE_DELETES));
+  }
+
   /** Not durable, unordered, nothing optional. */
   static TinyProvider basic(String name) {
     return new TinyProvider(name, EnumSet.noneOf(Capability.class));
@@ -84,7 +97,8 @@ final class TinyProvider implements StorageEngineProvider {
     TinyEngine engine =
         new TinyEngine(
             capabilities.contains(Capability.DURABLE) ? options.requireDirectory(name) : null,
-            options);
+            options,
+            capabilities);
     opened.add(engine);
     return engine;
   }
