@@ -35,7 +35,8 @@ class EngineRegistryTest {
     assertEquals("0.0.1", info.version());
     assertEquals(SpiVersion.CURRENT, info.spiVersion());
     assertEquals(Set.of(Capability.values()), info.capabilities());
-    assertEquals(List.of(TinyProvider.FLAG), info.settings());
+    assertEquals(
+        List.of(TinyProvider.FLAG, TinyProvider.CACHE, TinyProvider.INTERVAL), info.settings());
     assertEquals("a TreeMap, for tests", info.description());
     assertSame(b, registry.provider("bravo"));
     assertTrue(registry.problems().isEmpty());

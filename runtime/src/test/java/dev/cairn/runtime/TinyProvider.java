@@ -16,6 +16,19 @@ final class TinyProvider implements StorageEngineProvider {
 
   static final EngineSetting FLAG = new EngineSetting("tiny.flag", "a setting for tests", "off");
 
+  /** A typed setting (SPI 1.1): the standard cache size. */
+  static final EngineSetting CACHE =
+      EngineSetting.size(EngineSetting.CACHE_SIZE, "a cache for tests", "1m", 1024, 1L << 30);
+
+  /** A typed setting (SPI 1.1): a duration. */
+  static final EngineSetting INTERVAL =
+      EngineSetting.duration(
+          "tiny.interval",
+          "an interval for tests",
+          "1s",
+          java.time.Duration.ofMillis(10),
+          java.time.Duration.ofHours(1));
+
   private final String name;
   private final Set<Capability> capabilities;
 
@@ -83,7 +96,7 @@ final class TinyProvider implements StorageEngineProvider {
 
   @Override
   public List<EngineSetting> settings() {
-    return List.of(FLAG);
+    return List.of(FLAG, CACHE, INTERVAL);
   }
 
   @Override
