@@ -52,7 +52,7 @@ final class FileTestEngine implements StorageEngine {
     this.file = dir.resolve(FILE);
     this.readOnly = options.readOnly();
     this.defaultDurability = options.defaultDurability();
-    if (Boolean.parseBoolean(options.setting(FileTestEngineProvider.FAIL_OPEN))) {
+    if (options.bool(FileTestEngineProvider.FAIL_OPEN)) {
       throw new StorageIOException("simulated failure opening " + file);
     }
     try {

@@ -21,7 +21,12 @@ import java.util.Set;
 final class FileTestEngineProvider implements StorageEngineProvider {
 
   static final EngineSetting FAIL_OPEN =
-      new EngineSetting("fail-open", "When true, opening fails with an I/O error.", "false");
+      EngineSetting.bool("fail-open", "When true, opening fails with an I/O error.", false);
+
+  /** A typed setting the engine accepts and ignores: for the listing of types and ranges. */
+  static final EngineSetting CACHE =
+      EngineSetting.size(
+          EngineSetting.CACHE_SIZE, "Ignored: the engine caches nothing.", "1m", 0, 1L << 30);
 
   private final String name;
   private final boolean durable;
@@ -56,7 +61,7 @@ final class FileTestEngineProvider implements StorageEngineProvider {
 
   @Override
   public SpiVersion spiVersion() {
-    return SpiVersion.CURRENT;
+    return new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR);
   }
 
   @Override
@@ -68,7 +73,7 @@ final class FileTestEngineProvider implements StorageEngineProvider {
 
   @Override
   public List<EngineSetting> settings() {
-    return List.of(FAIL_OPEN);
+    return List.of(FAIL_OPEN, CACHE);
   }
 
   @Override
