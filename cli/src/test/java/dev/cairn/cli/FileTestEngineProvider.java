@@ -30,10 +30,21 @@ final class FileTestEngineProvider implements StorageEngineProvider {
 
   private final String name;
   private final boolean durable;
+  private final boolean keyspaces;
 
-  private FileTestEngineProvider(String name, boolean durable) {
+  private FileTestEngineProvider(String name, boolean durable, boolean keyspaces) {
     this.name = name;
     this.durable = durable;
+    this.keyspaces = keyspaces;
+  }
+
+  private FileTestEngineProvider(String name, boolean durable) {
+    this(name, durable, false);
+  }
+
+  /** {@code testspaces}: durable, with keyspaces (one file each). */
+  static FileTestEngineProvider withKeyspaces() {
+    return new FileTestEngineProvider("testspaces", true, true);
   }
 
   static FileTestEngineProvider durable() {
@@ -66,9 +77,14 @@ final class FileTestEngineProvider implements StorageEngineProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return durable
-        ? EnumSet.of(Capability.ORDERED_SCANS, Capability.DURABLE)
-        : EnumSet.of(Capability.ORDERED_SCANS);
+    Set<Capability> capabilities = EnumSet.of(Capability.ORDERED_SCANS);
+    if (durable) {
+      capabilities.add(Capability.DURABLE);
+    }
+    if (keyspaces) {
+      capabilities.add(Capability.KEYSPACES);
+    }
+    return capabilities;
   }
 
   @Override
@@ -84,6 +100,6 @@ final class FileTestEngineProvider implements StorageEngineProvider {
   @Override
   public StorageEngine open(EngineOptions options) {
     options.requireKnownSettings(name, settings());
-    return new FileTestEngine(name, options);
+    return new FileTestEngine(name, options, keyspaces);
   }
 }
