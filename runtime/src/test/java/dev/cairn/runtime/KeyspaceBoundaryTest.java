@@ -29,6 +29,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -309,6 +312,31 @@ class KeyspaceBoundaryTest {
     assertArrayEquals(b("users"), users.get(b("k")));
     assertInvalid(
         "no keyspace 'ghost'", () -> store.write(new WriteBatch().put("ghost", b("k"), b("v"))));
+  }
+
+  private static void openCursorAndForgetIt(Keyspace keyspace) {
+    keyspace.cursor().next();
+  }
+
+  @Test
+  void aDroppedCursorOfAKeyspaceIsReportedAndClosed() throws InterruptedException {
+    BlockingQueue<LeakReport> reports = new LinkedBlockingQueue<>();
+    StorageEngine store =
+        registry.store().engine("spaces").meterRegistry(meters).leakListener(reports::add).open();
+    toClose.add(store);
+    Keyspace users = store.createKeyspace("users");
+    users.put(b("a"), b("1"));
+
+    openCursorAndForgetIt(users);
+
+    LeakReport report = null;
+    for (int i = 0; i < 200 && report == null; i++) {
+      System.gc();
+      report = reports.poll(50, TimeUnit.MILLISECONDS);
+    }
+    assertTrue(report != null, "the leak was reported");
+    assertEquals("cursor", report.kind());
+    assertTrue(spaces.last().cursors.getFirst().closed, "the engine's cursor was closed");
   }
 
   private static void assertInvalid(String message, Executable call) {
