@@ -215,7 +215,10 @@ public final class ResultTable {
     if (best <= 0) {
       return "-";
     }
-    return value >= best ? "best" : String.format(Locale.ROOT, "%.2fx", value / best);
+    if (value >= best) {
+      return "best";
+    }
+    return value / best < 0.005 ? "<0.01x" : String.format(Locale.ROOT, "%.2fx", value / best);
   }
 
   static String count(double perSecond) {

@@ -308,6 +308,8 @@ class BenchRunnerTest {
     assertTrue(table.contains("ycsb-e") && table.contains("deleterandom"), table);
     assertEquals("0.50x", ResultTable.ratio(50, 100));
     assertEquals("best", ResultTable.ratio(100, 100));
+    assertEquals("<0.01x", ResultTable.ratio(362, 176_900), "not 0.00x");
+    assertEquals("0.01x", ResultTable.ratio(1, 100));
     assertEquals("1.5 us", ResultTable.time(1_500));
     assertEquals("2.00 ms", ResultTable.time(2_000_000));
     assertEquals("1.5 KiB", ResultTable.bytes(1536));
