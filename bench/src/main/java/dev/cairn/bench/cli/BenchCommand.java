@@ -40,10 +40,10 @@ import picocli.CommandLine.Spec;
  * <p>Interruption. While the run lasts a JVM shutdown hook is registered; the JVM runs it when the
  * process gets SIGINT (Ctrl-C), SIGTERM ({@code kill}, and {@link Process#destroy} on Linux) or
  * SIGHUP, or when another thread calls {@link System#exit}. The hook stops the run, waits for it at
- * most {@link #STOP_WAIT} (so it cannot hang the exit), clears the progress bar's line, prints the
- * table of what finished, and says whether the run's temporary stores are gone. The JVM then exits
- * with 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM. No JSON or chart is written for
- * an interrupted run.
+ * most {@link #STOP_WAIT} (so it cannot hang the exit), ends the progress bar's line (the last
+ * phase stays in sight), prints the table of what finished, and says whether the run's temporary
+ * stores are gone. The JVM then exits with 128 + the signal's number: 130 for SIGINT, 143 for
+ * SIGTERM. No JSON or chart is written for an interrupted run.
  */
 @Command(
     name = "bench",
@@ -238,7 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
       BenchRunner runner, ProgressBar bar, PrintWriter out, PrintWriter err) {
     try {
       BenchReport partial = runner.stop(STOP_WAIT);
-      bar.close();
+      bar.interrupt();
       err.println("cairn bench: interrupted; no JSON or chart written");
       err.flush();
       out.print(ResultTable.format(partial));

@@ -82,4 +82,17 @@ final class ProgressBar implements ProgressListener {
     }
     closed = true;
   }
+
+  /**
+   * Ends the bar's line as it stands, for an interrupted run: the last phase stays in sight (with
+   * the {@code ^C} the terminal echoed after it), and what is printed next starts on the next line.
+   * The bar draws nothing after. Idempotent, and nothing after {@link #close}.
+   */
+  synchronized void interrupt() {
+    if (enabled && terminal && drawn && !closed) {
+      err.println();
+      err.flush();
+    }
+    closed = true;
+  }
 }

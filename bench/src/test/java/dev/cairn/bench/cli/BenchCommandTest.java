@@ -128,6 +128,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void anInterruptedBarEndsItsLineAndKeepsItsLastPhase() {
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), true, true);
+    bar.progress("readrandom on hash", 1, 4);
+    bar.interrupt();
+    String line = ProgressBar.render("readrandom on hash", 1, 4);
+    assertEquals("\r" + line + System.lineSeparator(), text.toString());
+    bar.progress("ycsb-a on hash", 2, 4);
+    bar.close();
+    assertEquals("\r" + line + System.lineSeparator(), text.toString(), "nothing after");
+  }
+
+  @Test
   void cacheSizeIsASizeAutoOrDefault() {
     assertEquals(256L << 20, config("--cache-size", "256m").cacheBytes());
     assertEquals(3L << 30, config("--cache-size", "3G").cacheBytes());
