@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -54,10 +55,10 @@ final class MemoryEngine implements StorageEngine {
   private final boolean readOnly;
   private final Durability defaultDurability;
 
-  /** Open store cursors (each holds a pin) and snapshots, with when they opened (nanoTime). */
-  private final Map<MemoryCursor, Long> cursors = new ConcurrentHashMap<>();
+  /** Open store cursors (each holds a pin, as a snapshot does) and snapshots. */
+  private final Set<MemoryCursor> cursors = ConcurrentHashMap.newKeySet();
 
-  private final Map<MemorySnapshot, Long> snapshots = new ConcurrentHashMap<>();
+  private final Set<MemorySnapshot> snapshots = ConcurrentHashMap.newKeySet();
   private final AtomicInteger openCursors = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -124,7 +125,7 @@ final class MemoryEngine implements StorageEngine {
   public Snapshot snapshot() {
     checkOpen();
     MemorySnapshot snapshot = new MemorySnapshot(this, catalog, sequencer.pin());
-    snapshots.put(snapshot, System.nanoTime());
+    snapshots.add(snapshot);
     if (closed.get()) {
       snapshot.close(); // raced with close(), which may have missed it
       throw closedException();
@@ -209,11 +210,11 @@ final class MemoryEngine implements StorageEngine {
     }
     long now = System.nanoTime();
     long oldest = now;
-    for (long opened : snapshots.values()) {
-      oldest = Math.min(oldest, opened);
+    for (MemorySnapshot s : snapshots) {
+      oldest = Math.min(oldest, s.opened());
     }
-    for (long opened : cursors.values()) {
-      oldest = Math.min(oldest, opened);
+    for (MemoryCursor c : cursors) {
+      oldest = Math.min(oldest, c.opened());
     }
     Map<String, Long> details = new TreeMap<>();
     details.put("versions", versions);
@@ -239,10 +240,10 @@ final class MemoryEngine implements StorageEngine {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      for (MemorySnapshot s : List.copyOf(snapshots.keySet())) {
+      for (MemorySnapshot s : List.copyOf(snapshots)) {
         s.close();
       }
-      for (MemoryCursor c : List.copyOf(cursors.keySet())) {
+      for (MemoryCursor c : List.copyOf(cursors)) {
         c.close();
       }
       writer.clear();
@@ -296,9 +297,10 @@ final class MemoryEngine implements StorageEngine {
               cursors.remove(c);
               writer.unpin(c.readSeq());
               cursorClosed();
-            });
+            },
+            System.nanoTime());
     cursorOpened();
-    cursors.put(cursor, System.nanoTime());
+    cursors.add(cursor);
     if (closed.get()) {
       cursor.close(); // raced with close(), which may have missed it
       throw closedException();

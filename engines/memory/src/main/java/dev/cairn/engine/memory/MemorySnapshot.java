@@ -27,6 +27,7 @@ final class MemorySnapshot implements Snapshot {
   private final Catalog catalog;
   private final VersionedMap data;
   private final long readSeq;
+  private final long opened = System.nanoTime();
   private final Set<MemoryCursor> cursors = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -90,6 +91,11 @@ final class MemorySnapshot implements Snapshot {
     }
   }
 
+  /** When it was taken ({@link System#nanoTime()}). */
+  long opened() {
+    return opened;
+  }
+
   /** The sequence this snapshot reads at. */
   long readSeq() {
     return readSeq;
@@ -122,7 +128,8 @@ final class MemorySnapshot implements Snapshot {
             c -> {
               cursors.remove(c);
               engine.cursorClosed();
-            });
+            },
+            0);
     engine.cursorOpened();
     cursors.add(cursor);
     if (closed.get()) {
