@@ -37,7 +37,9 @@ class RecoveryDamageTest {
 
   @TempDir Path dir;
 
-  private static final Map<String, String> SMALL = Map.of("file.size", "4k");
+  /** Small files; merges only when the test runs a cycle, so the newest file is known. */
+  private static final Map<String, String> SMALL =
+      Map.of("file.size", "4k", "merge.interval", "1h");
 
   /** Every file of the directory with its size and a digest of its bytes. */
   private Map<String, String> listing() {
