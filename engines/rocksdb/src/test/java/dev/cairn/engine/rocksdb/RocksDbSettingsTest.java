@@ -1,18 +1,24 @@
 package dev.cairn.engine.rocksdb;
 
+import static dev.cairn.engine.rocksdb.Fixtures.b;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineSetting;
+import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.InvalidArgumentException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.CompressionType;
 
 /** The typed settings, the standard cache setting and its deprecated alias. */
 class RocksDbSettingsTest {
+
+  @TempDir Path tmp;
 
   private static RocksDbSettings read(Map<String, String> settings) {
     return RocksDbSettings.from(EngineOptions.builder().settings(settings).build());
@@ -93,5 +99,16 @@ class RocksDbSettingsTest {
         "settings 'cache.size' (8m) and its deprecated alias 'block-cache.size' (16m) disagree;"
             + " give only 'cache.size'",
         both.getMessage());
+  }
+
+  @Test
+  void statisticsReportTheCacheCapacity() {
+    try (RocksDbEngine e = Fixtures.open(tmp.resolve("a"), Map.of("cache.size", "3m"))) {
+      e.put(b("k"), b("v"));
+      assertEquals(3L << 20, e.statistics().details().get(EngineStatistics.CACHE_CAPACITY_BYTES));
+    }
+    try (RocksDbEngine e = Fixtures.open(tmp.resolve("b"), Map.of("block-cache.size", "5m"))) {
+      assertEquals(5L << 20, e.statistics().details().get(EngineStatistics.CACHE_CAPACITY_BYTES));
+    }
   }
 }
