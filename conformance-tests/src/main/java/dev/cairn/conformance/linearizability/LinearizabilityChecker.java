@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Decides whether a recorded history of gets, puts and deletes is linearizable for a store that
- * behaves as one register per key, initially absent.
+ * Decides whether a recorded history of gets, puts, deletes and conditional writes is linearizable
+ * for a store that behaves as one register per key, initially absent.
  *
  * <p>Linearizability is local (Herlihy and Wing), so the history is split by key and each key is
  * checked alone. Each check is the Wing and Gong search with Lowe's memoisation, as Porcupine does
@@ -55,7 +55,8 @@ public final class LinearizabilityChecker {
                       c.key(),
                       c.value(),
                       c.invokedNanos() - origin,
-                      c.returnedNanos() - origin));
+                      c.returnedNanos() - origin,
+                      c.expected()));
         }
         return Optional.of(sb.toString());
       }
@@ -151,6 +152,9 @@ public final class LinearizabilityChecker {
       case PUT -> c.value();
       case DELETE -> Call.ABSENT;
       case GET -> c.value() == state ? state : INVALID;
+      case CONDITIONAL_PUT -> c.expected() == state ? c.value() : INVALID;
+      case CONDITIONAL_DELETE -> c.expected() == state ? Call.ABSENT : INVALID;
+      case CONFLICT -> c.expected() != state ? state : INVALID;
     };
   }
 
