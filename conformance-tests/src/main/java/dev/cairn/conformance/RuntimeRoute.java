@@ -2,6 +2,7 @@ package dev.cairn.conformance;
 
 import dev.cairn.runtime.EngineRegistry;
 import dev.cairn.runtime.StoreBuilder;
+import dev.cairn.spi.Capability;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageEngineProvider;
@@ -30,6 +31,20 @@ final class RuntimeRoute {
         .defaultDurability(options.defaultDurability())
         .settings(options.settings())
         .open();
+  }
+
+  /**
+   * Opens a store for tests that name keyspaces: through the runtime when it forwards keyspace
+   * calls ({@link #forwardsKeyspaces}) or the engine has none, else, after closing what the runtime
+   * opened, straight through the provider.
+   */
+  static StorageEngine openNamingKeyspaces(StorageEngineProvider provider, EngineOptions options) {
+    StorageEngine e = open(provider, options);
+    if (!provider.capabilities().contains(Capability.KEYSPACES) || forwardsKeyspaces(e)) {
+      return e;
+    }
+    e.close();
+    return provider.open(options);
   }
 
   /**

@@ -88,13 +88,8 @@ final class Stores {
 
   /** {@link #openNamingKeyspaces()} on {@code directory}, with adjusted options. */
   StorageEngine openNamingKeyspaces(Path directory, UnaryOperator<EngineOptions.Builder> adjust) {
-    StorageEngine e = open(directory, adjust);
-    if (!provider.capabilities().contains(Capability.KEYSPACES)
-        || RuntimeRoute.forwardsKeyspaces(e)) {
-      return e;
-    }
-    e.close();
-    return openDirect(directory, adjust);
+    EngineOptions o = adjust.apply(options(directory)).build();
+    return track(RuntimeRoute.openNamingKeyspaces(provider, o), directory);
   }
 
   /** Opens the store in {@code directory} straight through the provider. */
