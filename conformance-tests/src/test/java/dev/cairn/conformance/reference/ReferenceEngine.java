@@ -67,10 +67,14 @@ final class ReferenceEngine implements StorageEngine {
     }
   }
 
+  /** Open, not read-only, and (NB: before any other check of a write) not fail-stopped. */
   private void checkWritable() {
     checkOpen();
     if (options.readOnly()) {
       throw new ReadOnlyStoreException("store is read-only");
+    }
+    if (log != null) {
+      log.checkNotFailed();
     }
   }
 

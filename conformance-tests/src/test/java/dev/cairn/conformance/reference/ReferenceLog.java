@@ -297,7 +297,8 @@ final class ReferenceLog implements AutoCloseable {
     }
   }
 
-  private void checkNotFailed() {
+  /** Throws {@link EngineFailedException} once a write has failed. */
+  void checkNotFailed() {
     if (failure != null) {
       throw new EngineFailedException(
           "the log of " + directory + " fail-stopped after an I/O error; reopen the store",
