@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * separate file for large values, a record split across blocks) is crashed too.
  *
  * <p>For an engine with the capabilities of SPI 1.1, and only then (a seed's workload for others
- * stays what it was), a fifth of the steps are theirs: keyspaces created and dropped (two names,
+ * stays what it was), a quarter of the steps are theirs: keyspaces created and dropped (two names,
  * each created when the workload believes it absent and dropped when present), puts and deletes in
  * them, batches spanning them, range deletes alone and in batches between puts, and conditional
  * batches whose preconditions the workload expects to hold (from what it wrote) about two times in
@@ -137,7 +137,7 @@ final class Workload {
 
   private Op choose() {
     int s = step++;
-    if (shape.anyOf11() && rnd.nextInt(100) < 20) {
+    if (shape.anyOf11() && rnd.nextInt(100) < 30) {
       return next11(s);
     }
     int r = rnd.nextInt(100);
@@ -186,7 +186,7 @@ final class Workload {
   private Op next11(int s) {
     List<Integer> kinds = new ArrayList<>();
     if (shape.keyspaces) {
-      kinds.addAll(List.of(0, 1, 1));
+      kinds.addAll(List.of(0, 0, 1, 1, 1, 1, 1));
       if (shape.batches) {
         kinds.add(2);
       }
@@ -199,14 +199,11 @@ final class Workload {
     }
     return switch (kinds.get(rnd.nextInt(kinds.size()))) {
       case 0 -> {
-        List<String> absent = KEYSPACES.stream().filter(k -> !existing.contains(k)).toList();
-        if (absent.isEmpty()) {
-          yield new Op.DropKeyspace(s, KEYSPACES.get(rnd.nextInt(KEYSPACES.size())));
-        }
-        yield new Op.CreateKeyspace(s, absent.get(rnd.nextInt(absent.size())));
+        String ks = KEYSPACES.get(rnd.nextInt(KEYSPACES.size()));
+        yield existing.contains(ks) ? new Op.DropKeyspace(s, ks) : new Op.CreateKeyspace(s, ks);
       }
       case 1 -> {
-        String ks = someKeyspace();
+        String ks = existing.isEmpty() ? Keyspace.DEFAULT : named();
         byte[] k = randomKey();
         boolean byDefault = byDefault();
         if (rnd.nextInt(4) == 0) {
@@ -236,6 +233,12 @@ final class Workload {
       }
       default -> conditional(s);
     };
+  }
+
+  /** A keyspace other than the default one that exists, the workload believes; one must. */
+  private String named() {
+    List<String> names = new ArrayList<>(existing);
+    return names.get(rnd.nextInt(names.size()));
   }
 
   /** A keyspace that exists, the workload believes, or the default one. */

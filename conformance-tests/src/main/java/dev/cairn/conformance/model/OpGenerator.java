@@ -54,7 +54,7 @@ public final class OpGenerator {
       if (model != null && r.nextInt(100) < 16) {
         ops.add(of11(r, pool, features, model));
       } else {
-        nextSnapshot = classic(r, pool, features, open, nextSnapshot, ops);
+        nextSnapshot = classic(r, pool, features, model, open, nextSnapshot, ops);
       }
       if (model != null) {
         for (int i = before; i < ops.size(); i++) {
@@ -70,17 +70,19 @@ public final class OpGenerator {
       Random r,
       List<byte[]> pool,
       Features features,
+      Model model,
       List<Integer> open,
       int nextSnapshot,
       List<Op> ops) {
     int roll = r.nextInt(100);
     if (roll < 30) {
-      ops.add(maybeInKeyspace(r, features, put(r, pool)));
+      ops.add(maybeInKeyspace(r, features, model, put(r, pool)));
     } else if (roll < 42) {
-      ops.add(maybeInKeyspace(r, features, new Op.Delete(key(r, pool))));
+      ops.add(maybeInKeyspace(r, features, model, new Op.Delete(key(r, pool))));
     } else if (roll < 58) {
       ops.add(
-          maybeInKeyspace(r, features, new Op.Get(key(r, pool), snapshotRef(r, open, features))));
+          maybeInKeyspace(
+              r, features, model, new Op.Get(key(r, pool), snapshotRef(r, open, features))));
     } else if (roll < 66) {
       if (features.batches()) {
         List<Op> batch = new ArrayList<>();
@@ -92,7 +94,8 @@ public final class OpGenerator {
       }
     } else if (roll < 82) {
       ops.add(
-          maybeInKeyspace(r, features, scan(r, pool, features, snapshotRef(r, open, features))));
+          maybeInKeyspace(
+              r, features, model, scan(r, pool, features, snapshotRef(r, open, features))));
     } else if (roll < 88) {
       if (features.snapshots() && open.size() < 4) {
         open.add(nextSnapshot);
@@ -115,19 +118,26 @@ public final class OpGenerator {
     return nextSnapshot;
   }
 
-  /** {@code op} as it is, or (one time in three, with keyspaces) in a named keyspace. */
-  private static Op maybeInKeyspace(Random r, Features features, Op op) {
+  /**
+   * {@code op} as it is, or (one time in three, with keyspaces) in a named keyspace, mostly one
+   * that exists.
+   */
+  private static Op maybeInKeyspace(Random r, Features features, Model model, Op op) {
     if (!features.keyspaces() || r.nextInt(3) != 0) {
       return op;
     }
-    return new Op.InKeyspace(KEYSPACES.get(r.nextInt(KEYSPACES.size())), op);
+    return new Op.InKeyspace(keyspace(r, model, r.nextInt(8) != 0), op);
   }
 
-  /** One step of the kinds SPI 1.1 added, among those {@code features} allow. */
+  /**
+   * One step of the kinds SPI 1.1 added, among those {@code features} allow: 0 create a keyspace
+   * (twice as likely as) 1 drop one, 2 a batch across keyspaces, 3 a range delete, 4 a conditional
+   * batch.
+   */
   private static Op of11(Random r, List<byte[]> pool, Features features, Model model) {
     List<Integer> kinds = new ArrayList<>();
     if (features.keyspaces()) {
-      kinds.addAll(List.of(0, 1));
+      kinds.addAll(List.of(0, 0, 1));
       if (features.batches()) {
         kinds.add(2);
       }
@@ -151,11 +161,25 @@ public final class OpGenerator {
       }
       case 3 -> {
         Op.DeleteRange d = deleteRange(r, pool);
-        if (r.nextInt(3) == 0) {
-          List<Op> batch = new ArrayList<>(List.of(put(r, pool), d, put(r, pool)));
+        if (r.nextBoolean()) {
+          // Puts of keys the range holds, before and after it: the order decides what stays.
+          List<byte[]> inside = new ArrayList<>();
+          for (byte[] k : pool) {
+            if (Outputs.range(d).contains(k)) {
+              inside.add(k);
+            }
+          }
+          List<Op> batch = new ArrayList<>();
+          for (Op.Put p : List.of(put(r, pool), put(r, pool))) {
+            byte[] k = inside.isEmpty() ? p.key() : inside.get(r.nextInt(inside.size()));
+            batch.add(new Op.Put(k, p.value(), false));
+            if (batch.size() == 1) {
+              batch.add(d);
+            }
+          }
           yield new Op.Batch(batch);
         }
-        yield maybeInKeyspace(r, features, d);
+        yield maybeInKeyspace(r, features, model, d);
       }
       default -> conditionalBatch(r, pool, features, model);
     };
