@@ -224,7 +224,7 @@ abstract class RangeDeleteTests extends ConformanceGroup {
         3,
         t -> {
           if (t == 0) {
-            for (int round = 0; round < 300; round++) {
+            for (int round = 0; round < 300 && torn.isEmpty(); round++) {
               WriteBatch fill = new WriteBatch();
               for (int k = 0; k < width; k++) {
                 fill.put(b(String.format("r/%02d", k)), b("" + round));
@@ -244,7 +244,7 @@ abstract class RangeDeleteTests extends ConformanceGroup {
             } else {
               n = Scans.scan(e, range, Direction.FORWARD).size();
             }
-            if (n != 0 && n != width) {
+            if (n != 0 && n != width && torn.size() < 5) {
               torn.add("saw " + n + " of " + width + " keys of the range");
             }
           }

@@ -84,12 +84,21 @@ public final class BrokenRangeDeletes {
 
   /**
    * A range delete is carried out key by key, each delete its own write, and the batch around it
-   * operation by operation: readers see part of it, and a crash leaves part of it. Durable.
+   * operation by operation: readers see part of it. In memory.
    */
   public static StorageEngineProvider deletesKeyByKey() {
+    return deletesKeyByKey(ReferenceProvider.inMemoryComplete());
+  }
+
+  /** {@link #deletesKeyByKey()}, durable: a crash leaves part of a range delete. */
+  public static StorageEngineProvider deletesKeyByKeyDurably() {
+    return deletesKeyByKey(ReferenceProvider.durable());
+  }
+
+  private static StorageEngineProvider deletesKeyByKey(StorageEngineProvider base) {
     return new BrokenProvider(
         "broken-range-key-by-key",
-        ReferenceProvider.durable(),
+        base,
         o -> o,
         e ->
             new ForwardingEngine(e) {

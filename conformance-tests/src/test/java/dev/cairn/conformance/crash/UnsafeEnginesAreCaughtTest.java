@@ -217,6 +217,7 @@ public class UnsafeEnginesAreCaughtTest {
 
   @Test
   public void rangeDeleteDoneKeyByKeyIsCaughtByRandomPowerCuts() {
-    assertCaught(PowerCutCampaign.run(BrokenRangeDeletes.deletesKeyByKey(), 300, settings(), HINT));
+    assertCaught(
+        PowerCutCampaign.run(BrokenRangeDeletes.deletesKeyByKeyDurably(), 300, settings(), HINT));
   }
 }
