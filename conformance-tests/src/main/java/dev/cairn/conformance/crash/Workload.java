@@ -28,12 +28,12 @@ import java.util.TreeSet;
  * separate file for large values, a record split across blocks) is crashed too.
  *
  * <p>For an engine with the capabilities of SPI 1.1, and only then (a seed's workload for others
- * stays what it was), a quarter of the steps are theirs: keyspaces created and dropped (two names,
- * each created when the workload believes it absent and dropped when present), puts and deletes in
- * them, batches spanning them, range deletes alone and in batches between puts, and conditional
- * batches whose preconditions the workload expects to hold (from what it wrote) about two times in
- * three. What the workload believes is only its own bookkeeping: a step that failed may leave the
- * store otherwise, which the oracle, not the workload, accounts for.
+ * stays what it was), three steps in ten are theirs: keyspaces created and dropped (two names, each
+ * created when the workload believes it absent and dropped when present), puts and deletes in them,
+ * batches spanning them, range deletes alone and in batches between puts, and conditional batches
+ * whose preconditions the workload expects to hold (from what it wrote) about two times in three.
+ * What the workload believes is only its own bookkeeping: a step that failed may leave the store
+ * otherwise, which the oracle, not the workload, accounts for.
  *
  * <p>Not thread-safe.
  */
