@@ -104,7 +104,7 @@ class LinearizabilityCheckerTest {
         LinearizabilityChecker.check(
             List.of(cas(0, Call.ABSENT, 1, true, 0, 10), cas(1, Call.ABSENT, 2, true, 0, 10)));
     assertTrue(r.isPresent());
-    assertTrue(r.get().contains("CONDITIONAL_PUT(k0 if absent) 2"), r.get());
+    assertTrue(r.get().contains("PUT_IF_ABSENT(k0) 2 -> true"), r.get());
   }
 
   @Test
@@ -162,5 +162,55 @@ class LinearizabilityCheckerTest {
       t += 10;
     }
     assertTrue(LinearizabilityChecker.check(h).isEmpty());
+  }
+
+  // Conditional calls: each records whether it applied, which the register must explain.
+
+  @Test
+  void twoPutIfAbsentThatBothWinAreNot() {
+    // Overlapping, so either could go first; but only the first of them can find the key absent.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    Call.putIfAbsent(0, 0, 1, true, 0, 10), Call.putIfAbsent(1, 0, 2, true, 0, 10)))
+            .isPresent());
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    Call.putIfAbsent(0, 0, 1, true, 0, 10),
+                    Call.putIfAbsent(1, 0, 2, false, 0, 10),
+                    c(2, Kind.GET, 1, 11, 12)))
+            .isEmpty());
+  }
+
+  @Test
+  void aReplaceAppliesExactlyWhenTheExpectedValueIsHeld() {
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    Call.replace(0, 0, 1, 2, true, 2, 3),
+                    c(0, Kind.GET, 2, 4, 5),
+                    Call.replace(1, 0, 1, 3, false, 6, 7),
+                    Call.deleteIfEquals(1, 0, 2, true, 8, 9),
+                    c(1, Kind.GET, Call.ABSENT, 10, 11)))
+            .isEmpty());
+    // A replace that applied though another value was held (a lost update): not linearizable.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    Call.replace(0, 0, 1, 2, true, 2, 3),
+                    Call.replace(1, 0, 1, 3, true, 4, 5)))
+            .isPresent());
+    // A replace that failed though the expected value was held: not linearizable either.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(c(0, Kind.PUT, 1, 0, 1), Call.replace(1, 0, 1, 3, false, 2, 3)))
+            .isPresent());
+    // A deleteIfEquals of an absent key cannot apply.
+    assertTrue(
+        LinearizabilityChecker.check(List.of(Call.deleteIfEquals(0, 0, 5, true, 0, 1)))
+            .isPresent());
   }
 }
