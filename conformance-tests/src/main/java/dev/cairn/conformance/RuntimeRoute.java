@@ -34,9 +34,9 @@ final class RuntimeRoute {
   }
 
   /**
-   * Opens a store for tests that name keyspaces: through the runtime when it forwards keyspace
-   * calls ({@link #forwardsKeyspaces}) or the engine has none, else, after closing what the runtime
-   * opened, straight through the provider.
+   * Opens a store for tests that name keyspaces, through the runtime, which must carry keyspace
+   * calls to an engine that declares them ({@link #forwardsKeyspaces}): a runtime that does not
+   * fails the test instead of hiding behind the engine's own handle.
    */
   static StorageEngine openNamingKeyspaces(StorageEngineProvider provider, EngineOptions options) {
     StorageEngine e = open(provider, options);
@@ -44,7 +44,10 @@ final class RuntimeRoute {
       return e;
     }
     e.close();
-    return provider.open(options);
+    throw new AssertionError(
+        "the runtime's store handle does not carry keyspace calls to engine '"
+            + provider.name()
+            + "', which declares KEYSPACES");
   }
 
   /**
@@ -52,9 +55,7 @@ final class RuntimeRoute {
    * class overrides the SPI's defaults, which refuse every keyspace but the default one.
    *
    * <p>NB: a runtime built before keyspaces existed keeps the defaults, and a store opened through
-   * it has no keyspaces whatever its engine declares; the tests that name keyspaces then open the
-   * engine directly ({@link Stores#openNamingKeyspaces}), and move to the runtime route by
-   * themselves once the runtime forwards them.
+   * it has no keyspaces whatever its engine declares.
    */
   static boolean forwardsKeyspaces(StorageEngine handle) {
     try {

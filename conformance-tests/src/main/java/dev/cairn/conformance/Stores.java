@@ -79,8 +79,8 @@ final class Stores {
   }
 
   /**
-   * Opens a new store for a test that names keyspaces: through the runtime when it forwards
-   * keyspace calls ({@link RuntimeRoute#forwardsKeyspaces}), else straight through the provider.
+   * Opens a new store for a test that names keyspaces, through the runtime, which must forward
+   * keyspace calls ({@link RuntimeRoute#forwardsKeyspaces}).
    */
   StorageEngine openNamingKeyspaces() {
     return openNamingKeyspaces(newDirectory(), b -> b);
