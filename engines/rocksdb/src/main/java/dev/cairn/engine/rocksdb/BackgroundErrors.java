@@ -80,8 +80,19 @@ final class BackgroundErrors extends AbstractEventListener {
 
   @Override
   public void onCompactionCompleted(RocksDB db, CompactionJobInfo info) {
-    Status status = info.status();
-    if (outstanding != null && (status == null || status.getCode() == Status.Code.Ok)) {
+    // NB: runs inside native code, so nothing may escape. Only a pending error needs the status,
+    // and RocksJava cannot decode every status code (CompactionTooLarge, 14, throws
+    // IllegalArgumentException): such a compaction did not succeed, so the error stays pending.
+    if (outstanding == null) {
+      return;
+    }
+    Status status;
+    try {
+      status = info.status();
+    } catch (RuntimeException undecodable) {
+      return;
+    }
+    if (status == null || status.getCode() == Status.Code.Ok) {
       outstanding = null;
     }
   }
