@@ -447,12 +447,15 @@ final class LogWriter {
         failStop.check();
       }
     } catch (StorageException e) {
+      // NB: a request refused by its preconditions learns of the failure too, not of its conflict:
+      // after a failed fsync every write fails with the failure (the store stopped before it was
+      // answered), and it changed nothing either way.
       failStop.stop("the writer stopped after a failure", e);
-      group.forEach(r -> r.complete(r.refused != null ? r.refused : e));
+      group.forEach(r -> r.complete(e));
       return;
     } catch (RuntimeException e) {
       EngineFailedException stopped = failStop.stop("the writer stopped: " + e.getMessage(), e);
-      group.forEach(r -> r.complete(r.refused != null ? r.refused : stopped));
+      group.forEach(r -> r.complete(stopped));
       return;
     }
     List<Request> waiting = durable ? new ArrayList<>() : List.of();

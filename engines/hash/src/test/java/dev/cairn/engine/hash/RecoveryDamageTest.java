@@ -37,8 +37,10 @@ class RecoveryDamageTest {
 
   @TempDir Path dir;
 
-  /** Small files; merges only when the test runs a cycle, so the newest file is known. */
-  private static final Map<String, String> SMALL =
+  private static final Map<String, String> SMALL = Map.of("file.size", "4k");
+
+  /** Small files, merged only when the test runs a cycle: the newest file is then known. */
+  private static final Map<String, String> SMALL_MERGED_ON_DEMAND =
       Map.of("file.size", "4k", "merge.interval", "1h");
 
   /** Every file of the directory with its size and a digest of its bytes. */
@@ -86,7 +88,7 @@ class RecoveryDamageTest {
 
   /** A store whose newest data file is a merge output; returns that output. */
   private Path storeEndingInAMergeOutput() {
-    try (HashEngine e = open(dir, SMALL)) {
+    try (HashEngine e = open(dir, SMALL_MERGED_ON_DEMAND)) {
       for (int round = 0; round < 4; round++) {
         for (int i = 0; i < 200; i++) {
           e.put(b("k" + i), b("v" + round + "-" + i), Durability.BUFFERED);
