@@ -44,6 +44,7 @@ class RepositoryRulesTest {
     CairnRules.requireAtLeast(classes, 5, cairn.engines() + ".memory");
     CairnRules.requireAtLeast(classes, 5, cairn.engines() + ".rocksdb");
     CairnRules.requireAtLeast(classes, 15, cairn.engines() + ".hash");
+    CairnRules.requireAtLeast(classes, 40, cairn.engines() + ".lsm");
     CairnRules.requireAtLeast(classes, 20, cairn.bench());
     CairnRules.requireAtLeast(classes, 8, "dev.cairn.archrules");
   }
@@ -63,7 +64,7 @@ class RepositoryRulesTest {
 
   @TestFactory
   Stream<DynamicTest> eachEngineFollowsTheThirdPartyRules() {
-    return Stream.of("memory", "rocksdb", "hash")
+    return Stream.of("memory", "rocksdb", "hash", "lsm")
         .flatMap(
             name ->
                 CairnRules.forEngine(Layout.CAIRN.engines() + "." + name, 5).stream()

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class InstalledEnginesTest {
 
-  private static final List<String> REPOSITORY_ENGINES = List.of("hash", "memory", "rocksdb");
+  private static final List<String> REPOSITORY_ENGINES =
+      List.of("hash", "lsm", "memory", "rocksdb");
 
   @Test
   void theRepositorysEnginesAreFoundThroughServiceLoaderAndNoneIsRefused() throws Exception {

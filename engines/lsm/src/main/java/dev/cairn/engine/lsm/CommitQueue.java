@@ -1,0 +1,515 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.spi.BusyException;
+import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.StorageException;
+import dev.cairn.spi.StorageIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The write path: every write is logged to the write-ahead log, inserted into the memtable and made
+ * visible, with group commit on the callers' threads.
+ *
+ * <p>Design (LevelDB's {@code BuildBatchGroup}, RocksDB's write thread; decision 0012): callers
+ * queue a {@link Request}; whichever caller finds nobody leading becomes the <em>leader</em> and,
+ * on its own thread, takes everything queued, gives each write its sequence numbers, frames them
+ * into one buffer, writes it to the log with one {@code write}, inserts the entries into the
+ * memtable and publishes the group's last sequence. Concurrent writers wait meanwhile. A {@code
+ * BUFFERED} write returns once the OS has its bytes. A group holding a {@code SYNC} write (or a
+ * sync request) is then handed to the {@link WalSyncer}, which forces the log once for every group
+ * handed to it meanwhile and only then wakes those writers. The leader then wakes the writer of the
+ * oldest queued request, which leads next.
+ *
+ * <p><b>Memtables.</b> Before a group is written, the leader checks the memtable's room: a full
+ * memtable (or one the group would overflow) becomes immutable, and a new memtable starts with a
+ * new log, created by the fsync thread after forcing the old one ({@link WalSyncer#roll}): a log
+ * holds exactly the writes of its memtable. A group larger than a whole memtable goes into a fresh
+ * one, which it may overfill once; memory stays bounded by the stall below.
+ *
+ * <p><b>Stalls.</b> When too many memtables wait to be flushed, or level 0 holds too many tables,
+ * the leader waits for the flush and compaction threads, at most the stall timeout, then fails the
+ * group with {@link BusyException} (nothing written).
+ *
+ * <p><b>Fail-stop.</b> A failed write or force leaves the log's end unknown and dirty pages
+ * possibly dropped: the group fails, and {@link FailStop} makes every later request fail with
+ * {@link EngineFailedException}; reopening recovers from what is durable.
+ *
+ * <p>Thread-safe.
+ */
+final class CommitQueue {
+
+  /** How long a waiting caller spins before parking. */
+  private static final int CALLER_SPINS = 2048;
+
+  private static final int SYNC_CALLER_SPINS = 64;
+  private static final int YIELD_EVERY = 256;
+  private static final int MAX_GROUP_BYTES = 1 << 20;
+  private static final long STALL_SLICE_NANOS = 10_000_000;
+
+  /** What a request asks for. */
+  enum Kind {
+    /** Log and apply a batch. */
+    WRITE,
+    /** Make everything written so far durable. */
+    SYNC,
+    /** Make the memtable immutable (if it holds anything) and start a new one: a flush is due. */
+    ROLL
+  }
+
+  /** A queued request; the caller waits for it in {@link CommitQueue#submit}. */
+  static final class Request {
+    final Kind kind;
+    final List<Mutation> ops;
+    final byte[] body;
+    final boolean sync;
+    final long framedBytes;
+    final long memoryBytes;
+    private volatile boolean done;
+    private volatile boolean taken;
+    private volatile Thread waiter;
+    private RuntimeException error;
+
+    /** A write of {@code ops}, encoded now, on the caller's thread. */
+    Request(List<Mutation> ops, boolean sync) {
+      this.kind = Kind.WRITE;
+      this.ops = ops;
+      this.body = BatchCodec.encode(ops);
+      this.sync = sync;
+      this.framedBytes = WalFormat.framedSizeBound(WalRecord.BATCH_HEAD_SIZE + (long) body.length);
+      long mem = 0;
+      for (Mutation m : ops) {
+        mem +=
+            m.key().length + (m.value() == null ? 0 : m.value().length) + MemTable.ENTRY_OVERHEAD;
+      }
+      this.memoryBytes = mem;
+    }
+
+    /** A request without operations. */
+    Request(Kind kind) {
+      this.kind = kind;
+      this.ops = List.of();
+      this.body = new byte[0];
+      this.sync = kind == Kind.SYNC;
+      this.framedBytes = 0;
+      this.memoryBytes = 0;
+    }
+
+    boolean durable() {
+      return sync;
+    }
+
+    void complete(RuntimeException e) {
+      error = e;
+      done = true;
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
+  /**
+   * The limits the leader keeps.
+   *
+   * @param memtableSize the bytes at which a memtable is full
+   * @param maxImmutables how many full memtables may wait for the flush before writers stall
+   * @param l0Stop how many level-0 tables make writers stall
+   * @param stallTimeoutNanos how long a stalled group waits before failing with BusyException
+   */
+  record Limits(long memtableSize, int maxImmutables, int l0Stop, long stallTimeoutNanos) {}
+
+  private final StoreState state;
+  private final VersionSet versions;
+  private final WalSyncer syncer;
+  private final FsyncGuard guard;
+  private final FailStop failStop;
+  private final Statistics statistics;
+  private final Limits limits;
+  private final Runnable onImmutable;
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private volatile boolean closed;
+  private boolean finished; // guarded by this
+
+  // ---- the leader's state: touched only by the thread holding `leading` ------------------------
+
+  private Request carried;
+  private WalFile wal;
+  private long lastSequence;
+  private boolean interruptSwallowed;
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(256 * 1024);
+  private ByteBuffer buffer = direct;
+
+  /**
+   * @param wal the log to append to, just created (its memtable is the state's mutable one)
+   * @param lastSequence the last sequence used
+   * @param onImmutable told when a memtable became immutable (a flush is due)
+   */
+  CommitQueue(
+      StoreState state,
+      VersionSet versions,
+      WalSyncer syncer,
+      WalFile wal,
+      long lastSequence,
+      FsyncGuard guard,
+      FailStop failStop,
+      Statistics statistics,
+      Limits limits,
+      Runnable onImmutable) {
+    this.state = state;
+    this.versions = versions;
+    this.syncer = syncer;
+    this.wal = wal;
+    this.lastSequence = lastSequence;
+    this.guard = guard;
+    this.failStop = failStop;
+    this.statistics = statistics;
+    this.limits = limits;
+    this.onImmutable = onImmutable;
+  }
+
+  /**
+   * Queues {@code r} and waits until it is done: written and visible (and forced, if it asks for
+   * that).
+   *
+   * @throws EngineFailedException if the store fail-stopped
+   * @throws BusyException if the group stalled past the timeout (nothing written)
+   * @throws StorageIOException if this request's write failed
+   * @throws ClosedHandleException if the store closed first
+   */
+  void submit(Request r) {
+    failStop.check();
+    if (closed) {
+      throw new ClosedHandleException("the store is closed");
+    }
+    queue.add(r);
+    if (closed && queue.remove(r)) {
+      throw new ClosedHandleException("the store is closed");
+    }
+    boolean interrupted = false;
+    int spinLimit = r.sync ? SYNC_CALLER_SPINS : CALLER_SPINS;
+    for (int spins = 0; !r.done; spins++) {
+      if (!r.taken && !leading.get() && leading.compareAndSet(false, true)) {
+        try {
+          interrupted |= lead(r);
+        } finally {
+          Request next = carried;
+          leading.set(false);
+          wakeNext(next);
+        }
+        spins = 0;
+        spinLimit = SYNC_CALLER_SPINS;
+      } else if (spins < spinLimit) {
+        if ((spins + 1) % YIELD_EVERY == 0) {
+          Thread.yield();
+        } else {
+          Thread.onSpinWait();
+        }
+      } else {
+        r.waiter = Thread.currentThread();
+        if (!r.done && (r.taken || leading.get())) {
+          LockSupport.park(this);
+        }
+        interrupted |= Thread.interrupted();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (r.error != null) {
+      throw r.error;
+    }
+  }
+
+  /** Wakes the writer of the oldest queued request, if it sleeps, to lead next. */
+  private void wakeNext(Request carried) {
+    Request next = carried != null ? carried : queue.peek();
+    if (next != null) {
+      Thread w = next.waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
+  /**
+   * Writes groups until {@code mine} is taken; on the caller's thread, holding the lead.
+   *
+   * @return whether an interrupt of this thread was cleared meanwhile, to be given back
+   */
+  private boolean lead(Request mine) {
+    interruptSwallowed = Thread.interrupted();
+    try {
+      while (!mine.taken) {
+        List<Request> group = takeGroup();
+        if (group.isEmpty()) {
+          break; // closing took it
+        }
+        process(group);
+      }
+    } finally {
+      interruptSwallowed |= Thread.interrupted();
+    }
+    return interruptSwallowed;
+  }
+
+  private List<Request> takeGroup() {
+    List<Request> group = new ArrayList<>();
+    Request r = carried != null ? carried : queue.poll();
+    carried = null;
+    if (r == null) {
+      return group;
+    }
+    group.add(r);
+    if (r.kind == Kind.ROLL) {
+      return group; // a roll goes alone
+    }
+    long bytes = r.framedBytes;
+    while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
+      if (r.kind == Kind.ROLL) {
+        carried = r; // after what was queued before it
+        break;
+      }
+      group.add(r);
+      bytes += r.framedBytes;
+    }
+    return group;
+  }
+
+  private void process(List<Request> group) {
+    try {
+      processGroup(group);
+    } finally {
+      for (Request r : group) {
+        r.taken = true;
+      }
+    }
+  }
+
+  private void processGroup(List<Request> group) {
+    EngineFailedException f = failStop.failure();
+    if (f != null) {
+      group.forEach(r -> r.complete(new EngineFailedException(f.getMessage(), f)));
+      return;
+    }
+    boolean durable = false;
+    long framed = 0;
+    long memory = 0;
+    for (Request r : group) {
+      durable |= r.durable();
+      framed += r.framedBytes;
+      memory += r.memoryBytes;
+    }
+    try {
+      if (!closed) {
+        awaitRoom();
+      }
+      if (group.getFirst().kind == Kind.ROLL) {
+        if (!state.current().mutable.isEmpty()) {
+          roll();
+        }
+      } else if (memory > 0) {
+        MemTable mem = state.current().mutable;
+        if (!mem.isEmpty() && mem.approximateBytes() + memory > limits.memtableSize()) {
+          roll();
+        }
+      }
+      if (framed > 0) {
+        write(group, framed);
+      }
+      statistics.writeGroups.increment();
+      if (!durable) {
+        // NB: a background fsync may be failing right now; nothing is acknowledged after a failed
+        // fsync, so wait for any in flight (durable groups wait on the fsync thread instead).
+        guard.awaitQuiet();
+        failStop.check();
+      }
+    } catch (BusyException e) {
+      group.forEach(r -> r.complete(e));
+      return;
+    } catch (StorageException e) {
+      EngineFailedException stopped = failStop.stop("the writer stopped after a failure", e);
+      group.forEach(r -> r.complete(e instanceof EngineFailedException ? stopped : e));
+      return;
+    } catch (RuntimeException e) {
+      EngineFailedException stopped = failStop.stop("the writer stopped unexpectedly", e);
+      group.forEach(r -> r.complete(stopped));
+      return;
+    }
+    List<Request> waiting = durable ? new ArrayList<>() : List.of();
+    for (Request r : group) {
+      if (r.durable()) {
+        waiting.add(r);
+      } else {
+        r.complete(null);
+      }
+    }
+    if (durable) {
+      syncer.ticket(waiting);
+    }
+  }
+
+  /** Frames, writes, inserts and publishes the group's writes. */
+  private void write(List<Request> group, long framed) {
+    if (buffer.capacity() < framed) {
+      buffer = ByteBuffer.allocate(Math.toIntExact(framed));
+    }
+    buffer.clear();
+    long base = wal.position();
+    long seq = lastSequence;
+    long syncedBefore = syncer.durableOffset();
+    ByteBuffer head = ByteBuffer.allocate(WalRecord.BATCH_HEAD_SIZE);
+    for (Request r : group) {
+      if (r.kind != Kind.WRITE) {
+        continue;
+      }
+      head.clear();
+      WalRecord.batchHead(head, syncedBefore, seq + 1, r.ops.size());
+      head.flip();
+      WalFormat.frame(buffer, base + buffer.position(), head, ByteBuffer.wrap(r.body));
+      seq += r.ops.size();
+    }
+    buffer.flip();
+    int bytes = buffer.remaining();
+    try {
+      interruptSwallowed |= wal.write(buffer);
+    } finally {
+      buffer = direct;
+    }
+    statistics.walBytes.add(bytes);
+    MemTable mem = state.current().mutable;
+    long s = lastSequence;
+    for (Request r : group) {
+      for (Mutation m : r.ops) {
+        mem.add(m.key(), ++s, m.kind(), m.value());
+      }
+    }
+    lastSequence = seq;
+    state.publishSequence(seq);
+  }
+
+  /** Makes the memtable immutable and starts a new one with a new log. */
+  private void roll() {
+    WalFile next = syncer.roll(versions.newFileNumber());
+    wal.close();
+    wal = next;
+    state.switchMemTable(new MemTable(next.number()));
+    onImmutable.run();
+  }
+
+  /** Waits while the flush or compaction is too far behind; see the class comment on stalls. */
+  private void awaitRoom() {
+    if (!mustStall()) {
+      return;
+    }
+    statistics.stalls.increment();
+    long start = System.nanoTime();
+    try {
+      while (mustStall()) {
+        failStop.check();
+        if (closed) {
+          return;
+        }
+        long waited = System.nanoTime() - start;
+        if (waited >= limits.stallTimeoutNanos()) {
+          throw new BusyException(
+              "writes stalled for "
+                  + waited / 1_000_000
+                  + " ms: the flush and compaction threads are behind (memtables waiting: "
+                  + state.current().immutables.size()
+                  + ", level-0 tables: "
+                  + state.current().version.level(0).size()
+                  + "); nothing was written, try again later");
+        }
+        try {
+          state.awaitChange(Math.min(STALL_SLICE_NANOS, limits.stallTimeoutNanos() - waited));
+        } catch (InterruptedException e) {
+          interruptSwallowed = true;
+        }
+      }
+    } finally {
+      statistics.stallMillis.add((System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  private boolean mustStall() {
+    ReadState rs = state.current();
+    return rs.immutables.size() >= limits.maxImmutables()
+        || rs.version.level(0).size() >= limits.l0Stop();
+  }
+
+  /** The last sequence the writer assigned; for the leader or after close. */
+  long lastSequence() {
+    return lastSequence;
+  }
+
+  /** Makes everything written durable; from any thread, waits for it. */
+  void sync() {
+    submit(new Request(Kind.SYNC));
+  }
+
+  /** Makes the memtable immutable if it holds anything; from any thread, waits for it. */
+  void rollNow() {
+    submit(new Request(Kind.ROLL));
+  }
+
+  /**
+   * Stops the writer after it wrote everything queued; unless it failed, forces the log and appends
+   * a close record (forced too), which tells recovery where the log ended cleanly. Waits for the
+   * fsync thread; idempotent.
+   */
+  synchronized void close() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    closed = true;
+    state.wakeAll();
+    boolean interrupted = false;
+    while (!leading.compareAndSet(false, true)) {
+      LockSupport.parkNanos(this, 20_000);
+      interrupted |= Thread.interrupted();
+    }
+    try {
+      interruptSwallowed = Thread.interrupted();
+      List<Request> group;
+      while (!(group = takeGroup()).isEmpty()) {
+        process(group);
+      }
+      finish();
+      interrupted |= interruptSwallowed | Thread.interrupted();
+    } finally {
+      syncer.close();
+      Request r;
+      while ((r = queue.poll()) != null) {
+        r.complete(new ClosedHandleException("the store closed before the write"));
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void finish() {
+    try {
+      if (!failStop.failed()) {
+        syncer.forceNow();
+        ByteBuffer b = ByteBuffer.allocate((int) WalFormat.framedSizeBound(WalRecord.CLOSE_SIZE));
+        WalFormat.frame(b, wal.position(), WalRecord.close(syncer.durableOffset(), lastSequence));
+        b.flip();
+        interruptSwallowed |= wal.write(b);
+        syncer.forceNow();
+      }
+    } catch (StorageException e) {
+      failStop.stop("closing the write-ahead log failed", e);
+    } finally {
+      wal.close();
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.cairn.engine.lsm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The compaction thread's work: picks a compaction ({@link CompactionPicker}) and runs it, merging
+ * the input tables into new tables one level down, dropping what no reader can see, then records
+ * the swap in the manifest and installs the new version (LevelDB's {@code DoCompactionWork}).
+ *
+ * <p><b>What is dropped.</b> Entries are merged in internal key order, so a key's versions come
+ * newest first. A version is dropped when a newer version of its key is visible to every reader
+ * (its sequence is at or below the oldest snapshot's). A tombstone is dropped when, in addition, no
+ * deeper level may hold its key ({@link Version#isBottommostFor}): then nothing older remains for
+ * it to hide. Everything else is kept, so a snapshot reads what it read before.
+ *
+ * <p><b>Outputs.</b> A new table starts when the current one reaches {@code table.file.size}, but
+ * never between two versions of one key, so the tables of a level never share a key. Each output is
+ * forced (a step of the {@link FsyncGuard}) and its directory forced before the edit naming it is
+ * logged; the inputs are deleted once no reader holds them. A compaction cut short (the store
+ * closing, a failure) deletes its outputs; a crash leaves them unnamed, deleted at the next open.
+ *
+ * <p>Reads never wait for compaction: readers keep the version they pinned, and the new one is
+ * published whole. Runs on one engine thread.
+ */
+final class Compactor {
+
+  private final StoreState state;
+  private final VersionSet versions;
+  private final FsyncGuard guard;
+  private final Statistics statistics;
+  private final LsmEngineProvider.Settings settings;
+  private final CompactionPicker picker;
+  private volatile BooleanSupplier stopping = () -> false;
+
+  Compactor(
+      StoreState state,
+      VersionSet versions,
+      FsyncGuard guard,
+      Statistics statistics,
+      LsmEngineProvider.Settings settings) {
+    this.state = state;
+    this.versions = versions;
+    this.guard = guard;
+    this.statistics = statistics;
+    this.settings = settings;
+    this.picker = new CompactionPicker(settings);
+  }
+
+  /** Tells the compactor when to give up a compaction: the store is closing. */
+  void stopWhen(BooleanSupplier stopping) {
+    this.stopping = stopping;
+  }
+
+  boolean due(Version v) {
+    return picker.pick(v) != null;
+  }
+
+  long pendingBytes(Version v) {
+    return picker.pendingBytes(v);
+  }
+
+  /** One step: runs one compaction if one is due; true if more may be. */
+  boolean step() {
+    Version v = pinCurrent();
+    try {
+      CompactionPicker.Compaction c = picker.pick(v);
+      if (c == null) {
+        return false;
+      }
+      if (c.isTrivialMove()) {
+        TableFile f = c.inputs().getFirst();
+        VersionEdit edit =
+            new VersionEdit().deleteTable(c.level(), f.number()).addTable(c.level() + 1, f.meta());
+        versions.logAndApply(edit, Map.of(), state::installVersion);
+        statistics.trivialMoves.increment();
+        picker.ran(c);
+        return true;
+      }
+      run(v, c);
+      picker.ran(c);
+      return true;
+    } finally {
+      v.release();
+    }
+  }
+
+  private Version pinCurrent() {
+    while (true) {
+      Version v = versions.current();
+      if (v.tryAcquire()) {
+        return v;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private void run(Version v, CompactionPicker.Compaction c) {
+    int outputLevel = c.level() + 1;
+    long smallestSnapshot = state.snapshots.smallest(state.visibleSequence());
+    List<InternalIterator> children = new ArrayList<>();
+    long read = 0;
+    if (c.level() == 0) {
+      for (TableFile f : c.inputs()) {
+        children.add(f.table().iterator());
+        read += f.meta().size();
+      }
+    } else {
+      children.add(new LevelIterator(c.inputs()));
+      for (TableFile f : c.inputs()) {
+        read += f.meta().size();
+      }
+    }
+    if (!c.overlaps().isEmpty()) {
+      children.add(new LevelIterator(c.overlaps()));
+      for (TableFile f : c.overlaps()) {
+        read += f.meta().size();
+      }
+    }
+    MergingIterator it = new MergingIterator(children, true);
+    Bottommost bottom = new Bottommost(v, outputLevel);
+    List<FileMeta> outputs = new ArrayList<>();
+    Map<Long, Table> opened = new HashMap<>();
+    TableWriter out = null;
+    boolean logged = false;
+    try {
+      byte[] currentKey = null;
+      long lastSequenceForKey = Long.MAX_VALUE;
+      long n = 0;
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        if ((++n & 1023) == 0 && stopping.getAsBoolean()) {
+          return; // the store closes: give up, deleting the outputs (finally)
+        }
+        InternalKey k = it.key();
+        boolean newKey = currentKey == null || !Arrays.equals(k.userKey, currentKey);
+        if (newKey) {
+          currentKey = k.userKey;
+          lastSequenceForKey = Long.MAX_VALUE;
+        }
+        boolean drop = false;
+        if (lastSequenceForKey <= smallestSnapshot) {
+          drop = true; // a newer version is visible to every reader
+          statistics.versionsDropped.increment();
+        } else if (k.kind() == InternalKey.DELETE
+            && k.sequence() <= smallestSnapshot
+            && bottom.isBottommostFor(k.userKey)) {
+          drop = true; // nothing older remains below for it to hide
+          statistics.tombstonesDropped.increment();
+        }
+        lastSequenceForKey = k.sequence();
+        if (drop) {
+          continue;
+        }
+        if (out != null && newKey && out.estimatedSize() >= settings.tableFileSize()) {
+          outputs.add(out.finish(guard));
+          out.close();
+          out = null;
+        }
+        if (out == null) {
+          out =
+              new TableWriter(
+                  versions.directory(),
+                  versions.newFileNumber(),
+                  settings.blockSize(),
+                  settings.bloomBitsPerKey());
+        }
+        out.add(k.encode(), it.value());
+      }
+      if (out != null) {
+        outputs.add(out.finish(guard));
+        out.close();
+        out = null;
+      }
+      if (!outputs.isEmpty()) {
+        guard.sync(
+            "syncing the store directory", () -> VersionSet.syncDirectory(versions.directory()));
+      }
+      VersionEdit edit = new VersionEdit();
+      for (TableFile f : c.inputs()) {
+        edit.deleteTable(c.level(), f.number());
+      }
+      for (TableFile f : c.overlaps()) {
+        edit.deleteTable(outputLevel, f.number());
+      }
+      long written = 0;
+      for (FileMeta m : outputs) {
+        edit.addTable(outputLevel, m);
+        written += m.size();
+      }
+      // NB: from here on the edit may reach the manifest even if logging it fails (a directory
+      // sync failing after CURRENT was renamed, say): the outputs are never deleted here again;
+      // the next open deletes them if the manifest does not name them.
+      logged = true;
+      versions.logAndApply(edit, opened, state::installVersion);
+      statistics.compactions.increment();
+      statistics.compactionBytesRead.add(read);
+      statistics.compactionBytesWritten.add(written);
+    } finally {
+      if (out != null) {
+        out.close();
+      }
+      if (!logged) {
+        for (FileMeta m : outputs) {
+          VersionSet.delete(FileNames.table(versions.directory(), m.number()));
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether the output level is the deepest that may hold a key, for keys asked in increasing
+   * order: one pointer per deeper level, advanced past the tables that end before the key.
+   */
+  private static final class Bottommost {
+    private final Version version;
+    private final int level;
+    private final int[] next = new int[Version.LEVELS];
+
+    Bottommost(Version version, int level) {
+      this.version = version;
+      this.level = level;
+    }
+
+    boolean isBottommostFor(byte[] storeKey) {
+      for (int l = level + 1; l < Version.LEVELS; l++) {
+        List<TableFile> files = version.level(l);
+        while (next[l] < files.size()
+            && Arrays.compareUnsigned(files.get(next[l]).meta().largest().userKey, storeKey) < 0) {
+          next[l]++;
+        }
+        if (next[l] < files.size() && files.get(next[l]).meta().covers(storeKey)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.cairn.engine.lsm;
+
+import java.util.Arrays;
+
+/**
+ * What the manifest records of a table: its number and size, its first and last internal keys, the
+ * range of sequence numbers and the number of entries it holds. Immutable.
+ *
+ * @param number the table's file number
+ * @param size its size in bytes
+ * @param smallest its first internal key
+ * @param largest its last internal key
+ * @param smallestSequence the smallest sequence number of its entries
+ * @param largestSequence the largest
+ * @param entries how many entries it holds
+ */
+record FileMeta(
+    long number,
+    long size,
+    InternalKey smallest,
+    InternalKey largest,
+    long smallestSequence,
+    long largestSequence,
+    long entries) {
+
+  /** Whether the table may hold store keys in {@code [from, to]} (null: unbounded). */
+  boolean overlaps(byte[] from, byte[] to) {
+    return (to == null || Arrays.compareUnsigned(smallest.userKey, to) <= 0)
+        && (from == null || Arrays.compareUnsigned(largest.userKey, from) >= 0);
+  }
+
+  /** Whether the table's store keys may include {@code storeKey}. */
+  boolean covers(byte[] storeKey) {
+    return overlaps(storeKey, storeKey);
+  }
+
+  @Override
+  public String toString() {
+    return FileNames.table(number) + "[" + smallest + " .. " + largest + ", " + size + " bytes]";
+  }
+}

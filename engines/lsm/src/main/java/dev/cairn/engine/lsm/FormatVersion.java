@@ -1,0 +1,50 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.spi.IncompatibleVersionException;
+
+/**
+ * The on-disk format versions of the LSM engine. A constant's number and meaning never change; a
+ * new format adds a constant (Pebble's {@code FormatMajorVersion}). One number covers every file
+ * kind of a store (WAL, table, manifest, {@code CURRENT}); each file records it.
+ */
+enum FormatVersion {
+  /**
+   * The formats of {@code docs/formats/lsm-wal.md}, {@code lsm-table.md} and {@code
+   * lsm-manifest.md} as first written: keys carry a keyspace prefix, tables are uncompressed.
+   */
+  V1(1);
+
+  /** The version new files are written in. */
+  static final FormatVersion CURRENT = V1;
+
+  private final int number;
+
+  FormatVersion(int number) {
+    this.number = number;
+  }
+
+  int number() {
+    return number;
+  }
+
+  /**
+   * The version numbered {@code number}.
+   *
+   * @param where names the file, for the message
+   * @throws IncompatibleVersionException if this code does not read it (a newer format)
+   */
+  static FormatVersion of(int number, String where) {
+    for (FormatVersion v : values()) {
+      if (v.number == number) {
+        return v;
+      }
+    }
+    throw new IncompatibleVersionException(
+        where
+            + ": LSM store format version "
+            + Integer.toUnsignedString(number)
+            + " is not one this engine reads (it reads 1 to "
+            + CURRENT.number
+            + ")");
+  }
+}

@@ -1,0 +1,110 @@
+package dev.cairn.engine.lsm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a reader reads: the mutable memtable, the immutable ones waiting to be flushed (newest
+ * first), and the current {@link Version} of the tables, published together so that a flush moving
+ * writes from a memtable to a table is seen whole (RocksDB's {@code SuperVersion}).
+ *
+ * <p>Immutable. While it is the store's current state it holds a reference on its version; a reader
+ * pins it with {@link #tryAcquire()} (a reference on the version, which keeps the version's tables
+ * open and on disk) and releases it when done.
+ *
+ * <p>Thread-safe.
+ */
+final class ReadState {
+
+  final MemTable mutable;
+  final List<MemTable> immutables;
+  final Version version;
+
+  /** A state of these parts; takes a reference on {@code version}, which must be alive. */
+  ReadState(MemTable mutable, List<MemTable> immutables, Version version) {
+    this.mutable = mutable;
+    this.immutables = List.copyOf(immutables);
+    this.version = version;
+    if (!version.tryAcquire()) {
+      throw new IllegalStateException("a read state of a released version");
+    }
+  }
+
+  boolean tryAcquire() {
+    return version.tryAcquire();
+  }
+
+  void release() {
+    version.release();
+  }
+
+  /**
+   * An entry found by a point lookup.
+   *
+   * @param kind {@link InternalKey#PUT} or {@link InternalKey#DELETE}
+   * @param value the value, owned by the engine (empty for a tombstone)
+   */
+  record Found(int kind, byte[] value) {}
+
+  /**
+   * The newest entry of {@code storeKey} at or below {@code sequence}: memtables newest first, then
+   * level 0 newest first, then each deeper level's one table that may hold it (bloom filters
+   * first). Null when no level holds the key.
+   */
+  Found get(byte[] storeKey, long sequence) {
+    Found f = inMemTable(mutable, storeKey, sequence);
+    if (f != null) {
+      return f;
+    }
+    for (MemTable m : immutables) {
+      f = inMemTable(m, storeKey, sequence);
+      if (f != null) {
+        return f;
+      }
+    }
+    for (TableFile t : version.level(0)) {
+      if (t.meta().covers(storeKey) && t.meta().smallestSequence() <= sequence) {
+        Table.Found tf = t.table().get(storeKey, sequence);
+        if (tf != null) {
+          return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
+        }
+      }
+    }
+    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
+    for (int level = 1; level < Version.LEVELS; level++) {
+      List<TableFile> files = version.level(level);
+      int i = Version.findFile(files, target);
+      if (i < files.size() && files.get(i).meta().covers(storeKey)) {
+        Table.Found tf = files.get(i).table().get(storeKey, sequence);
+        if (tf != null) {
+          return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Found inMemTable(MemTable m, byte[] storeKey, long sequence) {
+    Map.Entry<InternalKey, byte[]> e = m.get(storeKey, sequence);
+    return e == null ? null : new Found(e.getKey().kind(), e.getValue());
+  }
+
+  /** Every entry of the state merged, for a reader moving {@code forward} or backward. */
+  InternalIterator iterator(boolean forward) {
+    List<InternalIterator> children = new ArrayList<>();
+    children.add(new MemTableIterator(mutable));
+    for (MemTable m : immutables) {
+      children.add(new MemTableIterator(m));
+    }
+    for (TableFile t : version.level(0)) {
+      children.add(t.table().iterator());
+    }
+    for (int level = 1; level < Version.LEVELS; level++) {
+      if (!version.level(level).isEmpty()) {
+        children.add(new LevelIterator(version.level(level)));
+      }
+    }
+    return new MergingIterator(children, forward);
+  }
+}

@@ -1,0 +1,313 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Opening a store: reads {@code CURRENT} and the manifest it names, checks that the files the
+ * manifest needs are there, replays the logs it still needs into memtables, and (unless read-only)
+ * writes them out as level-0 tables, starts a new log and a new manifest, and deletes what a crash
+ * left behind. LevelDB's {@code DBImpl::Recover}.
+ *
+ * <p><b>What a crash leaves, and what is damage.</b>
+ *
+ * <ul>
+ *   <li>No {@code CURRENT}, no log and no table: a store whose creation was cut short, or none. A
+ *       directory holding logs or tables without {@code CURRENT} is damaged.
+ *   <li>The manifest's last record torn: it was never acted on (each edit is forced before the
+ *       files it makes obsolete are deleted); replay drops it ({@link Manifest}). That a dropped
+ *       edit was not in fact durable is checked below: the files the older state needs must all be
+ *       there.
+ *   <li>A table the manifest names is missing, or the log it names as the oldest needed: damage,
+ *       {@link CorruptionException} naming it (only an edit that recovery could not read can have
+ *       let them go). The one exception is a store created but never written to, whose first log
+ *       the crash kept from being created.
+ *   <li>Only the newest log that holds records may end torn: it is read up to its first bad or
+ *       incomplete record, and never past. Every older log was forced before the next was created,
+ *       so damage there is corruption; and bytes before an offset that a later record of the same
+ *       log says was forced ({@link WalReader#syncedBeyond}) cannot have been torn by a crash:
+ *       damage too.
+ *   <li>Tables, logs and manifests that the manifest does not need (a flush or compaction cut
+ *       short, files whose deletion a crash prevented) and unfinished replacements ({@code *.tmp})
+ *       are deleted, after the checks: a store found damaged is left as it is, evidence for {@code
+ *       cairn check}.
+ * </ul>
+ *
+ * <p>Not thread-safe: runs once, on an engine thread, before the store is shared.
+ */
+final class Recovery {
+
+  /**
+   * What recovery leaves for the engine.
+   *
+   * @param memTables the memtables replayed (read-only opens), oldest first; empty otherwise
+   * @param lastSequence the last sequence number in the store
+   * @param wal the new log (null when read-only)
+   */
+  record Result(List<MemTable> memTables, long lastSequence, WalFile wal) {}
+
+  private final Path dir;
+  private final VersionSet versions;
+  private final boolean readOnly;
+  private final boolean createIfMissing;
+  private final long memtableSize;
+  private final int blockSize;
+  private final int bitsPerKey;
+  private final FsyncGuard guard;
+
+  Recovery(
+      Path dir,
+      VersionSet versions,
+      boolean readOnly,
+      boolean createIfMissing,
+      long memtableSize,
+      int blockSize,
+      int bitsPerKey,
+      FsyncGuard guard) {
+    this.guard = guard;
+    this.dir = dir;
+    this.versions = versions;
+    this.readOnly = readOnly;
+    this.createIfMissing = createIfMissing;
+    this.memtableSize = memtableSize;
+    this.blockSize = blockSize;
+    this.bitsPerKey = bitsPerKey;
+  }
+
+  /** The files of the directory by kind and number; temporary files by path. */
+  private static final class Listing {
+    final TreeSet<Long> wals = new TreeSet<>();
+    final TreeSet<Long> tables = new TreeSet<>();
+    final TreeSet<Long> manifests = new TreeSet<>();
+    final List<Path> temps = new ArrayList<>();
+  }
+
+  private Listing list() {
+    Listing l = new Listing();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        FileNames.Parsed f = FileNames.parse(p.getFileName().toString());
+        switch (f.kind()) {
+          case WAL -> l.wals.add(f.number());
+          case TABLE -> l.tables.add(f.number());
+          case MANIFEST -> l.manifests.add(f.number());
+          case TEMP -> l.temps.add(p);
+          case CURRENT, OTHER -> {}
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageIOException(dir + ": cannot list the store directory", e);
+    }
+    for (long n : l.wals) {
+      versions.markFileNumberUsed(n);
+    }
+    for (long n : l.tables) {
+      versions.markFileNumberUsed(n);
+    }
+    for (long n : l.manifests) {
+      versions.markFileNumberUsed(n);
+    }
+    return l;
+  }
+
+  /**
+   * Recovers the store, creating it if it is missing and creation was asked for.
+   *
+   * @param syncer makes the new log (null when read-only)
+   * @throws CorruptionException if the store is damaged beyond what a crash leaves
+   * @throws StorageIOException if the file system fails, or there is no store and none may be
+   *     created
+   */
+  Result run(WalSyncer syncer) {
+    Listing files = list();
+    if (!Manifest.currentExists(dir)) {
+      if (!files.wals.isEmpty() || !files.tables.isEmpty()) {
+        throw new CorruptionException(
+            dir
+                + ": logs or tables but no "
+                + FileNames.CURRENT
+                + ": the store's pointer to its"
+                + " manifest is lost");
+      }
+      if (readOnly || !createIfMissing) {
+        throw new StorageIOException(dir + ": no LSM store here (and creation was not asked for)");
+      }
+      return create(files, syncer);
+    }
+    long manifestNumber = Manifest.readCurrent(dir);
+    Manifest.Replay replay = Manifest.read(dir, manifestNumber);
+    versions.recover(replay.edits(), manifestNumber);
+    long logNumber = versions.logNumber();
+    Version v = versions.current();
+    for (TableFile t : v.all()) {
+      if (!files.tables.contains(t.number())) {
+        throw new CorruptionException(
+            t.path() + ": the manifest names this table, which is missing");
+      }
+    }
+    boolean fresh = v.all().isEmpty() && versions.lastSequence() == 0;
+    if (!files.wals.contains(logNumber) && !fresh) {
+      throw new CorruptionException(
+          FileNames.wal(dir, logNumber)
+              + ": the manifest names this log as the oldest with"
+              + " writes not in a table, and it is missing");
+    }
+    List<Long> replayed = new ArrayList<>(files.wals.tailSet(logNumber, true));
+    List<MemTable> memTables = new ArrayList<>();
+    List<FileMeta> flushed = new ArrayList<>();
+    long lastSequence = replayLogs(replayed, memTables, flushed);
+    if (readOnly) {
+      return new Result(memTables, lastSequence, null);
+    }
+    // The new log first, then the manifest that names it, then the deletions.
+    WalFile wal = syncer.start(versions.newFileNumber());
+    VersionEdit added = new VersionEdit();
+    flushed.forEach(m -> added.addTable(0, m));
+    versions.applyAtOpen(added);
+    versions.writeNewManifest(wal.number(), lastSequence);
+    deleteLeftovers(files, replayed);
+    return new Result(List.of(), lastSequence, wal);
+  }
+
+  private Result create(Listing files, WalSyncer syncer) {
+    // NB: CURRENT first, naming a log not created yet: a crash before the log exists leaves a
+    // store with no writes, which recovery accepts (see run), never a log without CURRENT.
+    for (long m : files.manifests) {
+      VersionSet.delete(FileNames.manifest(dir, m)); // an earlier creation cut short
+    }
+    long walNumber = versions.newFileNumber();
+    versions.writeNewManifest(walNumber, 0);
+    WalFile wal = syncer.start(walNumber);
+    return new Result(List.of(), 0, wal);
+  }
+
+  /**
+   * Replays logs {@code numbers} in order; see the class comment for what may be torn. Unless
+   * read-only, memtables that fill are written out as tables ({@code flushed}) and the rest is
+   * written out at the end; read-only, they are kept in {@code memTables}.
+   *
+   * @return the last sequence number seen
+   */
+  private long replayLogs(List<Long> numbers, List<MemTable> memTables, List<FileMeta> flushed) {
+    long lastSequence = versions.lastSequence();
+    long floor = lastSequence;
+    MemTable mem = new MemTable(-1);
+    String tornAt = null;
+    for (long number : numbers) {
+      Path path = FileNames.wal(dir, number);
+      String where = path.toString();
+      boolean content = false;
+      try (WalReader r = WalReader.open(path)) {
+        WalReader.Record header = r.next();
+        if (header != null) {
+          WalRecord.checkFileHeader(header.bytes(), number, where);
+        } else if (tornAt == null) {
+          tornAt = where + " has no header";
+        }
+        for (WalReader.Record rec = header == null ? null : r.next(); rec != null; rec = r.next()) {
+          String at = where + " at offset " + rec.offset();
+          if (tornAt != null) {
+            throw new CorruptionException(
+                tornAt + ", yet a newer log holds records (" + at + "): an older log is damaged");
+          }
+          content = true;
+          switch (WalRecord.kind(rec.bytes())) {
+            case WalRecord.BATCH -> {
+              WalRecord.BatchHead head = WalRecord.batchHead(rec.bytes(), at);
+              if (head.firstSequence() <= lastSequence && head.firstSequence() > floor) {
+                throw new CorruptionException(
+                    at
+                        + ": a batch at sequence "
+                        + head.firstSequence()
+                        + " after sequence "
+                        + lastSequence
+                        + ": sequence numbers go back");
+              }
+              List<Mutation> ops =
+                  BatchCodec.decode(rec.bytes(), WalRecord.BATCH_HEAD_SIZE, head.count(), at);
+              long seq = head.firstSequence();
+              for (Mutation m : ops) {
+                if (seq > floor) {
+                  mem.add(m.key(), seq, m.kind(), m.value());
+                }
+                seq++;
+              }
+              lastSequence = Math.max(lastSequence, seq - 1);
+              if (!readOnly && mem.approximateBytes() >= memtableSize) {
+                flushed.add(writeOut(mem));
+                mem = new MemTable(-1);
+              }
+            }
+            case WalRecord.CLOSE ->
+                lastSequence = Math.max(lastSequence, WalRecord.closeLastSequence(rec.bytes(), at));
+            default ->
+                throw new CorruptionException(
+                    at + ": a record of kind " + WalRecord.kind(rec.bytes()));
+          }
+        }
+        if (r.stop() != WalReader.Stop.END) {
+          long synced = r.syncedBeyond(r.stopOffset());
+          if (synced > r.stopOffset()) {
+            throw new CorruptionException(
+                where
+                    + ": damaged at offset "
+                    + r.stopOffset()
+                    + " ("
+                    + r.stopDetail()
+                    + "), before offset "
+                    + synced
+                    + ", which a later record says was forced");
+          }
+          if (tornAt == null) {
+            tornAt = where + " ends torn at offset " + r.stopOffset() + " (" + r.stopDetail() + ")";
+          }
+        }
+      }
+    }
+    if (readOnly) {
+      if (!mem.isEmpty()) {
+        memTables.add(mem);
+      }
+    } else if (!mem.isEmpty()) {
+      flushed.add(writeOut(mem));
+    }
+    return lastSequence;
+  }
+
+  private FileMeta writeOut(MemTable mem) {
+    return Flusher.write(dir, versions.newFileNumber(), mem, blockSize, bitsPerKey, guard);
+  }
+
+  private void deleteLeftovers(Listing files, List<Long> replayed) {
+    for (Path t : files.temps) {
+      VersionSet.delete(t);
+    }
+    for (long w : files.wals) {
+      VersionSet.delete(FileNames.wal(dir, w)); // replayed into tables, or older than needed
+    }
+    Map<Long, Boolean> live = new TreeMap<>();
+    for (TableFile t : versions.current().all()) {
+      live.put(t.number(), true);
+    }
+    for (long t : files.tables) {
+      if (!live.containsKey(t)) {
+        VersionSet.delete(FileNames.table(dir, t));
+      }
+    }
+    long current = versions.manifestNumber();
+    for (long m : files.manifests) {
+      if (m != current) {
+        VersionSet.delete(FileNames.manifest(dir, m));
+      }
+    }
+  }
+}

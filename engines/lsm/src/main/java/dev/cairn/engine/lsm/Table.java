@@ -1,0 +1,189 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.StorageIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * An open table ({@link TableFormat}): its index block and bloom filter in memory, its data blocks
+ * read on demand through the {@link BlockCache}, by positional reads on a {@link ReadChannel} (from
+ * callers' threads; interrupts are harmless there).
+ *
+ * <p>Opening reads and checks the footer, the index and the filter: a table that opens has a sound
+ * skeleton, and every data block is checked again when read.
+ *
+ * <p>Thread-safe. Closed by its {@link TableFile} once no version holds it.
+ */
+final class Table {
+
+  private final long number;
+  private final String name;
+  private final ReadChannel channel;
+  private final long size;
+  private final Block index;
+  private final byte[] filter;
+  private final BlockCache cache;
+  private final Statistics statistics;
+
+  private Table(
+      long number,
+      Path path,
+      ReadChannel channel,
+      long size,
+      Block index,
+      byte[] filter,
+      BlockCache cache,
+      Statistics statistics) {
+    this.number = number;
+    this.name = path.toString();
+    this.channel = channel;
+    this.size = size;
+    this.index = index;
+    this.filter = filter;
+    this.cache = cache;
+    this.statistics = statistics;
+  }
+
+  /**
+   * Opens table {@code number} of {@code directory}, expected to be {@code expectedSize} bytes (-1:
+   * any).
+   *
+   * @throws CorruptionException if it is not a whole table or not of the expected size
+   * @throws StorageIOException if it cannot be read (a missing file included)
+   */
+  static Table open(
+      Path directory, long number, long expectedSize, BlockCache cache, Statistics statistics) {
+    Path path = FileNames.table(directory, number);
+    ReadChannel ch = new ReadChannel(path);
+    try {
+      long size = ch.size();
+      String where = path.toString();
+      if (expectedSize >= 0 && size != expectedSize) {
+        throw new CorruptionException(
+            where + ": " + size + " bytes, but the manifest records " + expectedSize);
+      }
+      if (size < TableFormat.FOOTER_SIZE) {
+        throw new CorruptionException(where + ": " + size + " bytes cannot hold a table's footer");
+      }
+      TableFormat.Footer footer =
+          TableFormat.readFooter(
+              ch.read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE), size, where);
+      Block index = new Block(readContents(ch, footer.index(), where), where + " (index block)");
+      byte[] filter = readContents(ch, footer.filter(), where);
+      return new Table(number, path, ch, size, index, filter, cache, statistics);
+    } catch (RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static byte[] readContents(ReadChannel ch, BlockHandle h, String table) {
+    String where = table + " at offset " + h.offset();
+    byte[] raw = ch.read(h.offset(), (int) h.size() + TableFormat.BLOCK_TRAILER_SIZE);
+    return TableFormat.checkBlock(raw, where);
+  }
+
+  long number() {
+    return number;
+  }
+
+  long size() {
+    return size;
+  }
+
+  String name() {
+    return name;
+  }
+
+  byte[] filter() {
+    return filter;
+  }
+
+  Block index() {
+    return index;
+  }
+
+  /** Whether the filter lets {@code storeKey} through (counted). */
+  boolean mayContain(byte[] storeKey) {
+    statistics.bloomChecks.increment();
+    boolean may = BloomFilter.mayContain(filter, BloomFilter.hash(storeKey));
+    if (!may) {
+      statistics.bloomNegatives.increment();
+    }
+    return may;
+  }
+
+  /**
+   * The data block at {@code handle}, from the cache or read and checked.
+   *
+   * @throws CorruptionException if the handle is outside the table or the block is damaged
+   */
+  Block block(BlockHandle handle) {
+    Block b = cache.get(number, handle.offset());
+    if (b != null) {
+      return b;
+    }
+    String where = name + " at offset " + handle.offset();
+    if (handle.size() > Integer.MAX_VALUE - TableFormat.BLOCK_TRAILER_SIZE
+        || handle.offset() < 0
+        || handle.offset() + handle.size() + TableFormat.BLOCK_TRAILER_SIZE
+            > size - TableFormat.FOOTER_SIZE) {
+      throw new CorruptionException(where + ": the index names a block past the table's end");
+    }
+    b = new Block(readContents(channel, handle, name), where);
+    cache.put(number, handle.offset(), b);
+    return b;
+  }
+
+  /** The handle an index entry holds. */
+  BlockHandle handleAt(Block.Cursor indexCursor) {
+    return BlockHandle.decode(
+        indexCursor.data(),
+        indexCursor.valueOffset(),
+        indexCursor.valueLength(),
+        name + " (index)");
+  }
+
+  /**
+   * The newest entry of {@code storeKey} at or below {@code sequence}: its trailer and value, or
+   * null if the table holds none.
+   */
+  Found get(byte[] storeKey, long sequence) {
+    if (!mayContain(storeKey)) {
+      return null;
+    }
+    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
+    Block.Cursor ic = index.cursor();
+    ic.seek(target);
+    if (!ic.valid()) {
+      return null;
+    }
+    Block.Cursor c = block(handleAt(ic)).cursor();
+    c.seek(target);
+    if (!c.valid()) {
+      return null;
+    }
+    int userLength = c.keyLength() - InternalKey.TRAILER_SIZE;
+    if (!Arrays.equals(c.keyBuffer(), 0, userLength, storeKey, 0, storeKey.length)) {
+      return null;
+    }
+    return new Found(InternalKey.trailerOf(c.keyBuffer(), 0, c.keyLength()), c.value());
+  }
+
+  /**
+   * An entry found by {@link #get}.
+   *
+   * @param trailer its sequence and kind
+   * @param value its value (empty for a tombstone)
+   */
+  record Found(long trailer, byte[] value) {}
+
+  TableIterator iterator() {
+    return new TableIterator(this);
+  }
+
+  void close() {
+    channel.close();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.engine.toolkit.Crc32c;
+import dev.cairn.spi.CorruptionException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * The byte layout of a table (LevelDB's {@code doc/table_format.md}); the specification is {@code
+ * docs/formats/lsm-table.md}.
+ *
+ * <pre>
+ * table:   | data block | trailer | ... | filter block | trailer | index block | trailer | footer |
+ * trailer: | compression (1B, 0 = none) | masked CRC32C of the block and the compression byte (4B LE) |
+ * footer:  | filter handle | index handle | zeros to 40 bytes | format version (4B LE) |
+ *          | masked CRC32C of the footer's first 44 bytes (4B LE) | magic "CAIRNSST" (8B) |
+ * </pre>
+ *
+ * <p>Data blocks hold entries keyed by encoded internal keys ({@link InternalKey#encode}); the
+ * index block maps the last key of each data block to its handle; the filter block is the table's
+ * {@link BloomFilter} over the store keys it holds.
+ *
+ * <p>Thread-safe: constants and static methods.
+ */
+final class TableFormat {
+
+  static final int BLOCK_TRAILER_SIZE = 5;
+  static final int FOOTER_SIZE = 56;
+  static final int HANDLES_SIZE = 40;
+  static final byte NO_COMPRESSION = 0;
+  static final byte[] MAGIC = "CAIRNSST".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The footer's parts.
+   *
+   * @param filter the filter block
+   * @param index the index block
+   * @param version the table's format version
+   */
+  record Footer(BlockHandle filter, BlockHandle index, FormatVersion version) {}
+
+  private TableFormat() {}
+
+  /** The trailer of a block of {@code contents}, uncompressed. */
+  static byte[] trailer(byte[] contents) {
+    CRC32C crc = new CRC32C();
+    crc.update(contents);
+    crc.update(NO_COMPRESSION);
+    ByteBuffer b = ByteBuffer.allocate(BLOCK_TRAILER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(NO_COMPRESSION).putInt(Crc32c.mask((int) crc.getValue()));
+    return b.array();
+  }
+
+  /**
+   * Checks a block read with its trailer: {@code bytes} holds the contents and the trailer.
+   *
+   * @return the contents
+   * @throws CorruptionException if the checksum or compression byte is wrong
+   */
+  static byte[] checkBlock(byte[] bytes, String where) {
+    int n = bytes.length - BLOCK_TRAILER_SIZE;
+    if (n < 0) {
+      throw new CorruptionException(where + ": a block shorter than its trailer");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, n + 1);
+    int stored = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(n + 1);
+    if (Crc32c.mask((int) crc.getValue()) != stored) {
+      throw new CorruptionException(where + ": block fails its checksum");
+    }
+    if (bytes[n] != NO_COMPRESSION) {
+      throw new CorruptionException(where + ": block has unknown compression " + (bytes[n] & 0xFF));
+    }
+    return java.util.Arrays.copyOf(bytes, n);
+  }
+
+  static byte[] footer(BlockHandle filter, BlockHandle index) {
+    ByteBuffer b = ByteBuffer.allocate(FOOTER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    filter.encode(b);
+    index.encode(b);
+    b.position(HANDLES_SIZE);
+    b.putInt(FormatVersion.CURRENT.number());
+    b.putInt(Crc32c.mask(Crc32c.value(b.array(), 0, HANDLES_SIZE + 4)));
+    b.put(MAGIC);
+    return b.array();
+  }
+
+  /**
+   * Reads a footer.
+   *
+   * @throws CorruptionException if the magic or checksum is wrong, or a handle points outside the
+   *     table's {@code fileSize} bytes
+   * @throws dev.cairn.spi.IncompatibleVersionException if the table's format is newer
+   */
+  static Footer readFooter(byte[] footer, long fileSize, String where) {
+    if (footer.length != FOOTER_SIZE
+        || !java.util.Arrays.equals(
+            footer, FOOTER_SIZE - MAGIC.length, FOOTER_SIZE, MAGIC, 0, MAGIC.length)) {
+      throw new CorruptionException(where + ": not a table (bad magic in the footer)");
+    }
+    ByteBuffer b = ByteBuffer.wrap(footer).order(ByteOrder.LITTLE_ENDIAN);
+    if (Crc32c.mask(Crc32c.value(footer, 0, HANDLES_SIZE + 4)) != b.getInt(HANDLES_SIZE + 4)) {
+      throw new CorruptionException(where + ": the table's footer fails its checksum");
+    }
+    FormatVersion v = FormatVersion.of(b.getInt(HANDLES_SIZE), where);
+    ByteBuffer h = ByteBuffer.wrap(footer, 0, HANDLES_SIZE);
+    BlockHandle filter = BlockHandle.decode(h, where);
+    BlockHandle index = BlockHandle.decode(h, where);
+    long limit = fileSize - FOOTER_SIZE;
+    for (BlockHandle x : new BlockHandle[] {filter, index}) {
+      if (x.size() > Integer.MAX_VALUE - BLOCK_TRAILER_SIZE
+          || x.offset() > limit
+          || x.size() + BLOCK_TRAILER_SIZE > limit - x.offset()) {
+        throw new CorruptionException(where + ": the footer names a block past the table's end");
+      }
+    }
+    return new Footer(filter, index, v);
+  }
+}

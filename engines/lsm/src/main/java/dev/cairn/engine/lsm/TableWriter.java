@@ -1,0 +1,216 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Writes a table ({@link TableFormat}) from entries given in internal key order: data blocks of
+ * about {@code blockSize} bytes, then the bloom filter of the store keys, the index, and the
+ * footer; then forces the file. Used by flushes and compactions on their engine threads.
+ *
+ * <p>The table is complete only once {@link #finish()} returns: a crash before leaves a file the
+ * manifest never names, which the next open deletes.
+ *
+ * <p>Not thread-safe.
+ */
+final class TableWriter implements AutoCloseable {
+
+  private static final int RESTART_INTERVAL = 16;
+  private static final int WRITE_BUFFER = 256 * 1024;
+
+  private final long number;
+  private final Path path;
+  private final FileChannel channel;
+  private final int blockSize;
+  private final int bitsPerKey;
+  private final BlockBuilder data = new BlockBuilder(RESTART_INTERVAL);
+  private final BlockBuilder index = new BlockBuilder(1);
+  private final ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER);
+  private long offset;
+  private long[] hashes = new long[1024];
+  private int hashCount;
+  private byte[] lastUserKey;
+  private byte[] smallest;
+  private byte[] largest;
+  private long smallestSeq = Long.MAX_VALUE;
+  private long largestSeq;
+  private long entries;
+  private boolean done;
+
+  /**
+   * Creates table {@code number} in {@code directory}.
+   *
+   * @throws StorageIOException if the file cannot be created
+   */
+  TableWriter(Path directory, long number, int blockSize, int bitsPerKey) {
+    this.number = number;
+    this.path = FileNames.table(directory, number);
+    this.blockSize = blockSize;
+    this.bitsPerKey = bitsPerKey;
+    try {
+      this.channel =
+          FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new StorageIOException(path + ": cannot create the table", e);
+    }
+  }
+
+  long number() {
+    return number;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  long entries() {
+    return entries;
+  }
+
+  /** About the bytes written so far, the block being built included. */
+  long estimatedSize() {
+    return offset + out.position() + data.sizeEstimate();
+  }
+
+  /** The store key of the last entry added, or null. */
+  byte[] lastUserKey() {
+    return lastUserKey;
+  }
+
+  /** Adds an entry; {@code encodedKey} must order after the previous entry's. */
+  void add(byte[] encodedKey, byte[] value) {
+    add(encodedKey, encodedKey.length, value, 0, value.length);
+  }
+
+  void add(byte[] encodedKey, int keyLength, byte[] value, int valueOffset, int valueLength) {
+    int userLength = keyLength - InternalKey.TRAILER_SIZE;
+    if (lastUserKey == null
+        || !Arrays.equals(lastUserKey, 0, lastUserKey.length, encodedKey, 0, userLength)) {
+      lastUserKey = Arrays.copyOf(encodedKey, userLength);
+      if (hashCount == hashes.length) {
+        hashes = Arrays.copyOf(hashes, hashCount * 2);
+      }
+      hashes[hashCount++] = BloomFilter.hash(encodedKey, 0, userLength);
+    }
+    long seq = InternalKey.sequenceOf(InternalKey.trailerOf(encodedKey, 0, keyLength));
+    smallestSeq = Math.min(smallestSeq, seq);
+    largestSeq = Math.max(largestSeq, seq);
+    if (smallest == null) {
+      smallest = Arrays.copyOf(encodedKey, keyLength);
+    }
+    data.add(encodedKey, 0, keyLength, value, valueOffset, valueLength);
+    entries++;
+    if (data.sizeEstimate() >= blockSize) {
+      flushDataBlock();
+    }
+  }
+
+  private void flushDataBlock() {
+    if (data.isEmpty()) {
+      return;
+    }
+    byte[] last = data.lastKey();
+    largest = last;
+    BlockHandle h = writeBlock(data.finish());
+    data.reset();
+    index.add(last, h.encode());
+  }
+
+  private BlockHandle writeBlock(byte[] contents) {
+    BlockHandle h = new BlockHandle(offset + out.position(), contents.length);
+    put(contents);
+    put(TableFormat.trailer(contents));
+    return h;
+  }
+
+  private void put(byte[] bytes) {
+    int at = 0;
+    while (at < bytes.length) {
+      if (!out.hasRemaining()) {
+        drain();
+      }
+      int n = Math.min(out.remaining(), bytes.length - at);
+      out.put(bytes, at, n);
+      at += n;
+    }
+  }
+
+  private void drain() {
+    out.flip();
+    try {
+      while (out.hasRemaining()) {
+        offset += channel.write(out, offset);
+      }
+    } catch (IOException e) {
+      throw new StorageIOException(path + ": write at offset " + offset + " failed", e);
+    }
+    out.clear();
+  }
+
+  /**
+   * Writes the filter, index and footer, and forces the file: the force as a step of {@code guard}
+   * (a failure stops the store before any write is acknowledged after it).
+   *
+   * @return what the manifest records of the table
+   * @throws StorageIOException if a write fails
+   * @throws dev.cairn.spi.EngineFailedException if the force fails
+   */
+  FileMeta finish(FsyncGuard guard) {
+    if (entries == 0) {
+      throw new IllegalStateException(path + ": a table needs at least one entry");
+    }
+    flushDataBlock();
+    BlockHandle filter = writeBlock(BloomFilter.build(hashes, hashCount, bitsPerKey));
+    BlockHandle idx = writeBlock(index.finish());
+    put(TableFormat.footer(filter, idx));
+    drain();
+    guard.sync(
+        "forcing table " + path,
+        () -> {
+          try {
+            channel.force(true);
+          } catch (IOException e) {
+            throw new StorageIOException(path + ": fsync of the table failed", e);
+          }
+        });
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new StorageIOException(path + ": closing the table failed", e);
+    }
+    done = true;
+    return new FileMeta(
+        number,
+        offset,
+        InternalKey.decode(smallest),
+        InternalKey.decode(largest),
+        smallestSeq,
+        largestSeq,
+        entries);
+  }
+
+  /** Closes the file, and deletes it unless it was finished. */
+  @Override
+  public void close() {
+    if (done) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // The file is abandoned.
+    }
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // An unfinished table the manifest never names: the next open deletes it.
+    }
+    done = true;
+  }
+}

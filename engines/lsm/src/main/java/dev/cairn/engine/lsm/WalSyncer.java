@@ -1,0 +1,318 @@
+package dev.cairn.engine.lsm;
+
+import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * The engine's fsync thread: every force of the write-ahead log, and every step of starting a new
+ * log, run here, in the order they were asked for.
+ *
+ * <p><b>Why a thread of its own</b> (decision 0012). Writers append on their own threads ({@link
+ * CommitQueue}), and Java closes a channel when a thread using it is interrupted: an interrupted
+ * {@code fsync} reports the interrupt instead of its result, and a failed fsync must never go
+ * unseen. So no caller's thread forces the log: this thread, which nobody interrupts, does it on a
+ * channel of its own.
+ *
+ * <p><b>Group commit.</b> A group that must be durable is queued as a ticket once its bytes are
+ * written. The thread takes every ticket queued, forces the log once for all of them, and completes
+ * them; meanwhile writers go on appending, and their tickets share the next force (RocksDB's
+ * pipelined write).
+ *
+ * <p><b>Logs.</b> The thread also creates each new log: the old one is forced first (a later {@code
+ * SYNC} write in the new log must never survive a crash that loses an earlier write in the old: no
+ * holes), then the new file is created with its header record, forced, and its directory forced,
+ * before any record is appended. It records how far the current log is forced ({@link
+ * #durableOffset()}), which the writer copies into every record it frames.
+ *
+ * <p>Thread-safe.
+ */
+final class WalSyncer {
+
+  /** A written group waiting to be durable. */
+  private record Ticket(List<CommitQueue.Request> requests) {}
+
+  /** Work that must run on this thread, in order with the tickets; the caller waits for it. */
+  private static final class Call {
+    final Supplier<?> work;
+    volatile boolean done;
+    volatile Thread waiter;
+    Object result;
+    RuntimeException error;
+
+    Call(Supplier<?> work) {
+      this.work = work;
+    }
+  }
+
+  private final Path directory;
+  private final FsyncGuard guard;
+  private final FailStop failStop;
+  private final Statistics statistics;
+  private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
+  private final Thread thread;
+  private volatile boolean parked;
+  private volatile boolean stopping;
+
+  // ---- the thread's own state ------------------------------------------------------------------
+
+  /** The current log's channel that only this thread uses, to force it. */
+  private FileChannel syncChannel;
+
+  private WalFile current;
+
+  /** How far the current log is forced: every byte before it is durable. */
+  private volatile long durable;
+
+  WalSyncer(
+      Path directory, FsyncGuard guard, FailStop failStop, Statistics statistics, String name) {
+    this.directory = directory;
+    this.guard = guard;
+    this.failStop = failStop;
+    this.statistics = statistics;
+    this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
+    thread.start();
+  }
+
+  /** How far the current log is forced. */
+  long durableOffset() {
+    return durable;
+  }
+
+  /** Queues {@code requests}, written already, to complete once the log is forced. */
+  void ticket(List<CommitQueue.Request> requests) {
+    tasks.add(new Ticket(requests));
+    wake();
+  }
+
+  /**
+   * Creates the first log, numbered {@code number}; waits for it.
+   *
+   * @throws StorageIOException if it cannot be created and forced
+   */
+  WalFile start(long number) {
+    return call(() -> createLog(number));
+  }
+
+  /**
+   * Forces the current log, then creates log {@code number} and makes it current; waits for it,
+   * after every force queued before.
+   *
+   * @throws EngineFailedException if the force failed (the store is stopped)
+   * @throws StorageIOException if the new log cannot be created
+   */
+  WalFile roll(long number) {
+    return call(
+        () -> {
+          force();
+          closeQuietly(syncChannel);
+          syncChannel = null;
+          return createLog(number);
+        });
+  }
+
+  /**
+   * Forces the current log now, after every force queued before; waits for it.
+   *
+   * @throws EngineFailedException if it failed (the store is stopped)
+   */
+  void forceNow() {
+    call(
+        () -> {
+          force();
+          return null;
+        });
+  }
+
+  /**
+   * Finishes everything queued, closes the log's channel, then stops the thread and waits for it.
+   * Idempotent.
+   */
+  void close() {
+    if (thread.isAlive() && !stopping) {
+      call(
+          () -> {
+            closeQuietly(syncChannel);
+            syncChannel = null;
+            return null;
+          });
+    }
+    stopping = true;
+    LockSupport.unpark(thread);
+    Threads.joinUninterruptibly(thread);
+  }
+
+  private <T> T call(Supplier<T> work) {
+    if (Thread.currentThread() == thread) {
+      return work.get();
+    }
+    Call c = new Call(work);
+    tasks.add(c);
+    wake();
+    boolean interrupted = false;
+    for (int spins = 0; !c.done; spins++) {
+      if (spins < 256) {
+        Thread.onSpinWait();
+      } else {
+        c.waiter = Thread.currentThread();
+        if (!c.done) {
+          LockSupport.park(this);
+        }
+        interrupted |= Thread.interrupted();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (c.error != null) {
+      throw c.error;
+    }
+    @SuppressWarnings("unchecked")
+    T result = (T) c.result;
+    return result;
+  }
+
+  private void wake() {
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  private void run() {
+    List<Ticket> tickets = new ArrayList<>();
+    while (true) {
+      Object task = tasks.poll();
+      if (task == null) {
+        settle(tickets);
+        if (stopping && tasks.isEmpty()) {
+          return;
+        }
+        parked = true;
+        if (tasks.isEmpty() && !stopping) {
+          LockSupport.park(this);
+        }
+        parked = false;
+        continue;
+      }
+      switch (task) {
+        case Ticket t -> tickets.add(t);
+        case Call c -> {
+          settle(tickets); // tickets queued before a call (a roll, say) are forced first
+          run(c);
+        }
+        default -> throw new IllegalStateException("unknown task " + task);
+      }
+    }
+  }
+
+  /** Forces once for every ticket taken, then completes them all. */
+  private void settle(List<Ticket> tickets) {
+    if (tickets.isEmpty()) {
+      return;
+    }
+    RuntimeException error = null;
+    try {
+      force();
+      // NB: a background fsync may have failed while the group was written: acknowledge nothing
+      // after a failure. Wait for background fsyncs in flight, then look.
+      guard.awaitQuiet();
+      failStop.check();
+    } catch (RuntimeException e) {
+      error = e;
+    } catch (Error e) {
+      error = failStop.stop("the fsync thread failed", e);
+    }
+    for (Ticket t : tickets) {
+      for (CommitQueue.Request r : t.requests()) {
+        r.complete(error);
+      }
+    }
+    tickets.clear();
+  }
+
+  /** On the thread: forces the current log through the thread's own channel. */
+  private void force() {
+    if (syncChannel == null) {
+      failStop.check();
+      throw new IllegalStateException("no log to force");
+    }
+    long end = current.position();
+    try {
+      syncChannel.force(false);
+      statistics.walSyncs.increment();
+    } catch (IOException e) {
+      throw failStop.stop(current.path() + ": fsync of the write-ahead log failed", e);
+    }
+    durable = end;
+  }
+
+  /** On the thread: creates log {@code number} with its header, forced with its directory. */
+  private WalFile createLog(long number) {
+    Path path = FileNames.wal(directory, number);
+    FileChannel append = null;
+    long at = 0;
+    try {
+      syncChannel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      ByteBuffer header =
+          ByteBuffer.allocate((int) WalFormat.framedSizeBound(WalRecord.FILE_HEADER_SIZE));
+      WalFormat.frame(header, 0, WalRecord.fileHeader(number));
+      header.flip();
+      while (header.hasRemaining()) {
+        at += syncChannel.write(header, at);
+      }
+      syncChannel.force(false);
+      append = FileChannel.open(path, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      closeQuietly(syncChannel);
+      syncChannel = null;
+      closeQuietly(append);
+      throw new StorageIOException(path + ": cannot create the write-ahead log", e);
+    }
+    try {
+      guard.sync("syncing the store directory", () -> SyncedFiles.syncDirectory(directory));
+    } catch (RuntimeException e) {
+      closeQuietly(append);
+      closeQuietly(syncChannel);
+      syncChannel = null;
+      throw e;
+    }
+    current = new WalFile(number, path, append, at);
+    durable = at;
+    return current;
+  }
+
+  static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // Everything written was forced or is refused by fail-stop; nothing is lost here.
+      }
+    }
+  }
+
+  private static void run(Call c) {
+    try {
+      c.result = c.work.get();
+    } catch (RuntimeException e) {
+      c.error = e;
+    } catch (Error e) {
+      c.error = new IllegalStateException("the fsync thread's work failed: " + e, e);
+    }
+    c.done = true;
+    Thread w = c.waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+}
