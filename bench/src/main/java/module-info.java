@@ -9,7 +9,6 @@ module dev.cairn.bench {
   requires info.picocli;
   requires java.desktop;
   requires java.management;
-  requires org.jfree.jfreechart;
   requires com.h2database;
   requires lmdbjava;
   requires chronicle.map;

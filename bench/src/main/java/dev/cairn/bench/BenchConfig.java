@@ -26,6 +26,8 @@ import java.util.List;
  *     #DEFAULT_CACHES} leaves each at its own default. The builder's default is {@link
  *     #dataSetCacheBytes}: a cache that holds the data the run may write, as the stores that map
  *     their files (the hash engine, LMDB, Chronicle Map) have all of it in memory
+ * @param repeat rounds of the whole run, each on fresh stores, targets interleaved in every round;
+ *     each figure is then reported as the median and the min–max over the rounds
  */
 public record BenchConfig(
     List<String> targets,
@@ -41,7 +43,8 @@ public record BenchConfig(
     long syncOperations,
     int syncWriters,
     Path directory,
-    long cacheBytes) {
+    long cacheBytes,
+    int repeat) {
 
   /**
    * @throws IllegalArgumentException naming the first value out of range
@@ -75,7 +78,15 @@ public record BenchConfig(
     if (cacheBytes != DEFAULT_CACHES && cacheBytes < MIN_CACHE_BYTES) {
       throw new IllegalArgumentException("cache size must be at least 1 MiB, got " + cacheBytes);
     }
+    positive("repeat", repeat);
+    if (repeat > MAX_REPEAT) {
+      throw new IllegalArgumentException(
+          "repeat must be at most " + MAX_REPEAT + ", got " + repeat);
+    }
   }
+
+  /** The most rounds a run accepts. */
+  public static final int MAX_REPEAT = 1000;
 
   /** {@link #cacheBytes} that leaves every store's cache at the store's own default. */
   public static final long DEFAULT_CACHES = StoreSpec.DEFAULT_CACHE;
@@ -118,6 +129,14 @@ public record BenchConfig(
     }
   }
 
+  /**
+   * The workloads in the order they run: {@link Workload}'s order (read-only first, then updates,
+   * inserts, and deletes last), each once.
+   */
+  public List<Workload> runOrder() {
+    return workloads.stream().distinct().sorted().toList();
+  }
+
   /** Logical bytes of the loaded records: records × (key size + value size). */
   public long logicalBytes() {
     return records * (keySize + (long) valueSize);
@@ -144,6 +163,7 @@ public record BenchConfig(
     private int syncWriters = 8;
     private Path directory;
     private Long cacheBytes;
+    private int repeat = 1;
 
     private Builder() {}
 
@@ -234,6 +254,12 @@ public record BenchConfig(
       return this;
     }
 
+    /** Rounds of the whole run, each on fresh stores; default 1. */
+    public Builder repeat(int v) {
+      repeat = v;
+      return this;
+    }
+
     /**
      * Builds the configuration.
      *
@@ -264,7 +290,8 @@ public record BenchConfig(
           syncOperations,
           syncWriters,
           directory,
-          cache);
+          cache,
+          repeat);
     }
   }
 }

@@ -10,12 +10,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -31,13 +38,38 @@ import org.HdrHistogram.Histogram;
  * Engines are measured through their SPI handles directly, below the runtime's boundary, so the
  * figures compare engines, not the boundary's metering.
  *
- * <p>Not thread-safe: one run at a time per runner. {@link #run} blocks; stores live in a temporary
- * directory (or below the configured one) and are deleted when it returns.
+ * <p>With {@link BenchConfig#repeat} rounds, all of that is done once per round on fresh stores,
+ * the rounds one after the other, so that every target is measured in every round (targets
+ * interleaved, never all rounds of one target and then the next); the order of targets rotates by
+ * one more place each round, so that each takes each place in turn.
+ *
+ * <p>{@link #run} runs on one thread and blocks; stores live in a directory it creates (a temporary
+ * one, or one below the configured directory) and deletes when it returns. {@link #stop} may be
+ * called from any thread, a shutdown hook's say: the run then ends at the next operation of each
+ * client thread, and returns what finished. One run per runner.
  */
 public final class BenchRunner {
 
+  private enum State {
+    NEW,
+    RUNNING,
+    DONE
+  }
+
   private final BenchConfig config;
   private final Targets targets;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  // What finished so far: appended to by the run's thread, read by stop's.
+  private final List<LoadResult> loads = Collections.synchronizedList(new ArrayList<>());
+  private final List<RunResult> runs = Collections.synchronizedList(new ArrayList<>());
+  private final List<NotApplicable> notApplicable = Collections.synchronizedList(new ArrayList<>());
+  private final List<Target> chosen;
+  private volatile WorkDirectory work;
+  private volatile long startedNanos;
+  private volatile boolean completed;
+  private volatile String phase = "starting"; // what runs now, for the progress listener
 
   /**
    * A runner over the engines found on the module path and the bench-only peers.
@@ -51,7 +83,7 @@ public final class BenchRunner {
   BenchRunner(BenchConfig config, Targets targets) {
     this.config = config;
     this.targets = targets;
-    chosen(); // fail early on unknown names
+    this.chosen = chosen(); // fails early on unknown names
   }
 
   /** The engines found on the module path, and the peers, as they would be reported. */
@@ -91,83 +123,285 @@ public final class BenchRunner {
    * Runs the benchmark.
    *
    * @param listener told of progress on this thread, a few times a second
-   * @return every figure measured
+   * @return every figure measured; when {@link #stop} ended the run early, what finished before
+   *     (marked {@link BenchReport#interrupted})
    * @throws IllegalStateException if a store fails during the run (the message names target and
-   *     workload); stores opened so far are closed and deleted
+   *     workload; stores opened so far are closed and deleted), or if this runner ran or was
+   *     stopped before
    * @throws UncheckedIOException if the working directory cannot be created or removed
    */
   public BenchReport run(ProgressListener listener) {
-    long started = System.nanoTime();
-    List<Target> chosen = chosen();
-    List<Workload> workloads =
-        config.workloads().stream().distinct().sorted(Comparator.naturalOrder()).toList();
-    boolean needsLoad = workloads.stream().anyMatch(w -> w.kind() == Workload.Kind.LOADED);
-    long total = totalUnits(chosen, workloads, needsLoad);
-    LongAdder done = new LongAdder();
-    String[] phase = {"starting"};
-    Runnable tick = () -> listener.progress(phase[0], done.sum(), total);
-
-    Path root = workRoot();
-    KeySpace keys = new KeySpace(config.keySize());
-    ValueSource values = new ValueSource(config.seed(), config.valueSize());
-    Map<Target, BenchStore> loaded = new LinkedHashMap<>();
-    Map<Target, WorkloadDriver.Context> contexts = new LinkedHashMap<>();
-    List<LoadResult> loads = new ArrayList<>();
-    List<RunResult> runs = new ArrayList<>();
-    try {
-      if (needsLoad) {
-        for (Target t : chosen) {
-          phase[0] = "load " + config.records() + " records into " + t.name();
-          WorkloadDriver.Context ctx = context(keys, values);
-          BenchStore store = open(t, root.resolve(t.name()).resolve("loaded"));
-          loaded.put(t, store);
-          contexts.put(t, ctx);
-          loads.add(load(t, store, ctx, done, tick));
-        }
-      }
-      for (int i = 0; i < workloads.size(); i++) {
-        Workload w = workloads.get(i);
-        for (int j = 0; j < chosen.size(); j++) {
-          Target t = chosen.get((i + j) % chosen.size());
-          phase[0] = w.id() + " on " + t.name();
-          tick.run();
-          BenchStore store = loaded.get(t);
-          if (w.scans() && store != null && !store.ordered()) {
-            // An unordered store (a hash map) cannot scan: no figure, said beside its durability.
-            done.add(
-                WorkloadDriver.operations(w, config)
-                    + (w == Workload.DELETERANDOM ? 0 : config.warmupOperations()));
-            continue;
-          }
-          runs.add(runOne(w, t, root, loaded, contexts, keys, values, done, tick));
-        }
-      }
-      for (int i = 0; i < loads.size(); i++) {
-        LoadResult l = loads.get(i);
-        Target t = targets.resolve(l.target());
-        l = l.withEndMemory(loaded.get(t).memoryBytes());
-        loads.set(i, l);
-        if (loaded.get(t).durable()) {
-          phase[0] = "reopen " + t.name();
-          tick.run();
-          loads.set(i, reopen(t, l, loaded, root.resolve(t.name()).resolve("loaded")));
-        }
-      }
-    } finally {
-      loaded.values().forEach(BenchStore::close);
-      deleteTree(root);
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException(
+          stopRequested.get() ? "the run was stopped before it started" : "a runner runs once");
     }
-    listener.progress("done", total, total);
+    startedNanos = System.nanoTime();
+    try {
+      List<Workload> workloads = config.runOrder();
+      boolean needsLoad = workloads.stream().anyMatch(w -> w.kind() == Workload.Kind.LOADED);
+      long total = totalUnits(workloads, needsLoad) * config.repeat();
+      LongAdder done = new LongAdder();
+      Runnable tick = () -> listener.progress(phase, done.sum(), total);
+      WorkloadDriver.Progress progress =
+          new WorkloadDriver.Progress(done, tick, stopRequested::get);
+      work = WorkDirectory.create(config.directory());
+      boolean stopped = false;
+      try {
+        for (int round = 1; round <= config.repeat(); round++) {
+          new Round(round, workloads, needsLoad, progress).run();
+        }
+        completed = true;
+      } catch (CancellationException e) {
+        stopped = true;
+      } finally {
+        work.delete();
+      }
+      if (!stopped) {
+        listener.progress("done", total, total);
+      }
+      return report(stopped);
+    } finally {
+      state.set(State.DONE);
+      finished.countDown();
+    }
+  }
+
+  /**
+   * Stops the run: each client thread ends at its next operation, the stores are closed and their
+   * directory deleted, and {@link #run} returns. Waits at most {@code wait} for that; if the run
+   * has not returned by then (a store stuck in a call), deletes the run's directory itself, the
+   * stores still open. Safe from any thread, and in a shutdown hook: it never waits longer.
+   *
+   * @return what finished, as {@link #run} returns it: {@link BenchReport#interrupted} unless the
+   *     run had finished already; a runner stopped before it ran never runs
+   */
+  public BenchReport stop(Duration wait) {
+    stopRequested.set(true);
+    if (state.compareAndSet(State.NEW, State.DONE)) {
+      return report(true); // it never ran, and now never will
+    }
+    boolean returned;
+    try {
+      returned = finished.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      returned = false;
+    }
+    WorkDirectory w = work;
+    if (!returned && w != null) {
+      w.deleteQuietly();
+    }
+    return report(!completed);
+  }
+
+  /**
+   * The directory this run created for its stores, or null before it did; it is deleted when the
+   * run ends (test with {@link Files#exists}).
+   */
+  public Path directory() {
+    WorkDirectory w = work;
+    return w == null ? null : w.root();
+  }
+
+  private BenchReport report(boolean interrupted) {
     StoreSpec spec = storeSpec(config);
     List<TargetInfo> infos = chosen.stream().map(t -> info(t, spec)).toList();
+    List<LoadResult> l;
+    List<RunResult> r;
+    List<NotApplicable> n;
+    synchronized (loads) {
+      l = List.copyOf(loads);
+    }
+    synchronized (runs) {
+      r = List.copyOf(runs);
+    }
+    synchronized (notApplicable) {
+      n = List.copyOf(notApplicable);
+    }
     return new BenchReport(
         config,
         Machine.current(),
         infos,
-        loads,
-        runs,
+        config.runOrder().stream().map(Workload::id).toList(),
+        l,
+        r,
+        n,
+        interrupted,
         Machine.peakResidentBytes(),
-        System.nanoTime() - started);
+        startedNanos == 0 ? 0 : System.nanoTime() - startedNanos);
+  }
+
+  /** One round: load every target's store, run every workload on every target, reopen. */
+  private final class Round {
+    private final int round;
+    private final List<Workload> workloads;
+    private final boolean needsLoad;
+    private final WorkloadDriver.Progress progress;
+    private final Path root;
+    private final KeySpace keys = new KeySpace(config.keySize());
+    private final ValueSource values = new ValueSource(config.seed(), config.valueSize());
+    private final Map<Target, BenchStore> loaded = new LinkedHashMap<>();
+    private final Map<Target, WorkloadDriver.Context> contexts = new LinkedHashMap<>();
+
+    Round(
+        int round, List<Workload> workloads, boolean needsLoad, WorkloadDriver.Progress progress) {
+      this.round = round;
+      this.workloads = workloads;
+      this.needsLoad = needsLoad;
+      this.progress = progress;
+      this.root = work.root().resolve("round-" + round);
+    }
+
+    /** The target in place {@code place} of step {@code step}: rotated per step and per round. */
+    private Target at(int step, int place) {
+      return chosen.get((step + place + round - 1) % chosen.size());
+    }
+
+    private String prefix() {
+      return config.repeat() == 1 ? "" : "round " + round + "/" + config.repeat() + ": ";
+    }
+
+    private void checkStop() {
+      if (stopRequested.get()) {
+        throw new CancellationException("stopped");
+      }
+    }
+
+    void run() {
+      List<LoadResult> roundLoads = new ArrayList<>();
+      int reported = 0;
+      try {
+        if (needsLoad) {
+          for (int j = 0; j < chosen.size(); j++) {
+            Target t = at(0, j);
+            checkStop();
+            phase = prefix() + "load " + config.records() + " records into " + t.name();
+            WorkloadDriver.Context ctx = context(keys, values);
+            BenchStore store = open(t, root.resolve(t.name()).resolve("loaded"));
+            loaded.put(t, store);
+            contexts.put(t, ctx);
+            roundLoads.add(load(t, round, store, ctx, progress));
+          }
+        }
+        for (int i = 0; i < workloads.size(); i++) {
+          Workload w = workloads.get(i);
+          for (int j = 0; j < chosen.size(); j++) {
+            Target t = at(i, j);
+            checkStop();
+            phase = prefix() + w.id() + " on " + t.name();
+            progress.tick().run();
+            BenchStore store = loaded.get(t);
+            if (w.scans() && store != null && !store.ordered()) {
+              // An unordered store (a hash map) cannot scan: no figure, and the reason instead.
+              if (round == 1) {
+                notApplicable.add(new NotApplicable(w.id(), t.name(), NotApplicable.NO_KEY_ORDER));
+              }
+              progress
+                  .done()
+                  .add(
+                      WorkloadDriver.operations(w, config)
+                          + (w == Workload.DELETERANDOM ? 0 : config.warmupOperations()));
+              continue;
+            }
+            runs.add(runOne(w, t));
+          }
+        }
+        // NB: loads are reported once complete (their end memory and reopen time known), in load
+        // order; an interrupted round reports the loads it finished without those.
+        for (LoadResult l : roundLoads) {
+          Target t = targets.resolve(l.target());
+          l = l.withEndMemory(loaded.get(t).memoryBytes());
+          if (loaded.get(t).durable()) {
+            checkStop();
+            phase = prefix() + "reopen " + t.name();
+            progress.tick().run();
+            l = reopen(t, l);
+          }
+          loads.add(l);
+          reported++;
+        }
+      } catch (CancellationException e) {
+        loads.addAll(roundLoads.subList(reported, roundLoads.size()));
+        throw e;
+      } finally {
+        try {
+          closeAll(loaded.values());
+        } finally {
+          BenchRunner.deleteTree(root);
+        }
+      }
+    }
+
+    /**
+     * Closes the loaded store of {@code t} and times opening it again; the reopened store replaces
+     * the closed one in {@code loaded}, to be closed with the others.
+     */
+    private LoadResult reopen(Target t, LoadResult l) {
+      try {
+        loaded.remove(t).close();
+        long s = System.nanoTime();
+        BenchStore store =
+            t.opener().open(root.resolve(t.name()).resolve("loaded"), storeSpec(config));
+        long nanos = System.nanoTime() - s;
+        loaded.put(t, store);
+        return l.withReopen(nanos, store.approximateKeys());
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("reopening " + t.name() + " failed: " + e.getMessage(), e);
+      }
+    }
+
+    private RunResult runOne(Workload w, Target t) {
+      int threads = WorkloadDriver.threads(w, config);
+      long ops = WorkloadDriver.operations(w, config);
+      try {
+        if (w.kind() == Workload.Kind.LOADED) {
+          BenchStore store = loaded.get(t);
+          WorkloadDriver.Context ctx = contexts.get(t);
+          if (w != Workload.DELETERANDOM && config.warmupOperations() > 0) {
+            WorkloadDriver.run(w, store, ctx, threads, config.warmupOperations(), 0x3A73, progress);
+          }
+          WorkloadDriver.Measurement m =
+              WorkloadDriver.run(w, store, ctx, threads, ops, 0, progress);
+          return result(w, t, round, threads, m, -1);
+        }
+        Path dir = root.resolve(t.name()).resolve(w.id());
+        BenchStore store = open(t, dir);
+        try {
+          WorkloadDriver.Measurement m =
+              WorkloadDriver.run(w, store, context(keys, values), threads, ops, 0, progress);
+          store.flush();
+          long disk = store.diskBytes();
+          return result(w, t, round, threads, m, disk);
+        } finally {
+          store.close();
+          BenchRunner.deleteTree(dir);
+        }
+      } catch (CancellationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            w.id() + " on " + t.name() + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Closes every store, the first failure thrown once all were tried. */
+  private static void closeAll(Iterable<BenchStore> stores) {
+    RuntimeException first = null;
+    for (BenchStore s : stores) {
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   private WorkloadDriver.Context context(KeySpace keys, ValueSource values) {
@@ -181,7 +415,7 @@ public final class BenchRunner {
         config.seed());
   }
 
-  private long totalUnits(List<Target> chosen, List<Workload> workloads, boolean needsLoad) {
+  private long totalUnits(List<Workload> workloads, boolean needsLoad) {
     long perTarget = needsLoad ? config.records() : 0;
     for (Workload w : workloads) {
       perTarget += WorkloadDriver.operations(w, config);
@@ -193,16 +427,21 @@ public final class BenchRunner {
   }
 
   private LoadResult load(
-      Target t, BenchStore store, WorkloadDriver.Context ctx, LongAdder done, Runnable tick) {
+      Target t,
+      int round,
+      BenchStore store,
+      WorkloadDriver.Context ctx,
+      WorkloadDriver.Progress progress) {
     try {
       long s = System.nanoTime();
-      WorkloadDriver.load(store, ctx, config.threads(), done, tick);
+      WorkloadDriver.load(store, ctx, config.threads(), progress);
       store.flush();
       long nanos = System.nanoTime() - s;
       long disk = store.diskBytes();
       double amp = disk > 0 ? (double) disk / config.logicalBytes() : Double.NaN;
       return new LoadResult(
           t.name(),
+          round,
           config.records(),
           nanos,
           config.records() * 1e9 / Math.max(1, nanos),
@@ -213,65 +452,10 @@ public final class BenchRunner {
           -1,
           -1,
           -1);
+    } catch (CancellationException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new IllegalStateException("loading " + t.name() + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Closes the loaded store of {@code t} and times opening it again; the reopened store replaces
-   * the closed one in {@code loaded}, to be closed with the others.
-   */
-  private LoadResult reopen(Target t, LoadResult l, Map<Target, BenchStore> loaded, Path dir) {
-    try {
-      loaded.remove(t).close();
-      long s = System.nanoTime();
-      BenchStore store = t.opener().open(dir, storeSpec(config));
-      long nanos = System.nanoTime() - s;
-      loaded.put(t, store);
-      return l.withReopen(nanos, store.approximateKeys());
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("reopening " + t.name() + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private RunResult runOne(
-      Workload w,
-      Target t,
-      Path root,
-      Map<Target, BenchStore> loaded,
-      Map<Target, WorkloadDriver.Context> contexts,
-      KeySpace keys,
-      ValueSource values,
-      LongAdder done,
-      Runnable tick) {
-    int threads = WorkloadDriver.threads(w, config);
-    long ops = WorkloadDriver.operations(w, config);
-    try {
-      if (w.kind() == Workload.Kind.LOADED) {
-        BenchStore store = loaded.get(t);
-        WorkloadDriver.Context ctx = contexts.get(t);
-        if (w != Workload.DELETERANDOM && config.warmupOperations() > 0) {
-          WorkloadDriver.run(w, store, ctx, threads, config.warmupOperations(), 0x3A73, done, tick);
-        }
-        WorkloadDriver.Measurement m =
-            WorkloadDriver.run(w, store, ctx, threads, ops, 0, done, tick);
-        return result(w, t, threads, m, -1);
-      }
-      Path dir = root.resolve(t.name()).resolve(w.id());
-      BenchStore store = open(t, dir);
-      try {
-        WorkloadDriver.Measurement m =
-            WorkloadDriver.run(w, store, context(keys, values), threads, ops, 0, done, tick);
-        store.flush();
-        long disk = store.diskBytes();
-        return result(w, t, threads, m, disk);
-      } finally {
-        store.close();
-        deleteTree(dir);
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(w.id() + " on " + t.name() + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -298,11 +482,12 @@ public final class BenchRunner {
   }
 
   static RunResult result(
-      Workload w, Target t, int threads, WorkloadDriver.Measurement m, long disk) {
+      Workload w, Target t, int round, int threads, WorkloadDriver.Measurement m, long disk) {
     Histogram h = m.histogram();
     return new RunResult(
         w.id(),
         t.name(),
+        round,
         threads,
         m.operations(),
         m.nanos(),
@@ -314,18 +499,6 @@ public final class BenchRunner {
         h.getMaxValue(),
         m.found(),
         disk);
-  }
-
-  private Path workRoot() {
-    try {
-      if (config.directory() == null) {
-        return Files.createTempDirectory("cairn-bench-");
-      }
-      Files.createDirectories(config.directory());
-      return Files.createTempDirectory(config.directory(), "cairn-bench-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the benchmark directory: " + e, e);
-    }
   }
 
   static void deleteTree(Path root) {

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Draws a report's throughput and latency percentiles per target and workload: a PNG (through
- * JFreeChart) or an SVG (written as text), chosen by the file's extension. Stateless and
- * thread-safe.
+ * Draws a report's throughput and latency percentiles per target and workload ({@link
+ * ChartLayout}): a PNG (painted with Java 2D) or an SVG (written as text), chosen by the file's
+ * extension; the two show the same picture. Stateless and thread-safe.
  */
 public final class ChartWriter {
 

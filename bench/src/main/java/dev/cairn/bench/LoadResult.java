@@ -4,6 +4,7 @@ package dev.cairn.bench;
  * Loading the shared store of one target.
  *
  * @param target the engine or peer
+ * @param round the round it was loaded in, from 1 (see {@link BenchConfig#repeat})
  * @param records records written
  * @param durationNanos wall time of the load, including the final flush
  * @param opsPerSecond records per second
@@ -21,6 +22,7 @@ package dev.cairn.bench;
  */
 public record LoadResult(
     String target,
+    int round,
     long records,
     long durationNanos,
     double opsPerSecond,
@@ -36,6 +38,7 @@ public record LoadResult(
   LoadResult withReopen(long nanos, long keys) {
     return new LoadResult(
         target,
+        round,
         records,
         durationNanos,
         opsPerSecond,
@@ -52,6 +55,7 @@ public record LoadResult(
   LoadResult withEndMemory(long bytes) {
     return new LoadResult(
         target,
+        round,
         records,
         durationNanos,
         opsPerSecond,

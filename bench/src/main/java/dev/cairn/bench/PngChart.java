@@ -1,75 +1,114 @@
 package dev.cairn.bench;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.data.category.DefaultCategoryDataset;
 
-/** The chart as a PNG through JFreeChart: the two panels of {@link ChartData}, stacked. */
-final class PngChart {
+/**
+ * The chart as a PNG, drawn by {@link ChartLayout} with Java 2D at twice its size in pixels, so
+ * that text stays sharp on high-density screens and when zoomed. Needs no display (headless). Not
+ * thread-safe; one picture per instance.
+ */
+final class PngChart implements Canvas {
 
-  private static final int WIDTH = 1400;
-  private static final int PANEL = 560;
+  /** Pixels per unit of the layout. */
+  static final int SCALE = 2;
 
-  private PngChart() {}
+  private final Graphics2D g;
+
+  private PngChart(Graphics2D g) {
+    this.g = g;
+  }
 
   static void write(BenchReport report, Path file) throws IOException {
-    BufferedImage image = new BufferedImage(WIDTH, 2 * PANEL, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, WIDTH, 2 * PANEL);
-      chart(ChartData.throughput(report)).draw(g, new Rectangle2D.Double(0, 0, WIDTH, PANEL));
-      chart(ChartData.latency(report)).draw(g, new Rectangle2D.Double(0, PANEL, WIDTH, PANEL));
-    } finally {
-      g.dispose();
-    }
-    if (!ImageIO.write(image, "png", file.toFile())) {
-      throw new IOException("no PNG writer available for " + file);
+    BufferedImage image = render(report);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("no PNG writer available for " + file);
+      }
     }
   }
 
-  private static JFreeChart chart(ChartData d) {
-    DefaultCategoryDataset data = new DefaultCategoryDataset();
-    for (int s = 0; s < d.series().size(); s++) {
-      for (int c = 0; c < d.categories().size(); c++) {
-        double v = d.values()[s][c];
-        data.addValue(
-            v > 0 && Double.isFinite(v) ? v : null, d.series().get(s), d.categories().get(c));
-      }
+  static BufferedImage render(BenchReport report) {
+    ChartLayout layout = new ChartLayout(report);
+    int w = layout.width();
+    int h = layout.height();
+    BufferedImage image = new BufferedImage(w * SCALE, h * SCALE, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+      g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      g.scale(SCALE, SCALE);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, w, h);
+      layout.draw(new PngChart(g));
+    } finally {
+      g.dispose();
     }
-    JFreeChart chart =
-        ChartFactory.createBarChart(
-            d.title(), null, d.axis(), data, PlotOrientation.VERTICAL, true, true, false);
-    chart.setBackgroundPaint(Color.WHITE);
-    CategoryPlot plot = chart.getCategoryPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    double[] range = d.range();
-    LogAxis axis = new LogAxis(d.axis() + " (log scale)");
-    axis.setRange(range[0], range[1]);
-    plot.setRangeAxis(axis);
-    plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-    BarRenderer renderer = (BarRenderer) plot.getRenderer();
-    renderer.setBarPainter(new StandardBarPainter());
-    renderer.setShadowVisible(false);
-    renderer.setBase(range[0]); // NB: bars on a log axis must not start at zero
-    renderer.setItemMargin(0.02);
-    for (int s = 0; s < d.series().size(); s++) {
-      renderer.setSeriesPaint(s, Color.decode(SvgChart.PALETTE[s % SvgChart.PALETTE.length]));
+    return image;
+  }
+
+  @Override
+  public void rect(
+      double x,
+      double y,
+      double width,
+      double height,
+      String fill,
+      String stroke,
+      String engine,
+      String tooltip) {
+    Rectangle2D r = new Rectangle2D.Double(x, y, width, height);
+    g.setColor(Color.decode(fill));
+    g.fill(r);
+    if (stroke != null) {
+      g.setColor(Color.decode(stroke));
+      g.setStroke(new BasicStroke(0.8f));
+      g.draw(r);
     }
-    return chart;
+  }
+
+  @Override
+  public void line(double x1, double y1, double x2, double y2, String stroke, double width) {
+    g.setColor(Color.decode(stroke));
+    g.setStroke(new BasicStroke((float) width));
+    g.draw(new Line2D.Double(x1, y1, x2, y2));
+  }
+
+  @Override
+  public void text(
+      double x, double y, String text, Anchor anchor, double size, Style style, String fill) {
+    int s =
+        switch (style) {
+          case PLAIN -> Font.PLAIN;
+          case BOLD -> Font.BOLD;
+          case ITALIC -> Font.ITALIC;
+        };
+    g.setFont(new Font(Font.SANS_SERIF, s, 12).deriveFont((float) size));
+    g.setColor(Color.decode(fill));
+    FontMetrics fm = g.getFontMetrics();
+    double w = fm.getStringBounds(text, g).getWidth();
+    double left =
+        switch (anchor) {
+          case START -> x;
+          case MIDDLE -> x - w / 2;
+          case END -> x - w;
+        };
+    g.drawString(text, (float) left, (float) y);
   }
 }

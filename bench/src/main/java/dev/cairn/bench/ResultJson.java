@@ -12,16 +12,20 @@ import java.util.Locale;
  * throughput in operations per second; a number that is not known is {@code null}. Stateless and
  * thread-safe.
  *
- * <p>Shape: {@code {"format": "cairn-bench/1", "config": {...}, "machine": {...}, "targets": [...],
- * "loads": [...], "runs": [...], "peakResidentBytes": n, "wallNanos": n}}, one object per target,
- * load and run with the record's component names as keys. Version 2 added {@code config.cacheBytes}
- * (null when every store kept its own default), {@code targets[].memory} and {@code
- * loads[].endMemoryBytes}.
+ * <p>Shape: {@code {"format": "cairn-bench/3", "interrupted": b, "config": {...}, "machine": {...},
+ * "targets": [...], "loads": [...], "runs": [...], "notApplicable": [...], "cells": [...],
+ * "peakResidentBytes": n, "wallNanos": n}}, one object per target, load, run, not applicable
+ * workload and cell with the record's component names as keys. {@code loads} and {@code runs} hold
+ * every round's figures, each with its {@code round}; {@code cells} sums them up per workload and
+ * target as the table does (median and min–max over the rounds). docs/benchmarks.md describes each
+ * version: 2 added {@code config.cacheBytes} (null when every store kept its own default), {@code
+ * targets[].memory} and {@code loads[].endMemoryBytes}; 3 added {@code config.repeat}, {@code
+ * interrupted}, {@code round}, {@code notApplicable} and {@code cells}.
  */
 public final class ResultJson {
 
   /** The value of the top-level {@code "format"} key; changes when the shape does. */
-  public static final String FORMAT = "cairn-bench/2";
+  public static final String FORMAT = "cairn-bench/3";
 
   private ResultJson() {}
 
@@ -40,6 +44,7 @@ public final class ResultJson {
     BenchConfig c = r.config();
     Machine m = r.machine();
     b.append("{\n  \"format\": ").append(str(FORMAT)).append(",\n");
+    b.append("  ").append(field("interrupted", r.interrupted())).append(",\n");
     b.append("  \"config\": {")
         .append(field("targets", strings(c.targets())))
         .append(", ")
@@ -66,6 +71,8 @@ public final class ResultJson {
         .append(field("syncWriters", c.syncWriters()))
         .append(", ")
         .append(field("cacheBytes", c.cacheBytes() < 0 ? "null" : c.cacheBytes()))
+        .append(", ")
+        .append(field("repeat", c.repeat()))
         .append("},\n");
     b.append("  \"machine\": {")
         .append(field("cpu", str(m.cpu())))
@@ -103,6 +110,8 @@ public final class ResultJson {
         l ->
             field("target", str(l.target()))
                 + ", "
+                + field("round", l.round())
+                + ", "
                 + field("records", l.records())
                 + ", "
                 + field("durationNanos", l.durationNanos())
@@ -131,6 +140,8 @@ public final class ResultJson {
                 + ", "
                 + field("target", str(x.target()))
                 + ", "
+                + field("round", x.round())
+                + ", "
                 + field("threads", x.threads())
                 + ", "
                 + field("operations", x.operations())
@@ -152,6 +163,48 @@ public final class ResultJson {
                 + field("found", x.found())
                 + ", "
                 + field("diskBytes", x.diskBytes()));
+    b.append("],\n  \"notApplicable\": [");
+    list(
+        b,
+        r.notApplicable(),
+        n ->
+            field("workload", str(n.workload()))
+                + ", "
+                + field("target", str(n.target()))
+                + ", "
+                + field("reason", str(n.reason())));
+    b.append("],\n  \"cells\": [");
+    list(
+        b,
+        r.cells(),
+        x ->
+            field("workload", str(x.workload()))
+                + ", "
+                + field("target", str(x.target()))
+                + ", "
+                + field("status", str(x.status().name().toLowerCase(Locale.ROOT)))
+                + ", "
+                + field("reason", x.reason() == null ? "null" : str(x.reason()))
+                + ", "
+                + field("rounds", x.rounds().size())
+                + ", "
+                + field("opsPerSecond", num(x.opsPerSecond()))
+                + ", "
+                + field("minOpsPerSecond", num(x.minOpsPerSecond()))
+                + ", "
+                + field("maxOpsPerSecond", num(x.maxOpsPerSecond()))
+                + ", "
+                + field("spread", num(x.spread()))
+                + ", "
+                + field("wideSpread", x.wideSpread())
+                + ", "
+                + field("p50Nanos", measured(x, x.p50Nanos()))
+                + ", "
+                + field("p99Nanos", measured(x, x.p99Nanos()))
+                + ", "
+                + field("p999Nanos", measured(x, x.p999Nanos()))
+                + ", "
+                + field("maxNanos", measured(x, x.maxNanos())));
     b.append("],\n  ")
         .append(field("peakResidentBytes", r.peakResidentBytes()))
         .append(",\n  ")
@@ -168,6 +221,10 @@ public final class ResultJson {
     if (!items.isEmpty()) {
       b.append("\n  ");
     }
+  }
+
+  private static String measured(Cell c, long nanos) {
+    return c.status() == Cell.Status.MEASURED ? Long.toString(nanos) : "null";
   }
 
   private static String field(String name, Object value) {

@@ -1,19 +1,25 @@
 package dev.cairn.bench;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Formats a {@link BenchReport} as a plain-text table: one row per workload and target with
- * throughput, its ratio to the best target of that workload, and latency percentiles; then the
- * loads with bytes on disk, space amplification, memory after the load and after the last workload,
- * index bytes per key and the time to reopen the loaded store; then each target's memory (its cache
- * under the run's cache size) and durability mapping. Stateless and thread-safe.
+ * Formats a {@link BenchReport} as a plain-text table: a row per workload and target, the targets
+ * in the order asked for in every workload, with throughput, its ratio to the best target of that
+ * workload, and latency percentiles; a target that cannot run a workload gets a row that says why,
+ * and one an interrupted run did not reach a row that says so. Over several rounds each figure is
+ * the median over the rounds, the throughput's min–max is shown beside it, and a wide spread is
+ * marked with a footnote. Then the loads with bytes on disk, space amplification, memory after the
+ * load and after the last workload, index bytes per key and the time to reopen the loaded store;
+ * then each target's memory (its cache under the run's cache size) and durability mapping.
+ * Stateless and thread-safe.
  */
 public final class ResultTable {
+
+  /** Marks a figure whose rounds spread wider than {@link Cell#WIDE_SPREAD}. */
+  static final String WIDE = "*";
 
   private ResultTable() {}
 
@@ -25,74 +31,101 @@ public final class ResultTable {
       w = Math.max(w, t.name().length());
     }
     String name = "%-" + w + "s";
+    int repeat = r.config().repeat();
+    boolean rounds = repeat > 1;
+    if (r.interrupted()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "INTERRUPTED after %.1f s: the figures of what finished; 'not run' marks the rest.%n",
+              r.wallNanos() / 1e9));
+    }
+    if (rounds) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%d rounds: every figure is the median over the rounds; min-max is the range of the"
+                  + " rounds' throughput.%n",
+              repeat));
+    }
+    String spreadHeader = rounds ? String.format(Locale.ROOT, " %-16s", "min-max") : "";
     b.append(
         String.format(
             Locale.ROOT,
-            "%-19s " + name + " %4s %12s %7s %10s %10s %10s %10s%n",
+            "%-19s " + name + " %4s %12s%s %7s %10s %10s %10s %10s%n",
             "workload",
             "target",
             "thr",
             "ops/s",
+            spreadHeader,
             "vs best",
             "p50",
             "p99",
             "p99.9",
             "max"));
-    Map<String, List<RunResult>> byWorkload = new LinkedHashMap<>();
-    r.runs().forEach(x -> byWorkload.computeIfAbsent(x.workload(), k -> new ArrayList<>()).add(x));
-    for (List<RunResult> rows : byWorkload.values()) {
-      double best = rows.stream().mapToDouble(RunResult::opsPerSecond).max().orElse(0);
-      List<RunResult> sorted = new ArrayList<>(rows);
-      sorted.sort((x, y) -> Double.compare(y.opsPerSecond(), x.opsPerSecond()));
-      for (RunResult x : sorted) {
+    boolean anyWide = false;
+    List<Cell> cells = r.cells();
+    for (String workload : r.workloads()) {
+      List<Cell> row = cells.stream().filter(c -> c.workload().equals(workload)).toList();
+      double best =
+          row.stream()
+              .filter(c -> c.status() == Cell.Status.MEASURED)
+              .mapToDouble(Cell::opsPerSecond)
+              .max()
+              .orElse(0);
+      for (Cell c : row) {
+        if (c.status() != Cell.Status.MEASURED) {
+          String why =
+              c.status() == Cell.Status.NOT_APPLICABLE
+                  ? "n/a (" + c.reason() + ")"
+                  : "not run (" + c.reason() + ")";
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "%-19s " + name + " %4s   %s%n",
+                  c.workload(),
+                  c.target(),
+                  "-",
+                  why));
+          continue;
+        }
+        String spread = "";
+        if (rounds) {
+          String range = count(c.minOpsPerSecond()) + "-" + count(c.maxOpsPerSecond());
+          if (c.wideSpread()) {
+            range += " " + WIDE;
+            anyWide = true;
+          }
+          spread = String.format(Locale.ROOT, " %-16s", range);
+        }
         b.append(
             String.format(
                 Locale.ROOT,
-                "%-19s " + name + " %4d %12s %7s %10s %10s %10s %10s%n",
-                x.workload(),
-                x.target(),
-                x.threads(),
-                count(x.opsPerSecond()),
-                ratio(x.opsPerSecond(), best),
-                time(x.p50Nanos()),
-                time(x.p99Nanos()),
-                time(x.p999Nanos()),
-                time(x.maxNanos())));
+                "%-19s " + name + " %4d %12s%s %7s %10s %10s %10s %10s%n",
+                c.workload(),
+                c.target(),
+                c.threads(),
+                count(c.opsPerSecond()),
+                spread,
+                ratio(c.opsPerSecond(), best),
+                time(c.p50Nanos()),
+                time(c.p99Nanos()),
+                time(c.p999Nanos()),
+                time(c.maxNanos())));
       }
     }
     if (!r.loads().isEmpty()) {
+      anyWide |= loads(b, r, name);
+    }
+    if (anyWide) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%n" + name + " %10s %12s %12s %9s %12s %12s %11s %10s%n",
-              "load",
-              "records",
-              "records/s",
-              "disk",
-              "space amp",
-              "memory",
-              "mem at end",
-              "index/key",
-              "reopen"));
-      for (LoadResult l : r.loads()) {
-        b.append(
-            String.format(
-                Locale.ROOT,
-                name + " %10d %12s %12s %9s %12s %12s %11s %10s%n",
-                l.target(),
-                l.records(),
-                count(l.opsPerSecond()),
-                bytes(l.diskBytes()),
-                Double.isFinite(l.spaceAmplification())
-                    ? String.format(Locale.ROOT, "%.2fx", l.spaceAmplification())
-                    : "-",
-                bytes(l.memoryBytes()),
-                bytes(l.endMemoryBytes()),
-                Double.isFinite(l.indexBytesPerKey())
-                    ? String.format(Locale.ROOT, "%.1f B", l.indexBytesPerKey())
-                    : "-",
-                l.reopenNanos() < 0 ? "-" : time(l.reopenNanos())));
-      }
+              "%n%s throughput spread over the rounds (max/min) above %.1fx: the machine was not"
+                  + " steady (other load, page cache, heat); compare these with care, or raise"
+                  + " --repeat.%n",
+              WIDE,
+              Cell.WIDE_SPREAD));
     }
     long cache = r.config().cacheBytes();
     b.append(
@@ -122,11 +155,70 @@ public final class ResultTable {
     return b.toString();
   }
 
+  /**
+   * The load table: a row per target in the order asked for, each figure the median over the rounds
+   * that loaded it.
+   *
+   * @return true if a load's throughput spread wide over the rounds (and was marked)
+   */
+  private static boolean loads(StringBuilder b, BenchReport r, String name) {
+    boolean rounds = r.config().repeat() > 1;
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%n" + name + " %10s %14s %12s %9s %12s %12s %11s %10s%n",
+            "load",
+            "records",
+            "records/s",
+            "disk",
+            "space amp",
+            "memory",
+            "mem at end",
+            "index/key",
+            "reopen"));
+    boolean anyWide = false;
+    for (TargetInfo t : r.targets()) {
+      List<LoadResult> ls = r.loads().stream().filter(l -> l.target().equals(t.name())).toList();
+      if (ls.isEmpty()) {
+        continue;
+      }
+      double[] rate = ls.stream().mapToDouble(LoadResult::opsPerSecond).toArray();
+      double min = Arrays.stream(rate).min().orElse(0);
+      boolean wide =
+          rounds && min > 0 && Arrays.stream(rate).max().orElse(0) / min > Cell.WIDE_SPREAD;
+      anyWide |= wide;
+      double amp = median(ls, LoadResult::spaceAmplification);
+      double index = median(ls, LoadResult::indexBytesPerKey);
+      long reopen = Math.round(median(ls, l -> l.reopenNanos()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              name + " %10d %14s %12s %9s %12s %12s %11s %10s%n",
+              t.name(),
+              ls.getFirst().records(),
+              count(Cell.median(rate)) + (wide ? " " + WIDE : ""),
+              bytes(Math.round(median(ls, l -> l.diskBytes()))),
+              Double.isFinite(amp) ? String.format(Locale.ROOT, "%.2fx", amp) : "-",
+              bytes(Math.round(median(ls, l -> l.memoryBytes()))),
+              bytes(Math.round(median(ls, l -> l.endMemoryBytes()))),
+              Double.isFinite(index) ? String.format(Locale.ROOT, "%.1f B", index) : "-",
+              reopen < 0 ? "-" : time(reopen)));
+    }
+    return anyWide;
+  }
+
+  private static double median(List<LoadResult> ls, ToDoubleFunction<LoadResult> figure) {
+    return Cell.median(ls.stream().mapToDouble(figure).toArray());
+  }
+
   static String ratio(double value, double best) {
     if (best <= 0) {
       return "-";
     }
-    return value >= best ? "best" : String.format(Locale.ROOT, "%.2fx", value / best);
+    if (value >= best) {
+      return "best";
+    }
+    return value / best < 0.005 ? "<0.01x" : String.format(Locale.ROOT, "%.2fx", value / best);
   }
 
   static String count(double perSecond) {

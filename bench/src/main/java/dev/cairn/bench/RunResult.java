@@ -6,6 +6,7 @@ package dev.cairn.bench;
  *
  * @param workload the workload's id
  * @param target the engine or peer
+ * @param round the round it was measured in, from 1 (see {@link BenchConfig#repeat})
  * @param threads client threads
  * @param operations measured operations (puts, for fillbatch)
  * @param durationNanos wall time of the measured phase
@@ -21,6 +22,7 @@ package dev.cairn.bench;
 public record RunResult(
     String workload,
     String target,
+    int round,
     int threads,
     long operations,
     long durationNanos,

@@ -10,10 +10,12 @@ import dev.cairn.spi.Durability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -46,6 +48,16 @@ final class WorkloadDriver {
       Durability durability,
       long seed) {}
 
+  /**
+   * How a phase reports and stops.
+   *
+   * @param done units of work done in the whole run, added to by the client threads
+   * @param tick called on the caller's thread every 100 ms while the threads run
+   * @param stopped true once the run is to stop: each client thread checks it after every
+   *     operation, and the phase then ends with a {@link CancellationException}
+   */
+  record Progress(LongAdder done, Runnable tick, BooleanSupplier stopped) {}
+
   /** The outcome of one measured phase. */
   record Measurement(long operations, long nanos, Histogram histogram, long found) {}
 
@@ -55,18 +67,27 @@ final class WorkloadDriver {
     long run(int thread, long first, long count, SplittableRandom random, Op op);
   }
 
-  /** Times one operation into the thread's histogram and counts progress. */
+  /**
+   * Times one operation into the thread's histogram, counts progress, and ends the thread's loop
+   * when the run is to stop.
+   */
   static final class Op {
     private final Histogram histogram = new Histogram(3);
-    private final LongAdder progress;
+    private final Progress progress;
 
-    Op(LongAdder progress) {
+    Op(Progress progress) {
       this.progress = progress;
     }
 
+    /**
+     * @throws CancellationException if the run is to stop
+     */
     void record(long startNanos, long units) {
       histogram.recordValue(Math.max(0, System.nanoTime() - startNanos));
-      progress.add(units);
+      progress.done().add(units);
+      if (progress.stopped().getAsBoolean()) {
+        throw new CancellationException("stopped");
+      }
     }
   }
 
@@ -91,8 +112,7 @@ final class WorkloadDriver {
   }
 
   /** Writes records {@code 0..records-1} in hashed key order: the shared load. */
-  static Measurement load(
-      BenchStore store, Context ctx, int threads, LongAdder progress, Runnable tick) {
+  static Measurement load(BenchStore store, Context ctx, int threads, Progress progress) {
     Body body =
         (t, first, count, r, op) -> {
           for (long i = first; i < first + count; i++) {
@@ -102,7 +122,7 @@ final class WorkloadDriver {
           }
           return -1;
         };
-    return execute(body, ctx.records(), threads, ctx.seed() ^ 0x10AD, progress, tick);
+    return execute(body, ctx.records(), threads, ctx.seed() ^ 0x10AD, progress);
   }
 
   /**
@@ -117,11 +137,10 @@ final class WorkloadDriver {
       int threads,
       long operations,
       long salt,
-      LongAdder progress,
-      Runnable tick) {
+      Progress progress) {
     Body body = body(w, store, ctx, operations);
     long seed = ctx.seed() * 0x9E3779B97F4A7C15L + w.ordinal() * 1_000_003L + salt;
-    return execute(body, operations, threads, seed, progress, tick);
+    return execute(body, operations, threads, seed, progress);
   }
 
   private static Body body(Workload w, BenchStore store, Context ctx, long operations) {
@@ -288,8 +307,12 @@ final class WorkloadDriver {
     };
   }
 
+  /**
+   * @throws CancellationException if the run is to stop (its client threads end at their next
+   *     operation)
+   */
   private static Measurement execute(
-      Body body, long operations, int threads, long seed, LongAdder progress, Runnable tick) {
+      Body body, long operations, int threads, long seed, Progress progress) {
     int n = (int) Math.max(1, Math.min(threads, operations));
     CountDownLatch go = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -333,7 +356,7 @@ final class WorkloadDriver {
     try {
       for (Thread w : workers) {
         while (!w.join(java.time.Duration.ofMillis(100))) {
-          tick.run();
+          progress.tick().run();
         }
       }
     } catch (InterruptedException e) {
@@ -341,7 +364,10 @@ final class WorkloadDriver {
       throw new IllegalStateException("benchmark interrupted", e);
     }
     long nanos = System.nanoTime() - begin;
-    tick.run();
+    progress.tick().run();
+    if (progress.stopped().getAsBoolean()) {
+      throw new CancellationException("stopped");
+    }
     Throwable f = failure.get();
     if (f != null) {
       throw new IllegalStateException("a client thread failed: " + f, f);

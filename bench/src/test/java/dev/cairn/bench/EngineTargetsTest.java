@@ -74,8 +74,7 @@ class EngineTargetsTest {
 
     Map<String, TargetInfo> targets =
         r.targets().stream().collect(Collectors.toMap(TargetInfo::name, Function.identity()));
-    assertEquals(
-        "block-cache.size = 24 MiB (the run's cache size)", targets.get("rocksdb").memory());
+    assertEquals("cache.size = 24 MiB (the run's cache size)", targets.get("rocksdb").memory());
     assertTrue(
         targets.get("hash").memory().contains("no cache setting"), targets.get("hash").memory());
     LoadResult rocksdb =

@@ -50,6 +50,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       GetCommand.class,
       DeleteCommand.class,
       ScanCommand.class,
+      KeyspacesCommand.class,
       CheckCommand.class,
       SalvageCommand.class,
       CertifyCommand.class,

@@ -120,7 +120,8 @@ final class CertifyCommand implements Callable<Integer> {
       description =
           "Run only this group; repeatable. Groups: basic, keys-values, batches, cursors,"
               + " snapshots, lifecycle, capabilities, concurrency, options-errors,"
-              + " engine-contract, model-based, crash-and-faults.")
+              + " engine-contract, introspection, keyspaces, conditional-writes, range-deletes,"
+              + " model-based, crash-and-faults.")
   Set<String> groups = new LinkedHashSet<>();
 
   @Option(

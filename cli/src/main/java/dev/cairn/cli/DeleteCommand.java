@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +27,8 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Mixin ByteEncoding encoding;
 
+  @Mixin KeyspaceOption keyspace;
+
   @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
   String key;
 
@@ -41,7 +44,13 @@ final class DeleteCommand implements Callable<Integer> {
   public Integer call() {
     byte[] k = encoding.parse("KEY", key);
     try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.WRITE)) {
-      engine.delete(k, durability != null ? durability : engine.defaultDurability());
+      Keyspace ks = keyspace.resolve(engine, store.dir);
+      Durability d = durability != null ? durability : engine.defaultDurability();
+      if (ks == null) {
+        engine.delete(k, d);
+      } else {
+        ks.delete(k, d);
+      }
     }
     return ExitCodes.OK;
   }

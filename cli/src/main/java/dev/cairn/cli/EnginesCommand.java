@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "engines",
     description = {
-      "Lists the installed storage engines: name, version, SPI version, capabilities, settings.",
+      "Lists the installed storage engines: name, version, SPI version, capabilities, settings"
+          + " (with the values each accepts and its default).",
       "Engines are found on the module path through ServiceLoader."
     })
 final class EnginesCommand implements Callable<Integer> {
@@ -72,6 +73,20 @@ final class EnginesCommand implements Callable<Integer> {
     for (EngineSetting s : e.settings()) {
       ObjectNode setting = settings.addObject();
       setting.put("name", s.name());
+      setting.put("type", s.type().name());
+      setting.put("accepts", s.describeType());
+      if (bounded(s) && s.min() != Long.MIN_VALUE) {
+        setting.put("min", s.min());
+      } else {
+        setting.putNull("min");
+      }
+      if (bounded(s) && s.max() != Long.MAX_VALUE) {
+        setting.put("max", s.max());
+      } else {
+        setting.putNull("max");
+      }
+      ArrayNode choices = setting.putArray("choices");
+      s.choices().forEach(choices::add);
       setting.put("default", s.defaultValue());
       setting.put("description", s.description());
     }
@@ -94,9 +109,18 @@ final class EnginesCommand implements Callable<Integer> {
       out.println("  settings:");
       for (EngineSetting s : e.settings()) {
         String value = s.defaultValue() == null ? "required" : "default " + s.defaultValue();
-        out.println("    " + s.name() + " (" + value + "): " + s.description());
+        out.println(
+            "    " + s.name() + " (" + s.describeType() + "; " + value + "): " + s.description());
       }
     }
+  }
+
+  /** Whether the setting's min and max mean anything: a number, a size or a duration. */
+  private static boolean bounded(EngineSetting s) {
+    return switch (s.type()) {
+      case INTEGER, SIZE, DURATION -> true;
+      case TEXT, BOOLEAN, CHOICE -> false;
+    };
   }
 
   /** Capabilities in the order the SPI declares them, so output does not depend on set order. */

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "get",
     description = {
-      "Prints the value stored under KEY.",
+      "Prints the value stored under KEY (in the keyspace --keyspace names).",
       "Exits with 1 and a message on standard error when the key is absent."
     })
 final class GetCommand implements Callable<Integer> {
@@ -30,6 +31,8 @@ final class GetCommand implements Callable<Integer> {
 
   @Mixin ByteEncoding encoding;
 
+  @Mixin KeyspaceOption keyspace;
+
   @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
   String key;
 
@@ -39,10 +42,18 @@ final class GetCommand implements Callable<Integer> {
     byte[] value;
     try (StorageEngine engine =
         wait.open(() -> store.open(root.registry(), StoreOptions.Access.READ))) {
-      value = engine.get(k);
+      Keyspace ks = keyspace.resolve(engine, store.dir);
+      value = ks == null ? engine.get(k) : ks.get(k);
     }
     if (value == null) {
-      spec.commandLine().getErr().println("cairn get: key '" + key + "' not found in " + store.dir);
+      spec.commandLine()
+          .getErr()
+          .println(
+              "cairn get: key '"
+                  + key
+                  + "' not found in "
+                  + (keyspace.named() ? "keyspace '" + keyspace.name + "' of " : "")
+                  + store.dir);
       spec.commandLine().getErr().flush();
       return ExitCodes.NOT_FOUND;
     }

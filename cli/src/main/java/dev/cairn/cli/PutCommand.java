@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
     name = "put",
     description = {
       "Stores VALUE under KEY, replacing any value the key had.",
-      "Creates the store when DIR holds none; then --engine is required."
+      "Creates the store when DIR holds none; then --engine is required. A keyspace named with"
+          + " --keyspace must exist ('cairn keyspaces --create NAME')."
     })
 final class PutCommand implements Callable<Integer> {
 
@@ -25,6 +27,8 @@ final class PutCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
 
   @Mixin ByteEncoding encoding;
+
+  @Mixin KeyspaceOption keyspace;
 
   @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
   String key;
@@ -45,7 +49,13 @@ final class PutCommand implements Callable<Integer> {
     byte[] k = encoding.parse("KEY", key);
     byte[] v = encoding.parse("VALUE", value);
     try (StorageEngine engine = store.open(root.registry(), StoreOptions.Access.CREATE)) {
-      engine.put(k, v, durability != null ? durability : engine.defaultDurability());
+      Keyspace ks = keyspace.resolve(engine, store.dir);
+      Durability d = durability != null ? durability : engine.defaultDurability();
+      if (ks == null) {
+        engine.put(k, v, d);
+      } else {
+        ks.put(k, v, d);
+      }
     }
     return ExitCodes.OK;
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
+import dev.cairn.spi.ReadView;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.UnsupportedCapabilityException;
 import java.io.IOException;
@@ -52,6 +54,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin ByteEncoding encoding;
 
+  @Mixin KeyspaceOption keyspace;
+
   @Option(names = "--from", paramLabel = "KEY", description = "First key (inclusive).")
   String from;
 
@@ -86,7 +90,7 @@ final class ScanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (StorageEngine engine =
             wait.open(() -> store.open(root.registry(), StoreOptions.Access.READ));
-        Cursor cursor = cursor(engine, range, direction)) {
+        Cursor cursor = cursor(view(engine), range, direction)) {
       if (json) {
         printJson(out, cursor, max);
       } else {
@@ -108,9 +112,9 @@ final class ScanCommand implements Callable<Integer> {
    * A cursor over {@code range}; for an engine that keeps no key order, a refusal of anything but
    * the whole store forward that says so in the user's terms, not the range's bytes.
    */
-  private Cursor cursor(StorageEngine engine, KeyRange range, Direction direction) {
+  private Cursor cursor(ReadView view, KeyRange range, Direction direction) {
     try {
-      return engine.cursor(range, direction);
+      return view.cursor(range, direction);
     } catch (UnsupportedCapabilityException e) {
       List<String> given = new ArrayList<>();
       if (from != null) {
@@ -139,6 +143,12 @@ final class ScanCommand implements Callable<Integer> {
               + " an order",
           e);
     }
+  }
+
+  /** The store, or the keyspace of it that --keyspace names. */
+  private ReadView view(StorageEngine engine) {
+    Keyspace ks = keyspace.resolve(engine, store.dir);
+    return ks == null ? engine : ks;
   }
 
   private void printJson(PrintWriter out, Cursor cursor, long max) {

@@ -208,6 +208,28 @@ class DataCommandsTest {
   }
 
   @Test
+  void aSettingValueOfTheWrongTypeIsAUsageErrorNamingWhatItMustBe() {
+    Path dir = tmp.resolve("typed");
+    CliRun r =
+        CliRun.run(
+            "put",
+            "--dir",
+            dir.toString(),
+            "--engine",
+            "testfile",
+            "-s",
+            "cache.size=lots",
+            "k",
+            "v");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertEquals(
+        "cairn put: invalid argument: engine 'testfile': setting 'cache.size' must be size in [0,"
+            + " 1g], got 'lots'",
+        r.err().strip());
+    assertFalse(Files.exists(dir), "created nothing");
+  }
+
+  @Test
   void creatingAStoreWithoutAnEngineFailsListingTheEngines() {
     CliRun r = CliRun.run("put", "--dir", dir(), "k", "v");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());

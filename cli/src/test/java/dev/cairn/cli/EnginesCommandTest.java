@@ -20,16 +20,18 @@ class EnginesCommandTest {
     assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
     String expected =
         """
-        scratch 9.9.9 (SPI 1.0)
+        scratch 9.9.9 (SPI 1.1)
           Declares no durability.
           capabilities: ORDERED_SCANS
           settings:
-            fail-open (default false): When true, opening fails with an I/O error.
-        testfile 9.9.9 (SPI 1.0)
+            fail-open (true or false; default false): When true, opening fails with an I/O error.
+            cache.size (size in [0, 1g]; default 1m): Ignored: the engine caches nothing.
+        testfile 9.9.9 (SPI 1.1)
           One text file of hex lines, for CLI tests.
           capabilities: DURABLE, ORDERED_SCANS
           settings:
-            fail-open (default false): When true, opening fails with an I/O error.
+            fail-open (true or false; default false): When true, opening fails with an I/O error.
+            cache.size (size in [0, 1g]; default 1m): Ignored: the engine caches nothing.
         """;
     assertEquals(expected, r.out().replace(System.lineSeparator(), "\n"));
   }
@@ -47,12 +49,25 @@ class EnginesCommandTest {
         fieldNames(testfile));
     assertEquals("testfile", testfile.get("name").asText());
     assertEquals("9.9.9", testfile.get("version").asText());
-    assertEquals("1.0", testfile.get("spiVersion").asText());
+    assertEquals("1.1", testfile.get("spiVersion").asText());
     assertEquals("[\"DURABLE\",\"ORDERED_SCANS\"]", testfile.get("capabilities").toString());
     JsonNode setting = testfile.get("settings").get(0);
-    assertEquals(List.of("name", "default", "description"), fieldNames(setting));
+    assertEquals(
+        List.of("name", "type", "accepts", "min", "max", "choices", "default", "description"),
+        fieldNames(setting));
     assertEquals("fail-open", setting.get("name").asText());
+    assertEquals("BOOLEAN", setting.get("type").asText());
+    assertEquals("true or false", setting.get("accepts").asText());
+    assertTrue(setting.get("min").isNull(), "a boolean has no range");
     assertEquals("false", setting.get("default").asText());
+    JsonNode cache = testfile.get("settings").get(1);
+    assertEquals("cache.size", cache.get("name").asText());
+    assertEquals("SIZE", cache.get("type").asText());
+    assertEquals("size in [0, 1g]", cache.get("accepts").asText());
+    assertEquals(0, cache.get("min").asLong());
+    assertEquals(1L << 30, cache.get("max").asLong());
+    assertEquals(0, cache.get("choices").size());
+    assertEquals("1m", cache.get("default").asText());
     assertEquals(
         "One text file of hex lines, for CLI tests.", testfile.get("description").asText());
   }

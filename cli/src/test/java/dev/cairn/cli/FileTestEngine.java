@@ -9,8 +9,10 @@ import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
@@ -33,6 +35,9 @@ import java.util.TreeMap;
  * VALUEHEX} line per entry in key order, through a temporary file and a rename. Lines that do not
  * parse are skipped on open and reported by {@link #checkConsistency()}, so tests can damage a
  * store by editing the file.
+ *
+ * <p>With keyspaces (the {@code testspaces} engine), each keyspace but the default one is a file
+ * {@code keyspace-NAME.txt} of the same lines, created and deleted with the keyspace.
  */
 final class FileTestEngine implements StorageEngine {
 
@@ -44,15 +49,18 @@ final class FileTestEngine implements StorageEngine {
   private final boolean readOnly;
   private final Durability defaultDurability;
   private final TreeMap<byte[], byte[]> entries = new TreeMap<>(Arrays::compareUnsigned);
+  private final boolean keyspaces;
+  private final TreeMap<String, TreeMap<byte[], byte[]>> others = new TreeMap<>();
   private boolean closed;
 
-  FileTestEngine(String name, EngineOptions options) {
+  FileTestEngine(String name, EngineOptions options, boolean keyspaces) {
     this.name = name;
+    this.keyspaces = keyspaces;
     Path dir = options.requireDirectory(name);
     this.file = dir.resolve(FILE);
     this.readOnly = options.readOnly();
     this.defaultDurability = options.defaultDurability();
-    if (Boolean.parseBoolean(options.setting(FileTestEngineProvider.FAIL_OPEN))) {
+    if (options.bool(FileTestEngineProvider.FAIL_OPEN)) {
       throw new StorageIOException("simulated failure opening " + file);
     }
     try {
@@ -63,15 +71,29 @@ final class FileTestEngine implements StorageEngine {
         Files.createDirectories(dir);
       }
       if (Files.exists(file)) {
-        for (String line : Files.readAllLines(file, US_ASCII)) {
-          byte[][] kv = parse(line);
-          if (kv != null) {
-            entries.put(kv[0], kv[1]);
+        read(file, entries);
+      }
+      if (keyspaces) {
+        try (var files = Files.newDirectoryStream(dir, "keyspace-*.txt")) {
+          for (Path f : files) {
+            String fileName = f.getFileName().toString();
+            TreeMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
+            read(f, map);
+            others.put(fileName.substring("keyspace-".length(), fileName.length() - 4), map);
           }
         }
       }
     } catch (IOException e) {
       throw new StorageIOException("cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void read(Path file, TreeMap<byte[], byte[]> into) throws IOException {
+    for (String line : Files.readAllLines(file, US_ASCII)) {
+      byte[][] kv = parse(line);
+      if (kv != null) {
+        into.put(kv[0], kv[1]);
+      }
     }
   }
 
@@ -89,14 +111,148 @@ final class FileTestEngine implements StorageEngine {
   }
 
   private synchronized void save() {
+    save(file, entries);
+  }
+
+  private static void save(Path file, TreeMap<byte[], byte[]> entries) {
     List<String> lines = new ArrayList<>();
     entries.forEach((k, v) -> lines.add(HEX.formatHex(k) + " " + HEX.formatHex(v)));
     try {
-      Path tmp = file.resolveSibling(FILE + ".tmp");
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.write(tmp, lines, US_ASCII);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new StorageIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path keyspaceFile(String keyspace) {
+    return file.resolveSibling("keyspace-" + keyspace + ".txt");
+  }
+
+  @Override
+  public synchronized List<String> keyspaces() {
+    checkOpen();
+    List<String> names = new ArrayList<>(others.keySet());
+    names.add(Keyspace.DEFAULT);
+    names.sort(null);
+    return names;
+  }
+
+  @Override
+  public synchronized Keyspace keyspace(String keyspace) {
+    checkOpen();
+    if (!keyspaces) {
+      return StorageEngine.super.keyspace(keyspace);
+    }
+    if (keyspace.equals(Keyspace.DEFAULT)) {
+      return new FileKeyspace(keyspace, entries);
+    }
+    TreeMap<byte[], byte[]> map = others.get(keyspace);
+    if (map == null) {
+      throw new InvalidArgumentException("no keyspace '" + keyspace + "'");
+    }
+    return new FileKeyspace(keyspace, map);
+  }
+
+  @Override
+  public synchronized Keyspace createKeyspace(String keyspace) {
+    checkWritable();
+    if (!keyspaces) {
+      return StorageEngine.super.createKeyspace(keyspace);
+    }
+    if (keyspace.equals(Keyspace.DEFAULT) || others.containsKey(keyspace)) {
+      throw new InvalidArgumentException("keyspace '" + keyspace + "' exists");
+    }
+    TreeMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
+    save(keyspaceFile(keyspace), map);
+    others.put(keyspace, map);
+    return new FileKeyspace(keyspace, map);
+  }
+
+  @Override
+  public synchronized void dropKeyspace(String keyspace) {
+    checkWritable();
+    if (!keyspaces) {
+      StorageEngine.super.dropKeyspace(keyspace);
+      return;
+    }
+    if (others.remove(keyspace) == null) {
+      throw new InvalidArgumentException("no keyspace '" + keyspace + "' to drop");
+    }
+    try {
+      Files.delete(keyspaceFile(keyspace));
+    } catch (IOException e) {
+      throw new StorageIOException("cannot drop " + keyspace + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A keyspace: one of the maps, saved to its file on every write. */
+  private final class FileKeyspace implements Keyspace {
+    private final String keyspace;
+    private final TreeMap<byte[], byte[]> map;
+
+    FileKeyspace(String keyspace, TreeMap<byte[], byte[]> map) {
+      this.keyspace = keyspace;
+      this.map = map;
+    }
+
+    private Path file() {
+      return keyspace.equals(Keyspace.DEFAULT) ? file : keyspaceFile(keyspace);
+    }
+
+    @Override
+    public String name() {
+      return keyspace;
+    }
+
+    @Override
+    public StorageEngine store() {
+      return FileTestEngine.this;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      synchronized (FileTestEngine.this) {
+        checkOpen();
+        byte[] v = map.get(key);
+        return v == null ? null : v.clone();
+      }
+    }
+
+    @Override
+    public Cursor cursor(KeyRange range, Direction direction) {
+      synchronized (FileTestEngine.this) {
+        checkOpen();
+        return cursorOver(map, range, direction);
+      }
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value, Durability durability) {
+      synchronized (FileTestEngine.this) {
+        checkWritable();
+        map.put(key.clone(), value.clone());
+        save(file(), map);
+      }
+    }
+
+    @Override
+    public void delete(byte[] key, Durability durability) {
+      synchronized (FileTestEngine.this) {
+        checkWritable();
+        if (map.remove(key) != null) {
+          save(file(), map);
+        }
+      }
+    }
+
+    @Override
+    public EngineStatistics statistics() {
+      synchronized (FileTestEngine.this) {
+        checkOpen();
+        return new EngineStatistics(map.size(), 0, 0, Map.of());
+      }
     }
   }
 
@@ -123,6 +279,11 @@ final class FileTestEngine implements StorageEngine {
   @Override
   public synchronized Cursor cursor(KeyRange range, Direction direction) {
     checkOpen();
+    return cursorOver(entries, range, direction);
+  }
+
+  private static Cursor cursorOver(
+      TreeMap<byte[], byte[]> entries, KeyRange range, Direction direction) {
     List<Map.Entry<byte[], byte[]>> visit = new ArrayList<>();
     entries.forEach(
         (k, v) -> {

@@ -21,14 +21,30 @@ import java.util.Set;
 final class FileTestEngineProvider implements StorageEngineProvider {
 
   static final EngineSetting FAIL_OPEN =
-      new EngineSetting("fail-open", "When true, opening fails with an I/O error.", "false");
+      EngineSetting.bool("fail-open", "When true, opening fails with an I/O error.", false);
+
+  /** A typed setting the engine accepts and ignores: for the listing of types and ranges. */
+  static final EngineSetting CACHE =
+      EngineSetting.size(
+          EngineSetting.CACHE_SIZE, "Ignored: the engine caches nothing.", "1m", 0, 1L << 30);
 
   private final String name;
   private final boolean durable;
+  private final boolean keyspaces;
 
-  private FileTestEngineProvider(String name, boolean durable) {
+  private FileTestEngineProvider(String name, boolean durable, boolean keyspaces) {
     this.name = name;
     this.durable = durable;
+    this.keyspaces = keyspaces;
+  }
+
+  private FileTestEngineProvider(String name, boolean durable) {
+    this(name, durable, false);
+  }
+
+  /** {@code testspaces}: durable, with keyspaces (one file each). */
+  static FileTestEngineProvider withKeyspaces() {
+    return new FileTestEngineProvider("testspaces", true, true);
   }
 
   static FileTestEngineProvider durable() {
@@ -56,19 +72,24 @@ final class FileTestEngineProvider implements StorageEngineProvider {
 
   @Override
   public SpiVersion spiVersion() {
-    return SpiVersion.CURRENT;
+    return new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR);
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return durable
-        ? EnumSet.of(Capability.ORDERED_SCANS, Capability.DURABLE)
-        : EnumSet.of(Capability.ORDERED_SCANS);
+    Set<Capability> capabilities = EnumSet.of(Capability.ORDERED_SCANS);
+    if (durable) {
+      capabilities.add(Capability.DURABLE);
+    }
+    if (keyspaces) {
+      capabilities.add(Capability.KEYSPACES);
+    }
+    return capabilities;
   }
 
   @Override
   public List<EngineSetting> settings() {
-    return List.of(FAIL_OPEN);
+    return List.of(FAIL_OPEN, CACHE);
   }
 
   @Override
@@ -79,6 +100,6 @@ final class FileTestEngineProvider implements StorageEngineProvider {
   @Override
   public StorageEngine open(EngineOptions options) {
     options.requireKnownSettings(name, settings());
-    return new FileTestEngine(name, options);
+    return new FileTestEngine(name, options, keyspaces);
   }
 }

@@ -5,40 +5,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.runtime.Cairn;
+import dev.cairn.runtime.EngineInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The command as {@link Main} builds it, over the engines ServiceLoader finds: the memory and LSM
- * engines are runtime dependencies of this module, so they must be listed.
+ * The command as {@link Main} builds it, over the engines ServiceLoader finds: the repository's
+ * engines are runtime dependencies of this module, so each must be listed, none refused.
  */
 class InstalledEnginesTest {
 
+  private static final List<String> REPOSITORY_ENGINES =
+      List.of("hash", "lsm", "memory", "rocksdb");
+
   @Test
-  void theMemoryEngineIsFoundThroughServiceLoader() throws Exception {
+  void theRepositorysEnginesAreFoundThroughServiceLoaderAndNoneIsRefused() throws Exception {
     CliRun r = CliRun.run(new CairnCommand(), "engines", "--json");
     assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
-    JsonNode memory = null;
+    assertEquals("", r.err(), "no provider refused");
+    Map<String, JsonNode> byName = new LinkedHashMap<>();
     for (JsonNode engine : new ObjectMapper().readTree(r.out())) {
-      if (engine.get("name").asText().equals("memory")) {
-        memory = engine;
-      }
+      byName.put(engine.get("name").asText(), engine);
     }
-    assertTrue(memory != null, "memory listed\n" + r.out());
-    assertTrue(memory.get("capabilities").isArray(), r.out());
-    assertTrue(memory.get("capabilities").size() > 0, "memory declares capabilities\n" + r.out());
+    for (String name : REPOSITORY_ENGINES) {
+      JsonNode engine = byName.get(name);
+      assertTrue(engine != null, name + " listed\n" + r.out());
+      assertTrue(engine.get("capabilities").size() > 0, name + " declares capabilities");
+    }
   }
 
   @Test
-  void theLsmEngineIsFoundThroughServiceLoader() throws Exception {
-    CliRun r = CliRun.run(new CairnCommand(), "engines", "--json");
-    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
-    JsonNode lsm = null;
-    for (JsonNode engine : new ObjectMapper().readTree(r.out())) {
-      if (engine.get("name").asText().equals("lsm")) {
-        lsm = engine;
-      }
+  void everyEngineOfTheRepositoryWasBuiltAgainstThisSpi() {
+    assertEquals(List.of(), Cairn.engines().problems());
+    for (String name : REPOSITORY_ENGINES) {
+      EngineInfo info = Cairn.engines().info(name);
+      // The providers return new SpiVersion(MAJOR, MINOR): the version they were compiled with.
+      assertEquals(dev.cairn.spi.SpiVersion.CURRENT, info.spiVersion(), name);
     }
-    assertTrue(lsm != null, "lsm listed\n" + r.out());
-    assertTrue(lsm.get("capabilities").toString().contains("ORDERED_SCANS"), r.out());
   }
 }

@@ -107,7 +107,7 @@ class ThirdPartyCertificationTest {
             report.toString());
     assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
     assertTrue(
-        r.out().contains("certifying engine 'treemap' 1.0.0 (SPI 1.0")
+        r.out().contains("certifying engine 'treemap' 1.0.0 (SPI 1.1")
             && r.out().contains("from " + modularJar),
         r.describe());
     assertTrue(r.out().contains("CERTIFIED: "), r.describe());
@@ -119,7 +119,7 @@ class ThirdPartyCertificationTest {
         json.at("/capabilities/verified").toString(),
         json.toPrettyString());
     assertEquals(0, json.at("/totals/failed").asInt(), json.toPrettyString());
-    assertEquals(12, json.at("/groups").size(), json.toPrettyString());
+    assertEquals(16, json.at("/groups").size(), json.toPrettyString());
     // The cross-engine comparison ran, with treemap-lossy and cairn's engines installed beside it:
     // 20 sequences against the model, and one diffed across the installed engines.
     assertEquals(21, json.at("/groups/model-based/passed").asInt(), json.toPrettyString());

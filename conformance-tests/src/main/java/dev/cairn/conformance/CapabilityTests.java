@@ -17,6 +17,7 @@ import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageEngineProvider;
 import dev.cairn.spi.UnsupportedCapabilityException;
@@ -86,6 +87,63 @@ abstract class CapabilityTests extends ConformanceGroup {
     assertEquals(
         List.of(new Scans.Entry(b("a"), b("1")), new Scans.Entry(b("b"), b("2"))),
         Scans.allSorted(e));
+  }
+
+  @Test
+  @Tag("refuses:KEYSPACES")
+  void withoutKeyspacesOnlyTheDefaultKeyspaceExists() {
+    requiresLack(Capability.KEYSPACES);
+    StorageEngine e = open();
+    e.put(b("a"), b("1"));
+    assertEquals(List.of(Keyspace.DEFAULT), e.keyspaces());
+    assertThrows(UnsupportedCapabilityException.class, () -> e.createKeyspace("other"));
+    assertThrows(UnsupportedCapabilityException.class, () -> e.keyspace("other"));
+    assertThrows(UnsupportedCapabilityException.class, () -> e.keyspace(Keyspace.DEFAULT));
+    assertThrows(UnsupportedCapabilityException.class, () -> e.dropKeyspace("other"));
+    assertThrows(
+        UnsupportedCapabilityException.class,
+        () -> e.write(new WriteBatch().put(b("b"), b("2")).put("other", b("b"), b("2"))));
+    assertNull(e.get(b("b")), "a refused batch was applied");
+    assertEquals(List.of(Keyspace.DEFAULT), e.keyspaces());
+    assertArrayEquals(b("1"), e.get(b("a")));
+  }
+
+  @Test
+  @Tag("refuses:CONDITIONAL_WRITES")
+  void withoutConditionalWritesAPreconditionIsRefused() {
+    requiresLack(Capability.CONDITIONAL_WRITES);
+    StorageEngine e = open();
+    e.put(b("k"), b("v"));
+    assertThrows(
+        UnsupportedCapabilityException.class,
+        () -> e.write(new WriteBatch().requireValue(b("k"), b("v")).put(b("k"), b("new"))));
+    assertThrows(
+        UnsupportedCapabilityException.class,
+        () -> e.write(new WriteBatch().requireAbsent(b("j")).put(b("j"), b("new"))));
+    assertThrows(UnsupportedCapabilityException.class, () -> e.putIfAbsent(b("j"), b("new")));
+    assertThrows(UnsupportedCapabilityException.class, () -> e.replace(b("k"), b("v"), b("x")));
+    assertThrows(UnsupportedCapabilityException.class, () -> e.deleteIfEquals(b("k"), b("v")));
+    assertArrayEquals(b("v"), e.get(b("k")), "a refused conditional write changed the key");
+    assertNull(e.get(b("j")), "a refused conditional write stored a key");
+  }
+
+  @Test
+  @Tag("refuses:RANGE_DELETES")
+  void withoutRangeDeletesARangeDeleteIsRefused() {
+    requiresLack(Capability.RANGE_DELETES);
+    StorageEngine e = open();
+    e.put(b("a"), b("1"));
+    e.put(b("b"), b("2"));
+    assertThrows(
+        UnsupportedCapabilityException.class,
+        () -> e.deleteRange(KeyRange.all(), Durability.BUFFERED));
+    assertThrows(
+        UnsupportedCapabilityException.class,
+        () -> e.write(new WriteBatch().delete(b("b")).deleteRange(KeyRange.atLeast(b("a")))));
+    assertEquals(
+        List.of(new Scans.Entry(b("a"), b("1")), new Scans.Entry(b("b"), b("2"))),
+        Scans.allSorted(e),
+        "a refused range delete changed the store");
   }
 
   /**

@@ -233,6 +233,70 @@ public abstract class EngineConformanceSuite {
 
   @Nested
   @Order(11)
+  @DisplayName("introspection")
+  @Tag("group:introspection")
+  class Introspection extends IntrospectionTests {
+    @Override
+    protected StorageEngineProvider provider() {
+      return EngineConformanceSuite.this.provider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+      return EngineConformanceSuite.this.settings();
+    }
+  }
+
+  @Nested
+  @Order(12)
+  @DisplayName("keyspaces")
+  @Tag("group:keyspaces")
+  class Keyspaces extends KeyspaceTests {
+    @Override
+    protected StorageEngineProvider provider() {
+      return EngineConformanceSuite.this.provider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+      return EngineConformanceSuite.this.settings();
+    }
+  }
+
+  @Nested
+  @Order(13)
+  @DisplayName("conditional writes")
+  @Tag("group:conditional-writes")
+  class ConditionalWrites extends ConditionalWriteTests {
+    @Override
+    protected StorageEngineProvider provider() {
+      return EngineConformanceSuite.this.provider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+      return EngineConformanceSuite.this.settings();
+    }
+  }
+
+  @Nested
+  @Order(14)
+  @DisplayName("range deletes")
+  @Tag("group:range-deletes")
+  class RangeDeletes extends RangeDeleteTests {
+    @Override
+    protected StorageEngineProvider provider() {
+      return EngineConformanceSuite.this.provider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+      return EngineConformanceSuite.this.settings();
+    }
+  }
+
+  @Nested
+  @Order(15)
   @DisplayName("model-based")
   @Tag("group:model-based")
   class ModelBased extends ModelBasedTests {
@@ -248,7 +312,7 @@ public abstract class EngineConformanceSuite {
   }
 
   @Nested
-  @Order(12)
+  @Order(16)
   @DisplayName("crash and faults")
   @Tag("group:crash-and-faults")
   class CrashAndFaults extends CrashConformanceSuite {

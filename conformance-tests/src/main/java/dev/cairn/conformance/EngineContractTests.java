@@ -149,6 +149,33 @@ abstract class EngineContractTests extends ConformanceGroup {
           () -> e.cursor(dev.cairn.spi.KeyRange.all(), dev.cairn.spi.Direction.REVERSE).close());
       checked++;
     }
+    // An engine built against SPI 1.0 has never heard of the capabilities of 1.1: it is the
+    // runtime that refuses them for it (the capabilities group holds it to that).
+    if (provider().spiVersion().minor() >= 1) {
+      if (!declares(Capability.KEYSPACES)) {
+        assertThrows(UnsupportedCapabilityException.class, () -> e.createKeyspace("other"));
+        assertThrows(UnsupportedCapabilityException.class, () -> e.keyspace("other"));
+        assertThrows(
+            UnsupportedCapabilityException.class,
+            () -> e.write(new WriteBatch().put("other", b("a"), b("1"))));
+        checked++;
+      }
+      if (!declares(Capability.CONDITIONAL_WRITES)) {
+        assertThrows(
+            UnsupportedCapabilityException.class,
+            () -> e.write(new WriteBatch().requireAbsent(b("c")).put(b("c"), b("1"))));
+        assertNull(e.get(b("c")), "a refused conditional batch was applied");
+        checked++;
+      }
+      if (!declares(Capability.RANGE_DELETES)) {
+        e.put(b("r"), b("1"));
+        assertThrows(
+            UnsupportedCapabilityException.class,
+            () -> e.write(new WriteBatch().deleteRange(dev.cairn.spi.KeyRange.all())));
+        assertArrayEquals(b("1"), e.get(b("r")), "a refused range delete deleted a key");
+        checked++;
+      }
+    }
     org.junit.jupiter.api.Assumptions.assumeTrue(
         checked > 0, "engine declares every capability the check covers");
   }

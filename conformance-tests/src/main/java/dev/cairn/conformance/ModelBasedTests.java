@@ -38,7 +38,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SuiteConfiguration.Resolver.class)
 abstract class ModelBasedTests extends ConformanceGroup {
 
-  /** Fresh stores of {@code provider} under {@code root}, opened through the runtime. */
+  /**
+   * Fresh stores of {@code provider} under {@code root}, opened through the runtime (directly when
+   * the engine has keyspaces and the runtime does not forward them: {@link
+   * RuntimeRoute#openNamingKeyspaces}).
+   */
   static StoreSource storesOf(
       StorageEngineProvider provider, Map<String, String> settings, Path root) {
     AtomicInteger n = new AtomicInteger();
@@ -47,7 +51,7 @@ abstract class ModelBasedTests extends ConformanceGroup {
       return new StoreSource.Location() {
         @Override
         public dev.cairn.spi.StorageEngine open() {
-          return RuntimeRoute.open(
+          return RuntimeRoute.openNamingKeyspaces(
               provider, EngineOptions.builder().directory(dir).settings(settings).build());
         }
 

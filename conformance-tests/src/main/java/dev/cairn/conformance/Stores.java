@@ -78,6 +78,20 @@ final class Stores {
     return track(RuntimeRoute.open(provider, o), directory);
   }
 
+  /**
+   * Opens a new store for a test that names keyspaces, through the runtime, which must forward
+   * keyspace calls ({@link RuntimeRoute#forwardsKeyspaces}).
+   */
+  StorageEngine openNamingKeyspaces() {
+    return openNamingKeyspaces(newDirectory(), b -> b);
+  }
+
+  /** {@link #openNamingKeyspaces()} on {@code directory}, with adjusted options. */
+  StorageEngine openNamingKeyspaces(Path directory, UnaryOperator<EngineOptions.Builder> adjust) {
+    EngineOptions o = adjust.apply(options(directory)).build();
+    return track(RuntimeRoute.openNamingKeyspaces(provider, o), directory);
+  }
+
   /** Opens the store in {@code directory} straight through the provider. */
   StorageEngine openDirect(Path directory, UnaryOperator<EngineOptions.Builder> adjust) {
     return track(provider.open(adjust.apply(options(directory)).build()), directory);

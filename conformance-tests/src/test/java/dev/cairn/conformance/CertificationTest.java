@@ -45,7 +45,7 @@ class CertificationTest {
     assertEquals(0, r.failed(), r.toJson());
     assertTrue(r.certified());
     assertTrue(r.passed() >= 200, "only " + r.passed() + " tests passed");
-    assertEquals(12, r.groups().size(), "groups: " + r.groups().keySet());
+    assertEquals(16, r.groups().size(), "groups: " + r.groups().keySet());
     assertEquals(
         List.of(
             "DURABLE",
@@ -53,7 +53,10 @@ class CertificationTest {
             "SNAPSHOTS",
             "ATOMIC_BATCHES",
             "CHECKPOINTS",
-            "ANY_FILE_SYSTEM"),
+            "ANY_FILE_SYSTEM",
+            "KEYSPACES",
+            "CONDITIONAL_WRITES",
+            "RANGE_DELETES"),
         r.verified());
     assertEquals(List.of(), r.unverified());
     assertTrue(r.seeds().size() >= 5, "seeds: " + r.seeds());
@@ -65,9 +68,9 @@ class CertificationTest {
     assertTrue(crash.faultsInjected() > 0, crash.summaryLine());
     assertEquals(0, crash.failures(), crash.summaryLine());
 
-    assertProgressOfEveryGroup(progress, 12);
+    assertProgressOfEveryGroup(progress, 16);
     assertTrue(
-        progress.getLast().startsWith("[12/12] crash-and-faults: "),
+        progress.getLast().startsWith("[16/16] crash-and-faults: "),
         "the crash campaigns run last: " + progress);
 
     // When, how long, with what.
@@ -186,7 +189,14 @@ class CertificationTest {
         String.valueOf(r.skippedTests()));
     assertEquals(List.of(), r.declared());
     assertEquals(
-        List.of("ORDERED_SCANS", "SNAPSHOTS", "ATOMIC_BATCHES", "CHECKPOINTS"),
+        List.of(
+            "ORDERED_SCANS",
+            "SNAPSHOTS",
+            "ATOMIC_BATCHES",
+            "CHECKPOINTS",
+            "KEYSPACES",
+            "CONDITIONAL_WRITES",
+            "RANGE_DELETES"),
         r.refusalsVerified());
     ReportSchema.assertValid(r.toJson());
   }

@@ -89,6 +89,65 @@ class LinearizabilityCheckerTest {
     assertTrue(LinearizabilityChecker.check(h).orElseThrow().contains("k2"));
   }
 
+  private static Call cas(
+      int client, int expected, int value, boolean applied, long from, long to) {
+    return Call.conditional(client, 0, expected, value, false, applied, from, to);
+  }
+
+  @Test
+  void twoOverlappingPutIfAbsentsCannotBothApply() {
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(cas(0, Call.ABSENT, 1, true, 0, 10), cas(1, Call.ABSENT, 2, false, 0, 10)))
+            .isEmpty());
+    Optional<String> r =
+        LinearizabilityChecker.check(
+            List.of(cas(0, Call.ABSENT, 1, true, 0, 10), cas(1, Call.ABSENT, 2, true, 0, 10)));
+    assertTrue(r.isPresent());
+    assertTrue(r.get().contains("PUT_IF_ABSENT(k0) 2 -> true"), r.get());
+  }
+
+  @Test
+  void aReplaceAppliesOnlyToTheValueItExpects() {
+    // put 1, replace 1 -> 2, replace 1 -> 3 must conflict once 2 is in; reads follow the winner
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    cas(0, 1, 2, true, 2, 3),
+                    cas(1, 1, 3, false, 4, 5),
+                    c(1, Kind.GET, 2, 6, 7)))
+            .isEmpty());
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1), cas(0, 1, 2, true, 2, 3), cas(1, 1, 3, true, 4, 5)))
+            .isPresent(),
+        "a replace applied to a value that was already replaced");
+    assertTrue(
+        LinearizabilityChecker.check(List.of(c(0, Kind.PUT, 1, 0, 1), cas(1, 1, 3, false, 2, 3)))
+            .isPresent(),
+        "a conflict although the key held the expected value");
+  }
+
+  @Test
+  void aConditionalDeleteLeavesTheKeyAbsent() {
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    Call.conditional(0, 0, 1, 0, true, true, 2, 3),
+                    cas(1, Call.ABSENT, 5, true, 4, 5)))
+            .isEmpty());
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    Call.conditional(0, 0, 1, 0, true, true, 2, 3),
+                    c(1, Kind.GET, 1, 4, 5)))
+            .isPresent());
+  }
+
   @Test
   void aLongConcurrentHistoryIsCheckedQuickly() {
     // 4 clients, 200 calls each, all overlapping in pairs: the memoisation keeps this tractable.
@@ -103,5 +162,55 @@ class LinearizabilityCheckerTest {
       t += 10;
     }
     assertTrue(LinearizabilityChecker.check(h).isEmpty());
+  }
+
+  // Conditional calls: each records whether it applied, which the register must explain.
+
+  @Test
+  void twoPutIfAbsentThatBothWinAreNot() {
+    // Overlapping, so either could go first; but only the first of them can find the key absent.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    Call.putIfAbsent(0, 0, 1, true, 0, 10), Call.putIfAbsent(1, 0, 2, true, 0, 10)))
+            .isPresent());
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    Call.putIfAbsent(0, 0, 1, true, 0, 10),
+                    Call.putIfAbsent(1, 0, 2, false, 0, 10),
+                    c(2, Kind.GET, 1, 11, 12)))
+            .isEmpty());
+  }
+
+  @Test
+  void aReplaceAppliesExactlyWhenTheExpectedValueIsHeld() {
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    Call.replace(0, 0, 1, 2, true, 2, 3),
+                    c(0, Kind.GET, 2, 4, 5),
+                    Call.replace(1, 0, 1, 3, false, 6, 7),
+                    Call.deleteIfEquals(1, 0, 2, true, 8, 9),
+                    c(1, Kind.GET, Call.ABSENT, 10, 11)))
+            .isEmpty());
+    // A replace that applied though another value was held (a lost update): not linearizable.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(
+                    c(0, Kind.PUT, 1, 0, 1),
+                    Call.replace(0, 0, 1, 2, true, 2, 3),
+                    Call.replace(1, 0, 1, 3, true, 4, 5)))
+            .isPresent());
+    // A replace that failed though the expected value was held: not linearizable either.
+    assertTrue(
+        LinearizabilityChecker.check(
+                List.of(c(0, Kind.PUT, 1, 0, 1), Call.replace(1, 0, 1, 3, false, 2, 3)))
+            .isPresent());
+    // A deleteIfEquals of an absent key cannot apply.
+    assertTrue(
+        LinearizabilityChecker.check(List.of(Call.deleteIfEquals(0, 0, 5, true, 0, 1)))
+            .isPresent());
   }
 }

@@ -1,6 +1,8 @@
 package dev.cairn.runtime;
 
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.Keyspace;
+import dev.cairn.spi.ReadView;
 import dev.cairn.spi.Snapshot;
 import java.lang.ref.Cleaner;
 
@@ -16,12 +18,14 @@ final class BoundarySnapshot extends BoundaryReadView implements Snapshot {
   /** Keeps the store wrapper reachable while this snapshot is. */
   private final BoundaryEngine store;
 
+  private final Snapshot delegate;
   private final TrackedHandle handle;
   private final Cleaner.Cleanable cleanable;
 
   private BoundarySnapshot(BoundaryEngine store, Snapshot delegate) {
-    super(store.boundary, delegate);
+    super(store.boundary, delegate, new OpenHandles());
     this.store = store;
+    this.delegate = delegate;
     this.handle =
         new TrackedHandle(TrackedHandle.SNAPSHOT, delegate, boundary, store.handles, handles);
     this.cleanable = Leaks.CLEANER.register(this, handle);
@@ -48,6 +52,32 @@ final class BoundarySnapshot extends BoundaryReadView implements Snapshot {
   @Override
   String describe() {
     return "snapshot of " + store.describe();
+  }
+
+  /**
+   * The engine's view of keyspace {@code name} as of this snapshot, wrapped so that its cursors
+   * close with the snapshot; this snapshot itself when the engine answers with its own snapshot
+   * (the default keyspace, as the SPI's default does).
+   */
+  @Override
+  public ReadView keyspace(String name) {
+    long start = System.nanoTime();
+    try {
+      Keyspace.checkName(name);
+      checkOpen();
+      ReadView view = delegate.keyspace(name);
+      if (view == null) {
+        throw boundary
+            .errors()
+            .violation(
+                Op.KEYSPACE, "returned a null view of keyspace '" + name + "' of a snapshot");
+      }
+      ReadView wrapped = view == delegate ? this : new BoundarySnapshotKeyspace(this, view, name);
+      boundary.succeeded(Op.KEYSPACE, start);
+      return wrapped;
+    } catch (Throwable t) {
+      throw boundary.failed(Op.KEYSPACE, start, t);
+    }
   }
 
   @Override

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * @param name the provider's name ({@code "lsm"})
  * @param version the engine's own version, for reports
- * @param spiVersion the SPI version the provider was built against (same major as the runtime's)
+ * @param spiVersion the SPI version the provider was built against (same major as the runtime's,
+ *     minor no newer)
  * @param capabilities the optional parts of the contract it supports
  * @param settings the engine-specific settings it accepts
  * @param description one line on what the engine is for

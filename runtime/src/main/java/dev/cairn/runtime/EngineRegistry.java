@@ -28,13 +28,14 @@ import java.util.stream.Collectors;
  *
  * <p><b>Bad providers.</b> Discovery never fails because of one provider: a provider that cannot be
  * loaded, whose name is invalid ({@link StorageEngineProvider#isValidName}), that was built against
- * another SPI major version, or whose describing methods throw or return null is <em>refused</em>.
- * A refused provider is left out of {@link #list()}, listed by {@link #problems()}, and its reason
- * is thrown when someone asks for its name ({@link #info}, {@link #provider}, opening a store):
- * {@link IncompatibleVersionException} for a version mismatch (naming both versions), {@link
- * ContractViolationException} otherwise (naming the provider class). When two providers claim the
- * same name, neither is used: asking for that name fails naming both classes. {@link
- * #requireNoProblems()} is the strict mode, for tools that want any problem to be fatal.
+ * another SPI major version or a newer SPI minor version than the runtime's, or whose describing
+ * methods throw or return null is <em>refused</em>. A refused provider is left out of {@link
+ * #list()}, listed by {@link #problems()}, and its reason is thrown when someone asks for its name
+ * ({@link #info}, {@link #provider}, opening a store): {@link IncompatibleVersionException} for a
+ * version mismatch (naming both versions), {@link ContractViolationException} otherwise (naming the
+ * provider class). When two providers claim the same name, neither is used: asking for that name
+ * fails naming both classes. {@link #requireNoProblems()} is the strict mode, for tools that want
+ * any problem to be fatal.
  */
 public final class EngineRegistry {
 
@@ -187,6 +188,7 @@ public final class EngineRegistry {
    * @throws EngineNotFoundException if no such engine is installed; the message lists those that
    *     are
    * @throws IncompatibleVersionException if the engine was built against another SPI major version
+   *     or a newer minor one
    * @throws ContractViolationException if the engine's provider was refused for another reason, or
    *     two providers claim the name
    */
@@ -201,6 +203,7 @@ public final class EngineRegistry {
    * @throws EngineNotFoundException if no such engine is installed; the message lists those that
    *     are
    * @throws IncompatibleVersionException if the engine was built against another SPI major version
+   *     or a newer minor one
    * @throws ContractViolationException if the engine's provider was refused for another reason, or
    *     two providers claim the name
    */
@@ -241,7 +244,8 @@ public final class EngineRegistry {
    * Returns this registry when no provider was refused; the strict form of discovery.
    *
    * @throws IncompatibleVersionException if the first refused provider was built against another
-   *     SPI major version; the other refusals are attached as suppressed exceptions
+   *     SPI major version or a newer minor one; the other refusals are attached as suppressed
+   *     exceptions
    * @throws ContractViolationException if the first refused provider was refused for another
    *     reason; the other refusals are attached as suppressed exceptions
    */

@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import dev.cairn.spi.ContractViolationException;
+import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
 
 /**
@@ -13,12 +14,18 @@ import dev.cairn.spi.StorageException;
  * {@link VirtualMachineError} (out of memory, stack overflow) is not the engine's fault and is
  * rethrown as it is. Every exception that reaches a caller is counted in {@code cairn.errors}.
  *
+ * <p>It also remembers the first {@link EngineFailedException} it saw: the engine fail-stopped, and
+ * the store's {@linkplain BoundaryEngine#health() health} says so whatever the engine reports.
+ *
  * <p>Thread-safe.
  */
 final class ErrorConversion {
 
   private final String engine;
   private final Meters meters;
+
+  /** The first fail-stop the engine reported, or null. */
+  private volatile EngineFailedException failStop;
 
   ErrorConversion(String engine, Meters meters) {
     this.engine = engine;
@@ -37,6 +44,9 @@ final class ErrorConversion {
     StorageException e;
     if (t instanceof StorageException s) {
       e = s;
+      if (s instanceof EngineFailedException f && failStop == null) {
+        failStop = f;
+      }
     } else {
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt(); // NB: keep the interrupt the engine swallowed
@@ -47,6 +57,11 @@ final class ErrorConversion {
     }
     meters.error(op, e);
     return e;
+  }
+
+  /** The first {@link EngineFailedException} that crossed the boundary, or null if none did. */
+  EngineFailedException failStop() {
+    return failStop;
   }
 
   /** A violation the boundary detected itself (a bad return value), counted. */

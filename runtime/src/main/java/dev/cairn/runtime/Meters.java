@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  *       BoundaryCursor#SAMPLE_EVERY}, so that their count is a fraction of the calls (count steps
  *       with {@code cairn.cursor.steps});
  *   <li>DistributionSummary {@code cairn.bytes}, tags {@code op} ({@code get}, {@code put}, {@code
- *       write}, {@code cursor}) and {@code direction} ({@code read} or {@code write}): the bytes of
- *       each call, and for {@code cursor} of each cursor that read any, recorded once when it is
- *       released (closed, or closed by its owner, or found leaked);
+ *       write}, {@code cursor}, {@code multiget}) and {@code direction} ({@code read} or {@code
+ *       write}): the bytes of each call, and for {@code cursor} of each cursor that read any,
+ *       recorded once when it is released (closed, or closed by its owner, or found leaked);
  *   <li>Counter {@code cairn.cursor.steps}: calls to a cursor's {@code next()}, added when the
  *       cursor is released;
  *   <li>Counter {@code cairn.errors}, tags {@code op} and {@code exception} (the simple class name
@@ -53,6 +53,7 @@ final class Meters {
   private final DistributionSummary putWritten;
   private final DistributionSummary batchWritten;
   private final DistributionSummary cursorRead;
+  private final DistributionSummary multiGetRead;
   private final Counter cursorSteps;
   private final Counter cursorLeaks;
   private final Counter snapshotLeaks;
@@ -76,6 +77,7 @@ final class Meters {
     putWritten = bytes("put", "write");
     batchWritten = bytes("write", "write");
     cursorRead = bytes("cursor", "read");
+    multiGetRead = bytes("multiget", "read");
     cursorSteps =
         Counter.builder(CURSOR_STEPS)
             .description("steps of cursors (calls to next) through the runtime boundary")
@@ -143,6 +145,10 @@ final class Meters {
 
   void batchWritten(long bytes) {
     batchWritten.record(bytes);
+  }
+
+  void multiGetRead(long bytes) {
+    multiGetRead.record(bytes);
   }
 
   /** A cursor was released after {@code steps} steps, having read {@code bytes}. */

@@ -6,6 +6,7 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineNotFoundException;
 import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.EngineSetting;
 import dev.cairn.spi.IncompatibleVersionException;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageEngine;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Opens a store: which engine, which directory, how, and with what instrumentation.
@@ -154,9 +157,10 @@ public final class StoreBuilder {
    * @throws EngineNotFoundException if the engine is not installed (the message lists those that
    *     are), or no engine was named and the directory holds no store
    * @throws IncompatibleVersionException if the directory holds another engine's store, the engine
-   *     was built against another SPI major version, or a format is too new
+   *     was built against another SPI major version or a newer minor one, or a format is too new
    * @throws ContractViolationException if the engine's provider was refused, or misbehaved opening
-   * @throws InvalidArgumentException for a bad setting, a durable engine without a directory, or a
+   * @throws InvalidArgumentException for an unknown setting or a value its setting does not accept
+   *     (naming the setting and what it must be), a durable engine without a directory, or a
    *     directory that holds files but no store
    * @throws CorruptionException if the store marker, or what the engine reads, is damaged
    * @throws StoreLockedException if the store is already open
@@ -249,11 +253,38 @@ public final class StoreBuilder {
       b.directory(directory);
     }
     EngineOptions options = b.build();
-    options.requireKnownSettings(info.name(), info.settings());
+    checkSettings(options, info);
     if (info.has(Capability.DURABLE)) {
       options.requireDirectory(info.name());
     }
     return options;
+  }
+
+  /**
+   * Refuses, before the engine is opened or a store marker written, a setting the engine does not
+   * list (the message lists those it does) and a value its setting does not accept, read as the
+   * setting's type (SPI 1.1: the message names the engine, the setting, the value and what it must
+   * be, for example "engine 'hash': setting 'merge.interval' must be duration in [1s, 1d], got
+   * '1x'"). The engine checks again ({@link EngineOptions#requireKnownSettings}).
+   *
+   * @throws InvalidArgumentException for an unknown setting or an invalid value
+   */
+  private static void checkSettings(EngineOptions options, EngineInfo info) {
+    Set<String> unknown = new TreeSet<>(options.settings().keySet());
+    info.settings().forEach(s -> unknown.remove(s.name()));
+    if (!unknown.isEmpty()) {
+      options.requireKnownSettings(info.name(), info.settings()); // throws, naming them
+    }
+    for (EngineSetting s : info.settings()) {
+      String value = options.settings().get(s.name());
+      if (value != null) {
+        try {
+          s.parse(value);
+        } catch (InvalidArgumentException e) {
+          throw new InvalidArgumentException("engine '" + info.name() + "': " + e.getMessage(), e);
+        }
+      }
+    }
   }
 
   /**

@@ -12,9 +12,10 @@
  *   <li>{@link dev.cairn.runtime.StoreBuilder}, with {@code StoreMarker}: opening a store, and the
  *       file that says which engine a directory belongs to.
  *   <li>The boundary, package-private: {@code BoundaryEngine}, {@code BoundaryReadView}, {@code
- *       BoundarySnapshot} and {@code BoundaryCursor} wrap what an engine hands out; {@code
- *       Boundary} is what they share; {@code ErrorConversion} turns non-SPI exceptions into
- *       contract violations; {@code Meters} and {@code Op} are the Micrometer meters.
+ *       BoundarySnapshot}, {@code BoundaryKeyspace}, {@code BoundarySnapshotKeyspace} and {@code
+ *       BoundaryCursor} wrap what an engine hands out; {@code Boundary} is what they share; {@code
+ *       ErrorConversion} turns non-SPI exceptions into contract violations; {@code Meters} and
+ *       {@code Op} are the Micrometer meters.
  *   <li>Leaks: {@code TrackedHandle} (the cleaning action), {@code OpenHandles} (closing what an
  *       owner lent when it closes), {@code Leaks}, and the public {@link
  *       dev.cairn.runtime.LeakListener} and {@link dev.cairn.runtime.LeakReport}.
@@ -30,5 +31,12 @@
  * same rule: they never throw for a correct engine, but a broken engine's failure to close is
  * reported as a contract violation rather than hidden. Guarding against {@link
  * java.nio.channels.ClosedByInterruptException} is the engines' job, not the runtime's.
+ *
+ * <p>Every SPI method is wrapped, those with defaults in the SPI included: the boundary calls the
+ * engine's own implementation, never the interface's default on itself, so what an engine does
+ * better than the default (a {@code multiGet} from one state, an {@code approximateSize} from
+ * metadata) reaches callers. The exceptions are the conditional and range-delete conveniences,
+ * which are batches by definition and go through the boundary's {@code write}. A batch that needs a
+ * capability the engine does not declare is refused before the engine sees it.
  */
 package dev.cairn.runtime;

@@ -251,6 +251,61 @@ class BoundaryValidationTest {
   }
 
   @Test
+  void typedSettingsAreReadAsTheirTypeBeforeTheEngineOpens(@TempDir Path dir) {
+    InvalidArgumentException size =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> registry.store().engine("memory").setting("cache.size", "lots").open());
+    InvalidArgumentException range =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> registry.store().engine("memory").setting("cache.size", "2g").open());
+    InvalidArgumentException duration =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> registry.store(dir).engine("tiny").setting("tiny.interval", "1x").open());
+
+    assertEquals(
+        "engine 'memory': setting 'cache.size' must be size in [1k, 1g], got 'lots'",
+        size.getMessage());
+    assertEquals(
+        "engine 'memory': setting 'cache.size' must be size in [1k, 1g], got '2g'",
+        range.getMessage());
+    assertEquals(
+        "engine 'tiny': setting 'tiny.interval' must be duration in [10ms, 1h], got '1x'",
+        duration.getMessage());
+    assertTrue(memory.opened.isEmpty(), "the engine was never opened");
+    assertTrue(tiny.opened.isEmpty(), "the engine was never opened");
+    assertFalse(Files.exists(dir.resolve(StoreMarker.FILE_NAME)), "no store was begun");
+
+    registry
+        .store()
+        .engine("memory")
+        .settings(Map.of("cache.size", "64k", "tiny.interval", "PT2M"))
+        .open()
+        .close();
+    assertEquals(1, memory.opened.size());
+  }
+
+  @Test
+  void anUnknownSettingIsNamedBeforeAnyInvalidValue() {
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class,
+            () ->
+                registry
+                    .store()
+                    .engine("memory")
+                    .settings(Map.of("cache.size", "lots", "cache.sise", "1m"))
+                    .open());
+
+    assertEquals(
+        "unknown setting [cache.sise] for engine 'memory'; known: [cache.size, tiny.flag,"
+            + " tiny.interval]",
+        e.getMessage());
+  }
+
+  @Test
   void aDurableEngineNeedsADirectory() {
     InvalidArgumentException e =
         assertThrows(InvalidArgumentException.class, () -> registry.store().engine("tiny").open());

@@ -35,7 +35,8 @@ class EngineRegistryTest {
     assertEquals("0.0.1", info.version());
     assertEquals(SpiVersion.CURRENT, info.spiVersion());
     assertEquals(Set.of(Capability.values()), info.capabilities());
-    assertEquals(List.of(TinyProvider.FLAG), info.settings());
+    assertEquals(
+        List.of(TinyProvider.FLAG, TinyProvider.CACHE, TinyProvider.INTERVAL), info.settings());
     assertEquals("a TreeMap, for tests", info.description());
     assertSame(b, registry.provider("bravo"));
     assertTrue(registry.problems().isEmpty());
@@ -74,9 +75,10 @@ class EngineRegistryTest {
         assertThrows(IncompatibleVersionException.class, () -> registry.provider("future"));
 
     assertEquals(
-        "engine 'future' (dev.cairn.runtime.StubProvider) was built against SPI 2.0;"
-            + " this runtime implements SPI "
-            + SpiVersion.CURRENT,
+        "engine 'future' (dev.cairn.runtime.StubProvider) was built against SPI 2.0, another major"
+            + " version than this runtime's SPI "
+            + SpiVersion.CURRENT
+            + "; use a build of the engine for SPI 1.x, or a Cairn that implements SPI 2.0",
         e.getMessage());
     assertEquals(List.of("tiny"), registry.list().stream().map(EngineInfo::name).toList());
     assertEquals(List.of(e.getMessage()), registry.problems());
@@ -87,11 +89,44 @@ class EngineRegistryTest {
   }
 
   @Test
-  void newerSpiMinorIsAccepted() {
+  void newerSpiMinorIsRefusedNamingBothVersions() {
     SpiVersion newer = new SpiVersion(SpiVersion.CURRENT.major(), SpiVersion.CURRENT.minor() + 1);
     EngineRegistry registry = EngineRegistry.of(List.of(StubProvider.withSpi("newer", newer)));
 
-    assertEquals(newer, registry.info("newer").spiVersion());
+    IncompatibleVersionException e =
+        assertThrows(IncompatibleVersionException.class, () -> registry.info("newer"));
+
+    assertEquals(
+        "engine 'newer' (dev.cairn.runtime.StubProvider) was built against SPI "
+            + newer
+            + ", newer than this runtime's SPI "
+            + SpiVersion.CURRENT
+            + "; upgrade Cairn or use a build of the engine for SPI "
+            + SpiVersion.CURRENT,
+        e.getMessage());
+    assertTrue(registry.list().isEmpty());
+  }
+
+  @Test
+  void olderSpiMinorIsAccepted() {
+    EngineRegistry registry =
+        EngineRegistry.of(List.of(StubProvider.withSpi("older", new SpiVersion(1, 0))));
+
+    assertEquals(new SpiVersion(1, 0), registry.info("older").spiVersion());
+    assertTrue(registry.problems().isEmpty());
+  }
+
+  @Test
+  void olderSpiMajorIsRefused() {
+    EngineRegistry registry =
+        EngineRegistry.of(List.of(StubProvider.withSpi("ancient", new SpiVersion(0, 9))));
+
+    IncompatibleVersionException e =
+        assertThrows(IncompatibleVersionException.class, () -> registry.info("ancient"));
+
+    assertTrue(
+        e.getMessage().contains("built against SPI 0.9, another major version"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("use a build of the engine for SPI 1.x"), e.getMessage());
   }
 
   @Test

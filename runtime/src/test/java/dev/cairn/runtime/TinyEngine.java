@@ -1,16 +1,22 @@
 package dev.cairn.runtime;
 
 import dev.cairn.spi.ByteView;
+import dev.cairn.spi.Capability;
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.Health;
+import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
+import dev.cairn.spi.ReadView;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
@@ -26,12 +32,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TreeMap engine for the runtime's tests, with switches that make it misbehave. Data of a durable
- * engine is written to {@code tiny.db} on close and read on open.
+ * engine's default keyspace is written to {@code tiny.db} on close and read on open; other
+ * keyspaces live only while it is open.
+ *
+ * <p>It implements every SPI 1.1 method itself (keyspaces, preconditions, range deletes, health,
+ * multiGet, the approximate sizes), whatever its provider declares, and logs each call in {@link
+ * #calls}: a test proves the boundary delegated to the engine, or refused before it.
  */
 final class TinyEngine implements StorageEngine {
 
@@ -39,8 +51,25 @@ final class TinyEngine implements StorageEngine {
 
   private final Path directory;
   private final EngineOptions options;
-  private final NavigableMap<byte[], byte[]> data = new TreeMap<>(Arrays::compareUnsigned);
+  private final Set<Capability> capabilities;
+  private final NavigableMap<byte[], byte[]> data = newMap();
+
+  /** Every keyspace's map by name, the default one's being {@link #data}. */
+  final Map<String, NavigableMap<byte[], byte[]>> keyspaces = new TreeMap<>();
+
   private volatile boolean closed;
+
+  /** The SPI 1.1 methods called on the engine, its keyspaces and snapshots, in order. */
+  final List<String> calls = new CopyOnWriteArrayList<>();
+
+  /** multiGet answers one value fewer than it was asked for. */
+  volatile boolean shortMultiGet;
+
+  /** keyspaces() leaves out the default keyspace. */
+  volatile boolean noDefaultKeyspace;
+
+  /** What {@link #health()} reports; null for the SPI's default. */
+  volatile Health health;
 
   /** Every cursor opened, on the store or a snapshot, for tests to inspect. */
   final List<TinyCursor> cursors = new CopyOnWriteArrayList<>();
@@ -61,12 +90,18 @@ final class TinyEngine implements StorageEngine {
   /** get returns a value one byte beyond the limit. */
   volatile boolean hugeValues;
 
-  TinyEngine(Path directory, EngineOptions options) {
+  TinyEngine(Path directory, EngineOptions options, Set<Capability> capabilities) {
     this.directory = directory;
     this.options = options;
+    this.capabilities = capabilities;
+    keyspaces.put(Keyspace.DEFAULT, data);
     if (directory != null) {
       load();
     }
+  }
+
+  private static NavigableMap<byte[], byte[]> newMap() {
+    return new TreeMap<>(Arrays::compareUnsigned);
   }
 
   boolean isClosed() {
@@ -150,15 +185,129 @@ final class TinyEngine implements StorageEngine {
   @Override
   public synchronized void write(WriteBatch batch, Durability durability) {
     check("write");
-    for (WriteBatch.Operation op : batch.operations()) {
-      switch (op) {
-        case WriteBatch.Put p -> data.put(p.key().clone(), p.value().clone());
-        case WriteBatch.Delete d -> data.remove(d.key());
-        case WriteBatch.DeleteRange r ->
-            throw new dev.cairn.spi.UnsupportedCapabilityException(
-                "range deletes (capability RANGE_DELETES)");
+    for (String name : batch.keyspaces()) {
+      space(name);
+    }
+    for (WriteBatch.Precondition p : batch.preconditions()) {
+      byte[] found = space(p.keyspace()).get(p.key());
+      if (p.expected() == null ? found != null : !Arrays.equals(found, p.expected())) {
+        throw ConflictException.of(p);
       }
     }
+    for (String name : batch.keyspaces()) {
+      NavigableMap<byte[], byte[]> map = space(name);
+      for (WriteBatch.Operation op : batch.operations(name)) {
+        switch (op) {
+          case WriteBatch.Put p -> map.put(p.key().clone(), p.value().clone());
+          case WriteBatch.Delete d -> map.remove(d.key());
+          case WriteBatch.DeleteRange r -> map.keySet().removeIf(r.range()::contains);
+        }
+      }
+    }
+  }
+
+  /** The map of keyspace {@code name}, which must exist. */
+  private NavigableMap<byte[], byte[]> space(String name) {
+    NavigableMap<byte[], byte[]> map = keyspaces.get(name);
+    if (map == null) {
+      throw new InvalidArgumentException("no keyspace '" + name + "'");
+    }
+    return map;
+  }
+
+  private boolean has(Capability c) {
+    return capabilities.contains(c);
+  }
+
+  @Override
+  public synchronized List<String> keyspaces() {
+    check("keyspaces");
+    calls.add("keyspaces");
+    List<String> names = new ArrayList<>(keyspaces.keySet());
+    if (noDefaultKeyspace) {
+      names.remove(Keyspace.DEFAULT);
+    }
+    return names;
+  }
+
+  @Override
+  public synchronized Keyspace keyspace(String name) {
+    check("keyspace");
+    calls.add("keyspace " + name);
+    if (!has(Capability.KEYSPACES)) {
+      return StorageEngine.super.keyspace(name);
+    }
+    return new TinyKeyspace(this, name, space(name));
+  }
+
+  @Override
+  public synchronized Keyspace createKeyspace(String name) {
+    check("createKeyspace");
+    calls.add("createKeyspace " + name);
+    if (!has(Capability.KEYSPACES)) {
+      return StorageEngine.super.createKeyspace(name);
+    }
+    if (keyspaces.containsKey(name)) {
+      throw new InvalidArgumentException("keyspace '" + name + "' exists");
+    }
+    NavigableMap<byte[], byte[]> map = newMap();
+    keyspaces.put(name, map);
+    return new TinyKeyspace(this, name, map);
+  }
+
+  @Override
+  public synchronized void dropKeyspace(String name) {
+    check("dropKeyspace");
+    calls.add("dropKeyspace " + name);
+    if (!has(Capability.KEYSPACES)) {
+      StorageEngine.super.dropKeyspace(name);
+      return;
+    }
+    if (name.equals(Keyspace.DEFAULT) || keyspaces.remove(name) == null) {
+      throw new InvalidArgumentException("cannot drop keyspace '" + name + "'");
+    }
+  }
+
+  @Override
+  public Health health() {
+    check("health");
+    calls.add("health");
+    Health h = health;
+    return h != null ? h : StorageEngine.super.health();
+  }
+
+  @Override
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    check("multiGet");
+    calls.add("multiGet");
+    List<byte[]> values = StorageEngine.super.multiGet(keys);
+    return shortMultiGet ? values.subList(1, values.size()) : values;
+  }
+
+  @Override
+  public long approximateCount(KeyRange range) {
+    check("approximateCount");
+    calls.add("approximateCount");
+    return StorageEngine.super.approximateCount(range);
+  }
+
+  @Override
+  public long approximateSize(KeyRange range) {
+    check("approximateSize");
+    calls.add("approximateSize");
+    return StorageEngine.super.approximateSize(range);
+  }
+
+  @Override
+  public boolean putIfAbsent(byte[] key, byte[] value, Durability durability) {
+    calls.add("putIfAbsent");
+    return StorageEngine.super.putIfAbsent(key, value, durability);
+  }
+
+  @Override
+  public void deleteRange(KeyRange range, Durability durability) {
+    calls.add("deleteRange");
+    StorageEngine.super.deleteRange(range, durability);
   }
 
   @Override
@@ -172,7 +321,9 @@ final class TinyEngine implements StorageEngine {
   @Override
   public synchronized Snapshot snapshot() {
     check("snapshot");
-    TinySnapshot s = new TinySnapshot(new TreeMap<>(data), this);
+    Map<String, NavigableMap<byte[], byte[]>> copy = new TreeMap<>();
+    keyspaces.forEach((name, map) -> copy.put(name, new TreeMap<>(map)));
+    TinySnapshot s = new TinySnapshot(copy, this);
     snapshots.add(s);
     return s;
   }
@@ -190,7 +341,7 @@ final class TinyEngine implements StorageEngine {
     } catch (IOException e) {
       throw new StorageIOException("checkpoint to " + target + " failed", e);
     }
-    TinyEngine copy = new TinyEngine(target, options);
+    TinyEngine copy = new TinyEngine(target, options, capabilities);
     copy.data.putAll(data);
     copy.close();
   }
@@ -224,20 +375,67 @@ final class TinyEngine implements StorageEngine {
     }
   }
 
-  /** A snapshot: a copy of the map. */
+  /** A snapshot: a copy of every keyspace's map. */
   static final class TinySnapshot implements Snapshot {
-    private final NavigableMap<byte[], byte[]> data;
+    private final Map<String, NavigableMap<byte[], byte[]>> keyspaces;
+    private final TinyView view;
     private final TinyEngine engine;
     volatile boolean closed;
 
-    TinySnapshot(NavigableMap<byte[], byte[]> data, TinyEngine engine) {
-      this.data = data;
+    TinySnapshot(Map<String, NavigableMap<byte[], byte[]>> keyspaces, TinyEngine engine) {
+      this.keyspaces = keyspaces;
       this.engine = engine;
+      this.view = new TinyView(this, keyspaces.get(Keyspace.DEFAULT));
     }
 
     @Override
     public byte[] get(byte[] key) {
+      return view.get(key);
+    }
+
+    @Override
+    public Cursor cursor(KeyRange range, Direction direction) {
+      return view.cursor(range, direction);
+    }
+
+    @Override
+    public ReadView keyspace(String name) {
+      engine.calls.add("snapshot keyspace " + name);
       if (closed) {
+        throw new ClosedHandleException("snapshot is closed");
+      }
+      if (!engine.has(Capability.KEYSPACES)) {
+        return Snapshot.super.keyspace(name);
+      }
+      if (name.equals(Keyspace.DEFAULT)) {
+        return this;
+      }
+      NavigableMap<byte[], byte[]> map = keyspaces.get(name);
+      if (map == null) {
+        throw new InvalidArgumentException("no keyspace '" + name + "' in the snapshot");
+      }
+      return new TinyView(this, map);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** The reads of one keyspace of a snapshot. */
+  static final class TinyView implements ReadView {
+    private final TinySnapshot snapshot;
+    private final NavigableMap<byte[], byte[]> data;
+
+    TinyView(TinySnapshot snapshot, NavigableMap<byte[], byte[]> data) {
+      this.snapshot = snapshot;
+      this.data = data;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      if (snapshot.closed) {
         throw new ClosedHandleException("snapshot is closed");
       }
       byte[] v = data.get(key);
@@ -246,17 +444,12 @@ final class TinyEngine implements StorageEngine {
 
     @Override
     public Cursor cursor(KeyRange range, Direction direction) {
-      if (closed) {
+      if (snapshot.closed) {
         throw new ClosedHandleException("snapshot is closed");
       }
-      TinyCursor c = new TinyCursor(data, range, direction, engine);
-      engine.cursors.add(c);
+      TinyCursor c = new TinyCursor(data, range, direction, snapshot.engine);
+      snapshot.engine.cursors.add(c);
       return c;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
     }
   }
 

@@ -16,6 +16,19 @@ final class TinyProvider implements StorageEngineProvider {
 
   static final EngineSetting FLAG = new EngineSetting("tiny.flag", "a setting for tests", "off");
 
+  /** A typed setting (SPI 1.1): the standard cache size. */
+  static final EngineSetting CACHE =
+      EngineSetting.size(EngineSetting.CACHE_SIZE, "a cache for tests", "1m", 1024, 1L << 30);
+
+  /** A typed setting (SPI 1.1): a duration. */
+  static final EngineSetting INTERVAL =
+      EngineSetting.duration(
+          "tiny.interval",
+          "an interval for tests",
+          "1s",
+          java.time.Duration.ofMillis(10),
+          java.time.Duration.ofHours(1));
+
   private final String name;
   private final Set<Capability> capabilities;
 
@@ -37,6 +50,19 @@ final class TinyProvider implements StorageEngineProvider {
     return new TinyProvider(
         name,
         EnumSet.of(Capability.ORDERED_SCANS, Capability.SNAPSHOTS, Capability.ATOMIC_BATCHES));
+  }
+
+  /** Not durable; ordered scans, snapshots, batches, and the capabilities SPI 1.1 added. */
+  static TinyProvider spi11(String name) {
+    return new TinyProvider(
+        name,
+        EnumSet.of(
+            Capability.ORDERED_SCANS,
+            Capability.SNAPSHOTS,
+            Capability.ATOMIC_BATCHES,
+            Capability.KEYSPACES,
+            Capability.CONDITIONAL_WRITES,
+            Capability.RANGE_DELETES));
   }
 
   /** Not durable, unordered, nothing optional. */
@@ -70,7 +96,7 @@ final class TinyProvider implements StorageEngineProvider {
 
   @Override
   public List<EngineSetting> settings() {
-    return List.of(FLAG);
+    return List.of(FLAG, CACHE, INTERVAL);
   }
 
   @Override
@@ -84,7 +110,8 @@ final class TinyProvider implements StorageEngineProvider {
     TinyEngine engine =
         new TinyEngine(
             capabilities.contains(Capability.DURABLE) ? options.requireDirectory(name) : null,
-            options);
+            options,
+            capabilities);
     opened.add(engine);
     return engine;
   }

@@ -37,8 +37,10 @@ public interface StorageEngineProvider {
   String version();
 
   /**
-   * The SPI version this provider was compiled against: return {@link SpiVersion#CURRENT}, which
-   * the compiler inlines at build time.
+   * The SPI version this provider was compiled against: return {@code new
+   * SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR)}, whose compile-time constants the compiler
+   * copies into the provider's class file. (Not {@link SpiVersion#CURRENT}: that is the version
+   * present at run time.)
    */
   SpiVersion spiVersion();
 

@@ -9,9 +9,12 @@ import dev.cairn.bench.ResultTable;
 import dev.cairn.bench.TargetInfo;
 import dev.cairn.bench.Workload;
 import dev.cairn.spi.Durability;
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -31,8 +34,16 @@ import picocli.CommandLine.Spec;
  *
  * <p>A picocli command; register it as a subcommand of {@code cairn}. Writes the table to the
  * command line's output writer and the progress bar to its error writer. Exit codes: 0 done, 1 the
- * run failed, 2 bad arguments (picocli's usage error code). Not thread-safe; one execution per
- * instance.
+ * run failed, 2 bad arguments (picocli's usage error code), 130 interrupted by Ctrl-C (SIGINT). Not
+ * thread-safe; one execution per instance.
+ *
+ * <p>Interruption. While the run lasts a JVM shutdown hook is registered; the JVM runs it when the
+ * process gets SIGINT (Ctrl-C), SIGTERM ({@code kill}, and {@link Process#destroy} on Linux) or
+ * SIGHUP, or when another thread calls {@link System#exit}. The hook stops the run, waits for it at
+ * most {@link #STOP_WAIT} (so it cannot hang the exit), ends the progress bar's line (the last
+ * phase stays in sight), prints the table of what finished, and says whether the run's temporary
+ * stores are gone. The JVM then exits with 128 + the signal's number: 130 for SIGINT, 143 for
+ * SIGTERM. No JSON or chart is written for an interrupted run.
  */
 @Command(
     name = "bench",
@@ -45,6 +56,12 @@ import picocli.CommandLine.Spec;
     },
     sortOptions = false)
 public final class BenchCommand implements Callable<Integer> {
+
+  /** The exit code of a run that Ctrl-C interrupted: 128 + SIGINT, as the JVM exits. */
+  public static final int INTERRUPTED = 130;
+
+  /** How long the shutdown hook waits for the run to stop and delete its stores. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
 
@@ -120,6 +137,15 @@ public final class BenchCommand implements Callable<Integer> {
               + " each store's own default (default: auto).")
   String cacheSize = "auto";
 
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description =
+          "Rounds of the whole run on fresh stores, targets interleaved in each; every figure is"
+              + " then the median over the rounds, with the min-max beside it, and a spread wider"
+              + " than 1.5x is marked (default: ${DEFAULT-VALUE}).")
+  int repeat = 1;
+
   @Option(names = "--dir", description = "Directory for the stores (default: a temporary one).")
   Path dir;
 
@@ -150,11 +176,11 @@ public final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     BenchConfig config = config();
+    if (json != null) {
+      checkOutput("--json", json, ".json");
+    }
     for (Path chart : charts) {
-      String n = chart.getFileName().toString().toLowerCase(Locale.ROOT);
-      if (!n.endsWith(".png") && !n.endsWith(".svg")) {
-        throw usage("--chart file must end in .png or .svg, got '" + chart + "'");
-      }
+      checkOutput("--chart", chart, ".png", ".svg");
     }
     BenchRunner runner;
     try {
@@ -162,17 +188,29 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    ProgressBar bar = new ProgressBar(err, !noProgress, System.console() != null);
+    Console console = System.console();
+    ProgressBar bar = new ProgressBar(err, !noProgress, console != null && console.isTerminal());
+    Thread hook =
+        Thread.ofPlatform()
+            .name("cairn-bench-interrupted")
+            .unstarted(() -> interrupted(runner, bar, out, err));
+    Runtime.getRuntime().addShutdownHook(hook);
     BenchReport report;
     try {
       report = runner.run(bar);
     } catch (RuntimeException e) {
-      bar.finish();
+      if (!removed(hook)) {
+        return INTERRUPTED; // the hook reports
+      }
+      bar.close();
       err.println("bench failed: " + e.getMessage());
       err.flush();
       return 1;
     }
-    bar.finish();
+    if (!removed(hook)) {
+      return INTERRUPTED; // the JVM is shutting down: the hook prints what finished
+    }
+    bar.close();
     out.print(ResultTable.format(report));
     out.flush();
     try {
@@ -190,6 +228,75 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The shutdown hook's work: stops the run, ends the progress bar's line, prints the table of what
+   * finished and whether the stores are gone. Bounded by {@link #STOP_WAIT} and the deletion.
+   */
+  private static void interrupted(
+      BenchRunner runner, ProgressBar bar, PrintWriter out, PrintWriter err) {
+    try {
+      BenchReport partial = runner.stop(STOP_WAIT);
+      bar.interrupt();
+      err.println("cairn bench: interrupted; no JSON or chart written");
+      err.flush();
+      out.print(ResultTable.format(partial));
+      out.flush();
+      Path dir = runner.directory();
+      if (dir != null && Files.exists(dir)) {
+        err.println("cairn bench: could not delete all of the run's stores in " + dir);
+      } else if (dir != null) {
+        err.println("cairn bench: deleted the run's stores in " + dir);
+      }
+    } catch (RuntimeException e) {
+      // NB: a hook must not die with a stack trace on the way out; say what happened instead.
+      err.println("cairn bench: interrupted; reporting what finished failed: " + e);
+    }
+    err.flush();
+  }
+
+  /** Removes the hook; false when the JVM is already shutting down (the hook runs, or ran). */
+  private static boolean removed(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Checks, before the run, that {@code file} can be written: its name ends in one of {@code
+   * extensions}, it is no directory, its directory exists and is writable, and if it exists it is
+   * writable.
+   *
+   * @throws CommandLine.ParameterException naming the option, the file and what is wrong
+   */
+  private void checkOutput(String option, Path file, String... extensions) {
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (Arrays.stream(extensions).noneMatch(lower::endsWith)) {
+      throw usage(
+          option + " file must end in " + String.join(" or ", extensions) + ", got '" + file + "'");
+    }
+    if (Files.isDirectory(file)) {
+      throw usage(option + " '" + file + "' is a directory; give a file name");
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(parent)) {
+      throw usage(
+          option
+              + " '"
+              + file
+              + "': "
+              + (Files.exists(parent)
+                  ? "'" + parent + "' is not a directory"
+                  : "directory '" + parent + "' does not exist"));
+    }
+    if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
+      throw usage(option + " '" + file + "' cannot be written: permission denied");
+    }
   }
 
   BenchConfig config() {
@@ -213,6 +320,7 @@ public final class BenchCommand implements Callable<Integer> {
               .seed(seed)
               .syncOperations(syncOps)
               .syncWriters(syncWriters)
+              .repeat(repeat)
               .directory(dir);
       if (warmup != null) {
         b.warmupOperations(warmup);

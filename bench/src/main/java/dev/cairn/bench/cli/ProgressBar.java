@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /**
  * A one-line progress bar redrawn in place with a carriage return, at most five times a second.
- * Used on the benchmark's calling thread only; not thread-safe.
+ * Drawn from the benchmark's thread; {@link #close} may come from another (a shutdown hook), so
+ * every method is synchronized: once closed, the bar draws nothing more. It never hides the cursor,
+ * so closing it has only the line to end.
  */
 final class ProgressBar implements ProgressListener {
 
@@ -19,6 +21,7 @@ final class ProgressBar implements ProgressListener {
   private long lastDraw;
   private int lastLength;
   private boolean drawn;
+  private boolean closed;
 
   /**
    * @param terminal true to redraw one line in place; false (output is not a terminal) to print a
@@ -31,8 +34,11 @@ final class ProgressBar implements ProgressListener {
   }
 
   @Override
-  public void progress(String phase, long done, long total) {
-    if (enabled && !terminal) {
+  public synchronized void progress(String phase, long done, long total) {
+    if (!enabled || closed) {
+      return;
+    }
+    if (!terminal) {
       if (!phase.equals(lastPhase)) {
         err.println(render(phase, done, total));
         err.flush();
@@ -41,7 +47,7 @@ final class ProgressBar implements ProgressListener {
       return;
     }
     long now = System.nanoTime();
-    if (!enabled || (drawn && now - lastDraw < 200_000_000L && done < total)) {
+    if (drawn && now - lastDraw < 200_000_000L && done < total) {
       return;
     }
     lastDraw = now;
@@ -65,10 +71,28 @@ final class ProgressBar implements ProgressListener {
         phase);
   }
 
-  void finish() {
-    if (enabled && terminal && drawn) {
+  /**
+   * Clears the bar's line and leaves the cursor at its start, so that what is printed next starts
+   * on a clean line; the bar draws nothing after. Idempotent.
+   */
+  synchronized void close() {
+    if (enabled && terminal && drawn && !closed) {
       err.print("\r" + " ".repeat(lastLength) + "\r");
       err.flush();
     }
+    closed = true;
+  }
+
+  /**
+   * Ends the bar's line as it stands, for an interrupted run: the last phase stays in sight (with
+   * the {@code ^C} the terminal echoed after it), and what is printed next starts on the next line.
+   * The bar draws nothing after. Idempotent, and nothing after {@link #close}.
+   */
+  synchronized void interrupt() {
+    if (enabled && terminal && drawn && !closed) {
+      err.println();
+      err.flush();
+    }
+    closed = true;
   }
 }

@@ -71,17 +71,18 @@ public final class Targets {
   }
 
   /**
-   * The engine's cache size setting, if it has one: the first setting it lists named {@code
-   * cache.size} or ending in {@code .cache.size} or {@code -cache.size} (rocksdb's {@code
-   * block-cache.size}). A bench run gives it the run's cache size.
+   * The engine's cache size setting, if it has one: the standard {@link EngineSetting#CACHE_SIZE}
+   * wherever the engine lists it, else the first setting named ending in {@code .cache.size} or
+   * {@code -cache.size} (a name from before SPI 1.1). A bench run gives it the run's cache size.
    */
   static Optional<EngineSetting> cacheSetting(StorageEngineProvider p) {
+    Optional<EngineSetting> standard =
+        p.settings().stream().filter(s -> s.name().equals(EngineSetting.CACHE_SIZE)).findFirst();
+    if (standard.isPresent()) {
+      return standard;
+    }
     return p.settings().stream()
-        .filter(
-            s ->
-                s.name().equals(CACHE_SIZE)
-                    || s.name().endsWith("." + CACHE_SIZE)
-                    || s.name().endsWith("-" + CACHE_SIZE))
+        .filter(s -> s.name().endsWith("." + CACHE_SIZE) || s.name().endsWith("-" + CACHE_SIZE))
         .findFirst();
   }
 

@@ -1,6 +1,7 @@
 package dev.cairn.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,102 @@ class BenchCommandTest {
     assertTrue(err.toString().contains("records must be >= 1"), err.toString());
     assertEquals(2, run("--chart", "x.gif"));
     assertTrue(err.toString().contains(".png or .svg"), err.toString());
+  }
+
+  @Test
+  void outputPathsAreCheckedBeforeTheRun() throws Exception {
+    Path stores = tmp.resolve("stores");
+    String[] run = {"--engines", "memory", "--records", "100", "--ops", "100", "--no-progress"};
+    Path dirNamedJson = Files.createDirectories(tmp.resolve("out.json"));
+    Path aFile = Files.writeString(tmp.resolve("file"), "x");
+    record Case(String option, Path path, String message) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "--json",
+                tmp.resolve("missing/out.json"),
+                "--json '" + tmp.resolve("missing/out.json") + "': directory '"),
+            new Case("--json", tmp.resolve("out.txt"), "--json file must end in .json, got '"),
+            new Case("--json", dirNamedJson, "--json '" + dirNamedJson + "' is a directory"),
+            new Case(
+                "--chart",
+                aFile.resolve("c.svg"),
+                "--chart '" + aFile.resolve("c.svg") + "': '" + aFile + "' is not a directory"),
+            new Case("--chart", tmp.resolve("c.gif"), "--chart file must end in .png or .svg"),
+            new Case(
+                "--chart",
+                tmp.resolve("no/such/c.png"),
+                "directory '" + tmp.resolve("no/such") + "' does not exist"));
+    for (Case c : cases) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      List<String> args = new java.util.ArrayList<>(List.of(run));
+      args.addAll(List.of("--dir", stores.toString(), c.option(), c.path().toString()));
+      assertEquals(2, run(args.toArray(String[]::new)), c + ": " + err);
+      assertTrue(err.toString().contains(c.message()), c.message() + " in: " + err);
+      assertEquals("", out.toString(), "nothing ran: " + out);
+      assertFalse(Files.exists(stores), "no store was created before the check");
+    }
+  }
+
+  @Test
+  void repeatRunsRoundsAndSaysSo() throws Exception {
+    Path json = tmp.resolve("r.json");
+    int code =
+        run(
+            "--engines",
+            "memory",
+            "--workloads",
+            "readrandom",
+            "--records",
+            "200",
+            "--ops",
+            "200",
+            "--repeat",
+            "3",
+            "--no-progress",
+            "--dir",
+            tmp.resolve("stores").toString(),
+            "--json",
+            json.toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("3 rounds: every figure is the median"), out.toString());
+    assertTrue(out.toString().contains("min-max"), out.toString());
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals(3, root.get("runs").size());
+    assertEquals(3, root.get("cells").get(0).get("rounds").asInt());
+    assertEquals(2, run("--repeat", "0"));
+    assertTrue(err.toString().contains("repeat must be >= 1, got 0"), err.toString());
+  }
+
+  @Test
+  void closingTheBarEndsItsLineAndItDrawsNothingAfter() {
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), true, true);
+    bar.progress("load", 1, 4);
+    String line = ProgressBar.render("load", 1, 4);
+    assertEquals("\r" + line, text.toString());
+    bar.close();
+    assertEquals("\r" + line + "\r" + " ".repeat(line.length()) + "\r", text.toString());
+    bar.progress("ycsb-a", 4, 4);
+    bar.close();
+    assertEquals(
+        "\r" + line + "\r" + " ".repeat(line.length()) + "\r",
+        text.toString(),
+        "nothing drawn after close, and closing twice clears once");
+  }
+
+  @Test
+  void anInterruptedBarEndsItsLineAndKeepsItsLastPhase() {
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), true, true);
+    bar.progress("readrandom on hash", 1, 4);
+    bar.interrupt();
+    String line = ProgressBar.render("readrandom on hash", 1, 4);
+    assertEquals("\r" + line + System.lineSeparator(), text.toString());
+    bar.progress("ycsb-a on hash", 2, 4);
+    bar.close();
+    assertEquals("\r" + line + System.lineSeparator(), text.toString(), "nothing after");
   }
 
   @Test

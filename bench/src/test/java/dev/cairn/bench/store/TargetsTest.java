@@ -102,6 +102,13 @@ class TargetsTest {
     assertTrue(Targets.cacheSetting(new Recording("e", setting("cache.sizes"))).isEmpty());
   }
 
+  @Test
+  void theStandardCacheSettingWinsOverAnOlderName() {
+    Recording p =
+        new Recording("r", setting("block-cache.size"), setting(EngineSetting.CACHE_SIZE));
+    assertEquals(EngineSetting.CACHE_SIZE, Targets.cacheSetting(p).orElseThrow().name());
+  }
+
   private static EngineSetting setting(String name) {
     return new EngineSetting(name, "a setting", "1");
   }

@@ -93,6 +93,14 @@ final class TreeMapEngine implements StorageEngine {
       throw new InvalidArgumentException("batch is null");
     }
     checkWrite(durability);
+    // Refused before anything is applied: this engine has one keyspace, no preconditions and no
+    // range deletes, and must not apply part of a batch that needs them.
+    if (batch.namesOtherKeyspaces()
+        || !batch.preconditions().isEmpty()
+        || batch.hasRangeDeletes()) {
+      throw new dev.cairn.spi.UnsupportedCapabilityException(
+          "treemap has no keyspaces, conditional writes or range deletes: " + batch);
+    }
     for (WriteBatch.Operation op : batch.operations()) {
       switch (op) {
         case WriteBatch.Put p -> map.put(p.key().clone(), p.value().clone());

@@ -41,7 +41,7 @@ public class TreeMapProvider implements StorageEngineProvider {
 
   @Override
   public SpiVersion spiVersion() {
-    return SpiVersion.CURRENT;
+    return new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR);
   }
 
   @Override

@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * The child process of the kill test: opens a store on the real file system with the named provider
- * and runs a seeded workload forever, printing {@code ACK <step>} on its standard output after each
- * step is acknowledged, until its parent kills it with SIGKILL.
+ * and runs a seeded workload forever, appending {@code ACK <step>} to its acknowledgement file
+ * after each step is acknowledged ({@code CONFLICT <step>} after a conditional batch refused for a
+ * failed precondition, {@code FAIL <step>} after a step that failed), until its parent kills it
+ * with SIGKILL.
  *
  * <p>Arguments: the provider's class name (public, with a public no-argument constructor), the
  * store directory, the workload seed, the number of steps to skip (already run by an earlier
@@ -51,6 +53,7 @@ public final class KillChild {
       w.next();
     }
     StoreSession session = new StoreSession(provider, dir, new Oracle());
+    session.startsOnAnUnknownStore();
     if (!session.open()) {
       throw new IllegalStateException("the store did not open: " + session.violation());
     }
@@ -60,7 +63,10 @@ public final class KillChild {
       if (!session.apply(op)) {
         throw new IllegalStateException("step " + op + " failed: " + session.violation());
       }
-      line(out, (session.lastAcked() ? "ACK " : "FAIL ") + op.step());
+      line(
+          out,
+          (session.lastAcked() ? "ACK " : session.lastConflict() ? "CONFLICT " : "FAIL ")
+              + op.step());
       // Idle a little, as applications do between writes, so that kills also land between
       // operations and not only inside the slow ones (a SYNC write waits for the disk).
       Thread.sleep(1);

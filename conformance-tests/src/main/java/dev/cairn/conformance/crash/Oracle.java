@@ -1,6 +1,5 @@
 package dev.cairn.conformance.crash;
 
-import dev.cairn.spi.Durability;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,20 +12,40 @@ import java.util.TreeMap;
  * What a store may hold after a crash, given what the workload was told (RocksDB's {@code
  * expected_value} idea, for one writer).
  *
- * <p>The oracle keeps the history of write steps in order, each acknowledged or failed (a failed
- * write may or may not have happened), and how many steps must survive: under a power cut, every
- * step up to the last {@code SYNC} acknowledgement or successful flush; under a process crash,
- * every acknowledged step. A store passes when its content equals the state after some prefix of
- * the history at least that long, where each failed step in the prefix is either applied or not: no
- * holes, no reordering, no resurrected deletes, batches whole or absent.
+ * <p>The oracle keeps the history of write steps in order, each acknowledged, failed (a failed
+ * write may or may not have happened) or in conflict (a conditional batch refused with {@code
+ * ConflictException}: it did not happen), and how many steps must survive: under a power cut, every
+ * step up to the last acknowledged {@code SYNC} write, keyspace creation or drop, or successful
+ * flush; under a process crash, every acknowledged step. A store passes when its content equals the
+ * state after some prefix of the history at least that long, where each failed step in the prefix
+ * is either applied or not: no holes, no reordering, no resurrected deletes, batches whole or
+ * absent, keyspaces dropped whole or not at all.
  *
- * <p>States map a key's name to its {@linkplain Values#state state}: the step whose value it holds,
- * or {@link Values#EMPTY}. Not thread-safe.
+ * <p>States map a key's name to its {@linkplain Values#state state}, and a keyspace's marker to
+ * {@link Values#KEYSPACE} (see {@link Op}). Whether a step can happen depends on the state ({@link
+ * Op#possibleIn}): a candidate state in which an acknowledged step could not have succeeded (its
+ * keyspace missing, its precondition failing), or a conflicting one could have, is not the store's
+ * history and is dropped; a failed step that could not have succeeded leaves the state as it was.
+ * Not thread-safe.
  */
 final class Oracle {
 
-  /** One write step: its {@linkplain Op#changes() changes} and whether it may be absent. */
-  record Step(Op op, Map<String, Integer> changes, boolean maybe) {}
+  /** How a step ended. */
+  enum Outcome {
+    /** Acknowledged: it happened. */
+    ACKED,
+    /** Failed with a storage exception: it may or may not have happened. */
+    FAILED,
+    /** A conditional batch refused with {@code ConflictException}: it did not happen. */
+    CONFLICT
+  }
+
+  /** One write step and how it ended. */
+  record Step(Op op, Outcome outcome) {
+    boolean maybe() {
+      return outcome == Outcome.FAILED;
+    }
+  }
 
   /** Failed steps double the candidate states; past this many the oracle gives up, loudly. */
   private static final int MAX_STATES = 1 << 16;
@@ -47,28 +66,29 @@ final class Oracle {
 
   /** Records that {@code op} was acknowledged. */
   void acked(Op op) {
-    record(op, false);
+    record(op, Outcome.ACKED);
   }
 
   /** Records that {@code op} failed: it may or may not have happened. */
   void failed(Op op) {
-    record(op, true);
+    record(op, Outcome.FAILED);
   }
 
-  private void record(Op op, boolean maybe) {
-    Durability d;
+  /** Records that the conditional batch {@code op} was refused for a failed precondition. */
+  void conflicted(Op op) {
+    record(op, Outcome.CONFLICT);
+  }
+
+  private void record(Op op, Outcome outcome) {
     switch (op) {
-      case Op.Put p -> d = p.durability();
-      case Op.Delete x -> d = x.durability();
-      case Op.Batch b -> d = b.durability();
       case Op.Flush f -> {
-        if (!maybe) {
+        if (outcome == Outcome.ACKED) {
           durable = steps.size();
         }
         return;
       }
       case Op.Checkpoint c -> {
-        if (!maybe) {
+        if (outcome == Outcome.ACKED) {
           checkpoints.put(c.directoryName(), steps.size());
         }
         return;
@@ -79,9 +99,12 @@ final class Oracle {
       case Op.Get g -> {
         return;
       }
+      default -> {
+        // a write step
+      }
     }
-    steps.add(new Step(op, op.changes(), maybe));
-    if (!maybe && d == Durability.SYNC) {
+    steps.add(new Step(op, outcome));
+    if (outcome == Outcome.ACKED && op.durableWhenAcknowledged()) {
       durable = steps.size();
     }
   }
@@ -101,22 +124,34 @@ final class Oracle {
     return steps.stream().noneMatch(Step::maybe);
   }
 
-  /** The state after every step (failed steps applied): exact when {@link #exact()}. */
+  /**
+   * The state after every step (acknowledged steps applied, conflicting ones not, failed ones
+   * applied where possible): exact when {@link #exact()}.
+   */
   Map<String, Integer> current() {
     Map<String, Integer> s = new TreeMap<>(initial);
-    steps.forEach(st -> apply(s, st));
+    steps.forEach(st -> applyLoosely(s, st));
     return s;
   }
 
-  private static void apply(Map<String, Integer> state, Step st) {
-    st.changes.forEach(
-        (k, v) -> {
-          if (v == Op.DELETED) {
-            state.remove(k);
-          } else {
-            state.put(k, v);
-          }
-        });
+  /** One step applied to one state, for {@link #current()} and messages: no state is dropped. */
+  private static void applyLoosely(Map<String, Integer> state, Step st) {
+    if (st.outcome == Outcome.ACKED || (st.outcome == Outcome.FAILED && st.op.possibleIn(state))) {
+      st.op.applyTo(state);
+    }
+  }
+
+  /** The states {@code st} may leave {@code s} in: none if it contradicts the step's outcome. */
+  private static void successors(Map<String, Integer> s, Step st, Set<Map<String, Integer>> out) {
+    boolean possible = st.op.possibleIn(s);
+    if (st.outcome != Outcome.ACKED && !(st.outcome == Outcome.CONFLICT && possible)) {
+      out.add(s);
+    }
+    if (st.outcome != Outcome.CONFLICT && possible) {
+      Map<String, Integer> applied = new HashMap<>(s);
+      st.op.applyTo(applied);
+      out.add(applied);
+    }
   }
 
   /**
@@ -139,7 +174,7 @@ final class Oracle {
 
   private int lastAcked() {
     for (int i = steps.size(); i > 0; i--) {
-      if (!steps.get(i - 1).maybe) {
+      if (!steps.get(i - 1).maybe()) {
         return i;
       }
     }
@@ -156,12 +191,7 @@ final class Oracle {
       Step st = steps.get(p - 1);
       Set<Map<String, Integer>> next = new LinkedHashSet<>();
       for (Map<String, Integer> s : states) {
-        if (st.maybe) {
-          next.add(s);
-        }
-        Map<String, Integer> applied = new HashMap<>(s);
-        apply(applied, st);
-        next.add(applied);
+        successors(s, st, next);
       }
       if (next.size() > MAX_STATES) {
         return "the oracle cannot check this run: more than "
@@ -184,7 +214,7 @@ final class Oracle {
     int bestP = 0;
     for (int p = 0; p <= upper; p++) {
       if (p > 0) {
-        apply(s, steps.get(p - 1));
+        applyLoosely(s, steps.get(p - 1));
       }
       if (p < lower) {
         continue;
@@ -229,7 +259,14 @@ final class Oracle {
   String history() {
     StringBuilder sb = new StringBuilder();
     for (Step st : steps) {
-      sb.append(st.op).append(st.maybe ? " (failed)" : "").append("; ");
+      sb.append(st.op)
+          .append(
+              switch (st.outcome) {
+                case ACKED -> "";
+                case FAILED -> " (failed)";
+                case CONFLICT -> " (conflict)";
+              })
+          .append("; ");
     }
     return sb.toString();
   }

@@ -82,12 +82,15 @@ final class ProcessKillCampaign {
         }
         Oracle oracle = new Oracle(known);
         Set<Integer> acked = new LinkedHashSet<>();
+        Set<Integer> conflicts = new LinkedHashSet<>();
         int last = done - 1;
         for (String line : lines) {
-          if (line.startsWith("ACK ") || line.startsWith("FAIL ")) {
+          if (line.startsWith("ACK ") || line.startsWith("FAIL ") || line.startsWith("CONFLICT ")) {
             int step = Integer.parseInt(line.substring(line.indexOf(' ') + 1).trim());
             if (line.startsWith("ACK ")) {
               acked.add(step);
+            } else if (line.startsWith("CONFLICT ")) {
+              conflicts.add(step);
             }
             last = Math.max(last, step);
           }
@@ -96,6 +99,8 @@ final class ProcessKillCampaign {
           Op op = w.next();
           if (acked.contains(step)) {
             oracle.acked(op);
+          } else if (conflicts.contains(step)) {
+            oracle.conflicted(op);
           } else {
             oracle.failed(op);
           }

@@ -1,10 +1,14 @@
 package dev.cairn.conformance.crash;
 
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.Keyspace;
+import dev.cairn.spi.ReadView;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageEngineProvider;
 import dev.cairn.spi.StorageException;
@@ -31,7 +35,9 @@ final class StoreSession {
   private String violation;
   private boolean failStopExpected;
   private boolean lastAcked;
+  private boolean lastConflict;
   private boolean stopped;
+  private boolean knowsTheStore = true;
 
   StoreSession(StorageEngineProvider provider, Path dir, Oracle oracle) {
     this.provider = provider;
@@ -73,6 +79,15 @@ final class StoreSession {
     return violation;
   }
 
+  /**
+   * The store held data before this session that its oracle does not know (a process-kill child
+   * continuing its predecessors' store): the session then checks no outcome against the oracle's
+   * state, only records it.
+   */
+  void startsOnAnUnknownStore() {
+    knowsTheStore = false;
+  }
+
   /** From now on every write must fail with {@link EngineFailedException} until a reopen. */
   void expectFailStop() {
     failStopExpected = true;
@@ -85,17 +100,31 @@ final class StoreSession {
    */
   boolean apply(Op op) {
     lastAcked = false;
+    lastConflict = false;
     if (engine == null) {
       return false;
     }
     try {
       switch (op) {
+        case Op.Put p when !p.keyspace().equals(Keyspace.DEFAULT) && p.byDefault() ->
+            engine.keyspace(p.keyspace()).put(p.key(), p.value());
+        case Op.Put p when !p.keyspace().equals(Keyspace.DEFAULT) ->
+            engine.keyspace(p.keyspace()).put(p.key(), p.value(), p.durability());
         case Op.Put p when p.byDefault() -> engine.put(p.key(), p.value());
         case Op.Put p -> engine.put(p.key(), p.value(), p.durability());
+        case Op.Delete d when !d.keyspace().equals(Keyspace.DEFAULT) && d.byDefault() ->
+            engine.keyspace(d.keyspace()).delete(d.key());
+        case Op.Delete d when !d.keyspace().equals(Keyspace.DEFAULT) ->
+            engine.keyspace(d.keyspace()).delete(d.key(), d.durability());
         case Op.Delete d when d.byDefault() -> engine.delete(d.key());
         case Op.Delete d -> engine.delete(d.key(), d.durability());
+        case Op.DeleteRange r when !r.keyspace().equals(Keyspace.DEFAULT) ->
+            engine.keyspace(r.keyspace()).deleteRange(r.range(), r.durability());
+        case Op.DeleteRange r -> engine.deleteRange(r.range(), r.durability());
         case Op.Batch b when b.byDefault() -> engine.write(b.toBatch());
         case Op.Batch b -> engine.write(b.toBatch(), b.durability());
+        case Op.CreateKeyspace c -> engine.createKeyspace(c.keyspace());
+        case Op.DropKeyspace d -> engine.dropKeyspace(d.keyspace());
         case Op.Flush f -> engine.flush();
         case Op.Checkpoint c -> engine.checkpoint(dir.resolveSibling(c.directoryName()));
         case Op.Reopen r -> {
@@ -116,11 +145,58 @@ final class StoreSession {
                 + " reopened";
         return false;
       }
+      if (isWrite(op) && knows() && !op.possibleIn(oracle.current())) {
+        violation =
+            "the engine acknowledged "
+                + op
+                + ", which cannot succeed in the store's state (a keyspace missing or present, or a"
+                + " precondition failing): "
+                + new TreeMap<>(oracle.current());
+        return false;
+      }
       oracle.acked(op);
       lastAcked = true;
       return violation == null;
+    } catch (ConflictException e) {
+      if (failStopExpected && isWrite(op)) {
+        violation = op + " failed with ConflictException after an fsync failure, not EngineFailed";
+        return false;
+      }
+      if (!(op instanceof Op.Batch b) || b.preconditions().isEmpty()) {
+        violation = op + " threw ConflictException but has no precondition: " + e.getMessage();
+        return false;
+      }
+      if (knows() && op.possibleIn(oracle.current())) {
+        violation =
+            op
+                + " threw ConflictException though every precondition held in "
+                + new TreeMap<>(oracle.current())
+                + ": "
+                + e.getMessage();
+        return false;
+      }
+      oracle.conflicted(op);
+      lastConflict = true;
+      return true;
     } catch (StorageException e) {
-      if (failStopExpected && isWrite(op) && !(e instanceof EngineFailedException)) {
+      boolean keyspaceMayBeMissing =
+          e instanceof InvalidArgumentException
+              && namesKeyspaces(op)
+              && !(knows() && op.possibleIn(oracle.current()));
+      if (e instanceof InvalidArgumentException && namesKeyspaces(op) && !keyspaceMayBeMissing) {
+        violation =
+            op
+                + " was refused with InvalidArgumentException though it can succeed in the"
+                + " store's state "
+                + new TreeMap<>(oracle.current())
+                + ": "
+                + e.getMessage();
+        return false;
+      }
+      if (failStopExpected
+          && isWrite(op)
+          && !(e instanceof EngineFailedException)
+          && !keyspaceMayBeMissing) {
         violation =
             op
                 + " failed with "
@@ -143,13 +219,44 @@ final class StoreSession {
     }
   }
 
+  /** Whether the oracle's state is the store's: it knows the store and no step failed. */
+  private boolean knows() {
+    return knowsTheStore && oracle.exact();
+  }
+
+  /** Whether the last step applied was refused for a failed precondition. */
+  boolean lastConflict() {
+    return lastConflict;
+  }
+
   /** Whether the last step applied was acknowledged (rather than failed). */
   boolean lastAcked() {
     return lastAcked;
   }
 
   private static boolean isWrite(Op op) {
-    return op instanceof Op.Put || op instanceof Op.Delete || op instanceof Op.Batch;
+    return switch (op) {
+      case Op.Put p -> true;
+      case Op.Delete d -> true;
+      case Op.DeleteRange r -> true;
+      case Op.Batch b -> true;
+      case Op.CreateKeyspace c -> true;
+      case Op.DropKeyspace d -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether {@code op} names a keyspace other than the default one. */
+  private static boolean namesKeyspaces(Op op) {
+    return switch (op) {
+      case Op.Put p -> !p.keyspace().equals(Keyspace.DEFAULT);
+      case Op.Delete d -> !d.keyspace().equals(Keyspace.DEFAULT);
+      case Op.DeleteRange r -> !r.keyspace().equals(Keyspace.DEFAULT);
+      case Op.Batch b -> !b.keyspaces().equals(java.util.Set.of(Keyspace.DEFAULT));
+      case Op.CreateKeyspace c -> true;
+      case Op.DropKeyspace d -> true;
+      default -> false;
+    };
   }
 
   private void checkRead(Op.Get g) {
@@ -157,7 +264,7 @@ final class StoreSession {
     Integer got = v == null ? null : Values.state(g.key(), v);
     if (got != null && got == Values.FOREIGN) {
       violation = g + " returned a value that was never written for that key";
-    } else if (oracle.exact()) {
+    } else if (knows()) {
       Integer want = oracle.current().get(Op.name(g.key()));
       if (!java.util.Objects.equals(want, got)) {
         violation =
@@ -197,36 +304,56 @@ final class StoreSession {
   }
 
   /**
-   * Reads the whole store of an open engine as key name to {@linkplain Values#state state},
-   * checking that every value is one written for its key and that get agrees with the cursor, then
-   * runs the consistency check.
+   * Reads the whole store of an open engine, every keyspace of it, as key name to {@linkplain
+   * Values#state state} and keyspace marker to {@link Values#KEYSPACE} (see {@link Op}), checking
+   * that every value is one written for its key and that get agrees with the cursor for each of
+   * {@code keys}, then runs the consistency check.
    *
    * @return null when all is well, else the problem
    */
   static String readState(StorageEngine engine, List<byte[]> keys, Map<String, Integer> out) {
-    Map<String, byte[]> seen = new TreeMap<>();
-    try (Cursor c = engine.cursor()) {
-      while (c.next()) {
-        byte[] k = c.key();
-        byte[] v = c.value();
-        int state = Values.state(k, v);
-        if (state == Values.FOREIGN) {
-          return "the store returns a value for " + Op.name(k) + " that was never written for it";
-        }
-        out.put(Op.name(k), state);
-        seen.put(Op.name(k), v);
+    for (String keyspace : engine.keyspaces()) {
+      ReadView view;
+      if (keyspace.equals(Keyspace.DEFAULT)) {
+        view = engine;
+      } else {
+        view = engine.keyspace(keyspace);
+        out.put(Op.marker(keyspace), Values.KEYSPACE);
       }
-    }
-    for (byte[] k : keys) {
-      byte[] v = engine.get(k);
-      byte[] c = seen.get(Op.name(k));
-      if (!Arrays.equals(v, c)) {
-        return "get(" + Op.name(k) + ") and the cursor disagree";
+      String problem = readKeyspace(view, keyspace, keys, out);
+      if (problem != null) {
+        return problem;
       }
     }
     ConsistencyReport report = engine.checkConsistency();
     if (!report.isConsistent()) {
       return "the consistency check failed: " + report.problems();
+    }
+    return null;
+  }
+
+  private static String readKeyspace(
+      ReadView view, String keyspace, List<byte[]> keys, Map<String, Integer> out) {
+    Map<String, byte[]> seen = new TreeMap<>();
+    try (Cursor c = view.cursor()) {
+      while (c.next()) {
+        byte[] k = c.key();
+        byte[] v = c.value();
+        String name = Op.name(keyspace, k);
+        int state = Values.state(Op.valueKey(keyspace, k), v);
+        if (state == Values.FOREIGN) {
+          return "the store returns a value for " + name + " that was never written for it";
+        }
+        out.put(name, state);
+        seen.put(name, v);
+      }
+    }
+    for (byte[] k : keys) {
+      byte[] v = view.get(k);
+      byte[] c = seen.get(Op.name(keyspace, k));
+      if (!Arrays.equals(v, c)) {
+        return "get(" + Op.name(keyspace, k) + ") and the cursor disagree";
+      }
     }
     return null;
   }

@@ -26,6 +26,9 @@ final class Values {
   /** The state of a key that holds the empty value. */
   static final int EMPTY = -2;
 
+  /** The state of a keyspace's {@linkplain Op#marker marker} while the keyspace exists. */
+  static final int KEYSPACE = -3;
+
   private static final int OVERHEAD = 1 + 2 + 4 + 4;
 
   private Values() {}
@@ -91,6 +94,13 @@ final class Values {
 
   /** A key's state in words, for messages. */
   static String describe(Integer state) {
-    return state == null ? "absent" : state == EMPTY ? "an empty value" : "value of #" + state;
+    if (state == null) {
+      return "absent";
+    }
+    return switch (state) {
+      case EMPTY -> "an empty value";
+      case KEYSPACE -> "an existing keyspace";
+      default -> "value of #" + state;
+    };
   }
 }

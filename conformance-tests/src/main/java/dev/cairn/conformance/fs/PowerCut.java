@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,9 @@ public final class PowerCut {
       }
       case DURABLE_ONLY -> {}
       case PREFIX -> {
-        Map<Inode, List<PendingWrite>> byInode = new IdentityHashMap<>();
+        // NB: in the order of each file's first pending write (an inode is equal only to itself),
+        // so that a seed keeps the same prefixes on every run; an identity map's order is not.
+        Map<Inode, List<PendingWrite>> byInode = new LinkedHashMap<>();
         for (PendingWrite w : writes) {
           byInode.computeIfAbsent(inodeOfWrite.get(w.seq()), i -> new ArrayList<>()).add(w);
         }

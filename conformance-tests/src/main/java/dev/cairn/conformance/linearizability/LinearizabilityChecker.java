@@ -13,8 +13,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Decides whether a recorded history of gets, puts and deletes is linearizable for a store that
- * behaves as one register per key, initially absent.
+ * Decides whether a recorded history of gets, puts and deletes, and of the conditional putIfAbsent,
+ * replace and deleteIfEquals, is linearizable for a store that behaves as one register per key,
+ * initially absent.
  *
  * <p>Linearizability is local (Herlihy and Wing), so the history is split by key and each key is
  * checked alone. Each check is the Wing and Gong search with Lowe's memoisation, as Porcupine does
@@ -47,15 +48,7 @@ public final class LinearizabilityChecker {
             new StringBuilder("history of key k" + e.getKey() + " is not linearizable:");
         long origin = calls.getFirst().invokedNanos();
         for (Call c : calls) {
-          sb.append("\n  ")
-              .append(
-                  new Call(
-                      c.client(),
-                      c.kind(),
-                      c.key(),
-                      c.value(),
-                      c.invokedNanos() - origin,
-                      c.returnedNanos() - origin));
+          sb.append("\n  ").append(c.relativeTo(origin));
         }
         return Optional.of(sb.toString());
       }
@@ -151,7 +144,23 @@ public final class LinearizabilityChecker {
       case PUT -> c.value();
       case DELETE -> Call.ABSENT;
       case GET -> c.value() == state ? state : INVALID;
+      case PUT_IF_ABSENT -> conditional(state == Call.ABSENT, c.value(), state, c);
+      case REPLACE ->
+          conditional(state != Call.ABSENT && state == c.expected(), c.value(), state, c);
+      case DELETE_IF_EQUALS ->
+          conditional(state != Call.ABSENT && state == c.expected(), Call.ABSENT, state, c);
     };
+  }
+
+  /**
+   * A conditional call whose condition is {@code holds} in {@code state}: it applied (and leaves
+   * {@code written}) exactly when the condition held, else it could not have happened here.
+   */
+  private static int conditional(boolean holds, int written, int state, Call c) {
+    if (holds != c.applied()) {
+      return INVALID;
+    }
+    return holds ? written : state;
   }
 
   private static void lift(Node call) {

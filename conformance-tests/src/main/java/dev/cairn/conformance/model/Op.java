@@ -8,8 +8,13 @@ import java.util.List;
  * One step of a generated operation sequence.
  *
  * <p>Every sequence, and every subsequence of one, is valid: a step naming a snapshot that is not
- * open is skipped by both the engine run and the model, so the shrinker may drop any step. Steps
- * are immutable; their arrays are never modified after construction.
+ * open is skipped by both the engine run and the model, and one naming a keyspace that does not
+ * exist is refused by both, so the shrinker may drop any step. Steps are immutable; their arrays
+ * are never modified after construction.
+ *
+ * <p>The steps of SPI 1.1 capabilities: {@link InKeyspace} runs a step in a named keyspace, {@link
+ * CreateKeyspace} and {@link DropKeyspace} ({@code KEYSPACES}); {@link DeleteRange} ({@code
+ * RANGE_DELETES}); {@link Require}, a precondition of a batch ({@code CONDITIONAL_WRITES}).
  */
 public sealed interface Op {
 
@@ -37,9 +42,15 @@ public sealed interface Op {
     }
   }
 
-  /** Applies puts and deletes as one batch. */
+  /**
+   * Applies puts, deletes and range deletes as one batch, if its preconditions hold; a batch that
+   * names a missing keyspace or whose precondition fails applies nothing.
+   */
   record Batch(List<Op> ops) implements Op {
-    /** Copies the list; only {@link Put} and {@link Delete} belong in it. */
+    /**
+     * Copies the list; only {@link Put}, {@link Delete}, {@link DeleteRange} and {@link Require},
+     * or those in an {@link InKeyspace}, belong in it.
+     */
     public Batch {
       ops = List.copyOf(ops);
     }
@@ -146,6 +157,65 @@ public sealed interface Op {
           + " limit "
           + limit
           + (snapshot < 0 ? "" : " @snapshot" + snapshot);
+    }
+  }
+
+  /**
+   * Deletes every key of a range (bounds as in {@link Scan}).
+   *
+   * @param lower the lower bound or null; {@code lowerInclusive} says how it bounds
+   * @param upper the upper bound or null
+   */
+  record DeleteRange(byte[] lower, boolean lowerInclusive, byte[] upper, boolean upperInclusive)
+      implements Op {
+    DeleteRange withBounds(byte[] newLower, byte[] newUpper) {
+      return new DeleteRange(newLower, lowerInclusive, newUpper, upperInclusive);
+    }
+
+    @Override
+    public String toString() {
+      return "deleteRange "
+          + (lower == null ? "(-inf" : (lowerInclusive ? "[" : "(") + hex(lower))
+          + ", "
+          + (upper == null ? "+inf)" : hex(upper) + (upperInclusive ? "]" : ")"));
+    }
+  }
+
+  /**
+   * In a {@link Batch}: requires that {@code key} holds {@code expected}, or is absent when {@code
+   * expected} is null, when the batch applies.
+   */
+  record Require(byte[] key, byte[] expected) implements Op {
+    @Override
+    public String toString() {
+      return "require " + hex(key) + (expected == null ? " absent" : " = " + hex(expected));
+    }
+  }
+
+  /**
+   * Runs {@code op} ({@link Put}, {@link Delete}, {@link DeleteRange}, {@link Get}, {@link Scan},
+   * or in a batch {@link Require}) in keyspace {@code keyspace} instead of the default one.
+   */
+  record InKeyspace(String keyspace, Op op) implements Op {
+    @Override
+    public String toString() {
+      return "[" + keyspace + "] " + op;
+    }
+  }
+
+  /** Creates keyspace {@code name}. */
+  record CreateKeyspace(String name) implements Op {
+    @Override
+    public String toString() {
+      return "createKeyspace " + name;
+    }
+  }
+
+  /** Drops keyspace {@code name}. */
+  record DropKeyspace(String name) implements Op {
+    @Override
+    public String toString() {
+      return "dropKeyspace " + name;
     }
   }
 

@@ -12,6 +12,12 @@ final class Outputs {
   static final String END = "end";
   static final String CONSISTENT = "consistent";
 
+  /** A step naming a keyspace that does not exist (in the store, or in its snapshot). */
+  static final String REFUSED = "refused: no such keyspace";
+
+  /** A batch that applied nothing: a precondition failed, or it named a missing keyspace. */
+  static final String REJECTED = "rejected: nothing applied";
+
   private Outputs() {}
 
   /** A key or value: full hex when short, else a prefix, the length and a CRC of every byte. */
@@ -40,8 +46,17 @@ final class Outputs {
   }
 
   static KeyRange range(Op.Scan s) {
+    return range(s.lower(), s.lowerInclusive(), s.upper(), s.upperInclusive());
+  }
+
+  static KeyRange range(Op.DeleteRange d) {
+    return range(d.lower(), d.lowerInclusive(), d.upper(), d.upperInclusive());
+  }
+
+  private static KeyRange range(
+      byte[] lower, boolean lowerInclusive, byte[] upper, boolean upperInclusive) {
     return new KeyRange(
-        s.lower() == null ? null : new KeyRange.Bound(s.lower(), s.lowerInclusive()),
-        s.upper() == null ? null : new KeyRange.Bound(s.upper(), s.upperInclusive()));
+        lower == null ? null : new KeyRange.Bound(lower, lowerInclusive),
+        upper == null ? null : new KeyRange.Bound(upper, upperInclusive));
   }
 }

@@ -1,8 +1,10 @@
 package dev.cairn.conformance.model;
 
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.ReadView;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
@@ -55,6 +57,22 @@ final class SequenceRunner {
   private String step(Op op) {
     try {
       return apply(op);
+    } catch (ConflictException e) {
+      return op instanceof Op.Batch
+          ? Outputs.REJECTED
+          : "threw " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    } catch (InvalidArgumentException e) {
+      // NB: what a refusal for a missing keyspace looks like; the model says when one is due, and
+      // any other InvalidArgumentException shows as a divergence all the same.
+      if (op instanceof Op.Batch) {
+        return Outputs.REJECTED;
+      }
+      if (op instanceof Op.InKeyspace
+          || op instanceof Op.CreateKeyspace
+          || op instanceof Op.DropKeyspace) {
+        return Outputs.REFUSED;
+      }
+      return "threw " + e.getClass().getSimpleName() + ": " + e.getMessage();
     } catch (RuntimeException e) {
       return "threw " + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
@@ -73,16 +91,12 @@ final class SequenceRunner {
         engine.delete(d.key(), Durability.BUFFERED);
         yield Outputs.OK;
       }
+      case Op.DeleteRange d -> {
+        engine.deleteRange(Outputs.range(d), Durability.BUFFERED);
+        yield Outputs.OK;
+      }
       case Op.Batch b -> {
-        WriteBatch batch = new WriteBatch();
-        for (Op o : b.ops()) {
-          if (o instanceof Op.Put p) {
-            batch.put(p.key(), p.value());
-          } else if (o instanceof Op.Delete d) {
-            batch.delete(d.key());
-          }
-        }
-        engine.write(batch, Durability.BUFFERED);
+        engine.write(toBatch(b), Durability.BUFFERED);
         yield Outputs.OK;
       }
       case Op.Get g -> {
@@ -92,6 +106,16 @@ final class SequenceRunner {
       case Op.Scan s -> {
         ReadView v = view(s.snapshot());
         yield v == null ? Outputs.SKIPPED : scan(v, s);
+      }
+      case Op.InKeyspace k -> inKeyspace(k);
+      case Op.Require r -> throw new IllegalArgumentException("a precondition outside a batch");
+      case Op.CreateKeyspace c -> {
+        engine.createKeyspace(c.name());
+        yield Outputs.OK;
+      }
+      case Op.DropKeyspace d -> {
+        engine.dropKeyspace(d.name());
+        yield Outputs.OK;
       }
       case Op.OpenSnapshot o -> {
         snapshots.put(o.id(), engine.snapshot());
@@ -119,6 +143,64 @@ final class SequenceRunner {
         yield report.isConsistent() ? Outputs.CONSISTENT : "problems: " + report.problems();
       }
     };
+  }
+
+  private String inKeyspace(Op.InKeyspace k) {
+    String name = k.keyspace();
+    switch (k.op()) {
+      case Op.Get g -> {
+        Snapshot s = g.snapshot() < 0 ? null : snapshots.get(g.snapshot());
+        if (g.snapshot() >= 0 && s == null) {
+          return Outputs.SKIPPED;
+        }
+        ReadView v = s == null ? engine.keyspace(name) : s.keyspace(name);
+        return Outputs.show(v.get(g.key()));
+      }
+      case Op.Scan sc -> {
+        Snapshot s = sc.snapshot() < 0 ? null : snapshots.get(sc.snapshot());
+        if (sc.snapshot() >= 0 && s == null) {
+          return Outputs.SKIPPED;
+        }
+        return scan(s == null ? engine.keyspace(name) : s.keyspace(name), sc);
+      }
+      case Op.Put p -> {
+        engine
+            .keyspace(name)
+            .put(p.key(), p.value(), p.sync() ? Durability.SYNC : Durability.BUFFERED);
+        return Outputs.OK;
+      }
+      case Op.Delete d -> {
+        engine.keyspace(name).delete(d.key(), Durability.BUFFERED);
+        return Outputs.OK;
+      }
+      case Op.DeleteRange d -> {
+        engine.keyspace(name).deleteRange(Outputs.range(d), Durability.BUFFERED);
+        return Outputs.OK;
+      }
+      default -> throw new IllegalArgumentException("not a step for a keyspace: " + k);
+    }
+  }
+
+  /** The batch of {@code b}, operations and preconditions in their keyspaces. */
+  static WriteBatch toBatch(Op.Batch b) {
+    WriteBatch batch = new WriteBatch();
+    for (Op o : b.ops()) {
+      String ks = Model.keyspaceOf(o);
+      switch (Model.unwrap(o)) {
+        case Op.Put p -> batch.put(ks, p.key(), p.value());
+        case Op.Delete d -> batch.delete(ks, d.key());
+        case Op.DeleteRange d -> batch.deleteRange(ks, Outputs.range(d));
+        case Op.Require r -> {
+          if (r.expected() == null) {
+            batch.requireAbsent(ks, r.key());
+          } else {
+            batch.requireValue(ks, r.key(), r.expected());
+          }
+        }
+        default -> throw new IllegalArgumentException("not a step for a batch: " + o);
+      }
+    }
+    return batch;
   }
 
   private ReadView view(int snapshot) {

@@ -116,7 +116,8 @@ final class Shrinker {
         }
       }
       case Op.Batch b -> {
-        out.add(b.ops());
+        // Its writes as steps of their own; its preconditions have no meaning outside it.
+        out.add(b.ops().stream().filter(o -> !(Model.unwrap(o) instanceof Op.Require)).toList());
         for (int i = 0; i < b.ops().size(); i++) {
           List<Op> fewer = new ArrayList<>(b.ops());
           fewer.remove(i);
@@ -143,8 +144,23 @@ final class Shrinker {
           out.add(List.of(s.withLimit(s.limit() / 2)));
         }
       }
+      case Op.DeleteRange d -> {
+        if (d.lower() != null) {
+          out.add(List.of(d.withBounds(null, d.upper())));
+        }
+        if (d.upper() != null) {
+          out.add(List.of(d.withBounds(d.lower(), null)));
+        }
+      }
+      case Op.InKeyspace k -> {
+        out.add(List.of(k.op()));
+        for (List<Op> inner : simpler(k.op())) {
+          out.add(inner.stream().map(o -> (Op) new Op.InKeyspace(k.keyspace(), o)).toList());
+        }
+      }
       default -> {
-        // Snapshot, flush, reopen and check steps have nothing simpler than their removal.
+        // Snapshot, flush, reopen, check and keyspace steps have nothing simpler than their
+        // removal.
       }
     }
     return out;

@@ -5,13 +5,22 @@ import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.Health;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Path;
+import java.util.List;
 
-/** An engine that forwards every call; broken engines override what they break. */
+/**
+ * An engine that forwards every call; broken engines override what they break. The keyspace handles
+ * it hands out are the delegate's, whose writes go to the delegate: a broken engine that breaks
+ * keyspace writes wraps them too. The SPI's defaults ({@code deleteRange}, {@code putIfAbsent} and
+ * the other conditional forms, {@code multiGet}) are not forwarded: they run through this engine's
+ * {@code write} and {@code get}.
+ */
 class ForwardingEngine implements StorageEngine {
 
   final StorageEngine delegate;
@@ -48,6 +57,31 @@ class ForwardingEngine implements StorageEngine {
   @Override
   public void write(WriteBatch batch, Durability durability) {
     delegate.write(batch, durability);
+  }
+
+  @Override
+  public List<String> keyspaces() {
+    return delegate.keyspaces();
+  }
+
+  @Override
+  public Keyspace keyspace(String name) {
+    return delegate.keyspace(name);
+  }
+
+  @Override
+  public Keyspace createKeyspace(String name) {
+    return delegate.createKeyspace(name);
+  }
+
+  @Override
+  public void dropKeyspace(String name) {
+    delegate.dropKeyspace(name);
+  }
+
+  @Override
+  public Health health() {
+    return delegate.health();
   }
 
   @Override

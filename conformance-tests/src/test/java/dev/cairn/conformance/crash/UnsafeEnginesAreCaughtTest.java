@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.conformance.broken.BrokenKeyspaces;
+import dev.cairn.conformance.broken.BrokenRangeDeletes;
 import dev.cairn.conformance.crash.TestEngineProvider.Flaw;
 import dev.cairn.conformance.crash.TestEngineProvider.Kind;
+import dev.cairn.conformance.reference.ReferenceProvider;
+import dev.cairn.spi.Durability;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,5 +176,48 @@ public class UnsafeEnginesAreCaughtTest {
         PowerCutCampaign.run(p, 300, new CrashSettings(1, OptionalLong.of(seed), BASE), HINT);
     assertEquals(1, replay.trials(), "a replay runs only the given seed");
     assertEquals(java.util.List.of(seed), replay.failingSeeds());
+  }
+
+  // SPI 1.1: the campaigns' workloads drop keyspaces and delete ranges; an engine that does either
+  // as a series of writes leaves a crash halfway through it.
+
+  /**
+   * A keyspace created, written and dropped: every crash point and pending-write subset of it. The
+   * drop that deletes key by key leaves a keyspace neither whole nor gone at some of them; the
+   * reference engine, whose drop is one record, passes every one.
+   */
+  @Test
+  public void keyspaceDropDoneKeyByKeyIsCaughtAtSomeCrashPoint() {
+    List<Op> ops = new ArrayList<>();
+    ops.add(new Op.CreateKeyspace(0, "ks-a"));
+    for (int i = 1; i <= 3; i++) {
+      byte[] k = Workload.key(i);
+      ops.add(
+          new Op.Put(
+              i,
+              "ks-a",
+              k,
+              Values.of(Op.valueKey("ks-a", k), i, 40),
+              i == 3 ? Durability.SYNC : Durability.BUFFERED,
+              false));
+    }
+    ops.add(new Op.DropKeyspace(4, "ks-a"));
+    Workload.Shape shape = new Workload.Shape(false, false, false, false, 12, true, false, false);
+    String caught =
+        ExhaustiveCampaign.workload(
+            BrokenKeyspaces.dropDeletesKeyByKey(), ops, shape, 1, new CampaignLog("b", "x", 1));
+    assertTrue(
+        caught != null && caught.contains("ks-a"),
+        () -> "a drop done key by key passed every crash point: " + caught);
+    CampaignLog log = new CampaignLog("reference", "x", 1);
+    assertEquals(
+        null, ExhaustiveCampaign.workload(ReferenceProvider.durable(), ops, shape, 1, log));
+    assertTrue(log.crashStates > 10, "crash states checked: " + log.crashStates);
+  }
+
+  @Test
+  public void rangeDeleteDoneKeyByKeyIsCaughtByRandomPowerCuts() {
+    assertCaught(
+        PowerCutCampaign.run(BrokenRangeDeletes.deletesKeyByKeyDurably(), 300, settings(), HINT));
   }
 }

@@ -135,4 +135,155 @@ public class WorkloadTest {
     String wrong = oracle.verify(java.util.Map.of(), false);
     assertTrue(wrong != null && wrong.contains("expected an empty value, found absent"), wrong);
   }
+
+  private static final Workload.Shape ALL_OF_11 =
+      new Workload.Shape(true, true, true, true, 12, true, true, true);
+
+  /** The steps of SPI 1.1 come up in a workload whose shape allows them, and only then. */
+  @Test
+  public void workloadsOf11CreateAndDropKeyspacesDeleteRangesAndMakeConditionalBatches() {
+    Set<String> seen = new TreeSet<>();
+    for (Op op : Workload.generate(4, OPS, ALL_OF_11)) {
+      switch (op) {
+        case Op.CreateKeyspace c -> seen.add("create");
+        case Op.DropKeyspace d -> seen.add("drop");
+        case Op.Put p when !p.keyspace().equals("default") -> seen.add("put in a keyspace");
+        case Op.Delete d when !d.keyspace().equals("default") -> seen.add("delete in a keyspace");
+        case Op.DeleteRange r -> seen.add("range delete");
+        case Op.Batch b when !b.preconditions().isEmpty() -> seen.add("conditional batch");
+        case Op.Batch b when b.keyspaces().size() > 1 -> seen.add("batch across keyspaces");
+        case Op.Batch b
+            when b.operations().stream().anyMatch(o -> o instanceof WriteBatch.DeleteRange) ->
+            seen.add("range delete in a batch");
+        default -> {}
+      }
+    }
+    assertEquals(
+        new TreeSet<>(
+            List.of(
+                "create",
+                "drop",
+                "put in a keyspace",
+                "delete in a keyspace",
+                "range delete",
+                "conditional batch",
+                "batch across keyspaces",
+                "range delete in a batch")),
+        seen);
+    String old =
+        Workload.generate(4, OPS, new Workload.Shape(true, true, true, true, 12)).toString();
+    assertTrue(!old.contains("Keyspace") && !old.contains("require") && !old.contains("ks-"), old);
+  }
+
+  /** Followed as a correct engine would run them, conditional batches both apply and conflict. */
+  @Test
+  public void conditionalBatchesOfAWorkloadBothApplyAndConflict() {
+    java.util.Map<String, Integer> state = new java.util.TreeMap<>();
+    int applied = 0;
+    int conflicts = 0;
+    for (Op op : Workload.generate(5, 2000, ALL_OF_11)) {
+      if (op instanceof Op.Batch b && !b.preconditions().isEmpty()) {
+        if (b.possibleIn(state)) {
+          applied++;
+        } else {
+          conflicts++;
+        }
+      }
+      if (op.possibleIn(state)) {
+        op.applyTo(state);
+      }
+    }
+    assertTrue(applied > 20 && conflicts > 20, "applied " + applied + ", conflicts " + conflicts);
+  }
+
+  private static final byte[] K1 = Workload.key(1);
+  private static final byte[] K2 = Workload.key(2);
+
+  private static Op.Put put(int step, String keyspace, byte[] key) {
+    return new Op.Put(
+        step,
+        keyspace,
+        key,
+        Values.of(Op.valueKey(keyspace, key), step, 20),
+        Durability.SYNC,
+        false);
+  }
+
+  /**
+   * A drop that may or may not have happened leaves the keyspace whole or gone, nothing between.
+   */
+  @Test
+  public void theOracleWantsAKeyspaceDroppedWholeOrNotAtAll() {
+    Oracle oracle = new Oracle();
+    oracle.acked(new Op.CreateKeyspace(0, "ks-a"));
+    oracle.acked(put(1, "ks-a", K1));
+    oracle.acked(put(2, "ks-a", K2));
+    oracle.failed(new Op.DropKeyspace(3, "ks-a"));
+    java.util.Map<String, Integer> whole =
+        java.util.Map.of("ks-a/", Values.KEYSPACE, "ks-a/key-01", 1, "ks-a/key-02", 2);
+    assertEquals(null, oracle.verify(whole, false));
+    assertEquals(null, oracle.verify(java.util.Map.of(), false));
+    assertTrue(
+        oracle.verify(java.util.Map.of("ks-a/", Values.KEYSPACE, "ks-a/key-02", 2), false) != null,
+        "a keyspace half dropped passed");
+    assertTrue(
+        oracle.verify(java.util.Map.of("ks-a/key-01", 1, "ks-a/key-02", 2), false) != null,
+        "keys of a keyspace that is gone passed");
+  }
+
+  /** A conditional batch refused for its precondition changed nothing; an acknowledged one did. */
+  @Test
+  public void theOracleWantsNothingOfAConflictingBatch() {
+    Oracle oracle = new Oracle();
+    oracle.acked(put(0, "default", K1));
+    Op.Batch conditional =
+        new Op.Batch(
+            1,
+            List.of(new Op.Write("default", new WriteBatch.Put(K2, Values.of(K2, 1, 20)))),
+            List.of(new WriteBatch.Precondition("default", K1, null)),
+            Durability.SYNC,
+            false);
+    oracle.conflicted(conditional);
+    assertEquals(null, oracle.verify(java.util.Map.of("key-01", 0), false));
+    assertTrue(
+        oracle.verify(java.util.Map.of("key-01", 0, "key-02", 1), false) != null,
+        "the writes of a batch whose precondition failed passed");
+    Oracle acked = new Oracle();
+    acked.acked(put(0, "default", K1));
+    Op.Batch holds =
+        new Op.Batch(
+            1,
+            List.of(new Op.Write("default", new WriteBatch.Put(K2, Values.of(K2, 1, 20)))),
+            List.of(new WriteBatch.Precondition("default", K1, Values.of(K1, 0, 20))),
+            Durability.SYNC,
+            false);
+    assertTrue(holds.possibleIn(acked.current()), "the precondition reads the value of step 0");
+    acked.acked(holds);
+    assertEquals(null, acked.verify(java.util.Map.of("key-01", 0, "key-02", 1), false));
+    assertTrue(acked.verify(java.util.Map.of("key-01", 0), false) != null);
+  }
+
+  /** A range delete in a batch between two puts: the first put deleted, the second kept. */
+  @Test
+  public void theOracleAppliesARangeDeleteInOrderWithinItsBatch() {
+    Oracle oracle = new Oracle();
+    oracle.acked(put(0, "default", Workload.key(3)));
+    Op.Batch b =
+        new Op.Batch(
+            1,
+            List.of(
+                new Op.Write("default", new WriteBatch.Put(K1, Values.of(K1, 1, 20))),
+                new Op.Write(
+                    "default",
+                    new WriteBatch.DeleteRange(
+                        dev.cairn.spi.KeyRange.between(Workload.key(0), Workload.key(3)))),
+                new Op.Write("default", new WriteBatch.Put(K2, Values.of(K2, 1, 20)))),
+            List.of(),
+            Durability.SYNC,
+            false);
+    oracle.acked(b);
+    assertEquals(null, oracle.verify(java.util.Map.of("key-02", 1, "key-03", 0), false));
+    assertTrue(
+        oracle.verify(java.util.Map.of("key-01", 1, "key-02", 1, "key-03", 0), false) != null);
+  }
 }

@@ -1,31 +1,46 @@
 package dev.cairn.conformance.reference;
 
+import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.StoreLockedException;
-import dev.cairn.spi.WriteBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
  * The reference engine's durable state: one append-only log of records {@code | length (4B) |
- * crc32c (4B) | payload |}, each payload a list of operations {@code | count (4B) | (type (1B) |
- * keyLen (4B) | key | [valueLen (4B) | value]) * |}.
+ * crc32c (4B) | payload |}, each payload the {@linkplain Change changes} of one write, applied
+ * together on replay: {@code | count (4B) | change * |}, where a change is
+ *
+ * <pre>
+ * | type (1B) | keyspace length (1B) | keyspace (ASCII) | body |
+ *   'P' put:          | keyLen (4B) | key | valueLen (4B) | value |
+ *   'D' delete:       | keyLen (4B) | key |
+ *   'R' delete range: | lower bound | upper bound |, each | kind (1B: 0 none, 1 inclusive,
+ *                     2 exclusive) | [keyLen (4B) | key] |
+ *   'C' create keyspace, 'X' drop keyspace: no body
+ * </pre>
+ *
+ * <p>A write batch spanning keyspaces is one record, so it is whole or absent after a crash, and so
+ * is a keyspace's creation or drop; both are forced before they return.
  *
  * <p>Crash safety, in the order a new store is made durable: the store directory is created and its
  * parent forced; the log is created, forced, and the store directory forced; a {@code SYNC} write
@@ -43,14 +58,15 @@ final class ReferenceLog implements AutoCloseable {
   static final String LOG = "reference.log";
   private static final String LOCK = "reference.lock";
 
-  /** What a replay found: the content and where the valid records end. */
-  record Replayed(NavigableMap<byte[], byte[]> map, long validLength, long fileLength) {}
+  /** What a replay found: the content by keyspace and where the valid records end. */
+  record Replayed(
+      Map<String, NavigableMap<byte[], byte[]>> state, long validLength, long fileLength) {}
 
   private final Path directory;
   private final FileChannel channel;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final NavigableMap<byte[], byte[]> recovered;
+  private final Map<String, NavigableMap<byte[], byte[]>> recovered;
   private IOException failure;
 
   private ReferenceLog(
@@ -58,7 +74,7 @@ final class ReferenceLog implements AutoCloseable {
       FileChannel channel,
       FileChannel lockChannel,
       FileLock lock,
-      NavigableMap<byte[], byte[]> recovered) {
+      Map<String, NavigableMap<byte[], byte[]>> recovered) {
     this.directory = directory;
     this.channel = channel;
     this.lockChannel = lockChannel;
@@ -105,7 +121,7 @@ final class ReferenceLog implements AutoCloseable {
         }
         channel.position(r.validLength());
       }
-      return new ReferenceLog(directory, channel, lockChannel, lock, r.map());
+      return new ReferenceLog(directory, channel, lockChannel, lock, r.state());
     } catch (IOException e) {
       closeQuietly(channel);
       closeQuietly(lockChannel);
@@ -146,18 +162,35 @@ final class ReferenceLog implements AutoCloseable {
     }
   }
 
-  NavigableMap<byte[], byte[]> recovered() {
+  /** The state the log held when opened: keyspace name to entries, the default one included. */
+  Map<String, NavigableMap<byte[], byte[]>> recovered() {
     return recovered;
   }
 
-  /** Replays the log's whole, checksummed records; a missing log is empty. */
+  /** The state of an empty store: the default keyspace, empty. */
+  static Map<String, NavigableMap<byte[], byte[]>> emptyState() {
+    Map<String, NavigableMap<byte[], byte[]>> state = new TreeMap<>();
+    state.put(Keyspace.DEFAULT, Change.emptyKeyspace());
+    return state;
+  }
+
+  /** Whether a write failed and the log refuses further ones until the store is reopened. */
+  boolean failed() {
+    return failure != null;
+  }
+
+  /**
+   * Replays the log's whole, checksummed records; a missing log is empty.
+   *
+   * @throws CorruptionException if a whole record with a valid checksum cannot be applied
+   */
   static Replayed replay(Path log) throws IOException {
-    NavigableMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
+    Map<String, NavigableMap<byte[], byte[]>> state = emptyState();
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(log);
     } catch (NoSuchFileException e) {
-      return new Replayed(map, 0, 0);
+      return new Replayed(state, 0, 0);
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
     while (in.remaining() >= 8) {
@@ -165,31 +198,107 @@ final class ReferenceLog implements AutoCloseable {
       int length = in.getInt();
       int crc = in.getInt();
       if (length < 4 || in.remaining() < length) {
-        return new Replayed(map, start, bytes.length);
+        return new Replayed(state, start, bytes.length);
       }
       CRC32C c = new CRC32C();
       c.update(bytes, in.position(), length);
       if ((int) c.getValue() != crc) {
-        return new Replayed(map, start, bytes.length);
+        return new Replayed(state, start, bytes.length);
       }
-      int count = in.getInt();
-      for (int i = 0; i < count; i++) {
-        byte type = in.get();
-        byte[] key = new byte[in.getInt()];
-        in.get(key);
-        if (type == 'P') {
-          byte[] value = new byte[in.getInt()];
-          in.get(value);
-          map.put(key, value);
-        } else {
-          map.remove(key);
+      ByteBuffer record = in.slice(in.position(), length);
+      in.position(in.position() + length);
+      try {
+        for (int i = 0, count = record.getInt(); i < count; i++) {
+          decode(record).applyTo(state);
         }
+      } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+        throw new CorruptionException(
+            "record at byte " + start + " of " + log + " has a valid checksum but does not parse",
+            e);
       }
     }
-    return new Replayed(map, in.position(), bytes.length);
+    return new Replayed(state, in.position(), bytes.length);
   }
 
-  private void checkNotFailed() {
+  private static Change decode(ByteBuffer in) {
+    byte type = in.get();
+    byte[] name = new byte[in.get() & 0xFF];
+    in.get(name);
+    String keyspace = new String(name, StandardCharsets.US_ASCII);
+    return switch (type) {
+      case 'P' -> new Change.Put(keyspace, bytes(in), bytes(in));
+      case 'D' -> new Change.Delete(keyspace, bytes(in));
+      case 'R' -> new Change.DeleteRange(keyspace, new KeyRange(bound(in), bound(in)));
+      case 'C' -> new Change.CreateKeyspace(keyspace);
+      case 'X' -> new Change.DropKeyspace(keyspace);
+      default -> throw new IllegalArgumentException("unknown change type " + type);
+    };
+  }
+
+  private static byte[] bytes(ByteBuffer in) {
+    byte[] b = new byte[in.getInt()];
+    in.get(b);
+    return b;
+  }
+
+  private static KeyRange.Bound bound(ByteBuffer in) {
+    return switch (in.get()) {
+      case 0 -> null;
+      case 1 -> new KeyRange.Bound(bytes(in), true);
+      case 2 -> new KeyRange.Bound(bytes(in), false);
+      default -> throw new IllegalArgumentException("unknown bound kind");
+    };
+  }
+
+  private static int size(Change change) {
+    int size = 2 + change.keyspace().length();
+    return switch (change) {
+      case Change.Put p -> size + 8 + p.key().length + p.value().length;
+      case Change.Delete d -> size + 4 + d.key().length;
+      case Change.DeleteRange r -> size + size(r.range().lower()) + size(r.range().upper());
+      case Change.CreateKeyspace k -> size;
+      case Change.DropKeyspace k -> size;
+    };
+  }
+
+  private static int size(KeyRange.Bound b) {
+    return b == null ? 1 : 5 + b.key().length;
+  }
+
+  private static void encode(Change change, ByteBuffer out) {
+    byte[] name = change.keyspace().getBytes(StandardCharsets.US_ASCII);
+    byte type =
+        switch (change) {
+          case Change.Put p -> 'P';
+          case Change.Delete d -> 'D';
+          case Change.DeleteRange r -> 'R';
+          case Change.CreateKeyspace k -> 'C';
+          case Change.DropKeyspace k -> 'X';
+        };
+    out.put(type).put((byte) name.length).put(name);
+    switch (change) {
+      case Change.Put p ->
+          out.putInt(p.key().length).put(p.key()).putInt(p.value().length).put(p.value());
+      case Change.Delete d -> out.putInt(d.key().length).put(d.key());
+      case Change.DeleteRange r -> {
+        encode(r.range().lower(), out);
+        encode(r.range().upper(), out);
+      }
+      case Change.CreateKeyspace k -> {}
+      case Change.DropKeyspace k -> {}
+    }
+  }
+
+  private static void encode(KeyRange.Bound b, ByteBuffer out) {
+    if (b == null) {
+      out.put((byte) 0);
+    } else {
+      out.put((byte) (b.inclusive() ? 1 : 2)).putInt(b.key().length).put(b.key());
+    }
+  }
+
+  /** Throws {@link EngineFailedException} once a write has failed. */
+  void checkNotFailed() {
     if (failure != null) {
       throw new EngineFailedException(
           "the log of " + directory + " fail-stopped after an I/O error; reopen the store",
@@ -204,20 +313,17 @@ final class ReferenceLog implements AutoCloseable {
         e);
   }
 
-  void append(List<WriteBatch.Operation> ops, boolean sync) {
+  /** Appends one record holding {@code changes}, forcing it when {@code sync}. */
+  void append(List<Change> changes, boolean sync) {
     checkNotFailed();
     int size = 4;
-    for (WriteBatch.Operation op : ops) {
-      size += 5 + op.key().length + (op instanceof WriteBatch.Put p ? 4 + p.value().length : 0);
+    for (Change change : changes) {
+      size += size(change);
     }
     ByteBuffer out = ByteBuffer.allocate(8 + size);
-    out.putInt(size).putInt(0).putInt(ops.size());
-    for (WriteBatch.Operation op : ops) {
-      out.put((byte) (op instanceof WriteBatch.Put ? 'P' : 'D'));
-      out.putInt(op.key().length).put(op.key());
-      if (op instanceof WriteBatch.Put p) {
-        out.putInt(p.value().length).put(p.value());
-      }
+    out.putInt(size).putInt(0).putInt(changes.size());
+    for (Change change : changes) {
+      encode(change, out);
     }
     CRC32C c = new CRC32C();
     c.update(out.array(), 8, size);

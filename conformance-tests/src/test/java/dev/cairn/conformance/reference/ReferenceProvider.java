@@ -21,7 +21,7 @@ import java.util.Set;
 public class ReferenceProvider implements StorageEngineProvider {
 
   static final EngineSetting BUFFER_SIZE =
-      new EngineSetting("log.buffer.size", "log write buffer, bytes (k, m suffixes)", "64k");
+      EngineSetting.size("log.buffer.size", "log write buffer", "64k", 512, 16L * 1024 * 1024);
 
   private final String name;
   private final Set<Capability> capabilities;
@@ -45,6 +45,23 @@ public class ReferenceProvider implements StorageEngineProvider {
     return new ReferenceProvider(
         "reference-memory",
         EnumSet.of(Capability.ORDERED_SCANS, Capability.SNAPSHOTS, Capability.ATOMIC_BATCHES));
+  }
+
+  /**
+   * In memory, with every capability an in-memory engine can have: ordered, snapshots, atomic
+   * batches, keyspaces, conditional writes and range deletes (what the memory engine offers from
+   * SPI 1.1 on).
+   */
+  public static ReferenceProvider inMemoryComplete() {
+    return new ReferenceProvider(
+        "reference-memory-complete",
+        EnumSet.of(
+            Capability.ORDERED_SCANS,
+            Capability.SNAPSHOTS,
+            Capability.ATOMIC_BATCHES,
+            Capability.KEYSPACES,
+            Capability.CONDITIONAL_WRITES,
+            Capability.RANGE_DELETES));
   }
 
   /** In memory, with no optional capability: unordered scans, no snapshots, no batches. */
@@ -85,7 +102,7 @@ public class ReferenceProvider implements StorageEngineProvider {
   @Override
   public StorageEngine open(EngineOptions options) {
     options.requireKnownSettings(name, settings());
-    int buffer = (int) options.longSetting(BUFFER_SIZE, 512, 16L * 1024 * 1024);
+    int buffer = (int) options.size(BUFFER_SIZE);
     if (capabilities.contains(Capability.DURABLE)) {
       return new ReferenceEngine(
           capabilities,

@@ -2,6 +2,9 @@ package dev.cairn.engine.hash;
 
 import dev.cairn.spi.EngineFailedException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * dropped dirty pages: PostgreSQL's "fsyncgate"), and after background work fails unexpectedly (an
  * engine thread never dies silently). Once stopped, every write and flush throws {@link
  * EngineFailedException} with the first failure as its cause; statistics report it ({@code failed},
- * {@code background.errors}). The first failure wins: later ones are consequences.
+ * {@code background.errors}) and so does {@link dev.cairn.spi.StorageEngine#health()}, with the
+ * last few background errors. The first failure wins: later ones are consequences.
  *
  * <p>Thread-safe.
  */
@@ -22,6 +26,11 @@ final class FailStop {
   private final Path directory;
   private final AtomicReference<EngineFailedException> failure = new AtomicReference<>();
   private final LongAdder backgroundErrors = new LongAdder();
+
+  /** How many background errors {@link #recentBackgroundErrors()} keeps. */
+  static final int RECENT_ERRORS = 4;
+
+  private final ArrayDeque<String> recentErrors = new ArrayDeque<>(RECENT_ERRORS); // guarded by it
 
   FailStop(Path directory) {
     this.directory = directory;
@@ -58,9 +67,29 @@ final class FailStop {
             directory + ": " + what + "; the store refuses writes until it is reopened", cause));
   }
 
-  /** Counts an error of background work (whether or not it stopped the state). */
-  void backgroundError() {
+  /**
+   * Counts an error of background work (whether or not it stopped the store) and keeps a line about
+   * it among the last {@value #RECENT_ERRORS}, for {@link dev.cairn.spi.StorageEngine#health()}.
+   *
+   * @param what what the background work was doing
+   * @param cause what went wrong, or null when {@code what} says it all
+   */
+  void backgroundError(String what, Throwable cause) {
     backgroundErrors.increment();
+    String line = Instant.now() + ": " + what + (cause == null ? "" : ": " + cause);
+    synchronized (recentErrors) {
+      if (recentErrors.size() == RECENT_ERRORS) {
+        recentErrors.removeFirst();
+      }
+      recentErrors.addLast(line);
+    }
+  }
+
+  /** The last few background errors, oldest first, one line each. */
+  List<String> recentBackgroundErrors() {
+    synchronized (recentErrors) {
+      return List.copyOf(recentErrors);
+    }
   }
 
   long backgroundErrors() {

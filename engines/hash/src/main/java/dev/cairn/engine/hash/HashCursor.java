@@ -42,6 +42,11 @@ final class HashCursor implements Cursor {
     this.ownsSnapshot = ownsSnapshot;
   }
 
+  /** The snapshot the cursor reads. */
+  HashSnapshot snapshot() {
+    return snapshot;
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new ClosedHandleException("cursor is closed");

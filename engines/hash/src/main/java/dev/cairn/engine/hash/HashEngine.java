@@ -9,10 +9,13 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.Health;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An open hash store: the {@link StorageEngine} the provider returns.
@@ -379,6 +383,13 @@ final class HashEngine implements StorageEngine {
       throw new InvalidArgumentException("batch is null");
     }
     boolean sync = sync(durability);
+    if (batch.namesOtherKeyspaces()) {
+      throw new UnsupportedCapabilityException(
+          "engine 'hash' has one keyspace, '"
+              + Keyspace.DEFAULT
+              + "': a batch naming others needs capability KEYSPACES; got "
+              + batch.keyspaces());
+    }
     if (batch.isEmpty()) {
       if (sync) {
         writer.submit(new LogWriter.Request(LogWriter.Kind.FLUSH, List.of(), true));
@@ -391,11 +402,12 @@ final class HashEngine implements StorageEngine {
         case WriteBatch.Put p -> ops.add(new LogWriter.Op(p.key().clone(), p.value()));
         case WriteBatch.Delete d -> ops.add(new LogWriter.Op(d.key().clone(), null));
         case WriteBatch.DeleteRange r ->
-            throw new dev.cairn.spi.UnsupportedCapabilityException(
-                "range deletes (capability RANGE_DELETES)");
+            throw new UnsupportedCapabilityException(
+                "engine 'hash' has no key order, so no range deletes (capability RANGE_DELETES)");
       }
     }
-    writer.submit(new LogWriter.Request(LogWriter.Kind.WRITE, ops, sync));
+    writer.submit(
+        new LogWriter.Request(LogWriter.Kind.WRITE, ops, List.copyOf(batch.preconditions()), sync));
   }
 
   @Override
@@ -465,8 +477,88 @@ final class HashEngine implements StorageEngine {
     d.put("files.unmappable", unmappable);
     d.put("files.damaged", merger == null ? 0 : (long) merger.damagedFiles());
     d.put("failed", failStop.failed() ? 1L : 0L);
-    d.put("background.errors", failStop.backgroundErrors());
+    d.put(EngineStatistics.BACKGROUND_ERRORS, failStop.backgroundErrors());
+    if (merger != null) {
+      d.put(EngineStatistics.BACKGROUND_PENDING_BYTES, merger.pendingBytes());
+    }
+    long now = System.nanoTime();
+    long open = 0;
+    long oldest = now;
+    for (AutoCloseable h : handles) {
+      HashSnapshot s =
+          switch (h) {
+            case HashSnapshot hs -> hs;
+            case HashCursor c -> c.snapshot();
+            default -> null;
+          };
+      if (s != null) {
+        open++;
+        oldest = Math.min(oldest, s.takenNanos);
+      }
+    }
+    d.put(EngineStatistics.SNAPSHOTS_OPEN, open);
+    d.put(EngineStatistics.SNAPSHOTS_OLDEST_AGE_MS, TimeUnit.NANOSECONDS.toMillis(now - oldest));
     return new EngineStatistics(entries - tombstones, disk, indexBytes + state.history.bytes(), d);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code FAILED} once the store fail-stopped, with the reason; {@code DEGRADED} while
+   * background cycles fail (and are retried), or when merge found data files damaged and leaves
+   * them unmerged; {@code OK} otherwise. The problems list the last few background errors.
+   */
+  @Override
+  public Health health() {
+    checkOpen();
+    long errors = failStop.backgroundErrors();
+    List<String> problems = new ArrayList<>();
+    EngineFailedException failure = failStop.failure();
+    if (failure != null) {
+      problems.add(
+          failure.getMessage() + (failure.getCause() == null ? "" : ": " + failure.getCause()));
+      problems.addAll(failStop.recentBackgroundErrors());
+      return new Health(Health.Status.FAILED, errors, problems);
+    }
+    int failing = merger == null ? 0 : merger.failingCycles();
+    int damaged = merger == null ? 0 : merger.damagedFiles();
+    if (failing == 0 && damaged == 0) {
+      return new Health(Health.Status.OK, errors, List.of());
+    }
+    problems.addAll(failStop.recentBackgroundErrors());
+    if (failing > 0) {
+      problems.add(
+          "the last "
+              + failing
+              + " background cycles failed (the store stops after "
+              + Merger.MAX_FAILED_CYCLES
+              + " in a row)");
+    }
+    if (damaged > 0) {
+      problems.add(
+          damaged + " damaged data files are left unmerged; 'cairn check' reports their damage");
+    }
+    return new Health(Health.Status.DEGRADED, errors, problems);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Only {@link KeyRange#all()}, without key order: the index's count of live keys (entries less
+   * tombstones), exact while no write runs; a write racing the count may be counted in part.
+   */
+  @Override
+  public long approximateCount(KeyRange range) {
+    checkOpen();
+    if (range == null) {
+      throw new InvalidArgumentException("range is null");
+    }
+    if (!range.isAll()) {
+      throw new UnsupportedCapabilityException(
+          "engine 'hash' has no key order and counts only KeyRange.all(): a bounded range needs"
+              + " capability ORDERED_SCANS");
+    }
+    return Math.max(0, state.keydir.size() - state.keydir.tombstones());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.SpiVersion;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageEngineProvider;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,31 +23,55 @@ import java.util.Set;
 public final class HashEngineProvider implements StorageEngineProvider {
 
   static final EngineSetting FILE_SIZE =
-      new EngineSetting(
-          "file.size", "size at which the active data file is sealed and a new one started", "64m");
+      EngineSetting.size(
+          "file.size",
+          "size at which the active data file is sealed and a new one started",
+          "64m",
+          4096,
+          1L << 30);
+
+  /**
+   * A fraction, which no typed setting holds: the SPI's types are whole numbers. Kept as text with
+   * its own check (and the same one error format), so that its name and meaning stay as they were.
+   */
   static final EngineSetting MERGE_THRESHOLD =
       new EngineSetting(
           "merge.threshold",
-          "fraction (0 to 1) of a sealed data file's bytes that must be stale before it is merged",
+          "fraction (a number in (0, 1]) of a sealed data file's bytes that must be stale before"
+              + " it is merged",
           "0.5");
+
   static final EngineSetting MERGE_RATE =
-      new EngineSetting("merge.rate", "bytes a second merge may read and write, together", "128m");
+      EngineSetting.size(
+          "merge.rate",
+          "bytes a second merge may read and write, together",
+          "128m",
+          1024,
+          Long.MAX_VALUE);
   static final EngineSetting MERGE_INTERVAL =
-      new EngineSetting(
-          "merge.interval", "milliseconds between background cycles (hints, merge)", "1000");
+      EngineSetting.duration(
+          "merge.interval",
+          "time between background cycles (hints, merge); a bare number is milliseconds",
+          "1s",
+          Duration.ofMillis(1),
+          Duration.ofHours(1));
 
   static final EngineSetting MERGE_SMALL_FILES =
-      new EngineSetting(
+      EngineSetting.integer(
           "merge.small.files",
           "how many sealed files under an eighth of file.size make a merge due, stale or not"
-              + " (0: never); keeps stores opened for one write at a time from piling up files",
-          "4");
+              + " (0: never; 1 is refused); keeps stores opened for one write at a time from"
+              + " piling up files",
+          "4",
+          0,
+          1000);
   static final EngineSetting RECOVERY =
-      new EngineSetting(
+      EngineSetting.choice(
           "recovery",
           "'strict' refuses a damaged store; 'salvage' (read-only) reads past damage, keeps every"
               + " record that verifies and lists what was lost in the consistency report",
-          "strict");
+          "strict",
+          List.of("strict", "salvage"));
 
   private static final List<EngineSetting> SETTINGS =
       List.of(FILE_SIZE, MERGE_THRESHOLD, MERGE_RATE, MERGE_INTERVAL, MERGE_SMALL_FILES, RECOVERY);
@@ -76,7 +101,8 @@ public final class HashEngineProvider implements StorageEngineProvider {
         Capability.SNAPSHOTS,
         Capability.ATOMIC_BATCHES,
         Capability.CHECKPOINTS,
-        Capability.ANY_FILE_SYSTEM);
+        Capability.ANY_FILE_SYSTEM,
+        Capability.CONDITIONAL_WRITES);
   }
 
   @Override
@@ -99,35 +125,41 @@ public final class HashEngineProvider implements StorageEngineProvider {
     if (options == null) {
       throw new InvalidArgumentException("options are required");
     }
-    options.requireKnownSettings(name(), SETTINGS);
-    long fileSize = options.longSetting(FILE_SIZE, 4096, 1L << 30);
-    double threshold;
-    String t = options.setting(MERGE_THRESHOLD);
-    try {
-      threshold = Double.parseDouble(t.trim());
-    } catch (NumberFormatException e) {
+    return HashEngine.open(options, settings(options));
+  }
+
+  /**
+   * The settings of {@code options}, each read as its type and checked.
+   *
+   * @throws InvalidArgumentException for an unknown setting or a value out of range
+   */
+  static HashEngine.Settings settings(EngineOptions options) {
+    options.requireKnownSettings("hash", SETTINGS);
+    int smallFiles = (int) options.integer(MERGE_SMALL_FILES);
+    if (smallFiles == 1) {
       throw new InvalidArgumentException(
-          "setting 'merge.threshold' must be a number in (0, 1], got '" + t + "'", e);
+          "setting 'merge.small.files' must be 0 (never) or at least 2, got '1'");
+    }
+    return new HashEngine.Settings(
+        options.size(FILE_SIZE),
+        mergeThreshold(options.setting(MERGE_THRESHOLD)),
+        options.size(MERGE_RATE),
+        options.duration(MERGE_INTERVAL).toMillis(),
+        smallFiles,
+        options.choice(RECOVERY).equals("salvage"));
+  }
+
+  private static double mergeThreshold(String text) {
+    double threshold;
+    try {
+      threshold = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      threshold = Double.NaN;
     }
     if (!(threshold > 0 && threshold <= 1)) {
       throw new InvalidArgumentException(
-          "setting 'merge.threshold' must be in (0, 1], got " + threshold);
+          "setting 'merge.threshold' must be a number in (0, 1], got '" + text + "'");
     }
-    long rate = options.longSetting(MERGE_RATE, 1024, Long.MAX_VALUE / 2);
-    long interval = options.longSetting(MERGE_INTERVAL, 1, 3_600_000);
-    int smallFiles = (int) options.longSetting(MERGE_SMALL_FILES, 0, 1000);
-    if (smallFiles == 1) {
-      throw new InvalidArgumentException(
-          "setting 'merge.small.files' must be 0 (never) or at least 2, got 1");
-    }
-    String recovery = options.setting(RECOVERY).trim();
-    if (!recovery.equals("strict") && !recovery.equals("salvage")) {
-      throw new InvalidArgumentException(
-          "setting 'recovery' must be 'strict' or 'salvage', got '" + recovery + "'");
-    }
-    return HashEngine.open(
-        options,
-        new HashEngine.Settings(
-            fileSize, threshold, rate, interval, smallFiles, recovery.equals("salvage")));
+    return threshold;
   }
 }

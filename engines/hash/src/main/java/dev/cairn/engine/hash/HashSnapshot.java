@@ -29,6 +29,10 @@ final class HashSnapshot implements Snapshot {
   final long seq;
   final List<DataFile> files;
   final long[] sizes;
+
+  /** {@link System#nanoTime()} when taken, for the age statistics report. */
+  final long takenNanos = System.nanoTime();
+
   private final HashEngine engine;
   private final Set<HashCursor> cursors = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;

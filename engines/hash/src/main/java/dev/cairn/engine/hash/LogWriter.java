@@ -6,6 +6,7 @@ import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
+import dev.cairn.spi.WriteBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -33,6 +34,13 @@ import java.util.function.Consumer;
  * the file once for every group handed to it meanwhile (pipelined group commit) and only then wakes
  * those writers. When the leader is done it wakes the writer of the oldest queued request, which
  * leads next.
+ *
+ * <p><b>Preconditions</b> ({@code CONDITIONAL_WRITES}). The leader checks a conditional request's
+ * preconditions just before appending it, against the index (every earlier group) and the writes of
+ * its own group so far ({@link GroupConditions}); since appends and index updates are ordered by
+ * the lead alone, no write can come between the check and the append. A request whose check fails
+ * is not appended and fails with {@link dev.cairn.spi.ConflictException} at once (it wrote nothing,
+ * so it waits for no force); the rest of its group goes on.
  *
  * <p><b>Interrupts.</b> Java closes a channel whose user is interrupted. The leader clears its
  * interrupt before it writes and gives it back afterwards; an interrupt that arrives during the
@@ -95,18 +103,31 @@ final class LogWriter {
   static final class Request {
     final Kind kind;
     final List<Op> ops;
+    final List<WriteBatch.Precondition> preconditions;
     final boolean sync;
     final int bytes;
     private volatile boolean done;
     private volatile Thread waiter;
     private RuntimeException error;
 
+    /** Why the leader did not append this request (a failed precondition); leader only. */
+    private RuntimeException refused;
+
     /** Set by the leader that wrote the request. */
     private volatile boolean taken;
 
     Request(Kind kind, List<Op> ops, boolean sync) {
+      this(kind, ops, List.of(), sync);
+    }
+
+    /**
+     * A request whose {@code preconditions} (on the one keyspace) the leader checks, atomically
+     * with appending it: if one fails, nothing of it is appended and it fails.
+     */
+    Request(Kind kind, List<Op> ops, List<WriteBatch.Precondition> preconditions, boolean sync) {
       this.kind = kind;
       this.ops = ops;
+      this.preconditions = preconditions;
       this.sync = sync;
       int b = 0;
       for (Op op : ops) {
@@ -149,6 +170,7 @@ final class LogWriter {
 
   private Request carried;
   private final List<DataFile> sealedInGroup = new ArrayList<>();
+  private final GroupConditions conditions;
   private FileChannel channel;
   private DataFile active;
   private long position;
@@ -187,6 +209,7 @@ final class LogWriter {
     this.onFinish = onFinish;
     this.guard = guard;
     this.failStop = failStop;
+    this.conditions = new GroupConditions(state);
     state.setVisibleSeq(lastSeq);
     this.syncer = new Syncer(state, guard, failStop, durableWriters::get, name + "-sync");
     try {
@@ -394,16 +417,23 @@ final class LogWriter {
     boolean durable = false;
     try {
       buffer.clear();
+      conditions.clear();
       for (Request r : group) {
-        durable |= r.durable();
         switch (r.kind) {
           case FLUSH -> {}
           case ROLL -> {
             writeBuffer();
             roll();
           }
-          case WRITE -> append(r, written);
+          case WRITE -> {
+            if (!r.preconditions.isEmpty() && (r.refused = conditions.check(r)) != null) {
+              continue; // refused: nothing of it is appended, and it waits for no force
+            }
+            append(r, written);
+            conditions.appended(r);
+          }
         }
+        durable |= r.durable();
       }
       writeBuffer();
       if (!written.isEmpty()) {
@@ -417,6 +447,9 @@ final class LogWriter {
         failStop.check();
       }
     } catch (StorageException e) {
+      // NB: a request refused by its preconditions learns of the failure too, not of its conflict:
+      // after a failed fsync every write fails with the failure (the store stopped before it was
+      // answered), and it changed nothing either way.
       failStop.stop("the writer stopped after a failure", e);
       group.forEach(r -> r.complete(e));
       return;
@@ -427,7 +460,9 @@ final class LogWriter {
     }
     List<Request> waiting = durable ? new ArrayList<>() : List.of();
     for (Request r : group) {
-      if (r.durable()) {
+      if (r.refused != null) {
+        r.complete(r.refused);
+      } else if (r.durable()) {
         waiting.add(r);
       } else {
         r.complete(null);

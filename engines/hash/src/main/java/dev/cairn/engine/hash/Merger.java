@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -71,13 +71,19 @@ final class Merger {
   private final Set<Integer> retiredOnDisk = new TreeSet<>();
   private final Thread thread;
   private volatile boolean stopping;
-  private int failedCycles; // in a row; touched by the thread only
-  private final Set<Integer> damaged = new HashSet<>(); // touched by the thread only
+  private volatile int failedCycles; // in a row; written by the thread only
+
+  /** Written by the thread only; read by statistics and by close too, hence concurrent. */
+  private final Set<Integer> damaged = ConcurrentHashMap.newKeySet();
+
   private volatile int damagedFiles;
   private volatile Throwable injected;
   private volatile boolean injectedEveryCycle;
-  private long cyclesRequested;
+  private long cyclesStarted; // guarded by this, as the next two
   private long cyclesDone;
+  private long cyclesWanted; // the number of the last cycle runCycle waits for
+  private volatile boolean held;
+  private volatile boolean sealedSinceCycle;
 
   Merger(
       IndexState state,
@@ -115,14 +121,19 @@ final class Merger {
   /** A file was sealed: write its hint soon. */
   void sealed(DataFile f) {
     needHints.add(f);
+    sealedSinceCycle = true;
     LockSupport.unpark(thread);
   }
 
-  /** Runs one full cycle (hints, merge, deletions) and waits for it; for tests and tools. */
+  /**
+   * Runs one full cycle (hints, merge, deletions) and waits for it: the next cycle to start, so
+   * that one in progress does not count. For tests and tools.
+   */
   void runCycle() {
     long target;
     synchronized (this) {
-      target = ++cyclesRequested + 1;
+      target = cyclesStarted + 1;
+      cyclesWanted = Math.max(cyclesWanted, target);
     }
     LockSupport.unpark(thread);
     boolean interrupted = false;
@@ -156,6 +167,14 @@ final class Merger {
     injected = t;
   }
 
+  /**
+   * For tests: while held, cycles do nothing (no hints, merges or deletions), so that a test can
+   * look at what they would work on. The cycle in progress, if any, finishes.
+   */
+  void hold(boolean hold) {
+    held = hold;
+  }
+
   /** Stops the thread after its current step and waits for it. Idempotent. */
   void close() {
     stopping = true;
@@ -173,27 +192,47 @@ final class Merger {
 
   private void run() {
     while (!stopping) {
-      if (!failStop.failed()) {
+      synchronized (this) {
+        cyclesStarted++;
+      }
+      sealedSinceCycle = false;
+      if (!failStop.failed() && !held) {
         cycle();
       }
       synchronized (this) {
         cyclesDone++;
         notifyAll();
-        if (cyclesDone > cyclesRequested) {
-          cyclesRequested = cyclesDone;
-        }
       }
-      if (!stopping) {
-        LockSupport.parkNanos(this, intervalNanos);
-      }
+      idle();
     }
     try {
       if (!failStop.failed()) {
         buryRetired();
       }
     } catch (StorageException e) {
-      failStop.backgroundError();
+      failStop.backgroundError("deleting retired files at close", e);
       LOG.log(System.Logger.Level.WARNING, "hash engine could not delete retired files", e);
+    }
+  }
+
+  /**
+   * Waits for the next cycle: {@code merge.interval}, or less when a file was sealed, a cycle is
+   * asked for or the merger stops. A stray wake-up (a permit left by an earlier call) waits on, so
+   * that {@link #runCycle} runs one cycle, as tests of failing cycles need.
+   */
+  private void idle() {
+    long deadline = System.nanoTime() + intervalNanos;
+    while (!stopping && !sealedSinceCycle) {
+      synchronized (this) {
+        if (cyclesWanted > cyclesDone) {
+          return;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      LockSupport.parkNanos(this, left);
     }
   }
 
@@ -223,10 +262,10 @@ final class Merger {
       failedCycles = 0;
     } catch (EngineFailedException e) {
       // The guard stopped the store: any failed fsync of its files is fatal.
-      failStop.backgroundError();
+      failStop.backgroundError("background I/O failed; the store stopped", e);
       LOG.log(System.Logger.Level.ERROR, "hash engine stopped after a background I/O error", e);
     } catch (RuntimeException e) {
-      failStop.backgroundError();
+      failStop.backgroundError("background cycle failed", e);
       if (++failedCycles >= MAX_FAILED_CYCLES) {
         failStop.stop("background work failed " + failedCycles + " times in a row", e);
         LOG.log(System.Logger.Level.ERROR, "hash engine stopped: background work keeps failing", e);
@@ -234,7 +273,7 @@ final class Merger {
         LOG.log(System.Logger.Level.WARNING, "hash engine background work failed; will retry", e);
       }
     } catch (Error e) {
-      failStop.backgroundError();
+      failStop.backgroundError("background cycle failed; the store stopped", e);
       failStop.stop("background work failed", e);
       LOG.log(System.Logger.Level.ERROR, "hash engine stopped: background work failed", e);
     }
@@ -539,10 +578,30 @@ final class Merger {
   private void skipDamaged(DataFile f, String detail) {
     damaged.add(f.id());
     damagedFiles = damaged.size();
-    failStop.backgroundError();
+    failStop.backgroundError(f.path() + " is damaged and will not be merged: " + detail, null);
     LOG.log(
         System.Logger.Level.WARNING,
         "hash engine will not merge damaged file " + f.path() + ": " + detail);
+  }
+
+  /** How many background cycles in a row have failed (0: the last one succeeded). */
+  int failingCycles() {
+    return failedCycles;
+  }
+
+  /**
+   * Stale bytes of the sealed files a merge is due for now (stale fraction at or above {@code
+   * merge.threshold}, not damaged): what merging them would reclaim.
+   */
+  long pendingBytes() {
+    long pending = 0;
+    DataFile active = state.active();
+    for (DataFile f : state.files()) {
+      if (mergeable(f, active) && f.staleFraction() >= threshold) {
+        pending += f.staleBytes();
+      }
+    }
+    return pending;
   }
 
   /** How many files merge found damaged and leaves alone. */

@@ -30,6 +30,7 @@ final class MemoryCursor implements Cursor {
   private final KeyRange range;
   private final boolean forward;
   private final Consumer<MemoryCursor> onClose;
+  private final long opened;
   private final ViewGuard guard = new ViewGuard();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -44,18 +45,22 @@ final class MemoryCursor implements Cursor {
   /**
    * @param readSeq a sequence pinned for as long as this cursor is open
    * @param onClose told once, when the cursor closes
+   * @param opened when it opened ({@link System#nanoTime()}) if it holds a pin of its own, for the
+   *     age of the oldest reader; else 0
    */
   MemoryCursor(
       VersionedMap data,
       long readSeq,
       KeyRange range,
       Direction direction,
-      Consumer<MemoryCursor> onClose) {
+      Consumer<MemoryCursor> onClose,
+      long opened) {
     this.data = data;
     this.readSeq = readSeq;
     this.range = range;
     this.forward = direction == Direction.FORWARD;
     this.onClose = onClose;
+    this.opened = opened;
     this.entries = walk(range.lower(), range.upper());
   }
 
@@ -127,6 +132,11 @@ final class MemoryCursor implements Cursor {
       guard.close();
       onClose.accept(this);
     }
+  }
+
+  /** When it opened, as given. */
+  long opened() {
+    return opened;
   }
 
   /** The sequence this cursor reads at. */

@@ -11,8 +11,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The in-memory engine, {@code "memory"}: ordered, thread-safe, with real snapshots and atomic
- * batches, and not durable: a store's data lives until it is closed.
+ * The in-memory engine, {@code "memory"}: ordered, thread-safe, with real snapshots, atomic
+ * batches, keyspaces, conditional writes and range deletes, and not durable: a store's data lives
+ * until it is closed.
  *
  * <p>For application tests and as the reference the other engines are compared with. It ignores the
  * options' directory, create flag and durability (it does no I/O: every open makes a new, empty
@@ -31,7 +32,10 @@ public final class MemoryEngineProvider implements StorageEngineProvider {
               Capability.ORDERED_SCANS,
               Capability.SNAPSHOTS,
               Capability.ATOMIC_BATCHES,
-              Capability.ANY_FILE_SYSTEM));
+              Capability.ANY_FILE_SYSTEM,
+              Capability.KEYSPACES,
+              Capability.CONDITIONAL_WRITES,
+              Capability.RANGE_DELETES));
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public MemoryEngineProvider() {}

@@ -1,8 +1,8 @@
 package dev.cairn.engine.memory;
 
 import dev.cairn.engine.toolkit.Bytes;
-import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,21 +10,22 @@ import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The store's data: every key's list of {@link Version}s in a concurrent sorted map, versioned by
- * sequence number (MVCC).
+ * One keyspace's data: every key's list of {@link Version}s in a concurrent sorted map, versioned
+ * by the store's sequence numbers (MVCC), and the sequences between which the keyspace exists.
  *
- * <p>Thread-safe. Writers are serialized by one lock; readers take no lock.
+ * <p>Thread-safe. Writers hold the {@link Sequencer}'s write lock (see {@link Writer}); readers
+ * take no lock.
  */
 final class VersionedMap {
 
   // Design. A write takes the write lock, gives all its changes the sequence number after the
-  // published one, puts each changed key's new version at the head of its list, and only then
-  // publishes the sequence (a volatile write). A reader at sequence S ignores versions newer than
-  // S, so it sees all of a batch or none of it, and a snapshot or cursor that pins S sees the
-  // store as of S however long it lives.
+  // published one, puts each changed key's new version at the head of its list ("stage"), and only
+  // then publishes the sequence (a volatile write, Sequencer.publish). A reader at sequence S
+  // ignores versions newer than S, so it sees all of a batch or none of it, and a snapshot or
+  // cursor that pins S sees the store as of S however long it lives. The sequence is the store's,
+  // shared by its keyspaces, so the same holds for a batch over several keyspaces.
   //
   // Lists are immutable and replaced whole, so a reader holding one is never disturbed by a
   // writer. Versions no reader can see any more are dropped ("pruned") by writers: every version
@@ -38,6 +39,14 @@ final class VersionedMap {
   // Unpinned point reads (get on the live store) fetch the list first and read the published
   // sequence after: the list then holds the newest version published before the fetch, which
   // pruning never removes, so the read is linearizable without a pin.
+  //
+  // The keyspace exists for readers at sequences from `created` (the write that created it) up to,
+  // not including, `dropped` (the write that dropped it; LIVE until then). A dropped keyspace's
+  // data stays as it was for the snapshots and cursors that still read below `dropped`, and is
+  // released (Catalog.release) once the horizon reaches `dropped`.
+
+  /** The {@link #dropped()} sequence of a keyspace not dropped. */
+  static final long LIVE = Long.MAX_VALUE;
 
   /** Estimated bytes of a map entry besides its key: skip-list node, index share, array header. */
   static final long KEY_OVERHEAD = 64;
@@ -45,44 +54,60 @@ final class VersionedMap {
   /** Estimated bytes of a version besides its value: the object and the value's array header. */
   static final long VERSION_OVERHEAD = 48;
 
+  private final String name;
+  private final long created;
+  private final Sequencer sequencer;
   private final ConcurrentSkipListMap<byte[], Version> chains =
       new ConcurrentSkipListMap<>(Bytes.ORDER);
-  private final ReadPins pins = new ReadPins();
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private volatile long published;
+  private volatile long dropped = LIVE;
 
-  // Guarded by writeLock; the counters are volatile so statistics may read them without it.
+  // Guarded by the write lock; the counters are volatile so statistics may read them without it.
   private final TreeSet<byte[]> retained = new TreeSet<>(Bytes.ORDER);
-  private long sweptAt;
   private volatile long liveKeys;
+  private volatile long liveBytes;
   private volatile long versions;
   private volatile long bytes;
 
-  /** The sequence of the last complete write; readers at it see every acknowledged write. */
-  long published() {
-    return published;
+  /**
+   * @param created the sequence of the write that creates the keyspace (0 for the default one)
+   */
+  VersionedMap(String name, long created, Sequencer sequencer) {
+    this.name = name;
+    this.created = created;
+    this.sequencer = sequencer;
   }
 
-  /** Pins the published sequence for a snapshot or cursor; release it with {@link #unpin}. */
-  long pin() {
-    return pins.pin(this::published);
+  /** The keyspace's name. */
+  String name() {
+    return name;
   }
 
-  /** Releases a pin, and prunes what it held if no writer is busy (else the next write will). */
-  void unpin(long seq) {
-    pins.unpin(seq);
-    if (writeLock.tryLock()) {
-      try {
-        sweep();
-      } finally {
-        writeLock.unlock();
-      }
-    }
+  /** The sequence of the write that created the keyspace. */
+  long created() {
+    return created;
   }
 
-  /** The number of pins held by open snapshots and cursors. */
-  int pinCount() {
-    return pins.size();
+  /** The sequence of the write that dropped the keyspace, or {@link #LIVE}. */
+  long dropped() {
+    return dropped;
+  }
+
+  /** True when a reader at {@code seq} sees this keyspace. */
+  boolean existsAt(long seq) {
+    return created <= seq && seq < dropped;
+  }
+
+  /**
+   * True when a reader at the latest published write sees this keyspace: it was created and not
+   * dropped. A create or drop counts from its publication, as every write does.
+   */
+  boolean isLive() {
+    return existsAt(sequencer.published());
+  }
+
+  /** Records the drop at {@code seq}, before it is published. The caller holds the write lock. */
+  void markDropped(long seq) {
+    dropped = seq;
   }
 
   /** The value of {@code key} as of the latest published write, or null; not copied. */
@@ -92,7 +117,7 @@ final class VersionedMap {
       return null;
     }
     // NB: the published sequence is read after the list is fetched; see the design note.
-    Version v = Version.visible(head, published);
+    Version v = Version.visible(head, sequencer.published());
     return v == null ? null : v.value();
   }
 
@@ -107,73 +132,114 @@ final class VersionedMap {
    * filter versions by their sequence. The lower bound must not order after the upper.
    */
   NavigableMap<byte[], Version> slice(KeyRange.Bound lower, KeyRange.Bound upper) {
+    return slice(chains, lower, upper);
+  }
+
+  /** The view of a sorted map between two bounds (null for none). */
+  static <V> NavigableMap<byte[], V> slice(
+      NavigableMap<byte[], V> map, KeyRange.Bound lower, KeyRange.Bound upper) {
     if (lower != null && upper != null) {
-      return chains.subMap(lower.key(), lower.inclusive(), upper.key(), upper.inclusive());
+      return map.subMap(lower.key(), lower.inclusive(), upper.key(), upper.inclusive());
     }
     if (lower != null) {
-      return chains.tailMap(lower.key(), lower.inclusive());
+      return map.tailMap(lower.key(), lower.inclusive());
     }
     if (upper != null) {
-      return chains.headMap(upper.key(), upper.inclusive());
+      return map.headMap(upper.key(), upper.inclusive());
     }
-    return chains;
+    return map;
+  }
+
+  /** The entries of {@code range}; see {@link #slice(KeyRange.Bound, KeyRange.Bound)}. */
+  NavigableMap<byte[], Version> slice(KeyRange range) {
+    return slice(range.lower(), range.upper());
+  }
+
+  /** The number of live keys of {@code range} a reader at {@code readSeq} sees. */
+  long countAt(KeyRange range, long readSeq) {
+    long n = 0;
+    for (Version head : slice(range).values()) {
+      Version v = Version.visible(head, readSeq);
+      if (v != null && !v.isTombstone()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
-   * Applies {@code changes} (a null value deletes) as one write at the next sequence, atomically
-   * for readers. Keys and values are kept as given: the caller hands over arrays nobody else holds.
+   * The bytes of the live keys of {@code range} and their values a reader at {@code readSeq} sees.
    */
-  void apply(SortedMap<byte[], byte[]> changes) {
-    writeLock.lock();
-    try {
-      long seq = published + 1;
-      List<byte[]> touched = new ArrayList<>(changes.size());
-      for (Map.Entry<byte[], byte[]> change : changes.entrySet()) {
-        byte[] key = change.getKey();
-        byte[] value = change.getValue();
-        Version head = chains.get(key);
-        if (head == null && value == null) {
-          continue; // deleting a key no reader can see: nothing to record
-        }
-        boolean wasLive = head != null && !head.isTombstone();
-        if (wasLive != (value != null)) {
-          liveKeys += value != null ? 1 : -1;
-        }
-        if (head == null) {
-          bytes += KEY_OVERHEAD + key.length;
-        }
-        versions++;
-        bytes += versionBytes(value);
-        chains.put(key, new Version(seq, value, head));
-        touched.add(key);
+  long sizeAt(KeyRange range, long readSeq) {
+    long n = 0;
+    for (Map.Entry<byte[], Version> e : slice(range).entrySet()) {
+      Version v = Version.visible(e.getValue(), readSeq);
+      if (v != null && !v.isTombstone()) {
+        n += e.getKey().length + (long) v.value().length;
       }
-      published = seq; // the publication point: readers may now see every version at seq
-      long horizon = pins.horizon(seq);
-      for (byte[] key : touched) {
-        prune(key, horizon);
+    }
+    return n;
+  }
+
+  /**
+   * Puts a new version at {@code seq} for each of {@code changes} (a null value deletes), not yet
+   * visible to readers: the caller publishes {@code seq} next, then prunes what this added to
+   * {@code touched}. Keys and values are kept as given: the caller hands over arrays nobody else
+   * holds. The caller holds the write lock.
+   */
+  void stage(SortedMap<byte[], byte[]> changes, long seq, List<byte[]> touched) {
+    for (Map.Entry<byte[], byte[]> change : changes.entrySet()) {
+      if (stage(change.getKey(), change.getValue(), seq)) {
+        touched.add(change.getKey());
       }
-      if (horizon > sweptAt) {
-        sweep();
-      }
-    } finally {
-      writeLock.unlock();
     }
   }
 
-  /** Prunes every retained key if the horizon moved since the last sweep. Holds writeLock. */
-  private void sweep() {
-    long horizon = pins.horizon(published);
-    if (horizon <= sweptAt) {
-      return;
+  /**
+   * Puts one new version at {@code seq}, as {@link #stage(SortedMap, long, List)} does.
+   *
+   * @return false when there was nothing to record (a delete of a key no reader can see)
+   */
+  boolean stage(byte[] key, byte[] value, long seq) {
+    Version head = chains.get(key);
+    if (head == null && value == null) {
+      return false;
     }
-    sweptAt = horizon;
+    boolean wasLive = head != null && !head.isTombstone();
+    if (wasLive) {
+      liveKeys--;
+      liveBytes -= key.length + (long) head.value().length;
+    }
+    if (value != null) {
+      liveKeys++;
+      liveBytes += key.length + (long) value.length;
+    }
+    if (head == null) {
+      bytes += KEY_OVERHEAD + key.length;
+    }
+    versions++;
+    bytes += versionBytes(value);
+    chains.put(key, new Version(seq, value, head));
+    return true;
+  }
+
+  /** True when some keys hold old versions for pinned readers. The caller holds the write lock. */
+  boolean retainsVersions() {
+    return !retained.isEmpty();
+  }
+
+  /** Prunes every retained key at {@code horizon}. The caller holds the write lock. */
+  void sweep(long horizon) {
     for (byte[] key : List.copyOf(retained)) {
       prune(key, horizon);
     }
   }
 
-  /** Drops the versions of {@code key} that no reader at or after {@code horizon} can see. */
-  private void prune(byte[] key, long horizon) {
+  /**
+   * Drops the versions of {@code key} that no reader at or after {@code horizon} can see. The
+   * caller holds the write lock.
+   */
+  void prune(byte[] key, long horizon) {
     Version head = chains.get(key);
     if (head == null) {
       retained.remove(key);
@@ -224,6 +290,11 @@ final class VersionedMap {
     return liveKeys;
   }
 
+  /** Bytes of the live keys and their values as of the last write. */
+  long liveBytes() {
+    return liveBytes;
+  }
+
   /** Versions held, tombstones included. */
   long versionCount() {
     return versions;
@@ -240,66 +311,70 @@ final class VersionedMap {
   }
 
   /**
-   * Verifies the structure: keys strictly ordered, each list non-empty with strictly decreasing
-   * sequences none above the published one, no list ending in a tombstone, and the counters
-   * matching what is there. Blocks writers while it runs.
+   * Verifies the structure and adds what is wrong to {@code problems}: keys strictly ordered, each
+   * list non-empty with strictly decreasing sequences none above {@code published} nor below the
+   * keyspace's creation, no list ending in a tombstone, and the counters matching what is there.
+   * The caller holds the write lock.
+   *
+   * @return the number of versions checked
    */
-  ConsistencyReport check() {
-    writeLock.lock();
-    try {
-      List<String> problems = new ArrayList<>();
-      long seq = published;
-      long countedVersions = 0;
-      long countedLive = 0;
-      long countedBytes = 0;
-      byte[] previous = null;
-      for (Map.Entry<byte[], Version> e : chains.entrySet()) {
-        byte[] key = e.getKey();
-        String where = "key " + Bytes.hex(key);
-        if (previous != null && Bytes.compare(previous, key) >= 0) {
-          problems.add(where + " does not order after " + Bytes.hex(previous));
+  long check(long published, List<String> problems) {
+    long countedVersions = 0;
+    long countedLive = 0;
+    long countedLiveBytes = 0;
+    long countedBytes = 0;
+    String in = Keyspace.DEFAULT.equals(name) ? "" : " in keyspace '" + name + "'";
+    byte[] previous = null;
+    for (Map.Entry<byte[], Version> e : chains.entrySet()) {
+      byte[] key = e.getKey();
+      String where = "key " + Bytes.hex(key) + in;
+      if (previous != null && Bytes.compare(previous, key) >= 0) {
+        problems.add(where + " does not order after " + Bytes.hex(previous));
+      }
+      previous = key;
+      countedBytes += KEY_OVERHEAD + key.length;
+      Version head = e.getValue();
+      if (head == null) {
+        problems.add(where + " has no versions");
+        continue;
+      }
+      if (!head.isTombstone()) {
+        countedLive++;
+        countedLiveBytes += key.length + (long) head.value().length;
+      }
+      long newer = Long.MAX_VALUE;
+      for (Version v = head; v != null; v = v.older()) {
+        countedVersions++;
+        countedBytes += versionBytes(v.value());
+        if (v.seq() > published) {
+          problems.add(where + " has version " + v.seq() + " above published " + published);
         }
-        previous = key;
-        countedBytes += KEY_OVERHEAD + key.length;
-        Version head = e.getValue();
-        if (head == null) {
-          problems.add(where + " has no versions");
-          continue;
+        if (v.seq() <= created) {
+          problems.add(
+              where + " has version " + v.seq() + " not after the keyspace's creation " + created);
         }
-        if (!head.isTombstone()) {
-          countedLive++;
+        if (v.seq() >= dropped) {
+          problems.add(where + " has version " + v.seq() + " after the keyspace's drop " + dropped);
         }
-        long newer = Long.MAX_VALUE;
-        for (Version v = head; v != null; v = v.older()) {
-          countedVersions++;
-          countedBytes += versionBytes(v.value());
-          if (v.seq() > seq) {
-            problems.add(where + " has version " + v.seq() + " above published " + seq);
-          }
-          if (v.seq() < 1) {
-            problems.add(where + " has version " + v.seq() + " below 1");
-          }
-          if (v.seq() >= newer) {
-            problems.add(where + " has version " + v.seq() + " after newer version " + newer);
-          }
-          newer = v.seq();
-          if (v.older() == null && v.isTombstone()) {
-            problems.add(where + " ends in a tombstone at version " + v.seq());
-          }
+        if (v.seq() >= newer) {
+          problems.add(where + " has version " + v.seq() + " after newer version " + newer);
+        }
+        newer = v.seq();
+        if (v.older() == null && v.isTombstone()) {
+          problems.add(where + " ends in a tombstone at version " + v.seq());
         }
       }
-      compare(problems, "versions", versions, countedVersions);
-      compare(problems, "live keys", liveKeys, countedLive);
-      compare(problems, "memory bytes", bytes, countedBytes);
-      for (byte[] key : retained) {
-        if (!chains.containsKey(key)) {
-          problems.add("retained key " + Bytes.hex(key) + " is not in the map");
-        }
-      }
-      return new ConsistencyReport(countedVersions, problems);
-    } finally {
-      writeLock.unlock();
     }
+    compare(problems, "versions" + in, versions, countedVersions);
+    compare(problems, "live keys" + in, liveKeys, countedLive);
+    compare(problems, "live bytes" + in, liveBytes, countedLiveBytes);
+    compare(problems, "memory bytes" + in, bytes, countedBytes);
+    for (byte[] key : retained) {
+      if (!chains.containsKey(key)) {
+        problems.add("retained key " + Bytes.hex(key) + in + " is not in the map");
+      }
+    }
+    return countedVersions;
   }
 
   private static void compare(List<String> problems, String what, long kept, long counted) {
@@ -308,17 +383,16 @@ final class VersionedMap {
     }
   }
 
-  /** Drops every version, for close. Readers still running see an empty store. */
+  /**
+   * Drops every version, when the store closes or no reader can see the keyspace any more. Readers
+   * still running see it empty. The caller holds the write lock.
+   */
   void clear() {
-    writeLock.lock();
-    try {
-      chains.clear();
-      retained.clear();
-      liveKeys = 0;
-      versions = 0;
-      bytes = 0;
-    } finally {
-      writeLock.unlock();
-    }
+    chains.clear();
+    retained.clear();
+    liveKeys = 0;
+    liveBytes = 0;
+    versions = 0;
+    bytes = 0;
   }
 }

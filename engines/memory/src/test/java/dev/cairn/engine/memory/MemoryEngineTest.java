@@ -54,7 +54,10 @@ class MemoryEngineTest {
             Capability.ORDERED_SCANS,
             Capability.SNAPSHOTS,
             Capability.ATOMIC_BATCHES,
-            Capability.ANY_FILE_SYSTEM),
+            Capability.ANY_FILE_SYSTEM,
+            Capability.KEYSPACES,
+            Capability.CONDITIONAL_WRITES,
+            Capability.RANGE_DELETES),
         p.capabilities());
     assertTrue(p.settings().isEmpty());
     assertThrows(
@@ -302,18 +305,24 @@ class MemoryEngineTest {
       assertEquals(9, s.details().get("versions"));
       assertEquals(9, s.details().get("keys.stored"));
       assertEquals(11, s.details().get("sequence"));
-      assertEquals(0, s.details().get("snapshots.open"));
+      assertEquals(0, s.details().get(EngineStatistics.SNAPSHOTS_OPEN));
+      assertEquals(0, s.details().get(EngineStatistics.SNAPSHOTS_OLDEST_AGE_MS));
       assertEquals(0, s.details().get("cursors.open"));
+      assertEquals(1, s.details().get("keyspaces"));
       try (var snap = e.snapshot();
           Cursor c = e.cursor();
           Cursor sc = snap.cursor()) {
-        assertEquals(1, TestStores.detail(e, "snapshots.open"));
+        assertEquals(
+            2,
+            TestStores.detail(e, EngineStatistics.SNAPSHOTS_OPEN),
+            "the snapshot and the store cursor, which pins a sequence as a snapshot does");
         assertEquals(2, TestStores.detail(e, "cursors.open"));
         assertEquals(2, TestStores.detail(e, "pins"));
         assertTrue(c.next() && sc.next());
       }
       assertEquals(0, TestStores.detail(e, "cursors.open"));
       assertEquals(0, TestStores.detail(e, "pins"));
+      assertEquals(0, TestStores.detail(e, EngineStatistics.SNAPSHOTS_OPEN));
       assertEquals(List.of("key1", "key2"), keysBetween(e, "key1", "key3"));
     }
   }

@@ -30,6 +30,11 @@ final class FailStop {
     return cause.get() != null;
   }
 
+  /** The first failure recorded, or null while the store has not stopped. */
+  StorageException cause() {
+    return cause.get();
+  }
+
   /**
    * Returns normally while the store has not fail-stopped.
    *

@@ -3,6 +3,7 @@ package dev.cairn.engine.rocksdb;
 import dev.cairn.spi.ClosedHandleException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Keeps a native object alive while calls use it: every call {@link #enter() enters} and {@link
@@ -18,23 +19,30 @@ import java.util.concurrent.locks.LockSupport;
 final class OpenGuard {
 
   private final LongAdder inFlight = new LongAdder();
-  private final String what;
+  private final Supplier<? extends RuntimeException> refusal;
   private volatile boolean closed;
 
+  /** A guard whose closed object refuses calls with {@link ClosedHandleException}. */
   OpenGuard(String what) {
-    this.what = what;
+    this(() -> new ClosedHandleException(what + " is closed"));
+  }
+
+  /** A guard whose closed object refuses calls with what {@code refusal} makes. */
+  OpenGuard(Supplier<? extends RuntimeException> refusal) {
+    this.refusal = refusal;
   }
 
   /**
    * Registers a call in flight.
    *
-   * @throws ClosedHandleException if the guarded object is closed
+   * @throws RuntimeException the guard's refusal ({@link ClosedHandleException} unless given
+   *     another) if the guarded object is closed
    */
   void enter() {
     inFlight.increment();
     if (closed) {
       inFlight.decrement();
-      throw new ClosedHandleException(what + " is closed");
+      throw refusal.get();
     }
   }
 

@@ -47,6 +47,7 @@ final class RocksDbCursor implements Cursor {
   private final boolean forward;
   private final Consumer<RocksDbCursor> onClose;
   private final ViewGuard views = new ViewGuard();
+  private final long openedNanos = System.nanoTime();
   private volatile boolean closed;
   private State state = State.START;
   private byte[] seekKey;
@@ -68,6 +69,11 @@ final class RocksDbCursor implements Cursor {
     this.range = range;
     this.forward = direction == Direction.FORWARD;
     this.onClose = onClose;
+  }
+
+  /** When the cursor opened: its iterator pins the state of that moment, as a snapshot does. */
+  long openedNanos() {
+    return openedNanos;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cairn.engine.rocksdb;
 
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
@@ -7,90 +8,91 @@ import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
+import dev.cairn.spi.Health;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
-import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
-import dev.cairn.spi.StorageException;
-import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.rocksdb.AbstractNativeReference;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
-import org.rocksdb.Filter;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteOptions;
 
 /**
  * An open RocksDB store behind the SPI.
  *
- * <p>Thread-safe. Owns every native object it creates (the database, its options, the block cache,
- * the bloom filter, read and write options, and each cursor's iterator and each snapshot) and frees
- * each exactly once. Every call {@linkplain OpenGuard enters} the engine's guard, so {@link
- * #close()} waits for calls in flight before it frees anything: no native object is used after it
- * is freed, which in RocksJava would crash the process instead of throwing.
+ * <p>Thread-safe. Owns every native object it creates (the database and what it was opened with, in
+ * {@link NativeStore}; each keyspace's column family handle; each cursor's iterator and each
+ * snapshot) and frees each exactly once. Every call {@linkplain OpenGuard enters} the engine's
+ * guard, so {@link #close()} waits for calls in flight before it frees anything: no native object
+ * is used after it is freed, which in RocksJava would crash the process instead of throwing. A
+ * keyspace's handle lives as long as its {@link ColumnFamily} is pinned.
  *
- * <p>Fail-stop: when a write fails with an I/O error (an fsync that failed, a full disk), or any of
- * RocksDB's background work fails (a table file that cannot be written, a compaction; heard by
- * {@link BackgroundErrors}), the store stops: every later write and {@link #flush()} throws {@link
- * EngineFailedException} until the store is reopened, and {@link #statistics()} reports {@code
- * fail-stopped=1}. Reads go on.
+ * <p>Writes go through the {@link Writer}, whose lock makes conditional batches atomic; keyspaces
+ * are column families ({@link Keyspaces}).
+ *
+ * <p>Fail-stop: when a write fails with an I/O error (an fsync that failed, a full disk), or
+ * RocksDB's background work fails to write a table file or the WAL (heard by {@link
+ * BackgroundErrors}), the store stops: every later write and {@link #flush()} throws {@link
+ * EngineFailedException} until the store is reopened, {@link #health()} says {@code FAILED} and
+ * {@link #statistics()} reports {@code fail-stopped=1}. Reads go on. A failed compaction only
+ * degrades the store.
  */
 final class RocksDbEngine implements StorageEngine {
 
   private final Path directory;
-  private final boolean readOnly;
   private final Durability defaultDurability;
+  private final NativeStore natives;
   private final RocksDB db;
-  private final LRUCache blockCache;
-  private final WriteOptions syncWrites;
-  private final WriteOptions bufferedWrites;
   private final ReadOptions reads;
-  private final List<AbstractNativeReference> owned; // freed after the database, in reverse order
+  private final long cacheCapacity;
   private final OpenGuard guard = new OpenGuard("store");
   private final Set<RocksDbCursor> cursors = ConcurrentHashMap.newKeySet();
   private final Set<RocksDbSnapshot> snapshots = ConcurrentHashMap.newKeySet();
   private final FailStop failStop;
+  private final BackgroundErrors backgroundErrors;
+  private final Keyspaces keyspaces;
+  private final ColumnFamily defaultFamily;
+  private final Writer writer;
+  private final StoreProperties properties;
 
-  private RocksDbEngine(
-      Path directory,
-      EngineOptions options,
-      FailStop failStop,
-      RocksDB db,
-      LRUCache blockCache,
-      List<AbstractNativeReference> owned,
-      WriteOptions syncWrites,
-      WriteOptions bufferedWrites,
-      ReadOptions reads) {
-    this.directory = directory;
-    this.failStop = failStop;
-    this.readOnly = options.readOnly();
+  private RocksDbEngine(NativeStore natives, EngineOptions options, RocksDbSettings settings) {
+    this.natives = natives;
+    this.directory = natives.directory();
     this.defaultDurability = options.defaultDurability();
-    this.db = db;
-    this.blockCache = blockCache;
-    this.owned = owned;
-    this.syncWrites = syncWrites;
-    this.bufferedWrites = bufferedWrites;
-    this.reads = reads;
+    this.db = natives.db();
+    this.reads = natives.reads();
+    this.cacheCapacity = settings.blockCacheBytes();
+    this.failStop = natives.failStop();
+    this.backgroundErrors = natives.backgroundErrors();
+    this.keyspaces = natives.keyspaces();
+    this.defaultFamily = keyspaces.defaultFamily();
+    this.writer =
+        new Writer(
+            db,
+            directory,
+            options.readOnly(),
+            failStop,
+            keyspaces,
+            natives.syncWrites(),
+            natives.bufferedWrites(),
+            reads);
+    this.properties = new StoreProperties(db, directory);
   }
 
   static RocksDbEngine open(EngineOptions options, RocksDbSettings settings) {
@@ -99,93 +101,105 @@ final class RocksDbEngine implements StorageEngine {
 
   /**
    * Opens the store, letting {@code tuning} adjust RocksDB's options last; for tests that need a
-   * RocksDB option no engine setting reaches (a space limit that fails table-file writes).
+   * RocksDB option no engine setting reaches ({@link NativeStore#open}).
    */
   static RocksDbEngine open(
       EngineOptions options, RocksDbSettings settings, Consumer<Options> tuning) {
-    Path dir =
-        StoreDirectory.prepare(
-            options.requireDirectory(RocksDbProvider.NAME), options.createIfMissing());
-    RocksDB.loadLibrary();
-    List<AbstractNativeReference> owned = new ArrayList<>();
-    FailStop failStop = new FailStop(dir);
-    try {
-      BackgroundErrors backgroundErrors = add(owned, new BackgroundErrors(dir, failStop));
-      LRUCache cache = add(owned, new LRUCache(settings.blockCacheBytes()));
-      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
-      if (settings.bloomBitsPerKey() > 0) {
-        Filter bloom = add(owned, new BloomFilter(settings.bloomBitsPerKey()));
-        table.setFilterPolicy(bloom);
-      }
-      Options rocksOptions =
-          add(owned, new Options())
-              .setCreateIfMissing(options.createIfMissing())
-              .setWriteBufferSize(settings.writeBufferBytes())
-              .setCompressionType(settings.compression())
-              .setTableFormatConfig(table)
-              // NB: BUFFERED relies on this: each write hands its WAL record to the OS.
-              .setManualWalFlush(false)
-              .setMaxBackgroundJobs(2)
-              .setKeepLogFileNum(3)
-              .setListeners(List.of(backgroundErrors));
-      tuning.accept(rocksOptions);
-      WriteOptions sync = add(owned, new WriteOptions().setSync(true));
-      WriteOptions buffered = add(owned, new WriteOptions().setSync(false));
-      ReadOptions reads = add(owned, new ReadOptions());
-      RocksDB db =
-          options.readOnly()
-              ? RocksDB.openReadOnly(rocksOptions, dir.toString())
-              : RocksDB.open(rocksOptions, dir.toString());
-      return new RocksDbEngine(dir, options, failStop, db, cache, owned, sync, buffered, reads);
-    } catch (RocksDBException e) {
-      closeAll(owned);
-      throw RocksErrors.mapOpen(dir, e);
-    } catch (RuntimeException | Error e) {
-      closeAll(owned);
-      throw e;
-    }
-  }
-
-  private static <T extends AbstractNativeReference> T add(
-      List<AbstractNativeReference> owned, T object) {
-    owned.add(object);
-    return object;
-  }
-
-  private static void closeAll(List<AbstractNativeReference> owned) {
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      owned.get(i).close();
-    }
-    owned.clear();
+    return new RocksDbEngine(NativeStore.open(options, settings, tuning), options, settings);
   }
 
   // ---- reads -------------------------------------------------------------------------------
 
   @Override
   public byte[] get(byte[] key) {
+    return get(defaultFamily, key);
+  }
+
+  byte[] get(ColumnFamily cf, byte[] key) {
     Limits.checkKey(key);
-    guard.enter();
+    enter(cf);
     try {
-      return db.get(reads, key);
+      return db.get(cf.handle(), reads, key);
     } catch (RocksDBException e) {
       throw RocksErrors.map("get failed", e);
     } finally {
-      guard.exit();
+      exit(cf);
+    }
+  }
+
+  @Override
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    return multiGet(defaultFamily, keys);
+  }
+
+  /** Reads every key at one snapshot, taken for the call. */
+  List<byte[]> multiGet(ColumnFamily cf, List<byte[]> keys) {
+    checkKeys(keys);
+    enter(cf);
+    try {
+      org.rocksdb.Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+        return multiGet(db, cf, ro, keys);
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    } finally {
+      exit(cf);
+    }
+  }
+
+  static void checkKeys(List<byte[]> keys) {
+    if (keys == null) {
+      throw new InvalidArgumentException("keys is null");
+    }
+    for (byte[] key : keys) {
+      Limits.checkKey(key);
+    }
+  }
+
+  /** {@code MultiGet} of {@code keys} in {@code cf} with {@code ro}; a new, modifiable list. */
+  static List<byte[]> multiGet(RocksDB db, ColumnFamily cf, ReadOptions ro, List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      return new ArrayList<>();
+    }
+    try {
+      return new ArrayList<>(
+          db.multiGetAsList(ro, Collections.nCopies(keys.size(), cf.handle()), keys));
+    } catch (RocksDBException e) {
+      throw RocksErrors.map("multiGet failed", e);
     }
   }
 
   @Override
   public Cursor cursor(KeyRange range, Direction direction) {
+    return cursor(defaultFamily, range, direction);
+  }
+
+  Cursor cursor(ColumnFamily cf, KeyRange range, Direction direction) {
     checkCursorArgs(range, direction);
-    guard.enter();
+    enter(cf);
     try {
+      if (!cf.pin()) { // NB: cannot fail inside enter(cf); released when the cursor closes
+        throw new IllegalStateException(cf + " has no handle left to pin");
+      }
       ReadOptions ro = new ReadOptions();
-      RocksIterator it = db.newIterator(ro);
-      RocksDbCursor c = new RocksDbCursor(guard, null, ro, it, range, direction, cursors::remove);
+      RocksIterator it = db.newIterator(cf.handle(), ro);
+      RocksDbCursor c =
+          new RocksDbCursor(
+              guard,
+              null,
+              ro,
+              it,
+              range,
+              direction,
+              closed -> {
+                cursors.remove(closed);
+                cf.unpin();
+              });
       cursors.add(c);
       return c;
     } finally {
-      guard.exit();
+      exit(cf);
     }
   }
 
@@ -193,6 +207,70 @@ final class RocksDbEngine implements StorageEngine {
     if (range == null || direction == null) {
       throw new InvalidArgumentException("range and direction are required");
     }
+  }
+
+  @Override
+  public long approximateCount(KeyRange range) {
+    return approximateCount(defaultFamily, range);
+  }
+
+  /**
+   * An estimate from RocksDB's metadata; an exact count for small ranges ({@link Approximations}).
+   */
+  long approximateCount(ColumnFamily cf, KeyRange range) {
+    Approximations.Estimate e = estimate(cf, range);
+    if (e.count() >= Approximations.EXACT_BELOW) {
+      return e.count();
+    }
+    try (Cursor c = cursor(cf, range, Direction.FORWARD)) {
+      return Approximations.count(c);
+    }
+  }
+
+  @Override
+  public long approximateSize(KeyRange range) {
+    return approximateSize(defaultFamily, range);
+  }
+
+  /** An estimate from RocksDB's metadata; exact for small ranges ({@link Approximations}). */
+  long approximateSize(ColumnFamily cf, KeyRange range) {
+    Approximations.Estimate e = estimate(cf, range);
+    if (e.count() >= Approximations.EXACT_BELOW) {
+      return e.bytes();
+    }
+    try (Cursor c = cursor(cf, range, Direction.FORWARD)) {
+      return Approximations.bytes(c);
+    }
+  }
+
+  private Approximations.Estimate estimate(ColumnFamily cf, KeyRange range) {
+    if (range == null) {
+      throw new InvalidArgumentException("range is null");
+    }
+    enter(cf);
+    try {
+      return Approximations.of(db, cf.handle(), range);
+    } catch (RocksDBException e) {
+      throw RocksErrors.map("estimating " + range + " failed", e);
+    } finally {
+      exit(cf);
+    }
+  }
+
+  /** Enters the store, then the keyspace; see {@link ColumnFamily}. */
+  private void enter(ColumnFamily cf) {
+    guard.enter();
+    try {
+      cf.enter();
+    } catch (RuntimeException e) {
+      guard.exit();
+      throw e;
+    }
+  }
+
+  private void exit(ColumnFamily cf) {
+    cf.exit();
+    guard.exit();
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -204,15 +282,15 @@ final class RocksDbEngine implements StorageEngine {
 
   @Override
   public void put(byte[] key, byte[] value, Durability durability) {
+    put(defaultFamily, key, value, durability);
+  }
+
+  void put(ColumnFamily cf, byte[] key, byte[] value, Durability durability) {
     Limits.checkKey(key);
     Limits.checkValue(value);
-    WriteOptions wo = writeOptions(durability);
     guard.enter();
     try {
-      checkWritable();
-      db.put(wo, key, value);
-    } catch (RocksDBException e) {
-      throw writeFailed("put", e);
+      writer.put(cf, key, value, durability);
     } finally {
       guard.exit();
     }
@@ -220,14 +298,14 @@ final class RocksDbEngine implements StorageEngine {
 
   @Override
   public void delete(byte[] key, Durability durability) {
+    delete(defaultFamily, key, durability);
+  }
+
+  void delete(ColumnFamily cf, byte[] key, Durability durability) {
     Limits.checkKey(key);
-    WriteOptions wo = writeOptions(durability);
     guard.enter();
     try {
-      checkWritable();
-      db.delete(wo, key);
-    } catch (RocksDBException e) {
-      throw writeFailed("delete", e);
+      writer.delete(cf, key, durability);
     } finally {
       guard.exit();
     }
@@ -235,72 +313,36 @@ final class RocksDbEngine implements StorageEngine {
 
   @Override
   public void write(WriteBatch batch, Durability durability) {
-    if (batch == null) {
-      throw new InvalidArgumentException("batch is null");
-    }
-    WriteOptions wo = writeOptions(durability);
+    write(batch, durability, null);
+  }
+
+  /** See {@link Writer#write}; {@code only} binds the batch to one keyspace's column family. */
+  void write(WriteBatch batch, Durability durability, ColumnFamily only) {
     guard.enter();
-    try (org.rocksdb.WriteBatch rb = new org.rocksdb.WriteBatch()) {
-      checkWritable();
-      if (batch.isEmpty()) {
-        if (durability == Durability.SYNC) {
-          db.flushWal(true); // an empty SYNC batch still makes earlier writes durable
-        }
-        return;
-      }
-      for (WriteBatch.Operation op : batch.operations()) {
-        switch (op) {
-          case WriteBatch.Put p -> rb.put(p.key(), p.value());
-          case WriteBatch.Delete d -> rb.delete(d.key());
-          case WriteBatch.DeleteRange r ->
-              throw new dev.cairn.spi.UnsupportedCapabilityException(
-                  "range deletes (capability RANGE_DELETES)");
-        }
-      }
-      db.write(wo, rb);
-    } catch (RocksDBException e) {
-      throw writeFailed("write batch", e);
+    try {
+      writer.write(batch, durability, only);
     } finally {
       guard.exit();
     }
   }
 
-  private WriteOptions writeOptions(Durability durability) {
-    if (durability == null) {
-      throw new InvalidArgumentException("durability is null");
+  /** Writes a conditional batch: false when a precondition failed (nothing written). */
+  boolean applied(WriteBatch batch, Durability durability, ColumnFamily only) {
+    try {
+      write(batch, durability, only);
+      return true;
+    } catch (ConflictException e) {
+      return false;
     }
-    return durability == Durability.SYNC ? syncWrites : bufferedWrites;
-  }
-
-  private void checkWritable() {
-    if (readOnly) {
-      throw new ReadOnlyStoreException("store " + directory + " is open read-only");
-    }
-    failStop.check();
-  }
-
-  /**
-   * What a failed write throws: {@link EngineFailedException} when the store has stopped, because
-   * of this failure (an I/O error) or of an earlier one (RocksDB refuses writes with a background
-   * error, which {@link BackgroundErrors} recorded before any write could see it).
-   */
-  private StorageException writeFailed(String what, RocksDBException e) {
-    StorageException mapped = RocksErrors.map(what + " failed in " + directory, e);
-    if (mapped instanceof StorageIOException) {
-      failStop.fail(mapped);
-    }
-    if (failStop.failed()) {
-      return new EngineFailedException(
-          what + " failed in " + directory + "; the store fail-stopped: " + e.getMessage(), e);
-    }
-    return mapped;
   }
 
   @Override
   public Snapshot snapshot() {
     guard.enter();
     try {
-      RocksDbSnapshot s = new RocksDbSnapshot(db, guard, snapshots::remove);
+      RocksDbSnapshot s =
+          writer.shared(
+              () -> new RocksDbSnapshot(db, guard, keyspaces.pinAll(), snapshots::remove));
       snapshots.add(s);
       return s;
     } finally {
@@ -308,23 +350,13 @@ final class RocksDbEngine implements StorageEngine {
     }
   }
 
-  /**
-   * Syncs the WAL. A WAL sync succeeds even after RocksDB's background work failed, so the store's
-   * state is checked before and after it: a flush never reports success once the store stopped.
-   */
   @Override
   public void flush() {
     guard.enter();
     try {
-      if (readOnly) {
-        return;
+      if (!writer.readOnly()) {
+        writer.syncWal();
       }
-      failStop.check();
-      db.flushWal(true);
-      failStop.check();
-    } catch (RocksDBException e) {
-      failStop.fail(RocksErrors.map("WAL sync failed in " + directory, e));
-      failStop.check();
     } finally {
       guard.exit();
     }
@@ -352,35 +384,86 @@ final class RocksDbEngine implements StorageEngine {
     }
   }
 
-  // ---- inspection --------------------------------------------------------------------------
+  // ---- keyspaces ---------------------------------------------------------------------------
 
-  private static final String[][] PROPERTIES = {
-    {"keys.estimate", "rocksdb.estimate-num-keys"},
-    {"sst.bytes", "rocksdb.total-sst-files-size"},
-    {"sst.live-bytes", "rocksdb.live-sst-files-size"},
-    {"memtable.bytes", "rocksdb.cur-size-all-mem-tables"},
-    {"table-readers.bytes", "rocksdb.estimate-table-readers-mem"},
-    {"compaction.pending-bytes", "rocksdb.estimate-pending-compaction-bytes"},
-    {"compaction.running", "rocksdb.num-running-compactions"},
-    {"flush.running", "rocksdb.num-running-flushes"},
-    {"level0.files", "rocksdb.num-files-at-level0"}, // NB: a string property, not an int one
-    {"background-errors", "rocksdb.background-errors"},
-    {"snapshots", "rocksdb.num-snapshots"},
-    {"block-cache.pinned-bytes", "rocksdb.block-cache-pinned-usage"},
-  };
+  @Override
+  public List<String> keyspaces() {
+    guard.enter();
+    try {
+      return keyspaces.names();
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public Keyspace keyspace(String name) {
+    Keyspace.checkName(name);
+    guard.enter();
+    try {
+      return new RocksDbKeyspace(this, keyspaces.require(name, directory));
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public Keyspace createKeyspace(String name) {
+    Keyspace.checkName(name);
+    guard.enter();
+    try {
+      writer.checkWritable();
+      ColumnFamily cf =
+          writer.exclusively(
+              () -> {
+                try {
+                  return keyspaces.create(name, directory);
+                } catch (RocksDBException e) {
+                  throw writer.failed("creating keyspace '" + name + "'", e);
+                }
+              });
+      return new RocksDbKeyspace(this, cf);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public void dropKeyspace(String name) {
+    Keyspace.checkName(name);
+    guard.enter();
+    try {
+      writer.checkWritable();
+      writer.exclusively(
+          () -> {
+            try {
+              keyspaces.drop(name, directory);
+              return null;
+            } catch (RocksDBException e) {
+              throw writer.failed("dropping keyspace '" + name + "'", e);
+            }
+          });
+    } finally {
+      guard.exit();
+    }
+  }
+
+  // ---- inspection --------------------------------------------------------------------------
 
   @Override
   public EngineStatistics statistics() {
     guard.enter();
     try {
-      Map<String, Long> details = new TreeMap<>();
-      for (String[] p : PROPERTIES) {
-        details.put(p[0], property(p[1]));
-      }
-      long cache = blockCache.getUsage();
+      Map<String, Long> details = properties.store(keyspaces.all());
+      long cache = natives.blockCache().getUsage();
       details.put("block-cache.bytes", cache);
+      details.put(EngineStatistics.CACHE_CAPACITY_BYTES, cacheCapacity);
       details.put("cursors.open", (long) cursors.size());
       details.put("fail-stopped", failStop.failed() ? 1L : 0L);
+      details.put(EngineStatistics.BACKGROUND_ERRORS, backgroundErrorCount());
+      // NB: a live cursor's iterator pins the state it opened on, as a snapshot does
+      details.put(EngineStatistics.SNAPSHOTS_OPEN, (long) (snapshots.size() + cursors.size()));
+      details.put(EngineStatistics.SNAPSHOTS_OLDEST_AGE_MS, oldestSnapshotAgeMillis());
       long memory = details.get("memtable.bytes") + details.get("table-readers.bytes") + cache;
       return new EngineStatistics(
           details.get("keys.estimate"), StoreDirectory.sizeOnDisk(directory), memory, details);
@@ -389,73 +472,75 @@ final class RocksDbEngine implements StorageEngine {
     }
   }
 
-  /**
-   * Reads a numeric property. NB: through {@code GetProperty}, which serves every property, not
-   * {@code GetIntProperty}, which fails for those RocksDB keeps as strings (the per-level file
-   * counts). A property that cannot be read is an error, never a made-up figure.
-   *
-   * @throws StorageIOException naming the property
-   */
-  private long property(String name) {
-    String value;
+  EngineStatistics statistics(ColumnFamily cf) {
+    enter(cf);
     try {
-      value = db.getProperty(name);
-    } catch (RocksDBException e) {
-      throw RocksErrors.map("cannot read property " + name + " of " + directory, e);
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new StorageIOException(
-          "property " + name + " of " + directory + " is not a number: '" + value + "'", e);
+      return properties.keyspace(cf);
+    } finally {
+      exit(cf);
     }
   }
 
+  private long oldestSnapshotAgeMillis() {
+    long now = System.nanoTime();
+    long oldest = now;
+    for (RocksDbSnapshot s : snapshots) {
+      oldest = Math.min(oldest, s.openedNanos());
+    }
+    for (RocksDbCursor c : cursors) {
+      oldest = Math.min(oldest, c.openedNanos());
+    }
+    return (now - oldest) / 1_000_000;
+  }
+
   /**
-   * Verifies every table file's block checksums ({@code VerifyChecksum}), then scans every key
-   * checking that keys come in strictly increasing unsigned order.
+   * At least how many background errors there were: RocksDB counts its failed background jobs,
+   * those it retried by itself included ({@code rocksdb.background-errors}); the listener hears
+   * errors of the write path that count leaves out. The larger of the two.
+   */
+  private long backgroundErrorCount() {
+    return Math.max(backgroundErrors.heard(), properties.backgroundErrors());
+  }
+
+  /**
+   * {@code FAILED} once the store fail-stopped, with its cause; {@code DEGRADED} while a compaction
+   * error is outstanding ({@link BackgroundErrors}), with RocksDB's text; {@code OK} otherwise.
    */
   @Override
-  public ConsistencyReport checkConsistency() {
+  public Health health() {
     guard.enter();
     try {
-      List<String> problems = new ArrayList<>();
-      long items = 0;
-      try {
-        db.verifyChecksum();
-        items += db.getLiveFilesMetaData().size();
-      } catch (RocksDBException e) {
-        if (!RocksErrors.isCorruption(e)) {
-          throw RocksErrors.map("checksum verification failed in " + directory, e);
-        }
-        problems.add("table checksum: " + e.getMessage());
+      long count = backgroundErrorCount();
+      var cause = failStop.cause();
+      if (cause != null) {
+        // the cause first, then the latest background errors
+        List<String> problems = new ArrayList<>(List.of(cause.getMessage()));
+        List<String> recent = new ArrayList<>(backgroundErrors.recent());
+        recent.remove(cause.getMessage());
+        problems.addAll(
+            recent.subList(
+                Math.max(0, recent.size() - (BackgroundErrors.KEPT - 1)), recent.size()));
+        return new Health(Health.Status.FAILED, count, problems);
       }
-      try (ReadOptions ro = new ReadOptions().setVerifyChecksums(true);
-          RocksIterator it = db.newIterator(ro)) {
-        byte[] previous = null;
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          byte[] key = it.key();
-          if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
-            problems.add("key order: " + hex(key) + " follows " + hex(previous));
-          }
-          previous = key;
-          items++;
-        }
-        it.status();
-      } catch (RocksDBException e) {
-        if (!RocksErrors.isCorruption(e)) {
-          throw RocksErrors.map("scan failed in " + directory, e);
-        }
-        problems.add("scan: " + e.getMessage());
+      String outstanding = backgroundErrors.outstanding();
+      if (outstanding != null) {
+        return new Health(Health.Status.DEGRADED, count, List.of(outstanding));
       }
-      return new ConsistencyReport(items, problems);
+      return new Health(Health.Status.OK, count, List.of());
     } finally {
       guard.exit();
     }
   }
 
-  private static String hex(byte[] b) {
-    return java.util.HexFormat.of().formatHex(b);
+  /** See {@link ConsistencyCheck}. */
+  @Override
+  public ConsistencyReport checkConsistency() {
+    guard.enter();
+    try {
+      return ConsistencyCheck.run(db, directory, keyspaces);
+    } finally {
+      guard.exit();
+    }
   }
 
   // ---- lifetime ----------------------------------------------------------------------------
@@ -471,33 +556,60 @@ final class RocksDbEngine implements StorageEngine {
     for (RocksDbCursor c : List.copyOf(cursors)) {
       c.close();
     }
-    RocksDBException failed = null;
-    try {
-      db.closeE();
-    } catch (RocksDBException e) {
-      failed = e;
-    } finally {
-      closeAll(owned);
-    }
-    if (failed != null) {
-      throw RocksErrors.map("closing RocksDB store in " + directory + " failed", failed);
-    }
+    natives.close();
   }
 
   /**
-   * Writes the memtable to a level-0 table file and waits for it, on RocksDB's background thread as
+   * Writes the memtables to level-0 table files and waits for it, on RocksDB's background thread as
    * a full memtable would be; for tests. Returns what RocksDB reported, without recording it.
    */
   RocksDBException flushMemtableForTest() {
     guard.enter();
     try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
-      db.flush(wait);
+      for (ColumnFamily cf : keyspaces.all()) {
+        db.flush(wait, cf.handle());
+      }
       return null;
     } catch (RocksDBException e) {
       return e;
     } finally {
       guard.exit();
     }
+  }
+
+  /** Compacts every keyspace fully; for tests. */
+  void compactForTest() {
+    guard.enter();
+    try {
+      for (ColumnFamily cf : keyspaces.all()) {
+        db.compactRange(cf.handle());
+      }
+    } catch (RocksDBException e) {
+      throw RocksErrors.map("compaction failed", e);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /** Pauses (true) or resumes RocksDB's flushes and compactions; for tests. */
+  void backgroundWorkForTest(boolean run) {
+    guard.enter();
+    try {
+      if (run) {
+        db.continueBackgroundWork();
+      } else {
+        db.pauseBackgroundWork();
+      }
+    } catch (RocksDBException e) {
+      throw RocksErrors.map("pausing background work failed", e);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /** The listener of RocksDB's background errors; for tests. */
+  BackgroundErrors backgroundErrorsForTest() {
+    return backgroundErrors;
   }
 
   /** True once {@link #close()} began; for tests. */

@@ -14,9 +14,11 @@ import java.util.Set;
  * The {@code rocksdb} engine: RocksDB through its Java binding, as a Cairn engine.
  *
  * <p>Stateless and thread-safe. Declares {@link Capability#DURABLE}, {@link
- * Capability#ORDERED_SCANS}, {@link Capability#SNAPSHOTS}, {@link Capability#ATOMIC_BATCHES} and
- * {@link Capability#CHECKPOINTS}, but not {@link Capability#ANY_FILE_SYSTEM}: RocksDB does its own
- * native I/O, so a directory on another file system is refused with {@link
+ * Capability#ORDERED_SCANS}, {@link Capability#SNAPSHOTS}, {@link Capability#ATOMIC_BATCHES},
+ * {@link Capability#CHECKPOINTS}, and (SPI 1.1) {@link Capability#KEYSPACES} (column families),
+ * {@link Capability#CONDITIONAL_WRITES} (checked under the adapter's write lock) and {@link
+ * Capability#RANGE_DELETES} ({@code DeleteRange}); not {@link Capability#ANY_FILE_SYSTEM}: RocksDB
+ * does its own native I/O, so a directory on another file system is refused with {@link
  * dev.cairn.spi.InvalidArgumentException}.
  *
  * <p>Durability maps onto RocksDB's write options: {@code SYNC} is {@code sync=true} (the WAL is
@@ -38,7 +40,10 @@ public final class RocksDbProvider implements StorageEngineProvider {
               Capability.ORDERED_SCANS,
               Capability.SNAPSHOTS,
               Capability.ATOMIC_BATCHES,
-              Capability.CHECKPOINTS));
+              Capability.CHECKPOINTS,
+              Capability.KEYSPACES,
+              Capability.CONDITIONAL_WRITES,
+              Capability.RANGE_DELETES));
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public RocksDbProvider() {}

@@ -1,5 +1,6 @@
 package dev.cairn.engine.rocksdb;
 
+import dev.cairn.spi.BusyException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageException;
@@ -17,8 +18,16 @@ import org.rocksdb.Status;
  * <p>RocksDB reports a held {@code LOCK} file as an {@code IOError} whose message names the lock
  * ("lock hold by current process", "While lock file ... Resource temporarily unavailable"); that
  * one becomes {@link StoreLockedException}, which, when opening, says in plain words who holds the
- * store ({@link #mapOpen}), RocksDB's text staying in the cause. Codes without an SPI counterpart
- * (busy, timed out, aborted, shutdown in progress) become {@link StorageIOException}.
+ * store ({@link #mapOpen}), RocksDB's text staying in the cause.
+ *
+ * <p>The codes by which RocksDB says "not now, nothing was done" become {@link BusyException},
+ * retryable and no reason to fail-stop: {@code Busy} (a conflict or a resource in use), {@code
+ * TimedOut} (a lock or a wait timed out), {@code TryAgain} (RocksDB asks for a retry), and {@code
+ * Incomplete}, which RocksDB returns when it would have had to wait and was asked not to (a write
+ * with {@code no_slowdown} during a write stall, "Write stall"; a read limited to the block cache)
+ * or when a manual compaction was paused. Codes without an SPI counterpart (aborted, shutdown in
+ * progress, and codes RocksJava does not know, {@code Undefined}) become {@link
+ * StorageIOException}.
  */
 final class RocksErrors {
 
@@ -32,6 +41,8 @@ final class RocksErrors {
       case Corruption -> new CorruptionException(message, e);
       case InvalidArgument -> new InvalidArgumentException(message, e);
       case NotSupported -> new UnsupportedCapabilityException(message, e);
+      case Busy, TimedOut, TryAgain, Incomplete ->
+          new BusyException(message + " (retryable; nothing was changed)", e);
       case IOError -> isLock(e) ? new StoreLockedException(message, e) : ioError(message, e);
       default -> ioError(message, e);
     };

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
+import dev.cairn.spi.Health;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Path;
@@ -64,12 +65,17 @@ class FailStopTest {
 
       assertArrayEquals(b("1"), e.get(b("acknowledged")), "reads go on");
       assertEquals(1L, e.statistics().details().get("fail-stopped"), "statistics say so");
+      Health health = e.health();
+      assertEquals(Health.Status.FAILED, health.status(), "health says so");
+      assertTrue(health.backgroundErrors() >= 1, health.toString());
+      assertTrue(health.problems().getFirst().contains("background flush"), health.toString());
     }
     try (StorageEngine e = open(dir, o -> {})) {
       assertArrayEquals(b("1"), e.get(b("acknowledged")), "reopening recovers");
       e.put(b("k"), b("v"));
       e.flush();
       assertEquals(0L, e.statistics().details().get("fail-stopped"));
+      assertEquals(Health.Status.OK, e.health().status());
     }
   }
 
