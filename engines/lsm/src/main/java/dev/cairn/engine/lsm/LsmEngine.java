@@ -23,6 +23,7 @@ import dev.cairn.spi.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -355,6 +356,7 @@ final class LsmEngine implements StorageEngine {
         throw new InvalidArgumentException("keyspace '" + name + "' exists");
       }
       failStop.check();
+      syncLogBeforeCatalogChange();
       int id =
           Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.createKeyspace(name, state));
       return new LsmKeyspace(this, name, id);
@@ -373,8 +375,21 @@ final class LsmEngine implements StorageEngine {
         throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
       }
       failStop.check();
+      syncLogBeforeCatalogChange();
       long seq = state.visibleSequence();
       Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.dropKeyspace(name, seq, state));
+    }
+  }
+
+  /**
+   * Makes every write logged so far durable before a keyspace is created or dropped. The catalog
+   * lives in the manifest, which is forced, while the log may hold {@code BUFFERED} writes: without
+   * this, a power cut could keep a keyspace change and lose writes made before it, a state that was
+   * never the store's.
+   */
+  private void syncLogBeforeCatalogChange() {
+    if (commits != null) {
+      commits.sync();
     }
   }
 
@@ -385,9 +400,14 @@ final class LsmEngine implements StorageEngine {
     try {
       long n = 0;
       for (TableFile f : rs.version.all()) {
-        if (f.meta().overlaps(r.lower(), r.upper())) {
-          n += f.meta().entries();
+        FileMeta m = f.meta();
+        if (!m.overlaps(r.lower(), r.upper())) {
+          continue;
         }
+        boolean inside =
+            Arrays.compareUnsigned(m.smallest().userKey, r.lower()) >= 0
+                && Arrays.compareUnsigned(m.largest().userKey, r.upper()) < 0;
+        n += inside ? m.entries() : f.table().approximateEntries(r.lower(), r.upper(), m.entries());
       }
       List<MemTable> mems = new ArrayList<>(rs.immutables);
       mems.add(rs.mutable);
