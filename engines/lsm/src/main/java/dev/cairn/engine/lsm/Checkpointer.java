@@ -34,7 +34,12 @@ final class Checkpointer {
 
   private Checkpointer() {}
 
-  static void write(ReadState rs, long sequence, Path target, LsmEngineProvider.Settings settings) {
+  static void write(
+      ReadState rs,
+      long sequence,
+      KeyspaceCatalog catalog,
+      Path target,
+      LsmEngineProvider.Settings settings) {
     if (target == null) {
       throw new InvalidArgumentException("checkpoint target is null");
     }
@@ -55,7 +60,7 @@ final class Checkpointer {
     }
     boolean done = false;
     try {
-      copy(rs, sequence, target, settings);
+      copy(rs, sequence, catalog, target, settings);
       SyncedFiles.syncDirectory(target);
       SyncedFiles.syncDirectory(parent);
       done = true;
@@ -67,9 +72,14 @@ final class Checkpointer {
   }
 
   private static void copy(
-      ReadState rs, long sequence, Path target, LsmEngineProvider.Settings settings) {
+      ReadState rs,
+      long sequence,
+      KeyspaceCatalog catalog,
+      Path target,
+      LsmEngineProvider.Settings settings) {
     FsyncGuard guard = new FsyncGuard(new FailStop(target)); // the checkpoint's own
     VersionEdit edit = new VersionEdit();
+    catalog.describe(edit);
     long next = 1;
     for (int level = 0; level < Version.LEVELS; level++) {
       for (TableFile f : rs.version.level(level)) {

@@ -7,6 +7,7 @@ import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,11 +66,21 @@ final class CommitQueue {
   /** A queued request; the caller waits for it in {@link CommitQueue#submit}. */
   static final class Request {
     final Kind kind;
-    final List<Mutation> ops;
-    final byte[] body;
     final boolean sync;
-    final long framedBytes;
-    final long memoryBytes;
+    final List<Condition> conditions;
+
+    /** Whether the operations hold range deletes, which the leader expands. */
+    final boolean ranges;
+
+    // The operations and what they take: set on the caller's thread, or by the leader when it
+    // expands range deletes.
+    List<Mutation> ops;
+    byte[] body;
+    long framedBytes;
+    long memoryBytes;
+
+    private boolean refused; // by the leader, when a condition failed
+    private RuntimeException refusal;
     private volatile boolean done;
     private volatile boolean taken;
     private volatile Thread waiter;
@@ -77,10 +88,43 @@ final class CommitQueue {
 
     /** A write of {@code ops}, encoded now, on the caller's thread. */
     Request(List<Mutation> ops, boolean sync) {
+      this(ops, List.of(), sync);
+    }
+
+    /**
+     * A write of {@code ops} that applies only if every one of {@code conditions} holds when the
+     * leader gets to it. Encoded now, on the caller's thread, unless it holds range deletes.
+     */
+    Request(List<Mutation> ops, List<Condition> conditions, boolean sync) {
+      this.conditions = conditions;
       this.kind = Kind.WRITE;
+      this.sync = sync;
+      boolean r = false;
+      for (Mutation m : ops) {
+        r |= m.kind() == Mutation.RANGE_DELETE;
+      }
+      this.ranges = r;
+      if (r) {
+        this.ops = ops; // expanded and encoded by the leader
+        this.body = new byte[0];
+      } else {
+        setOps(ops);
+      }
+    }
+
+    /** A request without operations. */
+    Request(Kind kind) {
+      this.conditions = List.of();
+      this.kind = kind;
+      this.ops = List.of();
+      this.body = new byte[0];
+      this.sync = kind == Kind.SYNC;
+      this.ranges = false;
+    }
+
+    void setOps(List<Mutation> ops) {
       this.ops = ops;
       this.body = BatchCodec.encode(ops);
-      this.sync = sync;
       this.framedBytes = WalFormat.framedSizeBound(WalRecord.BATCH_HEAD_SIZE + (long) body.length);
       long mem = 0;
       for (Mutation m : ops) {
@@ -90,14 +134,9 @@ final class CommitQueue {
       this.memoryBytes = mem;
     }
 
-    /** A request without operations. */
-    Request(Kind kind) {
-      this.kind = kind;
-      this.ops = List.of();
-      this.body = new byte[0];
-      this.sync = kind == Kind.SYNC;
-      this.framedBytes = 0;
-      this.memoryBytes = 0;
+    /** Whether the request must lead a group of its own: its leader reads the latest state. */
+    boolean leadsAlone() {
+      return !conditions.isEmpty() || ranges;
     }
 
     boolean durable() {
@@ -113,6 +152,16 @@ final class CommitQueue {
       }
     }
   }
+
+  /**
+   * A precondition of a write, on a store key.
+   *
+   * @param key the store key
+   * @param expected the value it must hold, or null for "absent"
+   * @param failure what to throw when it does not hold
+   */
+  record Condition(
+      byte[] key, byte[] expected, java.util.function.Supplier<RuntimeException> failure) {}
 
   /**
    * The limits the leader keeps.
@@ -272,8 +321,10 @@ final class CommitQueue {
     }
     long bytes = r.framedBytes;
     while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
-      if (r.kind == Kind.ROLL) {
-        carried = r; // after what was queued before it
+      if (r.kind == Kind.ROLL || r.leadsAlone()) {
+        // NB: a roll goes alone; a conditional write, or one with range deletes, leads a group
+        // of its own, so that what its leader reads sees every write queued before it applied.
+        carried = r;
         break;
       }
       group.add(r);
@@ -298,10 +349,25 @@ final class CommitQueue {
       group.forEach(r -> r.complete(new EngineFailedException(f.getMessage(), f)));
       return;
     }
+    Request first = group.getFirst();
+    try {
+      if (!first.conditions.isEmpty() && !conditionsHold(first)) {
+        first.refused = true;
+      } else if (first.ranges) {
+        first.setOps(expandRanges(first.ops));
+      }
+    } catch (RuntimeException e) {
+      // NB: reading the state failed (damage, I/O): the write fails, nothing was written.
+      first.refused = true;
+      first.refusal = e;
+    }
     boolean durable = false;
     long framed = 0;
     long memory = 0;
     for (Request r : group) {
+      if (r.refused) {
+        continue;
+      }
       durable |= r.durable();
       framed += r.framedBytes;
       memory += r.memoryBytes;
@@ -310,7 +376,7 @@ final class CommitQueue {
       if (!closed) {
         awaitRoom();
       }
-      if (group.getFirst().kind == Kind.ROLL) {
+      if (first.kind == Kind.ROLL) {
         if (!state.current().mutable.isEmpty()) {
           roll();
         }
@@ -344,7 +410,9 @@ final class CommitQueue {
     }
     List<Request> waiting = durable ? new ArrayList<>() : List.of();
     for (Request r : group) {
-      if (r.durable()) {
+      if (r.refused) {
+        r.complete(failedCondition(r));
+      } else if (r.durable()) {
         waiting.add(r);
       } else {
         r.complete(null);
@@ -366,7 +434,7 @@ final class CommitQueue {
     long syncedBefore = syncer.durableOffset();
     ByteBuffer head = ByteBuffer.allocate(WalRecord.BATCH_HEAD_SIZE);
     for (Request r : group) {
-      if (r.kind != Kind.WRITE) {
+      if (r.kind != Kind.WRITE || r.refused) {
         continue;
       }
       head.clear();
@@ -385,13 +453,96 @@ final class CommitQueue {
     statistics.walBytes.add(bytes);
     MemTable mem = state.current().mutable;
     long s = lastSequence;
+    long user = 0;
     for (Request r : group) {
+      if (r.refused) {
+        continue;
+      }
       for (Mutation m : r.ops) {
+        user += m.key().length + (m.value() == null ? 0 : m.value().length);
         mem.add(m.key(), ++s, m.kind(), m.value());
       }
     }
+    statistics.userBytesWritten.add(user);
     lastSequence = seq;
     state.publishSequence(seq);
+  }
+
+  /**
+   * Whether every condition of {@code r} holds in the latest state: every write before it is
+   * applied and visible (it leads its group), and no other write runs meanwhile.
+   */
+  private boolean conditionsHold(Request r) {
+    ReadState rs = state.acquire();
+    try {
+      long seq = state.visibleSequence();
+      for (Condition c : r.conditions) {
+        ReadState.Found f = rs.get(c.key(), seq);
+        byte[] value = f == null || f.kind() == InternalKey.DELETE ? null : f.value();
+        boolean holds =
+            c.expected() == null
+                ? value == null
+                : value != null && Arrays.equals(value, c.expected());
+        if (!holds) {
+          r.refusal = c.failure().get();
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      rs.release();
+    }
+  }
+
+  /**
+   * {@code ops} with each range delete replaced by tombstones of the keys it covers: those live in
+   * the latest state, and those the batch put before it. Every write before is applied and visible
+   * (the request leads its group) and none runs meanwhile, so the tombstones, applied with the rest
+   * of the batch, delete exactly the keys of the range at the batch's point in the order.
+   */
+  private List<Mutation> expandRanges(List<Mutation> ops) {
+    List<Mutation> out = new ArrayList<>();
+    java.util.TreeMap<byte[], Boolean> written = new java.util.TreeMap<>(Arrays::compareUnsigned);
+    for (Mutation m : ops) {
+      switch (m.kind()) {
+        case InternalKey.PUT -> {
+          out.add(m);
+          written.put(m.key(), true);
+        }
+        case InternalKey.DELETE -> {
+          out.add(m);
+          written.put(m.key(), false);
+        }
+        default -> {
+          java.util.TreeSet<byte[]> keys = new java.util.TreeSet<>(Arrays::compareUnsigned);
+          ReadState rs = state.acquire();
+          try (LsmCursor c = new LsmCursor(rs, state.visibleSequence(), m.range(), true, x -> {})) {
+            while (c.next()) {
+              keys.add(StoreKeys.of(m.range().keyspace(), c.keyView().toArray()));
+            }
+          }
+          written.forEach(
+              (k, live) -> {
+                if (m.range().aboveLower(k) && m.range().belowUpper(k)) {
+                  if (live) {
+                    keys.add(k);
+                  } else {
+                    keys.remove(k);
+                  }
+                }
+              });
+          for (byte[] k : keys) {
+            out.add(Mutation.delete(k));
+            written.put(k, false);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static RuntimeException failedCondition(Request r) {
+    return r.refusal;
   }
 
   /** Makes the memtable immutable and starts a new one with a new log. */

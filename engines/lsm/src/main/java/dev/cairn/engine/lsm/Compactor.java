@@ -68,6 +68,9 @@ final class Compactor {
   boolean step() {
     Version v = pinCurrent();
     try {
+      if (purgeDroppedTable(v)) {
+        return true;
+      }
       CompactionPicker.Compaction c = picker.pick(v);
       if (c == null) {
         return false;
@@ -89,6 +92,33 @@ final class Compactor {
     }
   }
 
+  /**
+   * Deletes one table that holds only entries of a keyspace dropped before every open reader,
+   * without reading it: a manifest edit alone. True if one was.
+   */
+  private boolean purgeDroppedTable(Version v) {
+    KeyspaceCatalog catalog = versions.catalog();
+    if (catalog.dropped().isEmpty()) {
+      return false;
+    }
+    long smallestSnapshot = state.snapshots.smallest(state.visibleSequence());
+    for (int level = 0; level < Version.LEVELS; level++) {
+      for (TableFile f : v.level(level)) {
+        byte[] first = f.meta().smallest().userKey;
+        byte[] last = f.meta().largest().userKey;
+        if (catalog.purgeable(first, smallestSnapshot)
+            && StoreKeys.keyspaceOf(first, "") == StoreKeys.keyspaceOf(last, "")) {
+          versions.logAndApply(
+              new VersionEdit().deleteTable(level, f.number()), Map.of(), state::installVersion);
+          statistics.tablesPurged.increment();
+          statistics.versionsDropped.add(f.meta().entries());
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private Version pinCurrent() {
     while (true) {
       Version v = versions.current();
@@ -102,6 +132,7 @@ final class Compactor {
   private void run(Version v, CompactionPicker.Compaction c) {
     int outputLevel = c.level() + 1;
     long smallestSnapshot = state.snapshots.smallest(state.visibleSequence());
+    KeyspaceCatalog catalog = versions.catalog();
     List<InternalIterator> children = new ArrayList<>();
     long read = 0;
     if (c.level() == 0) {
@@ -142,7 +173,10 @@ final class Compactor {
           lastSequenceForKey = Long.MAX_VALUE;
         }
         boolean drop = false;
-        if (lastSequenceForKey <= smallestSnapshot) {
+        if (catalog.purgeable(k.userKey, smallestSnapshot)) {
+          drop = true; // its keyspace was dropped before every reader still open
+          statistics.versionsDropped.increment();
+        } else if (lastSequenceForKey <= smallestSnapshot) {
           drop = true; // a newer version is visible to every reader
           statistics.versionsDropped.increment();
         } else if (k.kind() == InternalKey.DELETE

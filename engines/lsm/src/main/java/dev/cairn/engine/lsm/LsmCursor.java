@@ -131,12 +131,12 @@ final class LsmCursor implements Cursor {
     byte[] savedValue = null;
     while (it.valid()) {
       InternalKey k = it.key();
+      if (!range.aboveLower(k.userKey)) {
+        break; // NB: whatever its sequence: nothing below the range matters
+      }
       if (k.sequence() <= sequence) {
         if (savedKey != null && Arrays.compareUnsigned(k.userKey, savedKey) < 0) {
           break; // past the saved key, which holds a value
-        }
-        if (!range.aboveLower(k.userKey)) {
-          break;
         }
         if (k.kind() == InternalKey.DELETE) {
           savedKey = null;

@@ -3,6 +3,7 @@ package dev.cairn.engine.lsm;
 import dev.cairn.engine.toolkit.DirectoryLock;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
@@ -12,16 +13,17 @@ import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Health;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
-import dev.cairn.spi.UnsupportedCapabilityException;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,10 @@ final class LsmEngine implements StorageEngine {
   private final BackgroundThread compactThread;
   private final Compactor compactor;
   private final Set<AutoCloseable> handles = ConcurrentHashMap.newKeySet();
+
+  /** Serializes keyspace creation and drops with their checks. */
+  private final Object keyspaceLock = new Object();
+
   private volatile boolean closed;
 
   /** The parts an open builds, handed to the constructor. */
@@ -293,8 +299,13 @@ final class LsmEngine implements StorageEngine {
   @Override
   public Cursor cursor(KeyRange range, Direction direction) {
     checkOpen();
+    return trackedCursor(StoreKeys.DEFAULT_KEYSPACE, range, direction);
+  }
+
+  /** A cursor on keyspace {@code id} at the latest sequence, closed with the store. */
+  Cursor trackedCursor(int id, KeyRange range, Direction direction) {
     checkCursorArguments(range, direction);
-    LsmCursor c = newCursor(-1, range, direction, handles::remove);
+    LsmCursor c = newCursor(-1, id, range, direction, handles::remove);
     handles.add(c);
     if (closed) {
       c.close(); // raced with close(), which may have missed it
@@ -303,24 +314,124 @@ final class LsmEngine implements StorageEngine {
     return c;
   }
 
-  /** A cursor at {@code sequence} (-1: the latest) on the current read state. */
+  /** A cursor on keyspace {@code id} at {@code sequence} (-1: the latest). */
   LsmCursor newCursor(
-      long sequence, KeyRange range, Direction direction, Consumer<LsmCursor> onClose) {
+      long sequence, int id, KeyRange range, Direction direction, Consumer<LsmCursor> onClose) {
     ReadState rs = state.acquire();
     long seq = sequence < 0 ? state.visibleSequence() : sequence;
     return new LsmCursor(
-        rs,
-        seq,
-        StoreRange.of(StoreKeys.DEFAULT_KEYSPACE, range),
-        direction == Direction.FORWARD,
-        onClose);
+        rs, seq, StoreRange.of(id, range), direction == Direction.FORWARD, onClose);
+  }
+
+  // ---- keyspaces -------------------------------------------------------------------------------
+
+  /** The id of keyspace {@code name}, or -1 if it does not exist. */
+  int keyspaceId(String name) {
+    return versions.catalog().id(name);
+  }
+
+  @Override
+  public List<String> keyspaces() {
+    checkOpen();
+    return List.copyOf(versions.catalog().ids().keySet());
+  }
+
+  @Override
+  public Keyspace keyspace(String name) {
+    checkOpen();
+    Keyspace.checkName(name);
+    int id = keyspaceId(name);
+    if (id < 0) {
+      throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+    }
+    return new LsmKeyspace(this, name, id);
+  }
+
+  @Override
+  public Keyspace createKeyspace(String name) {
+    checkWritable();
+    Keyspace.checkName(name);
+    synchronized (keyspaceLock) {
+      if (keyspaceId(name) >= 0) {
+        throw new InvalidArgumentException("keyspace '" + name + "' exists");
+      }
+      failStop.check();
+      syncLogBeforeCatalogChange();
+      int id =
+          Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.createKeyspace(name, state));
+      return new LsmKeyspace(this, name, id);
+    }
+  }
+
+  @Override
+  public void dropKeyspace(String name) {
+    checkWritable();
+    Keyspace.checkName(name);
+    if (name.equals(Keyspace.DEFAULT)) {
+      throw new InvalidArgumentException("the default keyspace cannot be dropped");
+    }
+    synchronized (keyspaceLock) {
+      if (keyspaceId(name) < 0) {
+        throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+      }
+      failStop.check();
+      syncLogBeforeCatalogChange();
+      long seq = state.visibleSequence();
+      Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.dropKeyspace(name, seq, state));
+    }
+  }
+
+  /**
+   * Makes every write logged so far durable before a keyspace is created or dropped. The catalog
+   * lives in the manifest, which is forced, while the log may hold {@code BUFFERED} writes: without
+   * this, a power cut could keep a keyspace change and lose writes made before it, a state that was
+   * never the store's.
+   */
+  private void syncLogBeforeCatalogChange() {
+    if (commits != null) {
+      commits.sync();
+    }
+  }
+
+  /** About how many entries keyspace {@code id} holds: tables overlapping it, and memtables. */
+  long approximateEntries(int id) {
+    StoreRange r = StoreRange.of(id, KeyRange.all());
+    ReadState rs = state.acquire();
+    try {
+      long n = 0;
+      for (TableFile f : rs.version.all()) {
+        FileMeta m = f.meta();
+        if (!m.overlaps(r.lower(), r.upper())) {
+          continue;
+        }
+        boolean inside =
+            Arrays.compareUnsigned(m.smallest().userKey, r.lower()) >= 0
+                && Arrays.compareUnsigned(m.largest().userKey, r.upper()) < 0;
+        n += inside ? m.entries() : f.table().approximateEntries(r.lower(), r.upper(), m.entries());
+      }
+      List<MemTable> mems = new ArrayList<>(rs.immutables);
+      mems.add(rs.mutable);
+      for (MemTable m : mems) {
+        n +=
+            m.entriesView()
+                .subMap(
+                    InternalKey.seekTarget(r.lower(), InternalKey.MAX_SEQUENCE),
+                    InternalKey.seekTarget(r.upper(), InternalKey.MAX_SEQUENCE))
+                .size();
+      }
+      return n;
+    } finally {
+      rs.release();
+    }
   }
 
   @Override
   public Snapshot snapshot() {
     checkOpen();
     long seq = state.snapshots.pin(state::visibleSequence);
-    LsmSnapshot s = new LsmSnapshot(this, seq);
+    // NB: the catalog is read after the pin: a keyspace dropped meanwhile is missing from the
+    // snapshot (as if dropped before it), never present with its entries purged.
+    LsmSnapshot s = new LsmSnapshot(this, seq, versions.catalog());
     handles.add(s);
     if (closed) {
       s.close();
@@ -373,34 +484,43 @@ final class LsmEngine implements StorageEngine {
       throw new InvalidArgumentException("batch is null");
     }
     boolean sync = sync(durability);
-    if (batch.namesOtherKeyspaces()) {
-      throw new UnsupportedCapabilityException(
-          "engine 'lsm' has one keyspace for now (capability KEYSPACES): " + batch.keyspaces());
-    }
-    if (!batch.preconditions().isEmpty()) {
-      throw new UnsupportedCapabilityException(
-          "engine 'lsm' does not check preconditions yet (capability CONDITIONAL_WRITES)");
-    }
     if (batch.isEmpty()) {
       if (sync) {
         commits.sync();
       }
       return;
     }
+    KeyspaceCatalog catalog = versions.catalog();
     List<Mutation> ops = new ArrayList<>(batch.size());
-    for (WriteBatch.Operation op : batch.operations()) {
-      switch (op) {
-        case WriteBatch.Put p ->
-            ops.add(
-                Mutation.put(StoreKeys.of(StoreKeys.DEFAULT_KEYSPACE, p.key()), p.value().clone()));
-        case WriteBatch.Delete d ->
-            ops.add(Mutation.delete(StoreKeys.of(StoreKeys.DEFAULT_KEYSPACE, d.key())));
-        case WriteBatch.DeleteRange r ->
-            throw new UnsupportedCapabilityException(
-                "engine 'lsm' does not support range deletes yet (capability RANGE_DELETES)");
+    for (String name : batch.keyspaces()) {
+      int id = idOf(catalog, name);
+      for (WriteBatch.Operation op : batch.operations(name)) {
+        switch (op) {
+          case WriteBatch.Put p ->
+              ops.add(Mutation.put(StoreKeys.of(id, p.key()), p.value().clone()));
+          case WriteBatch.Delete d -> ops.add(Mutation.delete(StoreKeys.of(id, d.key())));
+          case WriteBatch.DeleteRange r ->
+              ops.add(Mutation.deleteRange(StoreRange.of(id, r.range())));
+        }
       }
     }
-    commits.submit(new CommitQueue.Request(ops, sync));
+    List<CommitQueue.Condition> conditions = new ArrayList<>(batch.preconditions().size());
+    for (WriteBatch.Precondition p : batch.preconditions()) {
+      conditions.add(
+          new CommitQueue.Condition(
+              StoreKeys.of(idOf(catalog, p.keyspace()), p.key()),
+              p.expected() == null ? null : p.expected().clone(),
+              () -> ConflictException.of(p)));
+    }
+    commits.submit(new CommitQueue.Request(ops, conditions, sync));
+  }
+
+  private static int idOf(KeyspaceCatalog catalog, String name) {
+    int id = catalog.id(name);
+    if (id < 0) {
+      throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
+    }
+    return id;
   }
 
   @Override
@@ -423,7 +543,7 @@ final class LsmEngine implements StorageEngine {
       Threads.onEngineThread(
           "cairn-lsm-checkpoint",
           () -> {
-            Checkpointer.write(rs, seq, target, settings);
+            Checkpointer.write(rs, seq, versions.catalog(), target, settings);
             return null;
           });
     } finally {
@@ -469,7 +589,6 @@ final class LsmEngine implements StorageEngine {
       d.put(
           EngineStatistics.BACKGROUND_PENDING_BYTES,
           compactor == null ? 0 : compactor.pendingBytes(rs.version) + rs.immutables.size());
-      d.put("memory.bytes", mem + cache.usedBytes());
       long memory = mem + cache.usedBytes();
       d.put("sequence", state.visibleSequence());
       d.put(EngineStatistics.SNAPSHOTS_OPEN, (long) state.snapshots.size());
@@ -477,6 +596,8 @@ final class LsmEngine implements StorageEngine {
       d.put(EngineStatistics.BACKGROUND_ERRORS, failStop.backgroundErrors());
       d.put(EngineStatistics.STALLS, statistics.stalls.sum());
       d.put("stall.ms", statistics.stallMillis.sum());
+      long logs = directoryBytes(FileNames.Kind.WAL) + directoryBytes(FileNames.Kind.MANIFEST);
+      d.put("wal.and.manifest.bytes", logs);
       d.put(EngineStatistics.CACHE_CAPACITY_BYTES, cache.capacity());
       d.put("cache.used.bytes", cache.usedBytes());
       d.put("cache.hits", cache.hits());
@@ -490,17 +611,49 @@ final class LsmEngine implements StorageEngine {
       d.put("flush.bytes", statistics.flushBytes.sum());
       d.put("compaction.count", statistics.compactions.sum());
       d.put("compaction.trivial.moves", statistics.trivialMoves.sum());
+      d.put("compaction.tables.purged", statistics.tablesPurged.sum());
       d.put("compaction.bytes.read", statistics.compactionBytesRead.sum());
       d.put("compaction.bytes.written", statistics.compactionBytesWritten.sum());
       d.put("compaction.tombstones.dropped", statistics.tombstonesDropped.sum());
       d.put("compaction.versions.dropped", statistics.versionsDropped.sum());
       d.put("manifest.rolls", statistics.manifestRolls.sum());
+      long user = statistics.userBytesWritten.sum();
+      long written =
+          statistics.walBytes.sum()
+              + statistics.flushBytes.sum()
+              + statistics.compactionBytesWritten.sum();
+      d.put("user.bytes.written", user);
+      d.put("write.amplification.percent", user == 0 ? 0 : written * 100 / user);
+      long deepest = 0;
+      for (int level = Version.LEVELS - 1; level >= 0 && deepest == 0; level--) {
+        deepest = rs.version.levelBytes(level);
+      }
+      d.put("space.amplification.percent", deepest == 0 ? 0 : disk * 100 / deepest);
       d.put("files.deleted", statistics.filesDeleted.sum());
       d.put("failed", failStop.failed() ? 1L : 0L);
-      return new EngineStatistics(keys, disk, memory, d);
+      return new EngineStatistics(keys, disk + logs, memory, d);
     } finally {
       rs.release();
     }
+  }
+
+  /** The bytes of the store's files of {@code kind}, as the directory lists them now. */
+  private long directoryBytes(FileNames.Kind kind) {
+    long n = 0;
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
+      for (Path p : ds) {
+        if (FileNames.parse(p.getFileName().toString()).kind() == kind) {
+          try {
+            n += Files.size(p);
+          } catch (java.io.IOException gone) {
+            // deleted meanwhile: its bytes no longer count
+          }
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return n; // statistics are approximate: what could be listed
+    }
+    return n;
   }
 
   @Override

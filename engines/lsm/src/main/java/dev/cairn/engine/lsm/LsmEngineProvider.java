@@ -126,7 +126,10 @@ public final class LsmEngineProvider implements StorageEngineProvider {
         Capability.SNAPSHOTS,
         Capability.ATOMIC_BATCHES,
         Capability.CHECKPOINTS,
-        Capability.ANY_FILE_SYSTEM);
+        Capability.ANY_FILE_SYSTEM,
+        Capability.CONDITIONAL_WRITES,
+        Capability.KEYSPACES,
+        Capability.RANGE_DELETES);
   }
 
   @Override

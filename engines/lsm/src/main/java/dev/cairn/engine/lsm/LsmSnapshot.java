@@ -3,8 +3,11 @@ package dev.cairn.engine.lsm;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
+import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
+import dev.cairn.spi.ReadView;
 import dev.cairn.spi.Snapshot;
 import java.util.List;
 import java.util.Set;
@@ -22,15 +25,17 @@ final class LsmSnapshot implements Snapshot {
 
   private final LsmEngine engine;
   private final long sequence;
+  private final KeyspaceCatalog catalog;
   private final Set<LsmCursor> cursors = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * @param sequence a sequence pinned for this snapshot, unpinned when it closes
    */
-  LsmSnapshot(LsmEngine engine, long sequence) {
+  LsmSnapshot(LsmEngine engine, long sequence, KeyspaceCatalog catalog) {
     this.engine = engine;
     this.sequence = sequence;
+    this.catalog = catalog;
   }
 
   long sequence() {
@@ -39,24 +44,56 @@ final class LsmSnapshot implements Snapshot {
 
   @Override
   public byte[] get(byte[] key) {
+    return get(StoreKeys.DEFAULT_KEYSPACE, key);
+  }
+
+  private byte[] get(int id, byte[] key) {
     checkOpen();
     Limits.checkKey(key);
-    byte[] v = engine.getAt(StoreKeys.of(StoreKeys.DEFAULT_KEYSPACE, key), sequence);
+    byte[] v = engine.getAt(StoreKeys.of(id, key), sequence);
     checkOpen();
     return v;
   }
 
   @Override
   public Cursor cursor(KeyRange range, Direction direction) {
+    return cursor(StoreKeys.DEFAULT_KEYSPACE, range, direction);
+  }
+
+  private Cursor cursor(int id, KeyRange range, Direction direction) {
     checkOpen();
     LsmEngine.checkCursorArguments(range, direction);
-    LsmCursor c = engine.newCursor(sequence, range, direction, cursors::remove);
+    LsmCursor c = engine.newCursor(sequence, id, range, direction, cursors::remove);
     cursors.add(c);
     if (closed.get()) {
       c.close(); // raced with close(), which may have missed it
       checkOpen();
     }
     return c;
+  }
+
+  @Override
+  public ReadView keyspace(String name) {
+    checkOpen();
+    Keyspace.checkName(name);
+    int id = catalog.id(name);
+    if (id < 0) {
+      throw new InvalidArgumentException("no keyspace '" + name + "' in this store's snapshot");
+    }
+    if (id == StoreKeys.DEFAULT_KEYSPACE) {
+      return this;
+    }
+    return new ReadView() {
+      @Override
+      public byte[] get(byte[] key) {
+        return LsmSnapshot.this.get(id, key);
+      }
+
+      @Override
+      public Cursor cursor(KeyRange range, Direction direction) {
+        return LsmSnapshot.this.cursor(id, range, direction);
+      }
+    };
   }
 
   @Override

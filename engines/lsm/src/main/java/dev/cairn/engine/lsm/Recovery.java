@@ -21,16 +21,16 @@ import java.util.TreeSet;
  * <p><b>What a crash leaves, and what is damage.</b>
  *
  * <ul>
- *   <li>No {@code CURRENT}, no log and no table: a store whose creation was cut short, or none. A
- *       directory holding logs or tables without {@code CURRENT} is damaged.
+ *   <li>No {@code CURRENT}, no table and no log holding a record: a store whose creation was cut
+ *       short, or none. A directory holding tables or logged writes without {@code CURRENT} is
+ *       damaged.
  *   <li>The manifest's last record torn: it was never acted on (each edit is forced before the
  *       files it makes obsolete are deleted); replay drops it ({@link Manifest}). That a dropped
  *       edit was not in fact durable is checked below: the files the older state needs must all be
  *       there.
  *   <li>A table the manifest names is missing, or the log it names as the oldest needed: damage,
  *       {@link CorruptionException} naming it (only an edit that recovery could not read can have
- *       let them go). The one exception is a store created but never written to, whose first log
- *       the crash kept from being created.
+ *       let them go; every log is created, and its directory forced, before a manifest names it).
  *   <li>Only the newest log that holds records may end torn: it is read up to its first bad or
  *       incomplete record, and never past. Every older log was forced before the next was created,
  *       so damage there is corruption; and bytes before an offset that a later record of the same
@@ -130,13 +130,12 @@ final class Recovery {
   Result run(WalSyncer syncer) {
     Listing files = list();
     if (!Manifest.currentExists(dir)) {
-      if (!files.wals.isEmpty() || !files.tables.isEmpty()) {
+      if (!files.tables.isEmpty() || holdsRecords(files.wals)) {
         throw new CorruptionException(
             dir
-                + ": logs or tables but no "
+                + ": tables or logged writes but no "
                 + FileNames.CURRENT
-                + ": the store's pointer to its"
-                + " manifest is lost");
+                + ": the store's pointer to its manifest is lost");
       }
       if (readOnly || !createIfMissing) {
         throw new StorageIOException(dir + ": no LSM store here (and creation was not asked for)");
@@ -154,8 +153,7 @@ final class Recovery {
             t.path() + ": the manifest names this table, which is missing");
       }
     }
-    boolean fresh = v.all().isEmpty() && versions.lastSequence() == 0;
-    if (!files.wals.contains(logNumber) && !fresh) {
+    if (!files.wals.contains(logNumber)) {
       throw new CorruptionException(
           FileNames.wal(dir, logNumber)
               + ": the manifest names this log as the oldest with"
@@ -179,15 +177,38 @@ final class Recovery {
   }
 
   private Result create(Listing files, WalSyncer syncer) {
-    // NB: CURRENT first, naming a log not created yet: a crash before the log exists leaves a
-    // store with no writes, which recovery accepts (see run), never a log without CURRENT.
+    // NB: the first log first, then the manifest naming it, then CURRENT: a log always exists
+    // before a manifest names it (so a missing one is damage), and a creation cut short leaves
+    // only an empty log and perhaps a manifest, which are cleared here.
     for (long m : files.manifests) {
-      VersionSet.delete(FileNames.manifest(dir, m)); // an earlier creation cut short
+      VersionSet.delete(FileNames.manifest(dir, m));
     }
-    long walNumber = versions.newFileNumber();
-    versions.writeNewManifest(walNumber, 0);
-    WalFile wal = syncer.start(walNumber);
+    for (long w : files.wals) {
+      VersionSet.delete(FileNames.wal(dir, w));
+    }
+    for (Path t : files.temps) {
+      VersionSet.delete(t);
+    }
+    WalFile wal = syncer.start(versions.newFileNumber());
+    versions.writeNewManifest(wal.number(), 0);
     return new Result(List.of(), 0, wal);
+  }
+
+  /** Whether any of logs {@code numbers} holds a write (a batch record), or damage before one. */
+  private boolean holdsRecords(TreeSet<Long> numbers) {
+    for (long n : numbers) {
+      try (WalReader r = WalReader.open(FileNames.wal(dir, n))) {
+        for (WalReader.Record rec = r.next(); rec != null; rec = r.next()) {
+          if (WalRecord.kind(rec.bytes()) == WalRecord.BATCH) {
+            return true;
+          }
+        }
+        if (r.stop() != WalReader.Stop.END && r.syncedBeyond(r.stopOffset()) >= 0) {
+          return true; // damaged, with records after the damage
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -18,6 +18,7 @@ final class Statistics {
   final LongAdder flushBytes = new LongAdder();
   final LongAdder compactions = new LongAdder();
   final LongAdder trivialMoves = new LongAdder();
+  final LongAdder tablesPurged = new LongAdder();
   final LongAdder compactionBytesRead = new LongAdder();
   final LongAdder compactionBytesWritten = new LongAdder();
   final LongAdder tombstonesDropped = new LongAdder();

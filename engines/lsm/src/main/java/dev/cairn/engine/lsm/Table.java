@@ -25,6 +25,7 @@ final class Table {
   private final byte[] filter;
   private final BlockCache cache;
   private final Statistics statistics;
+  private volatile int blockCount = -1; // counted on first need
 
   private Table(
       long number,
@@ -178,6 +179,62 @@ final class Table {
    * @param value its value (empty for a tombstone)
    */
   record Found(long trailer, byte[] value) {}
+
+  /**
+   * About how many of the table's {@code entries} entries have store keys in {@code [lower,
+   * upper)}: the blocks at the range's two ends are counted exactly (read through the cache), the
+   * blocks between them at the table's average entries per block.
+   */
+  long approximateEntries(byte[] lower, byte[] upper, long entries) {
+    int blocks = blockCount();
+    if (blocks == 0) {
+      return 0;
+    }
+    double perBlock = (double) entries / blocks;
+    InternalKey start = InternalKey.seekTarget(lower, InternalKey.MAX_SEQUENCE);
+    Block.Cursor ic = index.cursor();
+    ic.seek(start);
+    double n = 0;
+    boolean first = true;
+    while (ic.valid()) {
+      int userLength = ic.keyLength() - InternalKey.TRAILER_SIZE;
+      boolean last =
+          Arrays.compareUnsigned(ic.keyBuffer(), 0, userLength, upper, 0, upper.length) >= 0;
+      if (first || last) {
+        Block.Cursor c = block(handleAt(ic)).cursor();
+        c.seek(start);
+        while (c.valid()) {
+          int l = c.keyLength() - InternalKey.TRAILER_SIZE;
+          if (Arrays.compareUnsigned(c.keyBuffer(), 0, l, upper, 0, upper.length) >= 0) {
+            break;
+          }
+          n++;
+          c.next();
+        }
+      } else {
+        n += perBlock;
+      }
+      if (last) {
+        break;
+      }
+      first = false;
+      ic.next();
+    }
+    return Math.round(n);
+  }
+
+  private int blockCount() {
+    int b = blockCount;
+    if (b < 0) {
+      b = 0;
+      Block.Cursor ic = index.cursor();
+      for (ic.seekToFirst(); ic.valid(); ic.next()) {
+        b++;
+      }
+      blockCount = b;
+    }
+    return b;
+  }
 
   TableIterator iterator() {
     return new TableIterator(this);

@@ -20,6 +20,9 @@ import java.util.List;
  *                    | smallest key length (varint32) | smallest internal key |
  *                    | largest key length (varint32) | largest internal key |
  *                    | smallest sequence (varint64) | largest sequence (varint64) | entries (varint64) |
+ * 6 keyspace:        | 6 | id (varint32) | name length (varint32) | name (ASCII) |
+ * 7 dropped keyspace:| 7 | id (varint32) | sequence at the drop (varint64) |
+ * 8 next keyspace:   | 8 | id (varint32) |                above every keyspace id used
  * </pre>
  *
  * <p>Not thread-safe; immutable once logged.
@@ -31,6 +34,9 @@ final class VersionEdit {
   static final int LAST_SEQUENCE = 3;
   static final int DELETED_TABLE = 4;
   static final int NEW_TABLE = 5;
+  static final int KEYSPACE = 6;
+  static final int DROPPED_KEYSPACE = 7;
+  static final int NEXT_KEYSPACE = 8;
 
   /**
    * A table removed from a level.
@@ -48,6 +54,25 @@ final class VersionEdit {
    */
   record Added(int level, FileMeta meta) {}
 
+  /**
+   * A keyspace's name and id.
+   *
+   * @param id the id
+   * @param name the name
+   */
+  record KeyspaceEntry(int id, String name) {}
+
+  /**
+   * A dropped keyspace.
+   *
+   * @param id its id
+   * @param sequence the visible sequence when it was dropped
+   */
+  record DroppedKeyspace(int id, long sequence) {}
+
+  final List<KeyspaceEntry> keyspaces = new ArrayList<>();
+  final List<DroppedKeyspace> droppedKeyspaces = new ArrayList<>();
+  int nextKeyspace = -1;
   long logNumber = -1;
   long nextFile = -1;
   long lastSequence = -1;
@@ -71,6 +96,9 @@ final class VersionEdit {
       size += 2 + 8 * Varints.MAX_LONG_BYTES;
       size += a.meta().smallest().userKey.length + a.meta().largest().userKey.length + 16;
     }
+    size += 1 + Varints.MAX_INT_BYTES;
+    size += keyspaces.size() * (1 + 2 * Varints.MAX_INT_BYTES + 64);
+    size += droppedKeyspaces.size() * (1 + Varints.MAX_INT_BYTES + Varints.MAX_LONG_BYTES);
     ByteBuffer b = ByteBuffer.allocate(size);
     if (logNumber >= 0) {
       b.put((byte) LOG_NUMBER);
@@ -100,6 +128,22 @@ final class VersionEdit {
       Varints.putUnsignedLong(b, m.smallestSequence());
       Varints.putUnsignedLong(b, m.largestSequence());
       Varints.putUnsignedLong(b, m.entries());
+    }
+    for (KeyspaceEntry k : keyspaces) {
+      byte[] name = k.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      b.put((byte) KEYSPACE);
+      Varints.putUnsignedInt(b, k.id());
+      Varints.putUnsignedInt(b, name.length);
+      b.put(name);
+    }
+    for (DroppedKeyspace d : droppedKeyspaces) {
+      b.put((byte) DROPPED_KEYSPACE);
+      Varints.putUnsignedInt(b, d.id());
+      Varints.putUnsignedLong(b, d.sequence());
+    }
+    if (nextKeyspace >= 0) {
+      b.put((byte) NEXT_KEYSPACE);
+      Varints.putUnsignedInt(b, nextKeyspace);
     }
     return java.util.Arrays.copyOf(b.array(), b.position());
   }
@@ -150,6 +194,27 @@ final class VersionEdit {
                     new FileMeta(
                         number, size, smallest, largest, smallestSeq, largestSeq, entries)));
           }
+          case KEYSPACE -> {
+            int id = keyspaceId(Varints.getUnsignedInt(b), where);
+            int n = Varints.getUnsignedInt(b);
+            if (n < 1 || n > 64 || n > b.remaining()) {
+              throw new CorruptionException(
+                  where + ": a keyspace name of " + Integer.toUnsignedString(n) + " bytes");
+            }
+            byte[] name = new byte[n];
+            b.get(name);
+            String text = new String(name, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!dev.cairn.spi.Keyspace.NAME.matcher(text).matches()) {
+              throw new CorruptionException(where + ": an invalid keyspace name");
+            }
+            e.keyspaces.add(new KeyspaceEntry(id, text));
+          }
+          case DROPPED_KEYSPACE ->
+              e.droppedKeyspaces.add(
+                  new DroppedKeyspace(
+                      keyspaceId(Varints.getUnsignedInt(b), where),
+                      sequence(Varints.getUnsignedLong(b), where)));
+          case NEXT_KEYSPACE -> e.nextKeyspace = keyspaceId(Varints.getUnsignedInt(b), where);
           default -> throw new CorruptionException(where + ": unknown version edit field " + tag);
         }
       }
@@ -177,6 +242,13 @@ final class VersionEdit {
           where + ": sequence " + Long.toUnsignedString(v) + " out of range");
     }
     return v;
+  }
+
+  private static int keyspaceId(int id, String where) {
+    if (id < 0) {
+      throw new CorruptionException(where + ": keyspace id out of range");
+    }
+    return id;
   }
 
   private static int level(int level, String where) {
@@ -209,6 +281,9 @@ final class VersionEdit {
         + deleted
         + ", added="
         + added
+        + (keyspaces.isEmpty() ? "" : ", keyspaces=" + keyspaces)
+        + (droppedKeyspaces.isEmpty() ? "" : ", dropped=" + droppedKeyspaces)
+        + (nextKeyspace < 0 ? "" : ", nextKeyspace=" + nextKeyspace)
         + "]";
   }
 }

@@ -40,6 +40,7 @@ final class VersionSet {
   private final Consumer<Path> obsolete;
   private final AtomicLong nextFile;
   private volatile Version current;
+  private volatile KeyspaceCatalog catalog = KeyspaceCatalog.initial();
   private long logNumber;
   private long lastSequence;
   private long manifestNumber;
@@ -104,6 +105,11 @@ final class VersionSet {
     return current;
   }
 
+  /** The store's keyspaces as of the last logged edit. */
+  KeyspaceCatalog catalog() {
+    return catalog;
+  }
+
   synchronized long logNumber() {
     return logNumber;
   }
@@ -122,7 +128,9 @@ final class VersionSet {
    */
   synchronized void recover(List<VersionEdit> edits, long manifestNumber) {
     Version v = Version.empty();
+    KeyspaceCatalog c = KeyspaceCatalog.initial();
     for (VersionEdit e : edits) {
+      c = c.apply(e);
       Version next = apply(v, e, Map.of());
       v.release();
       v = next;
@@ -143,6 +151,7 @@ final class VersionSet {
     markFileNumberUsed(manifestNumber);
     current.release();
     current = v;
+    catalog = c;
   }
 
   /** Applies {@code edit} at open, before the new manifest is written (which records it). */
@@ -162,6 +171,7 @@ final class VersionSet {
     RecordWriter oldWriter = manifest;
     long number = newFileNumber();
     VersionEdit snapshot = snapshot(current);
+    catalog.describe(snapshot);
     snapshot.logNumber = logNumber;
     snapshot.lastSequence = Math.max(lastSequence, this.lastSequence);
     snapshot.nextFile = nextFileNumber();
@@ -188,6 +198,35 @@ final class VersionSet {
     if (old > 0) {
       obsolete.accept(FileNames.manifest(directory, old));
     }
+  }
+
+  /**
+   * Creates keyspace {@code name}, durably: logs its entry and returns its id.
+   *
+   * @throws IllegalStateException if it exists (the caller checks first, under the same lock)
+   */
+  synchronized int createKeyspace(String name, StoreState state) {
+    if (catalog.id(name) >= 0) {
+      throw new IllegalStateException("keyspace " + name + " exists");
+    }
+    int id = catalog.nextId();
+    VersionEdit edit = new VersionEdit();
+    edit.keyspaces.add(new VersionEdit.KeyspaceEntry(id, name));
+    edit.nextKeyspace = id + 1;
+    logAndApply(edit, Map.of(), state::installVersion);
+    return id;
+  }
+
+  /** Drops keyspace {@code name}, durably, at sequence {@code sequence}; returns its id. */
+  synchronized int dropKeyspace(String name, long sequence, StoreState state) {
+    int id = catalog.id(name);
+    if (id < 0) {
+      throw new IllegalStateException("no keyspace " + name);
+    }
+    VersionEdit edit = new VersionEdit();
+    edit.droppedKeyspaces.add(new VersionEdit.DroppedKeyspace(id, sequence));
+    logAndApply(edit, Map.of(), state::installVersion);
+    return id;
   }
 
   /** An edit describing {@code v} whole: every table at its level. */
@@ -219,15 +258,18 @@ final class VersionSet {
     edit.nextFile = nextFileNumber();
     guard.checkNoFailure();
     Version next = apply(current, edit, opened);
+    KeyspaceCatalog previousCatalog = catalog;
     Version previous = current;
     try {
       if (manifest.size() >= manifestLimit) {
         current = next;
+        catalog = previousCatalog.apply(edit);
         try {
           writeNewManifest(edit.logNumber, edit.lastSequence);
           statistics.manifestRolls.increment();
         } catch (RuntimeException e) {
           current = previous;
+          catalog = previousCatalog;
           throw e;
         }
       } else {
@@ -246,6 +288,7 @@ final class VersionSet {
     }
     logNumber = edit.logNumber;
     lastSequence = Math.max(lastSequence, edit.lastSequence);
+    catalog = previousCatalog.apply(edit);
     install.accept(next);
     current = next;
     previous.release();

@@ -51,6 +51,8 @@ class CompactionTest {
         deeper += st.get("level." + l + ".files");
       }
       assertTrue(deeper > 0, "seed " + seed + ": nothing below level 0: " + st);
+      assertTrue(st.get("write.amplification.percent") >= 200, "log and flush at least: " + st);
+      assertTrue(st.get("space.amplification.percent") >= 100, st.toString());
       assertEquals(model, scan(e, Direction.FORWARD), "seed " + seed);
       assertEquals(model.descendingMap(), scan(e, Direction.REVERSE), "seed " + seed);
       assertTrue(e.checkConsistency().isConsistent(), e.checkConsistency().problems().toString());

@@ -161,20 +161,37 @@ class RecoveryTest {
   }
 
   @Test
-  void logsWithoutCurrentAreCorruptionAndAnUnfinishedCreationStartsOver() throws IOException {
+  void loggedWritesWithoutCurrentAreCorruptionAndAnUnfinishedCreationStartsOver()
+      throws IOException {
     Path a = dir.resolve("a");
-    Files.createDirectory(a);
-    Files.write(a.resolve("000002.wal"), new byte[10]);
-    assertThrows(CorruptionException.class, () -> open(a, BIG));
-    Path c = dir.resolve("c");
-    Files.createDirectory(c);
-    Files.write(c.resolve("MANIFEST-000002"), new byte[7]); // cut short before CURRENT
-    try (LsmEngine e = open(c, BIG)) {
+    try (LsmEngine e = open(a, BIG)) {
       e.put(b("a"), b("1"));
     }
-    try (LsmEngine e = open(c, BIG)) {
+    Files.delete(a.resolve("CURRENT"));
+    CorruptionException c = assertThrows(CorruptionException.class, () -> open(a, BIG));
+    assertTrue(c.getMessage().contains("CURRENT"), c.getMessage());
+
+    Path n = dir.resolve("n");
+    try (LsmEngine e = open(n, BIG)) {
+      assertNull(e.get(b("a")));
+    }
+    Files.delete(n.resolve("CURRENT")); // a creation cut short: an empty log and a manifest
+    try (LsmEngine e = open(n, BIG)) {
+      e.put(b("a"), b("1"));
+    }
+    try (LsmEngine e = open(n, BIG)) {
       assertEquals("1", s(e.get(b("a"))));
     }
+  }
+
+  /** Every log exists before a manifest names it: a missing one is damage, even in a new store. */
+  @Test
+  void theLogTheManifestNamesMustExist() throws IOException {
+    try (LsmEngine e = open(dir, BIG)) {
+      assertNull(e.get(b("a")));
+    }
+    Files.delete(files(dir, ".wal").getFirst());
+    assertThrows(CorruptionException.class, () -> open(dir, BIG));
   }
 
   @Test
