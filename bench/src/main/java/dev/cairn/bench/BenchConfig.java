@@ -3,7 +3,10 @@ package dev.cairn.bench;
 import dev.cairn.bench.store.StoreSpec;
 import dev.cairn.spi.Durability;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a benchmark run measures. Immutable; build with {@link #builder()}.
@@ -28,6 +31,8 @@ import java.util.List;
  *     their files (the hash engine, LMDB, Chronicle Map) have all of it in memory
  * @param repeat rounds of the whole run, each on fresh stores, targets interleaved in every round;
  *     each figure is then reported as the median and the min–max over the rounds
+ * @param settings engine settings by name ({@code --setting}), each given to every engine of the
+ *     run that declares it, so that engines compare under the same configuration (compression)
  */
 public record BenchConfig(
     List<String> targets,
@@ -44,7 +49,8 @@ public record BenchConfig(
     int syncWriters,
     Path directory,
     long cacheBytes,
-    int repeat) {
+    int repeat,
+    Map<String, String> settings) {
 
   /**
    * @throws IllegalArgumentException naming the first value out of range
@@ -52,6 +58,7 @@ public record BenchConfig(
   public BenchConfig {
     targets = List.copyOf(targets);
     workloads = List.copyOf(workloads);
+    settings = Collections.unmodifiableMap(new TreeMap<>(settings));
     if (workloads.isEmpty()) {
       throw new IllegalArgumentException("no workload chosen");
     }
@@ -164,8 +171,15 @@ public record BenchConfig(
     private Path directory;
     private Long cacheBytes;
     private int repeat = 1;
+    private final Map<String, String> settings = new TreeMap<>();
 
     private Builder() {}
+
+    /** Gives every engine of the run that declares setting {@code name} the value {@code value}. */
+    public Builder setting(String name, String value) {
+      settings.put(name, value);
+      return this;
+    }
 
     /** Engine and peer names; empty for every engine found. */
     public Builder targets(List<String> v) {
@@ -291,7 +305,8 @@ public record BenchConfig(
           syncWriters,
           directory,
           cache,
-          repeat);
+          repeat,
+          settings);
     }
   }
 }

@@ -84,6 +84,7 @@ public final class BenchRunner {
     this.config = config;
     this.targets = targets;
     this.chosen = chosen(); // fails early on unknown names
+    targets.checkSettings(chosen, config.settings());
   }
 
   /** The engines found on the module path, and the peers, as they would be reported. */
@@ -97,7 +98,12 @@ public final class BenchRunner {
 
   private static TargetInfo info(Target t, StoreSpec spec) {
     return new TargetInfo(
-        t.name(), t.kind(), t.version(), t.durability(), t.memory().describe(spec));
+        t.name(),
+        t.kind(),
+        t.version(),
+        t.durability(),
+        t.memory().describe(spec),
+        t.settings().describe(spec));
   }
 
   private List<Target> chosen() {
@@ -478,7 +484,12 @@ public final class BenchRunner {
         Math.addExact(
             Math.addExact(config.records(), config.operations()), config.warmupOperations());
     return new StoreSpec(
-        config.durability(), most, config.keySize(), config.valueSize(), config.cacheBytes());
+        config.durability(),
+        most,
+        config.keySize(),
+        config.valueSize(),
+        config.cacheBytes(),
+        config.settings());
   }
 
   static RunResult result(

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes a {@link BenchReport} as JSON: every figure, latencies in nanoseconds, sizes in bytes,
@@ -20,12 +21,13 @@ import java.util.Locale;
  * target as the table does (median and min–max over the rounds). docs/benchmarks.md describes each
  * version: 2 added {@code config.cacheBytes} (null when every store kept its own default), {@code
  * targets[].memory} and {@code loads[].endMemoryBytes}; 3 added {@code config.repeat}, {@code
- * interrupted}, {@code round}, {@code notApplicable} and {@code cells}.
+ * interrupted}, {@code round}, {@code notApplicable} and {@code cells}; 4 added {@code
+ * config.settings} (an object, setting name to value) and {@code targets[].settings}.
  */
 public final class ResultJson {
 
   /** The value of the top-level {@code "format"} key; changes when the shape does. */
-  public static final String FORMAT = "cairn-bench/3";
+  public static final String FORMAT = "cairn-bench/4";
 
   private ResultJson() {}
 
@@ -73,6 +75,8 @@ public final class ResultJson {
         .append(field("cacheBytes", c.cacheBytes() < 0 ? "null" : c.cacheBytes()))
         .append(", ")
         .append(field("repeat", c.repeat()))
+        .append(", ")
+        .append(field("settings", settingsJson(c.settings())))
         .append("},\n");
     b.append("  \"machine\": {")
         .append(field("cpu", str(m.cpu())))
@@ -102,7 +106,9 @@ public final class ResultJson {
                 + ", "
                 + field("durability", str(t.durability()))
                 + ", "
-                + field("memory", str(t.memory())));
+                + field("memory", str(t.memory()))
+                + ", "
+                + field("settings", str(t.settings())));
     b.append("],\n  \"loads\": [");
     list(
         b,
@@ -241,6 +247,12 @@ public final class ResultJson {
       b.append(i == 0 ? "" : ", ").append(str(values.get(i)));
     }
     return b.append(']').toString();
+  }
+
+  private static String settingsJson(Map<String, String> settings) {
+    StringBuilder b = new StringBuilder("{");
+    settings.forEach((k, v) -> b.append(b.length() == 1 ? "" : ", ").append(field(k, str(v))));
+    return b.append('}').toString();
   }
 
   /** A JSON string literal. */

@@ -140,6 +140,16 @@ public final class ResultTable {
     }
     b.append(
         String.format(
+            Locale.ROOT,
+            "%nsettings (%s):%n",
+            r.config().settings().isEmpty()
+                ? "no --setting: every engine at its defaults"
+                : "--setting " + r.config().settings() + " for every engine that declares it"));
+    for (TargetInfo t : r.targets()) {
+      b.append(String.format(Locale.ROOT, "  " + name + " %s%n", t.name(), t.settings()));
+    }
+    b.append(
+        String.format(
             Locale.ROOT, "%ndurability (%s for ordinary writes):%n", r.config().durability()));
     for (TargetInfo t : r.targets()) {
       b.append(String.format(Locale.ROOT, "  " + name + " %s%n", t.name(), t.durability()));

@@ -9,6 +9,13 @@ package dev.cairn.bench;
  * @param durability how SYNC and BUFFERED map onto it
  * @param memory its cache in this run (the run's cache size, or its own default), or why it has
  *     none
+ * @param settings how it is configured beyond its memory: settings the run gave it, its compression
  */
 public record TargetInfo(
-    String name, String kind, String version, String durability, String memory) {}
+    String name, String kind, String version, String durability, String memory, String settings) {
+
+  /** A target reported without a settings line (its defaults). */
+  public TargetInfo(String name, String kind, String version, String durability, String memory) {
+    this(name, kind, version, durability, memory, "its defaults");
+  }
+}

@@ -9,6 +9,7 @@ import dev.cairn.bench.ResultTable;
 import dev.cairn.bench.TargetInfo;
 import dev.cairn.bench.Workload;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineSetting;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,9 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -136,6 +139,15 @@ public final class BenchCommand implements Callable<Integer> {
               + " (records + ops + warm-up, key + value each, and a quarter more); or default,"
               + " each store's own default (default: auto).")
   String cacheSize = "auto";
+
+  @Option(
+      names = "--setting",
+      paramLabel = "NAME=VALUE",
+      description =
+          "An engine setting for every engine of the run that declares it (compression=none,"
+              + " block.size=16k), so that engines compare under the same configuration;"
+              + " repeatable. The table states each engine's settings and compression.")
+  Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(
       names = "--repeat",
@@ -322,6 +334,12 @@ public final class BenchCommand implements Callable<Integer> {
               .syncWriters(syncWriters)
               .repeat(repeat)
               .directory(dir);
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        if (e.getKey().equals(EngineSetting.CACHE_SIZE)) {
+          throw usage("set every store's cache with --cache-size, not --setting " + e.getKey());
+        }
+        b.setting(e.getKey(), e.getValue());
+      }
       if (warmup != null) {
         b.warmupOperations(warmup);
       }

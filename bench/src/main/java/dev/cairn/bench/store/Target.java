@@ -14,9 +14,23 @@ import java.util.Locale;
  * @param memory what the store's cache is in a run, or why it has none, stated beside its figures
  *     so that comparisons are seen to give every store the same memory
  * @param opener opens a fresh or existing store in a directory
+ * @param settings what the store is configured with beyond its memory (an engine's compression,
+ *     settings given with {@code --setting}), stated beside its figures
  */
 public record Target(
-    String name, String kind, String version, String durability, Memory memory, Opener opener) {
+    String name,
+    String kind,
+    String version,
+    String durability,
+    Memory memory,
+    Opener opener,
+    Memory settings) {
+
+  /** A target whose configuration needs no line of its own: a peer at its defaults. */
+  public Target(
+      String name, String kind, String version, String durability, Memory memory, Opener opener) {
+    this(name, kind, version, durability, memory, opener, spec -> "its defaults");
+  }
 
   /** Opens a store of a target. */
   @FunctionalInterface
@@ -33,10 +47,13 @@ public record Target(
     BenchStore open(Path directory, StoreSpec spec);
   }
 
-  /** How a target uses memory in a run; what its {@link Opener} does with the cache size. */
+  /**
+   * How a target uses memory in a run (what its {@link Opener} does with the cache size), or how it
+   * is configured.
+   */
   @FunctionalInterface
   public interface Memory {
-    /** One line: the store's cache under {@code spec}, or why it has none. */
+    /** One line: the store's cache under {@code spec}, or why it has none; or its settings. */
     String describe(StoreSpec spec);
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 
 /**
  * The targets a benchmark can measure: every Cairn engine found by {@link ServiceLoader} and the
@@ -23,6 +24,7 @@ public final class Targets {
 
   private final Map<String, Target> engines = new LinkedHashMap<>();
   private final Map<String, Target> peers = new LinkedHashMap<>();
+  private final Map<String, StorageEngineProvider> providers = new LinkedHashMap<>();
 
   private Targets() {}
 
@@ -38,7 +40,11 @@ public final class Targets {
     Targets t = new Targets();
     providers.stream()
         .sorted(Comparator.comparing(StorageEngineProvider::name))
-        .forEach(p -> t.engines.put(p.name(), engineTarget(p)));
+        .forEach(
+            p -> {
+              t.engines.put(p.name(), engineTarget(p));
+              t.providers.put(p.name(), p);
+            });
     peers.forEach(p -> t.peers.put(p.name(), p));
     return t;
   }
@@ -66,8 +72,83 @@ public final class Targets {
           if (cache.isPresent() && spec.cacheSet()) {
             options.setting(cache.get().name(), Long.toString(spec.cacheBytes()));
           }
+          declared(p, spec).forEach(options::setting);
           return new EngineStore(p.open(options.build()), ordered, durable);
-        });
+        },
+        spec -> engineSettings(p, spec));
+  }
+
+  /** The engine setting that names how an engine compresses its data, when it has one. */
+  static final String COMPRESSION = "compression";
+
+  /** Of the run's {@link StoreSpec#settings}, those {@code p} declares, in name order. */
+  static Map<String, String> declared(StorageEngineProvider p, StoreSpec spec) {
+    Map<String, String> out = new TreeMap<>();
+    for (EngineSetting s : p.settings()) {
+      String v = spec.settings().get(s.name());
+      if (v != null) {
+        out.put(s.name(), v);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One line: the settings a run gives the engine, and its compression when the engine has a
+   * {@value #COMPRESSION} setting the run leaves at its default (so a comparison shows it).
+   */
+  private static String engineSettings(StorageEngineProvider p, StoreSpec spec) {
+    List<String> parts = new ArrayList<>();
+    declared(p, spec).forEach((k, v) -> parts.add(k + " = " + v + " (--setting)"));
+    p.settings().stream()
+        .filter(s -> s.name().equals(COMPRESSION) && !spec.settings().containsKey(COMPRESSION))
+        .findFirst()
+        .ifPresent(s -> parts.add(COMPRESSION + " = " + s.defaultValue() + " (its default)"));
+    return parts.isEmpty() ? "its defaults" : String.join("; ", parts);
+  }
+
+  /**
+   * Checks the run's engine settings against the chosen targets: each must be declared by at least
+   * one chosen engine, and its value valid for every engine that declares it.
+   *
+   * @throws IllegalArgumentException naming the setting, the value and what is wrong
+   */
+  public void checkSettings(List<Target> chosen, Map<String, String> settings) {
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      boolean someone = false;
+      for (Target t : chosen) {
+        StorageEngineProvider p = providers.get(t.name());
+        if (p == null) {
+          continue;
+        }
+        for (EngineSetting s : p.settings()) {
+          if (s.name().equals(e.getKey())) {
+            someone = true;
+            try {
+              s.parse(e.getValue());
+            } catch (RuntimeException bad) {
+              throw new IllegalArgumentException(
+                  "--setting "
+                      + e.getKey()
+                      + "="
+                      + e.getValue()
+                      + " does not suit engine "
+                      + p.name()
+                      + ": "
+                      + bad.getMessage(),
+                  bad);
+            }
+          }
+        }
+      }
+      if (!someone) {
+        throw new IllegalArgumentException(
+            "--setting "
+                + e.getKey()
+                + ": no engine of the run declares a setting of that name ('cairn engines'"
+                + " lists each engine's settings)");
+      }
+    }
   }
 
   /**

@@ -42,6 +42,33 @@ class BenchCommandTest {
     assertTrue(err.toString().contains("records must be >= 1"), err.toString());
     assertEquals(2, run("--chart", "x.gif"));
     assertTrue(err.toString().contains(".png or .svg"), err.toString());
+    assertEquals(2, run("--engines", "memory", "--setting", "cache.size=1m"));
+    assertTrue(err.toString().contains("--cache-size, not --setting"), err.toString());
+    assertEquals(2, run("--engines", "memory", "--setting", "no.such=1"));
+    assertTrue(
+        err.toString().contains("--setting no.such: no engine of the run declares"),
+        err.toString());
+  }
+
+  @Test
+  void aSettingReachesTheEnginesThatDeclareItAndTheTableSaysSo() {
+    int code =
+        run(
+            "--engines",
+            "rocksdb,memory",
+            "--workloads",
+            "readrandom",
+            "--records",
+            "200",
+            "--ops",
+            "200",
+            "--setting",
+            "compression=none",
+            "--no-progress");
+    assertEquals(0, code, err.toString());
+    String table = out.toString();
+    assertTrue(table.contains("settings (--setting {compression=none}"), table);
+    assertTrue(table.contains("compression = none (--setting)"), table);
   }
 
   @Test

@@ -139,4 +139,63 @@ class TargetsTest {
         MvStoreStore.DEFAULT_CACHE_MIB, MvStoreStore.cacheMib(spec(StoreSpec.DEFAULT_CACHE)));
     assertTrue(MvStoreStore.memory(spec(2L << 20)).contains("= 2 MiB"));
   }
+
+  @Test
+  void aRunSettingGoesToEveryEngineThatDeclaresItAndIsStated() {
+    Recording lsm =
+        new Recording(
+            "lsm",
+            EngineSetting.choice("compression", "block compression", "lz4", List.of("none", "lz4")),
+            new EngineSetting("block.size", "block", "4k"));
+    Recording plain = new Recording("plain", new EngineSetting("file.size", "file", "64m"));
+    StoreSpec spec =
+        new StoreSpec(
+            Durability.BUFFERED,
+            1000,
+            16,
+            100,
+            StoreSpec.DEFAULT_CACHE,
+            Map.of("compression", "none"));
+    assertEquals(Map.of("compression", "none"), openWith(lsm, spec, dir));
+    assertEquals(Map.of(), openWith(plain, spec, dir), "an engine without the setting gets none");
+    Targets targets = Targets.of(List.of(lsm, plain), List.of());
+    assertEquals(
+        "compression = none (--setting)", targets.resolve("lsm").settings().describe(spec));
+    assertEquals(
+        "compression = lz4 (its default)",
+        targets.resolve("lsm").settings().describe(spec(StoreSpec.DEFAULT_CACHE)),
+        "a comparison states the compression an engine keeps by default");
+    assertEquals("its defaults", targets.resolve("plain").settings().describe(spec));
+  }
+
+  @Test
+  void aRunSettingNoEngineDeclaresOrOneWithABadValueIsRefusedNamingIt() {
+    Recording lsm =
+        new Recording(
+            "lsm",
+            EngineSetting.choice(
+                "compression", "block compression", "lz4", List.of("none", "lz4")));
+    Recording plain = new Recording("plain");
+    Targets targets = Targets.of(List.of(lsm, plain), List.of());
+    List<Target> both = List.of(targets.resolve("lsm"), targets.resolve("plain"));
+    targets.checkSettings(both, Map.of("compression", "none"));
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> targets.checkSettings(both, Map.of("compresion", "none")));
+    assertTrue(unknown.getMessage().contains("compresion"), unknown.getMessage());
+    IllegalArgumentException notChosen =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                targets.checkSettings(
+                    List.of(targets.resolve("plain")), Map.of("compression", "none")));
+    assertTrue(notChosen.getMessage().contains("no engine of the run"), notChosen.getMessage());
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> targets.checkSettings(both, Map.of("compression", "gzip")));
+    assertTrue(
+        bad.getMessage().contains("gzip") && bad.getMessage().contains("lsm"), bad.getMessage());
+  }
 }
