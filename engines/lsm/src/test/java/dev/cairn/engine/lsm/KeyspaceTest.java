@@ -72,7 +72,10 @@ class KeyspaceTest {
       assertEquals("user", s(e.keyspace("users").get(b("k"))));
       assertEquals("order", s(e.keyspace("orders").get(b("k"))));
       assertEquals(List.of("k=default"), keys(e, Direction.FORWARD));
-      assertTrue(e.keyspace("users").statistics().approximateKeys() >= 502);
+      long users = e.keyspace("users").statistics().approximateKeys();
+      assertTrue(
+          users >= 450 && users <= 560,
+          "about the 502 entries of users, whose tables it shares with the others: " + users);
     }
   }
 
