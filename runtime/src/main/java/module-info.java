@@ -2,6 +2,7 @@
 module dev.cairn.runtime {
   requires transitive dev.cairn.spi;
   requires transitive micrometer.core; // MeterRegistry appears in StoreBuilder
+  requires jdk.jfr; // EngineWorkEvent: engine work as Flight Recorder events
   requires dev.cairn.engine.toolkit; // SyncedFiles: one atomic replace for the repository (0014)
 
   exports dev.cairn.runtime;

@@ -84,7 +84,8 @@ class ApiSurfaceTest {
             + RELEASED
             + " in "
             + missing
-            + ", which CHANGELOG.md's first section (the next version) does not name");
+            + ", which CHANGELOG.md's first section (the next version) and the unreleased ones"
+            + " after it do not name");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -258,6 +259,10 @@ class ApiSurfaceTest {
     return false;
   }
 
+  /**
+   * The first section of CHANGELOG.md (the next version) and those after it that are still
+   * unreleased ("## 1.1 — unreleased"): what changed since the release the baseline holds.
+   */
   private static String nextVersionSection() throws IOException {
     String text = Files.readString(Repository.root().resolve("CHANGELOG.md"));
     int start = text.indexOf("\n## ");
@@ -265,6 +270,9 @@ class ApiSurfaceTest {
       fail("CHANGELOG.md has no version section (## ...)");
     }
     int end = text.indexOf("\n## ", start + 1);
+    while (end >= 0 && text.substring(end, text.indexOf('\n', end + 1)).contains("unreleased")) {
+      end = text.indexOf("\n## ", end + 1);
+    }
     return end < 0 ? text.substring(start) : text.substring(start, end);
   }
 

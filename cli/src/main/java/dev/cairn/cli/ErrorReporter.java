@@ -5,6 +5,7 @@ import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.ContractViolationException;
 import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.DeadlineExceededException;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineNotFoundException;
 import dev.cairn.spi.IncompatibleVersionException;
@@ -149,6 +150,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
       case ConflictException _ -> "conflict";
       case ContractViolationException _ -> "engine contract violation";
       case CorruptionException _ -> "corrupt store";
+      case DeadlineExceededException _ -> "deadline exceeded";
       case EngineFailedException _ -> "engine failed";
       case EngineNotFoundException _ -> "engine not found";
       case IncompatibleVersionException _ -> "incompatible store";

@@ -2,6 +2,7 @@ package dev.cairn.runtime;
 
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.UnsupportedCapabilityException;
 import java.nio.file.Path;
 
@@ -58,6 +59,18 @@ record Boundary(
               + capability
               + ", needed for "
               + operation);
+    }
+  }
+
+  /**
+   * Refuses to start {@code operation} if the current request's deadline has passed.
+   *
+   * @throws dev.cairn.spi.DeadlineExceededException naming the request and the operation
+   */
+  static void checkDeadline(String operation) {
+    RequestContext c = RequestContext.currentOrNull();
+    if (c != null) {
+      c.checkDeadline(operation);
     }
   }
 

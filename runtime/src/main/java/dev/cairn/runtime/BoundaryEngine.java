@@ -11,6 +11,7 @@ import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
@@ -89,6 +90,10 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
 
   @Override
   public void put(byte[] key, byte[] value, Durability durability) {
+    if (RequestContext.currentOrNull() == null) {
+      RequestContext.generated().run(() -> put(key, value, durability));
+      return;
+    }
     long start = System.nanoTime();
     try {
       checkOpen();
@@ -96,6 +101,7 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
       Limits.checkValue(value);
       Boundary.nonNull(durability, "durability");
       checkWritable();
+      Boundary.checkDeadline("put");
       delegate.put(key, value, durability);
       boundary.meters().putWritten(key.length + (long) value.length);
       boundary.succeeded(Op.PUT, start);
@@ -106,12 +112,17 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
 
   @Override
   public void delete(byte[] key, Durability durability) {
+    if (RequestContext.currentOrNull() == null) {
+      RequestContext.generated().run(() -> delete(key, durability));
+      return;
+    }
     long start = System.nanoTime();
     try {
       checkOpen();
       Limits.checkKey(key);
       Boundary.nonNull(durability, "durability");
       checkWritable();
+      Boundary.checkDeadline("delete");
       delegate.delete(key, durability);
       boundary.succeeded(Op.DELETE, start);
     } catch (Throwable t) {
@@ -121,6 +132,10 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
 
   @Override
   public void write(WriteBatch batch, Durability durability) {
+    if (RequestContext.currentOrNull() == null) {
+      RequestContext.generated().run(() -> write(batch, durability));
+      return;
+    }
     long start = System.nanoTime();
     try {
       checkOpen();
@@ -130,6 +145,7 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
       boundary.require(Capability.ATOMIC_BATCHES, "write(batch)");
       requireWhatTheBatchNeeds(batch);
       long bytes = batch.byteSize(); // NB: read before the call; the caller may reuse the batch
+      Boundary.checkDeadline("write");
       delegate.write(batch, durability);
       boundary.meters().batchWritten(bytes);
       boundary.succeeded(Op.WRITE, start);
@@ -299,6 +315,7 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
     try {
       checkOpen();
       boundary.require(Capability.SNAPSHOTS, "snapshot()");
+      Boundary.checkDeadline("snapshot");
       Snapshot snapshot = delegate.snapshot();
       if (snapshot == null) {
         throw boundary.errors().violation(Op.SNAPSHOT, "returned a null snapshot");
@@ -316,6 +333,7 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
     long start = System.nanoTime();
     try {
       checkOpen();
+      Boundary.checkDeadline("flush");
       delegate.flush();
       boundary.succeeded(Op.FLUSH, start);
     } catch (Throwable t) {
@@ -333,6 +351,7 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new InvalidArgumentException("checkpoint target " + target + " already exists");
       }
+      Boundary.checkDeadline("checkpoint");
       delegate.checkpoint(target);
       if (boundary.info().has(Capability.DURABLE)) {
         StoreMarker.write(target, boundary.engine());

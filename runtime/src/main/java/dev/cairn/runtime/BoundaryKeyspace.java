@@ -4,6 +4,7 @@ import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageEngine;
 
 /**
@@ -53,6 +54,10 @@ final class BoundaryKeyspace extends BoundaryReadView implements Keyspace {
 
   @Override
   public void put(byte[] key, byte[] value, Durability durability) {
+    if (RequestContext.currentOrNull() == null) {
+      RequestContext.generated().run(() -> put(key, value, durability));
+      return;
+    }
     long start = System.nanoTime();
     try {
       checkOpen();
@@ -60,6 +65,7 @@ final class BoundaryKeyspace extends BoundaryReadView implements Keyspace {
       Limits.checkValue(value);
       Boundary.nonNull(durability, "durability");
       store.checkWritable();
+      Boundary.checkDeadline("put");
       delegate.put(key, value, durability);
       boundary.meters().putWritten(key.length + (long) value.length);
       boundary.succeeded(Op.PUT, start);
@@ -70,12 +76,17 @@ final class BoundaryKeyspace extends BoundaryReadView implements Keyspace {
 
   @Override
   public void delete(byte[] key, Durability durability) {
+    if (RequestContext.currentOrNull() == null) {
+      RequestContext.generated().run(() -> delete(key, durability));
+      return;
+    }
     long start = System.nanoTime();
     try {
       checkOpen();
       Limits.checkKey(key);
       Boundary.nonNull(durability, "durability");
       store.checkWritable();
+      Boundary.checkDeadline("delete");
       delegate.delete(key, durability);
       boundary.succeeded(Op.DELETE, start);
     } catch (Throwable t) {

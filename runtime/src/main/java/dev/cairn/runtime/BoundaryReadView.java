@@ -50,6 +50,7 @@ abstract sealed class BoundaryReadView implements ReadView
     try {
       checkOpen();
       Limits.checkKey(key);
+      Boundary.checkDeadline("get");
       byte[] value = delegate.get(key);
       if (value != null) {
         if (value.length > Limits.MAX_VALUE_SIZE) {
@@ -76,6 +77,7 @@ abstract sealed class BoundaryReadView implements ReadView
       if (!range.isAll() || direction != Direction.FORWARD) {
         boundary.require(Capability.ORDERED_SCANS, "a cursor over " + range + " " + direction);
       }
+      Boundary.checkDeadline("cursor");
       Cursor cursor = delegate.cursor(range, direction);
       if (cursor == null) {
         throw boundary.errors().violation(Op.CURSOR_OPEN, "returned a null cursor");
@@ -97,6 +99,7 @@ abstract sealed class BoundaryReadView implements ReadView
       for (byte[] key : keys) {
         Limits.checkKey(key);
       }
+      Boundary.checkDeadline("multiGet");
       List<byte[]> values = delegate.multiGet(keys);
       if (values == null || values.size() != keys.size()) {
         throw boundary

@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import java.lang.ref.Cleaner;
+import java.util.Optional;
 
 /**
  * Where leaked cursors and snapshots of one store are reported: the store's {@link LeakListener}
@@ -86,13 +87,14 @@ final class Leaks {
         + "': a "
         + r.kind()
         + " became unreachable without being closed; the runtime closed it."
+        + r.requestId().map(id -> " It was opened by request '" + id + "'.").orElse("")
         + (r.openedAt() == NOT_CAPTURED ? "" : " It was opened at:");
   }
 
-  void report(String kind, Throwable openedAt) {
+  void report(String kind, Throwable openedAt, String requestId) {
     meters.leak(kind);
     try {
-      listener.leaked(new LeakReport(engine, kind, openedAt));
+      listener.leaked(new LeakReport(engine, kind, openedAt, Optional.ofNullable(requestId)));
     } catch (Throwable t) {
       ProviderCheck.rethrowFatal(t);
       LOG.log(System.Logger.Level.WARNING, "leak listener " + listener + " failed", t);

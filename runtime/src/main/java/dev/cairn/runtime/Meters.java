@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Counter {@code cairn.errors}, tags {@code op} and {@code exception} (the simple class name
  *       of the SPI exception that reached the caller);
  *   <li>Counter {@code cairn.contract.violations}, tag {@code op};
- *   <li>Counter {@code cairn.leaks}, tag {@code kind} ({@code cursor} or {@code snapshot}).
+ *   <li>Counter {@code cairn.leaks}, tag {@code kind} ({@code cursor} or {@code snapshot});
+ *   <li>Timer {@code cairn.engine.work}, tag {@code kind} ({@code fsync}, {@code roll}, {@code
+ *       flush}, {@code compaction}, {@code stall}, {@code checkpoint}, {@code recovery}): the
+ *       duration of each piece of engine work the engine reported ({@link EngineEvents}).
  * </ul>
  *
  * <p>Thread-safe. Meters are registered up front, except the error counters, which are looked up

@@ -4,6 +4,8 @@ import dev.cairn.spi.Capability;
 import dev.cairn.spi.ContractViolationException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineNotFoundException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineSetting;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,24 @@ public final class StoreBuilder {
   private final Map<String, String> settings = new LinkedHashMap<>();
   private MeterRegistry meterRegistry = Metrics.globalRegistry;
   private LeakListener leakListener = Leaks.logging();
+  private EngineEventListener eventListener;
+  private Duration eventThreshold = DEFAULT_EVENT_THRESHOLD;
+
+  /**
+   * The default {@link #eventThreshold(Duration)}.
+   *
+   * @since 1.2
+   */
+  public static final Duration DEFAULT_EVENT_THRESHOLD =
+      Duration.ofMillis(StoreBuilder.DEFAULT_EVENT_THRESHOLD_MS);
+
+  /**
+   * {@link #DEFAULT_EVENT_THRESHOLD} in milliseconds.
+   *
+   * @since 1.2
+   */
+  public static final long DEFAULT_EVENT_THRESHOLD_MS = 10;
+
   private boolean openingStacks = true;
 
   StoreBuilder(EngineRegistry registry, Path directory) {
@@ -136,6 +157,38 @@ public final class StoreBuilder {
   }
 
   /**
+   * Who is told of the engine's slow or risky work ({@link EngineEvent}: fsyncs, rolls, flushes,
+   * compactions, stalls, checkpoints, recoveries) that took at least the {@linkplain
+   * #eventThreshold(Duration) threshold}; default none. The same events become JDK Flight Recorder
+   * events ({@code dev.cairn.EngineWork}) whether or not a listener is given, and every event is
+   * timed in {@code cairn.engine.work}. Called on the thread that did the work: keep it quick.
+   *
+   * @throws InvalidArgumentException if {@code listener} is null
+   * @since 1.2
+   */
+  public StoreBuilder eventListener(EngineEventListener listener) {
+    this.eventListener = Boundary.nonNull(listener, "event listener");
+    return this;
+  }
+
+  /**
+   * How long engine work must take to be reported to the {@linkplain
+   * #eventListener(EngineEventListener) listener} and to Flight Recorder; default {@value
+   * #DEFAULT_EVENT_THRESHOLD_MS} ms, {@link Duration#ZERO} for every event.
+   *
+   * @throws InvalidArgumentException if {@code threshold} is null or negative
+   * @since 1.2
+   */
+  public StoreBuilder eventThreshold(Duration threshold) {
+    Boundary.nonNull(threshold, "event threshold");
+    if (threshold.isNegative()) {
+      throw new InvalidArgumentException("event threshold must not be negative, got " + threshold);
+    }
+    this.eventThreshold = threshold;
+    return this;
+  }
+
+  /**
    * Whether each cursor and snapshot records the stack of where it was opened (default true), so
    * that a {@linkplain LeakReport leak report} can say where a forgotten one came from.
    *
@@ -196,7 +249,14 @@ public final class StoreBuilder {
     }
     StorageEngineProvider provider = registry.provider(name);
     EngineInfo info = registry.info(name);
-    EngineOptions options = options(info);
+    EngineEvents events =
+        new EngineEvents(
+            name,
+            directory == null ? "(no directory)" : directory.toString(),
+            eventThreshold,
+            eventListener,
+            meterRegistry);
+    EngineOptions options = options(info, events);
     boolean creating = info.has(Capability.DURABLE) && marked.isEmpty();
     // NB: found before the marker's write creates anything, so a failed create removes only what
     // it made itself.
@@ -242,9 +302,10 @@ public final class StoreBuilder {
     }
   }
 
-  private EngineOptions options(EngineInfo info) {
+  private EngineOptions options(EngineInfo info, EngineEventListener events) {
     EngineOptions.Builder b =
         EngineOptions.builder()
+            .eventListener(events)
             .createIfMissing(createIfMissing)
             .readOnly(readOnly)
             .defaultDurability(defaultDurability)

@@ -1,5 +1,6 @@
 package dev.cairn.runtime;
 
+import dev.cairn.spi.RequestContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,6 +20,7 @@ final class TrackedHandle implements Runnable {
   private final String kind;
   private final AutoCloseable resource;
   private final Throwable openedAt;
+  private final String requestId; // current where it was opened, or null
   private final Boundary boundary;
   private final OpenHandles owner;
   private final OpenHandles children;
@@ -39,6 +41,8 @@ final class TrackedHandle implements Runnable {
     this.owner = owner;
     this.children = children;
     this.openedAt = boundary.leaks().openedHere(kind);
+    RequestContext c = RequestContext.currentOrNull();
+    this.requestId = c == null ? null : c.requestId();
   }
 
   boolean isClosed() {
@@ -72,7 +76,7 @@ final class TrackedHandle implements Runnable {
   public void run() {
     if (closed.compareAndSet(false, true)) {
       failQuietly(release());
-      boundary.leaks().report(kind, openedAt);
+      boundary.leaks().report(kind, openedAt, requestId);
     }
   }
 

@@ -196,7 +196,8 @@ class MetersTest {
             Meters.CURSOR_STEPS,
             Meters.ERRORS,
             Meters.VIOLATIONS,
-            Meters.LEAKS);
+            Meters.LEAKS,
+            EngineEvents.WORK);
     for (Meter m : meters.getMeters()) {
       assertTrue(names.contains(m.getId().getName()), m.getId().toString());
       assertEquals("one", m.getId().getTag("engine"), m.getId().toString());

@@ -73,7 +73,7 @@ class SpiVersionNegotiationTest {
 
     assertEquals(
         "engine 'spi-two' (com.example.spitest.SpiTwoProvider) was built against SPI 2.0,"
-            + " another major version than this runtime's SPI 1.1; use a build of the engine for"
+            + " another major version than this runtime's SPI 1.2; use a build of the engine for"
             + " SPI 1.x, or a Cairn that implements SPI 2.0",
         e.getMessage());
     assertEquals(List.of(e.getMessage()), registry.problems());
@@ -88,17 +88,17 @@ class SpiVersionNegotiationTest {
 
   @Test
   void aProviderCompiledAgainstANewerMinorIsRefusedByNameWithBothVersions() throws Exception {
-    Compiled p = compileProvider("SpiOneTwoProvider", "spi-one-two", 1, 2);
+    Compiled p = compileProvider("SpiOneThreeProvider", "spi-one-three", 1, 3);
 
-    assertCarriesConstants(p, 1, 2);
+    assertCarriesConstants(p, 1, 3);
     EngineRegistry registry = p.registry();
     IncompatibleVersionException e =
-        assertThrows(IncompatibleVersionException.class, () -> registry.provider("spi-one-two"));
+        assertThrows(IncompatibleVersionException.class, () -> registry.provider("spi-one-three"));
 
     assertEquals(
-        "engine 'spi-one-two' (com.example.spitest.SpiOneTwoProvider) was built against SPI 1.2,"
-            + " newer than this runtime's SPI 1.1; upgrade Cairn or use a build of the engine for"
-            + " SPI 1.1",
+        "engine 'spi-one-three' (com.example.spitest.SpiOneThreeProvider) was built against SPI"
+            + " 1.3, newer than this runtime's SPI 1.2; upgrade Cairn or use a build of the engine"
+            + " for SPI 1.2",
         e.getMessage());
     assertTrue(registry.list().isEmpty(), "a refused provider is not listed");
     assertThrows(IncompatibleVersionException.class, registry::requireNoProblems);
@@ -126,7 +126,7 @@ class SpiVersionNegotiationTest {
 
   @Test
   void theRuntimeImplementsTheSpiItWasCompiledAgainst() {
-    assertEquals(new SpiVersion(1, 1), ProviderCheck.RUNTIME_SPI);
+    assertEquals(new SpiVersion(1, 2), ProviderCheck.RUNTIME_SPI);
     assertEquals(SpiVersion.CURRENT, ProviderCheck.RUNTIME_SPI);
   }
 

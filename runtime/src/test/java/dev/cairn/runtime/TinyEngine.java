@@ -8,6 +8,7 @@ import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Health;
@@ -17,6 +18,7 @@ import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadView;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
@@ -35,6 +37,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * A TreeMap engine for the runtime's tests, with switches that make it misbehave. Data of a durable
@@ -80,6 +83,9 @@ final class TinyEngine implements StorageEngine {
   volatile String faultOp;
 
   volatile Throwable fault;
+
+  /** When set, what makes the fault at each faulty call (an engine creates what it throws). */
+  volatile Supplier<? extends Throwable> faultMaker;
 
   /** Cursors return every key, ignoring their range. */
   volatile boolean ignoreRange;
@@ -146,7 +152,8 @@ final class TinyEngine implements StorageEngine {
       throw new ClosedHandleException("tiny engine is closed");
     }
     if (op.equals(faultOp)) {
-      TinyEngine.<RuntimeException>sneaky(fault);
+      Supplier<? extends Throwable> maker = faultMaker;
+      TinyEngine.<RuntimeException>sneaky(maker != null ? maker.get() : fault);
     }
   }
 
@@ -174,7 +181,30 @@ final class TinyEngine implements StorageEngine {
   public synchronized void put(byte[] key, byte[] value, Durability durability) {
     check("put");
     data.put(key.clone(), value.clone());
+    if (backgroundWorkNanos >= 0) {
+      // As a real engine does: the write sets off background work, which runs on a thread of the
+      // engine's with the causing request's context bound, and reports its event from there.
+      RequestContext cause = RequestContext.currentOrNull();
+      long nanos = backgroundWorkNanos;
+      Runnable work =
+          () ->
+              options
+                  .eventListener()
+                  .deliver(EngineEvent.of(EngineEvent.Kind.FLUSH, nanos, value.length, "tiny"));
+      Thread t =
+          Thread.ofPlatform()
+              .name("tiny-background")
+              .start(cause == null ? work : () -> cause.run(work));
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
+
+  /** When at least 0: every put sets off background work that takes this long (a flush). */
+  volatile long backgroundWorkNanos = -1;
 
   @Override
   public synchronized void delete(byte[] key, Durability durability) {

@@ -23,6 +23,7 @@ public final class EngineOptions {
   private final boolean readOnly;
   private final Durability defaultDurability;
   private final Map<String, String> settings;
+  private final EngineEventListener eventListener;
 
   private EngineOptions(Builder b) {
     this.directory = b.directory;
@@ -30,6 +31,7 @@ public final class EngineOptions {
     this.readOnly = b.readOnly;
     this.defaultDurability = b.defaultDurability;
     this.settings = Map.copyOf(b.settings);
+    this.eventListener = b.eventListener;
   }
 
   /** A builder with no directory, create-if-missing, read-write, {@link Durability#SYNC}. */
@@ -45,7 +47,18 @@ public final class EngineOptions {
     b.readOnly = readOnly;
     b.defaultDurability = defaultDurability;
     b.settings.putAll(settings);
+    b.eventListener = eventListener;
     return b;
+  }
+
+  /**
+   * Where the engine reports its {@link EngineEvent}s (through {@link
+   * EngineEventListener#deliver}); {@link EngineEventListener#NONE} unless one was given.
+   *
+   * @since 1.2
+   */
+  public EngineEventListener eventListener() {
+    return eventListener;
   }
 
   /** The store's directory, if one was given. */
@@ -254,8 +267,23 @@ public final class EngineOptions {
     private boolean readOnly;
     private Durability defaultDurability = Durability.SYNC;
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private EngineEventListener eventListener = EngineEventListener.NONE;
 
     private Builder() {}
+
+    /**
+     * Where the engine reports its events; default {@link EngineEventListener#NONE}.
+     *
+     * @throws InvalidArgumentException if {@code listener} is null
+     * @since 1.2
+     */
+    public Builder eventListener(EngineEventListener listener) {
+      if (listener == null) {
+        throw new InvalidArgumentException("event listener is null");
+      }
+      this.eventListener = listener;
+      return this;
+    }
 
     /** The store's directory, on any file system. */
     public Builder directory(Path directory) {

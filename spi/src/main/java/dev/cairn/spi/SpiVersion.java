@@ -28,7 +28,7 @@ public record SpiVersion(int major, int minor) implements Comparable<SpiVersion>
    *
    * @since 1.1
    */
-  public static final int MINOR = 1;
+  public static final int MINOR = 2;
 
   /**
    * The version of the SPI present at run time. Not a compile-time constant: a provider returns
