@@ -2,6 +2,9 @@
 module dev.cairn.runtime {
   requires transitive dev.cairn.spi;
   requires transitive micrometer.core; // MeterRegistry appears in StoreBuilder
+  // Optional: spans per operation when the application has the OpenTelemetry API (Tracing).
+  requires static io.opentelemetry.api;
+  requires static io.opentelemetry.context;
   requires jdk.jfr; // EngineWorkEvent: engine work as Flight Recorder events
   requires dev.cairn.engine.toolkit; // SyncedFiles: one atomic replace for the repository (0014)
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param info the engine's description, as registered
  * @param directory the store's directory, or null for a store without one
  * @param readOnly whether the store was opened read-only
+ * @param tracer traces each operation ({@link OperationTracer#NONE} unless tracing is on)
  */
 record Boundary(
     EngineInfo info,
@@ -22,7 +23,8 @@ record Boundary(
     boolean readOnly,
     Meters meters,
     ErrorConversion errors,
-    Leaks leaks) {
+    Leaks leaks,
+    OperationTracer tracer) {
 
   String engine() {
     return info.name();
@@ -39,12 +41,27 @@ record Boundary(
 
   void succeeded(Op op, long startNanos) {
     meters.succeeded(op, startNanos);
+    if (tracer != OperationTracer.NONE && traced(op)) {
+      tracer.traced(info.name(), op, startNanos, null);
+    }
   }
 
-  /** Times the failed operation and returns the exception to throw; see {@link ErrorConversion}. */
+  /**
+   * Times (and traces) the failed operation and returns the exception to throw; see {@link
+   * ErrorConversion}.
+   */
   RuntimeException failed(Op op, long startNanos, Throwable t) {
     meters.failed(op, startNanos);
-    return errors.convert(op, t);
+    RuntimeException e = errors.convert(op, t);
+    if (tracer != OperationTracer.NONE && traced(op)) {
+      tracer.traced(info.name(), op, startNanos, e);
+    }
+    return e;
+  }
+
+  /** A cursor's steps and seeks get no span of their own: the cursor's opening has one. */
+  private static boolean traced(Op op) {
+    return op != Op.CURSOR_NEXT && op != Op.CURSOR_SEEK;
   }
 
   /**

@@ -58,6 +58,7 @@ public final class StoreBuilder {
   private LeakListener leakListener = Leaks.logging();
   private EngineEventListener eventListener;
   private Duration eventThreshold = DEFAULT_EVENT_THRESHOLD;
+  private boolean tracing;
 
   /**
    * The default {@link #eventThreshold(Duration)}.
@@ -189,6 +190,21 @@ public final class StoreBuilder {
   }
 
   /**
+   * Whether every operation becomes an OpenTelemetry span (default false): {@code cairn <op>}, a
+   * child of the caller's current span, with the engine, the operation and the request id as
+   * attributes, ERROR status and the exception when it failed; a cursor's steps have none. The
+   * spans go through {@code GlobalOpenTelemetry}: the application's SDK samples and exports them.
+   * The runtime does not require the OpenTelemetry API; {@link #open()} fails if tracing is asked
+   * for without it.
+   *
+   * @since 1.2
+   */
+  public StoreBuilder tracing(boolean on) {
+    this.tracing = on;
+    return this;
+  }
+
+  /**
    * Whether each cursor and snapshot records the stack of where it was opened (default true), so
    * that a {@linkplain LeakReport leak report} can say where a forgotten one came from.
    *
@@ -212,9 +228,10 @@ public final class StoreBuilder {
    * @throws IncompatibleVersionException if the directory holds another engine's store, the engine
    *     was built against another SPI major version or a newer minor one, or a format is too new
    * @throws ContractViolationException if the engine's provider was refused, or misbehaved opening
-   * @throws InvalidArgumentException for an unknown setting or a value its setting does not accept
-   *     (naming the setting and what it must be), a durable engine without a directory, or a
-   *     directory that holds files but no store
+   * @throws InvalidArgumentException for an unknown setting or a value its setting does not accept,
+   *     or {@linkplain #tracing(boolean) tracing} without the OpenTelemetry API (naming the setting
+   *     and what it must be), a durable engine without a directory, or a directory that holds files
+   *     but no store
    * @throws CorruptionException if the store marker, or what the engine reads, is damaged
    * @throws StoreLockedException if the store is already open
    * @throws StorageIOException if the file system fails, or the store is missing and is not to be
@@ -247,6 +264,7 @@ public final class StoreBuilder {
                   + " file) to say which; "
                   + registry.known());
     }
+    OperationTracer tracer = tracing ? OperationTracer.openTelemetry() : OperationTracer.NONE;
     StorageEngineProvider provider = registry.provider(name);
     EngineInfo info = registry.info(name);
     EngineEvents events =
@@ -278,7 +296,8 @@ public final class StoreBuilder {
             readOnly,
             meters,
             errors,
-            new Leaks(name, leakListener, meters, openingStacks));
+            new Leaks(name, leakListener, meters, openingStacks),
+            tracer);
     StorageEngine opened = null;
     try {
       opened = provider.open(options);
