@@ -8,8 +8,9 @@ import java.util.Arrays;
  *
  * @param number the table's file number
  * @param size its size in bytes
- * @param smallest its first internal key
- * @param largest its last internal key
+ * @param smallest its first internal key: of a point entry, or the start of a range tombstone
+ * @param largest its last internal key: of a point entry, or the range sentinel of a range
+ *     tombstone's end ({@link TableBounds})
  * @param smallestSequence the smallest sequence number of its entries
  * @param largestSequence the largest
  * @param entries how many entries it holds
@@ -23,10 +24,19 @@ record FileMeta(
     long largestSequence,
     long entries) {
 
-  /** Whether the table may hold store keys in {@code [from, to]} (null: unbounded). */
+  /**
+   * Whether the table may hold store keys in {@code [from, to]} (null: unbounded). A last key that
+   * is a range sentinel ({@link TableBounds}) is exclusive: the table does not hold its store key.
+   */
   boolean overlaps(byte[] from, byte[] to) {
-    return (to == null || Arrays.compareUnsigned(smallest.userKey, to) <= 0)
-        && (from == null || Arrays.compareUnsigned(largest.userKey, from) >= 0);
+    if (to != null && Arrays.compareUnsigned(smallest.userKey, to) > 0) {
+      return false;
+    }
+    if (from == null) {
+      return true;
+    }
+    int c = Arrays.compareUnsigned(largest.userKey, from);
+    return c > 0 || (c == 0 && !largest.isRangeSentinel());
   }
 
   /** Whether the table's store keys may include {@code storeKey}. */

@@ -206,10 +206,15 @@ class TableTest {
 
   @Test
   void theFooterRefusesAnotherMagicAHandlePastTheEndAndANewerVersion() {
-    byte[] footer = TableFormat.footer(new BlockHandle(0, 10), new BlockHandle(15, 10));
+    byte[] footer = TableFormat.footer(new BlockHandle(0, 10), new BlockHandle(15, 10), null);
     assertEquals(TableFormat.FOOTER_SIZE, footer.length);
     TableFormat.Footer f = TableFormat.readFooter(footer, 200, "t");
     assertEquals(15, f.index().offset());
+    assertEquals(null, f.rangeDeletions());
+    byte[] withRanges =
+        TableFormat.footer(new BlockHandle(0, 10), new BlockHandle(15, 10), new BlockHandle(30, 9));
+    assertEquals(30, TableFormat.readFooter(withRanges, 200, "t").rangeDeletions().offset());
+    assertThrows(CorruptionException.class, () -> TableFormat.readFooter(withRanges, 95, "t"));
     byte[] magic = footer.clone();
     magic[TableFormat.FOOTER_SIZE - 1] ^= 1;
     assertThrows(CorruptionException.class, () -> TableFormat.readFooter(magic, 200, "t"));

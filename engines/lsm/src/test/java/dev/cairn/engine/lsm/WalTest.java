@@ -213,7 +213,7 @@ class WalTest {
   void aBatchWithAHostileLengthIsCorruptionNotAnAllocation() {
     List<Mutation> ops = List.of(Mutation.put(new byte[] {0, 1}, new byte[] {2}));
     byte[] body = BatchCodec.encode(ops);
-    assertEquals(1, BatchCodec.decode(body, 0, 1, "x").size());
+    assertEquals(1, BatchCodec.decode(body, 0, 1, true, "x").size());
     byte[] hostile = body.clone();
     hostile[1] = (byte) 0xFF; // the key's length becomes a huge varint start
     byte[] longer = Arrays.copyOf(hostile, hostile.length + 4);
@@ -221,8 +221,8 @@ class WalTest {
     longer[3] = (byte) 0xFF;
     longer[4] = (byte) 0x07;
     CorruptionException e =
-        assertThrows(CorruptionException.class, () -> BatchCodec.decode(longer, 0, 1, "log"));
+        assertThrows(CorruptionException.class, () -> BatchCodec.decode(longer, 0, 1, true, "log"));
     assertTrue(e.getMessage().startsWith("log"), e.getMessage());
-    assertThrows(CorruptionException.class, () -> BatchCodec.decode(body, 0, 2, "log"));
+    assertThrows(CorruptionException.class, () -> BatchCodec.decode(body, 0, 2, true, "log"));
   }
 }
