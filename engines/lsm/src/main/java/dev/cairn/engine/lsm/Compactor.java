@@ -62,7 +62,7 @@ final class Compactor {
   }
 
   boolean due(Version v) {
-    return picker.pick(v) != null;
+    return picker.pick(v, state.snapshots.smallest(state.visibleSequence())) != null;
   }
 
   long pendingBytes(Version v) {
@@ -76,7 +76,8 @@ final class Compactor {
       if (purgeDroppedTable(v)) {
         return true;
       }
-      CompactionPicker.Compaction c = picker.pick(v);
+      CompactionPicker.Compaction c =
+          picker.pick(v, state.snapshots.smallest(state.visibleSequence()));
       if (c == null) {
         return false;
       }
