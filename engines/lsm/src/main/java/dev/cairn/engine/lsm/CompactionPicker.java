@@ -130,6 +130,9 @@ final class CompactionPicker {
     }
     for (int level = 1; level < Version.LEVELS - 1; level++) {
       for (TableFile f : v.level(level)) {
+        if (f.meta().rangeTombstones() == 0) {
+          continue;
+        }
         RangeTombstones t = f.table().rangeTombstones();
         if (!t.isEmpty()
             && t.largestSequence() <= smallestSnapshot

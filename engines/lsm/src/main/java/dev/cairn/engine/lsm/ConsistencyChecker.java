@@ -154,6 +154,14 @@ final class ConsistencyChecker {
       }
       RangeTombstones tombstones = t.rangeTombstones();
       items[0] += tombstones.size();
+      if (tombstones.size() != meta.rangeTombstones()) {
+        problems.add(
+            where
+                + ": "
+                + tombstones.size()
+                + " range tombstones, the manifest records "
+                + meta.rangeTombstones());
+      }
       if (!tombstones.isEmpty()) {
         if (tombstones.smallestSequence() < meta.smallestSequence()
             || tombstones.largestSequence() > meta.largestSequence()) {

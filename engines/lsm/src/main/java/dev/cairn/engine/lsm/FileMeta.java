@@ -13,7 +13,9 @@ import java.util.Arrays;
  *     tombstone's end ({@link TableBounds})
  * @param smallestSequence the smallest sequence number of its entries
  * @param largestSequence the largest
- * @param entries how many entries it holds
+ * @param entries how many entries it holds (range tombstones not counted)
+ * @param rangeTombstones how many range tombstones it holds (fragments times sequences), so that
+ *     readers and compaction know without opening it
  */
 record FileMeta(
     long number,
@@ -22,7 +24,20 @@ record FileMeta(
     InternalKey largest,
     long smallestSequence,
     long largestSequence,
-    long entries) {
+    long entries,
+    long rangeTombstones) {
+
+  /** A table without range tombstones. */
+  FileMeta(
+      long number,
+      long size,
+      InternalKey smallest,
+      InternalKey largest,
+      long smallestSequence,
+      long largestSequence,
+      long entries) {
+    this(number, size, smallest, largest, smallestSequence, largestSequence, entries, 0);
+  }
 
   /**
    * Whether the table may hold store keys in {@code [from, to]} (null: unbounded). A last key that

@@ -580,7 +580,7 @@ final class LsmEngine implements StorageEngine {
         disk += bytes;
         for (TableFile f : files) {
           keys += f.meta().entries();
-          rangeTombstones += f.table().rangeTombstones().size();
+          rangeTombstones += f.meta().rangeTombstones();
         }
       }
       long mem = rs.mutable.approximateBytes();

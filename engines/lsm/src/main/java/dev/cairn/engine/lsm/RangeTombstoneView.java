@@ -8,7 +8,8 @@ import java.util.List;
  * tombstone over it that the cursor's sequence sees, across the memtables and every level
  * (RocksDB's range-deletion aggregator, in its simplest form). Memtables and level-0 tables with
  * tombstones are asked one by one; in a deeper level, whose tables do not overlap, only the table
- * whose range holds the key. Sources without tombstones are left out when the view is made, so a
+ * whose range holds the key (opened then, if it was not). Sources without tombstones (as the
+ * manifest records, {@link FileMeta#rangeTombstones}) are left out when the view is made, so a
  * store without range deletes pays nothing per key.
  *
  * <p>Made when a cursor opens, after its sequence was read: a memtable's copy then holds every
@@ -25,12 +26,14 @@ final class RangeTombstoneView {
       add(m.rangeTombstones());
     }
     for (TableFile t : rs.version.level(0)) {
-      add(t.table().rangeTombstones());
+      if (t.meta().rangeTombstones() > 0) {
+        add(t.table().rangeTombstones());
+      }
     }
     for (int level = 1; level < Version.LEVELS; level++) {
       List<TableFile> with = new ArrayList<>();
       for (TableFile t : rs.version.level(level)) {
-        if (!t.table().rangeTombstones().isEmpty()) {
+        if (t.meta().rangeTombstones() > 0) {
           with.add(t);
         }
       }

@@ -210,7 +210,8 @@ final class TableWriter implements AutoCloseable {
         bounds.largest(),
         bounds.smallestSequence(),
         bounds.largestSequence(),
-        entries);
+        entries,
+        tombstones.size());
   }
 
   /** Closes the file, and deletes it unless it was finished. */

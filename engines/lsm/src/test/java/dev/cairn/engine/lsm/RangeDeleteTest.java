@@ -142,8 +142,7 @@ class RangeDeleteTest {
     }
     try (LsmEngine e = open(dir, big)) {
       assertNull(e.get(b("k0123456")));
-      assertEquals(
-          List.of(), keys(e, KeyRange.between(b("k0999000"), b("k1")), Direction.REVERSE));
+      assertEquals(List.of(), keys(e, KeyRange.between(b("k0999000"), b("k1")), Direction.REVERSE));
       assertTrue(e.checkConsistency().isConsistent(), e.checkConsistency().problems().toString());
     }
   }
@@ -182,6 +181,41 @@ class RangeDeleteTest {
           List.of("k099", "k200", "k300"),
           keys(e, KeyRange.between(b("k099"), b("k301")), Direction.FORWARD));
       assertTrue(e.checkConsistency().isConsistent(), e.checkConsistency().problems().toString());
+    }
+  }
+
+  @Test
+  void aTombstoneOverManyTablesIsCutAtTheirBoundsAndTheLevelsStayDisjoint() {
+    try (LsmEngine e = open(dir, Map.of())) {
+      for (int i = 0; i < 2000; i++) {
+        e.put(b(String.format("k%04d", i)), new byte[100]);
+      }
+      settle(e);
+      try (Snapshot s = e.snapshot()) { // keeps the entries under the tombstone in every output
+        e.deleteRange(KeyRange.between(b("k0100"), b("k1900")), Durability.BUFFERED);
+        for (int round = 0; round < 6; round++) {
+          for (int i = 0; i < 2000; i += 7) {
+            if (i < 100 || i >= 1900) {
+              e.put(b(String.format("k%04d", i)), new byte[100]);
+            }
+          }
+          e.rollMemTable();
+          settle(e);
+        }
+        int cut = 0;
+        for (int level = 1; level < Version.LEVELS; level++) {
+          for (TableFile f : e.versions().current().level(level)) {
+            if (f.meta().largest().isRangeSentinel() && !f.table().rangeTombstones().isEmpty()) {
+              cut++;
+            }
+          }
+        }
+        assertTrue(cut >= 2, "the tombstone is cut across tables: " + e.versions().current());
+        assertTrue(e.checkConsistency().isConsistent(), e.checkConsistency().problems().toString());
+        assertEquals(2000, keys(s, KeyRange.all(), Direction.FORWARD).size());
+        assertEquals(200, keys(e, KeyRange.all(), Direction.REVERSE).size());
+        assertNull(e.get(b("k1000")));
+      }
     }
   }
 

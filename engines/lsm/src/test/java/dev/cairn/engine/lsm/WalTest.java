@@ -210,6 +210,24 @@ class WalTest {
   }
 
   @Test
+  void aRangeDeleteRoundTripsAndIsCorruptionInAVersion1Log() {
+    byte[] body =
+        BatchCodec.encode(
+            List.of(
+                Mutation.put(new byte[] {0, 1}, new byte[] {9}),
+                Mutation.deleteRange(new byte[] {0, 1}, new byte[] {0, 5})));
+    List<Mutation> ops = BatchCodec.decode(body, 0, 2, true, "x");
+    assertEquals(Mutation.RANGE_DELETE, ops.get(1).kind());
+    assertArrayEquals(new byte[] {0, 5}, ops.get(1).value());
+    CorruptionException old =
+        assertThrows(CorruptionException.class, () -> BatchCodec.decode(body, 0, 2, false, "log"));
+    assertTrue(old.getMessage().startsWith("log"), old.getMessage());
+    byte[] backwards =
+        BatchCodec.encode(List.of(Mutation.deleteRange(new byte[] {0, 5}, new byte[] {0, 1})));
+    assertThrows(CorruptionException.class, () -> BatchCodec.decode(backwards, 0, 1, true, "log"));
+  }
+
+  @Test
   void aBatchWithAHostileLengthIsCorruptionNotAnAllocation() {
     List<Mutation> ops = List.of(Mutation.put(new byte[] {0, 1}, new byte[] {2}));
     byte[] body = BatchCodec.encode(ops);
