@@ -271,7 +271,7 @@ class RangeDeleteTest {
     List<TreeMap<String, String>> seen = new ArrayList<>();
     LsmEngine e = open(dir, Map.of());
     try {
-      for (int i = 0; i < 4000; i++) {
+      for (int i = 0; i < 3000; i++) {
         int op = rnd.nextInt(100);
         if (op < 55) {
           String k = key(rnd);
