@@ -83,7 +83,7 @@ final class ReadState {
         if (f != null) {
           return f;
         }
-        covering = t.table().rangeTombstones().covering(storeKey, sequence);
+        covering = covering(t, storeKey, sequence);
       }
     }
     InternalKey target = InternalKey.seekTarget(storeKey, sequence);
@@ -98,7 +98,7 @@ final class ReadState {
         if (f != null) {
           return f;
         }
-        covering = files.get(i).table().rangeTombstones().covering(storeKey, sequence);
+        covering = covering(files.get(i), storeKey, sequence);
       }
     }
     return covering > 0 ? DELETED : null;
@@ -107,8 +107,15 @@ final class ReadState {
   /** What a lookup returns for a key a range tombstone deletes. */
   private static final Found DELETED = new Found(InternalKey.DELETE, MemTable.NO_VALUE);
 
+  /** The newest tombstone of table {@code t} over {@code storeKey} seen at {@code sequence}. */
+  private static long covering(TableFile t, byte[] storeKey, long sequence) {
+    return t.meta().rangeTombstones() == 0
+        ? 0
+        : t.table().rangeTombstones().covering(storeKey, sequence);
+  }
+
   private static Found inTable(TableFile t, byte[] storeKey, long sequence) {
-    long covering = t.table().rangeTombstones().covering(storeKey, sequence);
+    long covering = covering(t, storeKey, sequence);
     Table.Found tf = t.table().get(storeKey, sequence);
     if (tf == null) {
       return null;
