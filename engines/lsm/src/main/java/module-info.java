@@ -5,6 +5,7 @@
 module dev.cairn.engine.lsm {
   requires dev.cairn.spi;
   requires dev.cairn.engine.toolkit;
+  requires com.google.common;
 
   provides dev.cairn.spi.StorageEngineProvider with
       dev.cairn.engine.lsm.LsmEngineProvider;

@@ -11,9 +11,13 @@ import java.util.List;
  * after another:
  *
  * <pre>
- * put:    | 1 | key length (varint) | store key | value length (varint) | value |
- * delete: | 0 | key length (varint) | store key |
+ * put:          | 1 | key length (varint) | store key | value length (varint) | value |
+ * delete:       | 0 | key length (varint) | store key |
+ * range delete: | 2 | start length (varint) | start store key | end length (varint) | end store key |
  * </pre>
+ *
+ * <p>A range delete (format version 3 on) deletes the store keys from its start (inclusive) to its
+ * end (exclusive); the start orders before the end.
  *
  * <p>Decoding checks every length against what is left of the record before allocating, and the
  * count against the record's head, so a damaged record that passed its checksum (a bug, not a
@@ -28,7 +32,7 @@ final class BatchCodec {
     long n = 0;
     for (Mutation m : ops) {
       n += 1 + Varints.sizeOf(m.key().length) + m.key().length;
-      if (m.kind() == InternalKey.PUT) {
+      if (m.kind() != InternalKey.DELETE) {
         n += Varints.sizeOf(m.value().length) + m.value().length;
       }
     }
@@ -42,7 +46,7 @@ final class BatchCodec {
       b.put((byte) m.kind());
       Varints.putUnsignedInt(b, m.key().length);
       b.put(m.key());
-      if (m.kind() == InternalKey.PUT) {
+      if (m.kind() != InternalKey.DELETE) {
         Varints.putUnsignedInt(b, m.value().length);
         b.put(m.value());
       }
@@ -53,9 +57,11 @@ final class BatchCodec {
   /**
    * Decodes the {@code count} operations in {@code record} from {@code offset} to its end.
    *
+   * @param rangeDeletes whether the log's format version has range deletes (3 on)
    * @throws CorruptionException if they are not exactly {@code count} well-formed operations
    */
-  static List<Mutation> decode(byte[] record, int offset, int count, String where) {
+  static List<Mutation> decode(
+      byte[] record, int offset, int count, boolean rangeDeletes, String where) {
     ByteBuffer b = ByteBuffer.wrap(record, offset, record.length - offset);
     List<Mutation> ops = new ArrayList<>(Math.min(count, record.length));
     try {
@@ -66,6 +72,13 @@ final class BatchCodec {
           ops.add(Mutation.put(key, bytes(b, where)));
         } else if (kind == InternalKey.DELETE) {
           ops.add(Mutation.delete(key));
+        } else if (kind == InternalKey.RANGE_DELETE && rangeDeletes) {
+          byte[] end = bytes(b, where);
+          if (java.util.Arrays.compareUnsigned(key, end) >= 0) {
+            throw new CorruptionException(
+                where + ": operation " + i + " deletes a range whose start is not before its end");
+          }
+          ops.add(Mutation.deleteRange(key, end));
         } else {
           throw new CorruptionException(where + ": operation " + i + " has kind " + kind);
         }

@@ -189,6 +189,10 @@ final class Block {
     }
 
     private void seekToRestart(int i) {
+      if (restartsOffset == 0) {
+        current = -1; // an empty block: the index of a table holding only range tombstones
+        return;
+      }
       parseAt(restart(i), true);
     }
 

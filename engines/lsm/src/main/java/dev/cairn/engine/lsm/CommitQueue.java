@@ -69,11 +69,7 @@ final class CommitQueue {
     final boolean sync;
     final List<Condition> conditions;
 
-    /** Whether the operations hold range deletes, which the leader expands. */
-    final boolean ranges;
-
-    // The operations and what they take: set on the caller's thread, or by the leader when it
-    // expands range deletes.
+    // The operations and what they take: set on the caller's thread.
     List<Mutation> ops;
     byte[] body;
     long framedBytes;
@@ -93,23 +89,13 @@ final class CommitQueue {
 
     /**
      * A write of {@code ops} that applies only if every one of {@code conditions} holds when the
-     * leader gets to it. Encoded now, on the caller's thread, unless it holds range deletes.
+     * leader gets to it. Encoded now, on the caller's thread.
      */
     Request(List<Mutation> ops, List<Condition> conditions, boolean sync) {
       this.conditions = conditions;
       this.kind = Kind.WRITE;
       this.sync = sync;
-      boolean r = false;
-      for (Mutation m : ops) {
-        r |= m.kind() == Mutation.RANGE_DELETE;
-      }
-      this.ranges = r;
-      if (r) {
-        this.ops = ops; // expanded and encoded by the leader
-        this.body = new byte[0];
-      } else {
-        setOps(ops);
-      }
+      setOps(ops);
     }
 
     /** A request without operations. */
@@ -119,7 +105,6 @@ final class CommitQueue {
       this.ops = List.of();
       this.body = new byte[0];
       this.sync = kind == Kind.SYNC;
-      this.ranges = false;
     }
 
     void setOps(List<Mutation> ops) {
@@ -136,7 +121,7 @@ final class CommitQueue {
 
     /** Whether the request must lead a group of its own: its leader reads the latest state. */
     boolean leadsAlone() {
-      return !conditions.isEmpty() || ranges;
+      return !conditions.isEmpty();
     }
 
     boolean durable() {
@@ -322,8 +307,8 @@ final class CommitQueue {
     long bytes = r.framedBytes;
     while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
       if (r.kind == Kind.ROLL || r.leadsAlone()) {
-        // NB: a roll goes alone; a conditional write, or one with range deletes, leads a group
-        // of its own, so that what its leader reads sees every write queued before it applied.
+        // NB: a roll goes alone; a conditional write leads a group of its own, so that what its
+        // leader reads sees every write queued before it applied.
         carried = r;
         break;
       }
@@ -353,8 +338,6 @@ final class CommitQueue {
     try {
       if (!first.conditions.isEmpty() && !conditionsHold(first)) {
         first.refused = true;
-      } else if (first.ranges) {
-        first.setOps(expandRanges(first.ops));
       }
     } catch (RuntimeException e) {
       // NB: reading the state failed (damage, I/O): the write fails, nothing was written.
@@ -492,53 +475,6 @@ final class CommitQueue {
     } finally {
       rs.release();
     }
-  }
-
-  /**
-   * {@code ops} with each range delete replaced by tombstones of the keys it covers: those live in
-   * the latest state, and those the batch put before it. Every write before is applied and visible
-   * (the request leads its group) and none runs meanwhile, so the tombstones, applied with the rest
-   * of the batch, delete exactly the keys of the range at the batch's point in the order.
-   */
-  private List<Mutation> expandRanges(List<Mutation> ops) {
-    List<Mutation> out = new ArrayList<>();
-    java.util.TreeMap<byte[], Boolean> written = new java.util.TreeMap<>(Arrays::compareUnsigned);
-    for (Mutation m : ops) {
-      switch (m.kind()) {
-        case InternalKey.PUT -> {
-          out.add(m);
-          written.put(m.key(), true);
-        }
-        case InternalKey.DELETE -> {
-          out.add(m);
-          written.put(m.key(), false);
-        }
-        default -> {
-          java.util.TreeSet<byte[]> keys = new java.util.TreeSet<>(Arrays::compareUnsigned);
-          ReadState rs = state.acquire();
-          try (LsmCursor c = new LsmCursor(rs, state.visibleSequence(), m.range(), true, x -> {})) {
-            while (c.next()) {
-              keys.add(StoreKeys.of(m.range().keyspace(), c.keyView().toArray()));
-            }
-          }
-          written.forEach(
-              (k, live) -> {
-                if (m.range().aboveLower(k) && m.range().belowUpper(k)) {
-                  if (live) {
-                    keys.add(k);
-                  } else {
-                    keys.remove(k);
-                  }
-                }
-              });
-          for (byte[] k : keys) {
-            out.add(Mutation.delete(k));
-            written.put(k, false);
-          }
-        }
-      }
-    }
-    return out;
   }
 
   private static RuntimeException failedCondition(Request r) {

@@ -29,10 +29,16 @@ final class CompactionPicker {
    * @param level the input level
    * @param inputs the tables of that level
    * @param overlaps the tables of {@code level + 1} they overlap, in key order
+   * @param rewrite whether the inputs are rewritten even if nothing below overlaps them: to drop
+   *     range tombstones no reader needs any more
    */
-  record Compaction(int level, List<TableFile> inputs, List<TableFile> overlaps) {
+  record Compaction(int level, List<TableFile> inputs, List<TableFile> overlaps, boolean rewrite) {
+    Compaction(int level, List<TableFile> inputs, List<TableFile> overlaps) {
+      this(level, inputs, overlaps, false);
+    }
+
     boolean isTrivialMove() {
-      return level > 0 && inputs.size() == 1 && overlaps.isEmpty();
+      return !rewrite && level > 0 && inputs.size() == 1 && overlaps.isEmpty();
     }
   }
 
@@ -106,6 +112,45 @@ final class CompactionPicker {
         best,
         inputs,
         v.overlapping(best + 1, chosen.meta().smallest().userKey, chosen.meta().largest().userKey));
+  }
+
+  /**
+   * The next compaction, or null when none is due: {@link #pick(Version)}, else, when {@code
+   * smallestSnapshot} is not negative, a table holding range tombstones that every reader sees and
+   * below which nothing overlaps (RocksDB's bottommost files marked for compaction): rewritten one
+   * level down, it loses them and the entries they delete. Without this, a tombstone that reached
+   * the bottom while a snapshot needed it would stay until its level next grew too large.
+   *
+   * @param smallestSnapshot the oldest sequence a reader may read at, or -1
+   */
+  synchronized Compaction pick(Version v, long smallestSnapshot) {
+    Compaction c = pick(v);
+    if (c != null || smallestSnapshot < 0) {
+      return c;
+    }
+    for (int level = 1; level < Version.LEVELS - 1; level++) {
+      for (TableFile f : v.level(level)) {
+        if (f.meta().rangeTombstones() == 0) {
+          continue;
+        }
+        RangeTombstones t = f.table().rangeTombstones();
+        if (!t.isEmpty()
+            && t.largestSequence() <= smallestSnapshot
+            && nothingBelow(v, level, f.meta())) {
+          return new Compaction(level, List.of(f), List.of(), true);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean nothingBelow(Version v, int level, FileMeta m) {
+    for (int l = level + 1; l < Version.LEVELS; l++) {
+      if (!v.overlapping(l, m.smallest().userKey, m.largest().userKey).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Bytes over the levels' targets, and level 0 when it is due: what compaction has to do. */

@@ -16,13 +16,18 @@ import java.util.function.BooleanSupplier;
  * newest first. A version is dropped when a newer version of its key is visible to every reader
  * (its sequence is at or below the oldest snapshot's). A tombstone is dropped when, in addition, no
  * deeper level may hold its key ({@link Version#isBottommostFor}): then nothing older remains for
- * it to hide. Everything else is kept, so a snapshot reads what it read before.
+ * it to hide. Range tombstones follow the same rules ({@link CompactionTombstones}): an entry one
+ * deletes for every reader that sees it is dropped, and a tombstone is dropped only at the bottom
+ * and only once every reader sees it. Everything else is kept, so a snapshot reads what it read
+ * before.
  *
  * <p><b>Outputs.</b> A new table starts when the current one reaches {@code table.file.size}, but
- * never between two versions of one key, so the tables of a level never share a key. Each output is
- * forced (a step of the {@link FsyncGuard}) and its directory forced before the edit naming it is
- * logged; the inputs are deleted once no reader holds them. A compaction cut short (the store
- * closing, a failure) deletes its outputs; a crash leaves them unnamed, deleted at the next open.
+ * never between two versions of one key, so the tables of a level never share a key; each output
+ * keeps the range tombstones of its share of the key space, cut at the first key of the next (its
+ * last key is then that key's range sentinel, {@link TableBounds}). Each output is forced (a step
+ * of the {@link FsyncGuard}) and its directory forced before the edit naming it is logged; the
+ * inputs are deleted once no reader holds them. A compaction cut short (the store closing, a
+ * failure) deletes its outputs; a crash leaves them unnamed, deleted at the next open.
  *
  * <p>Reads never wait for compaction: readers keep the version they pinned, and the new one is
  * published whole. Runs on one engine thread.
@@ -57,7 +62,7 @@ final class Compactor {
   }
 
   boolean due(Version v) {
-    return picker.pick(v) != null;
+    return picker.pick(v, state.snapshots.smallest(state.visibleSequence())) != null;
   }
 
   long pendingBytes(Version v) {
@@ -71,7 +76,8 @@ final class Compactor {
       if (purgeDroppedTable(v)) {
         return true;
       }
-      CompactionPicker.Compaction c = picker.pick(v);
+      CompactionPicker.Compaction c =
+          picker.pick(v, state.snapshots.smallest(state.visibleSequence()));
       if (c == null) {
         return false;
       }
@@ -154,6 +160,12 @@ final class Compactor {
     }
     MergingIterator it = new MergingIterator(children, true);
     Bottommost bottom = new Bottommost(v, outputLevel);
+    List<TableFile> allInputs = new ArrayList<>(c.inputs());
+    allInputs.addAll(c.overlaps());
+    CompactionTombstones ranges =
+        new CompactionTombstones(allInputs, state.snapshots.pinned(), smallestSnapshot);
+    RangeTombstones keptRanges = ranges.kept(v, outputLevel, catalog);
+    byte[] outputStart = null; // where the current output's share of the key space starts
     List<FileMeta> outputs = new ArrayList<>();
     Map<Long, Table> opened = new HashMap<>();
     TableWriter out = null;
@@ -179,6 +191,9 @@ final class Compactor {
         } else if (lastSequenceForKey <= smallestSnapshot) {
           drop = true; // a newer version is visible to every reader
           statistics.versionsDropped.increment();
+        } else if (ranges.deletes(k.userKey, k.sequence())) {
+          drop = true; // a range tombstone deletes it for every reader that sees it
+          statistics.versionsDropped.increment();
         } else if (k.kind() == InternalKey.DELETE
             && k.sequence() <= smallestSnapshot
             && bottom.isBottommostFor(k.userKey)) {
@@ -190,9 +205,11 @@ final class Compactor {
           continue;
         }
         if (out != null && newKey && out.estimatedSize() >= settings.tableFileSize()) {
+          out.rangeTombstones(keptRanges.clip(outputStart, k.userKey));
           outputs.add(out.finish(guard));
           out.close();
           out = null;
+          outputStart = k.userKey;
         }
         if (out == null) {
           out =
@@ -204,11 +221,22 @@ final class Compactor {
         }
         out.add(k.encode(), it.value());
       }
+      RangeTombstones lastRanges = keptRanges.clip(outputStart, null);
+      if (out == null && !lastRanges.isEmpty()) {
+        out = // NB: tombstones left after the last entry (or with no entry at all)
+            new TableWriter(
+                versions.directory(),
+                versions.newFileNumber(),
+                settings.blockSize(),
+                settings.bloomBitsPerKey());
+      }
       if (out != null) {
+        out.rangeTombstones(lastRanges);
         outputs.add(out.finish(guard));
         out.close();
         out = null;
       }
+      statistics.tombstonesDropped.add(ranges.dropped());
       if (!outputs.isEmpty()) {
         guard.sync(
             "syncing the store directory", () -> VersionSet.syncDirectory(versions.directory()));

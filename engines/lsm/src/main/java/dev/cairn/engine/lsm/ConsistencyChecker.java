@@ -21,6 +21,9 @@ import java.util.Map;
  *   <li>every block of every table, read from disk (not the cache), passes its checksum; keys are
  *       strictly increasing; the first and last keys, sequence range and entry count match the
  *       manifest; no sequence is above the visible sequence;
+ *   <li>a table's range-deletion block passes its checksum and holds well-formed tombstones in
+ *       order (checked when the table opens), within the table's sequence range and not newer than
+ *       the visible sequence; the table's first and last keys include their extent;
  *   <li>the bloom filter lets every key of its table through;
  *   <li>memtables are older than one another in order, their published entries in order.
  * </ul>
@@ -149,13 +152,42 @@ final class ConsistencyChecker {
       if (count != meta.entries()) {
         problems.add(where + ": " + count + " entries, the manifest records " + meta.entries());
       }
-      if (first == null || !first.equals(meta.smallest()) || !prev.equals(meta.largest())) {
+      RangeTombstones tombstones = t.rangeTombstones();
+      items[0] += tombstones.size();
+      if (tombstones.size() != meta.rangeTombstones()) {
         problems.add(
             where
-                + ": keys run from "
-                + first
+                + ": "
+                + tombstones.size()
+                + " range tombstones, the manifest records "
+                + meta.rangeTombstones());
+      }
+      if (!tombstones.isEmpty()) {
+        if (tombstones.smallestSequence() < meta.smallestSequence()
+            || tombstones.largestSequence() > meta.largestSequence()) {
+          problems.add(where + ": range tombstones outside the sequences the manifest records");
+        }
+        if (tombstones.largestSequence() > visible) {
+          problems.add(
+              where
+                  + ": a range tombstone at sequence "
+                  + tombstones.largestSequence()
+                  + " is newer than the store's sequence "
+                  + visible);
+        }
+      }
+      // NB: the first and last keys are those of the entries and range tombstones together
+      TableBounds bounds =
+          TableBounds.of(first, prev, meta.smallestSequence(), meta.largestSequence(), tombstones);
+      if (bounds.smallest() == null
+          || !bounds.smallest().equals(meta.smallest())
+          || !bounds.largest().equals(meta.largest())) {
+        problems.add(
+            where
+                + ": keys and range tombstones run from "
+                + bounds.smallest()
                 + " to "
-                + prev
+                + bounds.largest()
                 + ", the manifest records "
                 + meta.smallest()
                 + " to "

@@ -88,8 +88,8 @@ final class Flusher {
   }
 
   /**
-   * Writes the entries of {@code m} at or below {@code maxSequence} to table {@code number}, forced
-   * with its directory; null (and no file) when there are none.
+   * Writes the entries and range tombstones of {@code m} at or below {@code maxSequence} to table
+   * {@code number}, forced with its directory; null (and no file) when there are none.
    */
   static FileMeta write(
       java.nio.file.Path dir,
@@ -105,9 +105,11 @@ final class Flusher {
           w.add(e.getKey().encode(), e.getValue());
         }
       }
-      if (w.entries() == 0) {
+      RangeTombstones tombstones = m.rangeTombstones().atOrBelow(maxSequence);
+      if (w.entries() == 0 && tombstones.isEmpty()) {
         return null;
       }
+      w.rangeTombstones(tombstones);
       FileMeta meta = w.finish(guard);
       guard.sync("syncing the store directory", () -> VersionSet.syncDirectory(dir));
       return meta;

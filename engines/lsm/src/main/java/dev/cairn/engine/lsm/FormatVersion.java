@@ -12,10 +12,20 @@ enum FormatVersion {
    * The formats of {@code docs/formats/lsm-wal.md}, {@code lsm-table.md} and {@code
    * lsm-manifest.md} as first written: keys carry a keyspace prefix, tables are uncompressed.
    */
-  V1(1);
+  V1(1),
+
+  /**
+   * Range tombstones: a log's batch records may hold range deletes ({@code lsm-wal.md}); a table's
+   * footer names a range-deletion block, and its first and last keys include its tombstones' extent
+   * ({@code lsm-table.md}, {@code lsm-manifest.md}). Adds to what every earlier version has. A
+   * store of an earlier version is read as it is; opened for writing, it is upgraded by recovery's
+   * rewrite (new logs, a new manifest and {@code CURRENT} in this version), while its tables keep
+   * their version until compaction rewrites them.
+   */
+  V3(3);
 
   /** The version new files are written in. */
-  static final FormatVersion CURRENT = V1;
+  static final FormatVersion CURRENT = V3;
 
   private final int number;
 
@@ -25,6 +35,11 @@ enum FormatVersion {
 
   int number() {
     return number;
+  }
+
+  /** Whether files of this version may hold range tombstones. */
+  boolean hasRangeTombstones() {
+    return number >= V3.number;
   }
 
   /**

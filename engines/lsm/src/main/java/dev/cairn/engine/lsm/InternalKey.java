@@ -33,6 +33,18 @@ final class InternalKey {
   /** A value. */
   static final int PUT = 1;
 
+  /**
+   * A range tombstone ({@link RangeTombstones}): in a table's range-deletion block and a log's
+   * batch records, never among the point entries.
+   */
+  static final int RANGE_DELETE = 2;
+
+  /**
+   * The trailer of a range sentinel: the last key a table records when its last key is the
+   * (exclusive) end of a range tombstone. It orders before every real entry of its store key.
+   */
+  static final long RANGE_SENTINEL = (MAX_SEQUENCE << 8) | RANGE_DELETE;
+
   /** The kind used in seek targets: above every real kind, so the target sorts first. */
   static final int SEEK_KIND = 0xFF;
 
@@ -70,6 +82,16 @@ final class InternalKey {
   /** The first key a reader at {@code sequence} may see for {@code userKey}. */
   static InternalKey seekTarget(byte[] userKey, long sequence) {
     return new InternalKey(userKey, trailer(sequence, SEEK_KIND));
+  }
+
+  /** The range sentinel of {@code userKey}: the exclusive end of a table's range tombstones. */
+  static InternalKey rangeSentinel(byte[] userKey) {
+    return new InternalKey(userKey, RANGE_SENTINEL);
+  }
+
+  /** Whether this is a range sentinel: a table's last key that the table does not hold. */
+  boolean isRangeSentinel() {
+    return trailer == RANGE_SENTINEL;
   }
 
   /** The last internal key of {@code userKey}: below every version of it. */

@@ -15,9 +15,11 @@ import java.util.function.Consumer;
  * with older versions and deleted keys hidden (LevelDB's {@code db_iter.cc}).
  *
  * <p>Going forward, the first entry of each key at or below the sequence decides: a value is shown,
- * a tombstone hides the key; older versions are skipped. Going backward, a key's versions come
- * oldest first, so the cursor reads all of them and keeps the newest it may see. The range's bounds
- * are pushed down as seeks; the cursor stops at the first key beyond them.
+ * a tombstone hides the key; older versions are skipped. A value is hidden too when a range
+ * tombstone the cursor sees, newer than the value, is over its key ({@link RangeTombstoneView}).
+ * Going backward, a key's versions come oldest first, so the cursor reads all of them and keeps the
+ * newest it may see. The range's bounds are pushed down as seeks; the cursor stops at the first key
+ * beyond them.
  *
  * <p>The read state stays pinned (its tables open and on disk) until the cursor closes. Used by one
  * thread at a time; {@link #close()} may come from another (the store or snapshot closing), after
@@ -33,6 +35,9 @@ final class LsmCursor implements Cursor {
   private final ViewGuard guard = new ViewGuard();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final InternalIterator it;
+
+  /** The state's range tombstones; null when it has none. */
+  private final RangeTombstoneView tombstones;
 
   /** Where the next call to next() starts: a seek target, or null to continue. */
   private InternalKey pending;
@@ -58,13 +63,16 @@ final class LsmCursor implements Cursor {
     this.forward = forward;
     this.onClose = onClose;
     InternalIterator merged;
+    RangeTombstoneView view;
     try {
       merged = state.iterator(forward);
+      view = new RangeTombstoneView(state);
     } catch (RuntimeException e) {
       state.release();
       throw e;
     }
     this.it = merged;
+    this.tombstones = view.isEmpty() ? null : view;
     this.pending = forward ? range.forwardStart() : range.reverseStart();
   }
 
@@ -116,7 +124,7 @@ final class LsmCursor implements Cursor {
         it.next();
         continue;
       }
-      if (!range.aboveLower(k.userKey)) {
+      if (!range.aboveLower(k.userKey) || rangeDeleted(k.userKey, k.sequence())) {
         skip = k.userKey;
         it.next();
         continue;
@@ -129,6 +137,7 @@ final class LsmCursor implements Cursor {
   private boolean findPrev() {
     byte[] savedKey = null;
     byte[] savedValue = null;
+    long savedSequence = 0;
     while (it.valid()) {
       InternalKey k = it.key();
       if (!range.aboveLower(k.userKey)) {
@@ -136,7 +145,11 @@ final class LsmCursor implements Cursor {
       }
       if (k.sequence() <= sequence) {
         if (savedKey != null && Arrays.compareUnsigned(k.userKey, savedKey) < 0) {
-          break; // past the saved key, which holds a value
+          if (!rangeDeleted(savedKey, savedSequence)) {
+            break; // past the saved key, which holds a value
+          }
+          savedKey = null; // a range tombstone deletes it: go on to this key
+          savedValue = null;
         }
         if (k.kind() == InternalKey.DELETE) {
           savedKey = null;
@@ -144,11 +157,22 @@ final class LsmCursor implements Cursor {
         } else if (range.belowUpper(k.userKey)) {
           savedKey = k.userKey;
           savedValue = it.value();
+          savedSequence = k.sequence();
         }
       }
       it.prev();
     }
+    if (savedKey != null && rangeDeleted(savedKey, savedSequence)) {
+      return false;
+    }
     return savedKey != null && land(savedKey, savedValue);
+  }
+
+  /**
+   * Whether a range tombstone this cursor sees deletes the entry of {@code store} at {@code seq}.
+   */
+  private boolean rangeDeleted(byte[] store, long seq) {
+    return tombstones != null && tombstones.covering(store, sequence) > seq;
   }
 
   private boolean land(byte[] store, byte[] v) {

@@ -499,8 +499,12 @@ final class LsmEngine implements StorageEngine {
           case WriteBatch.Put p ->
               ops.add(Mutation.put(StoreKeys.of(id, p.key()), p.value().clone()));
           case WriteBatch.Delete d -> ops.add(Mutation.delete(StoreKeys.of(id, d.key())));
-          case WriteBatch.DeleteRange r ->
-              ops.add(Mutation.deleteRange(StoreRange.of(id, r.range())));
+          case WriteBatch.DeleteRange r -> {
+            Mutation m = Mutation.deleteRange(StoreRange.of(id, r.range()));
+            if (m != null) {
+              ops.add(m); // NB: a range holding no key is no operation at all
+            }
+          }
         }
       }
     }
@@ -565,6 +569,7 @@ final class LsmEngine implements StorageEngine {
     Map<String, Long> d = new TreeMap<>();
     long disk = 0;
     long keys = 0;
+    long rangeTombstones = 0;
     ReadState rs = state.acquire();
     try {
       for (int level = 0; level < Version.LEVELS; level++) {
@@ -575,14 +580,18 @@ final class LsmEngine implements StorageEngine {
         disk += bytes;
         for (TableFile f : files) {
           keys += f.meta().entries();
+          rangeTombstones += f.meta().rangeTombstones();
         }
       }
       long mem = rs.mutable.approximateBytes();
       long entries = rs.mutable.entries();
+      rangeTombstones += rs.mutable.rangeTombstones().size();
       for (MemTable m : rs.immutables) {
         mem += m.approximateBytes();
         entries += m.entries();
+        rangeTombstones += m.rangeTombstones().size();
       }
+      d.put("range.tombstones", rangeTombstones);
       d.put("memtable.bytes", mem);
       d.put("memtables.immutable", (long) rs.immutables.size());
       keys += entries;

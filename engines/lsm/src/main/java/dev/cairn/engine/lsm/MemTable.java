@@ -35,6 +35,7 @@ final class MemTable {
 
   private final ConcurrentSkipListMap<InternalKey, byte[]> map =
       new ConcurrentSkipListMap<>(InternalKey.ORDER);
+  private final MemRangeTombstones rangeTombstones = new MemRangeTombstones();
   private final AtomicLong bytes = new AtomicLong();
   private final long walNumber;
   private volatile long largestSequence;
@@ -48,10 +49,17 @@ final class MemTable {
     return walNumber;
   }
 
-  /** Adds an entry; by the writer only. */
+  /**
+   * Adds an entry; by the writer only. A range delete ({@link InternalKey#RANGE_DELETE}) deletes
+   * {@code [storeKey, value)} and goes beside the point entries ({@link MemRangeTombstones}).
+   */
   void add(byte[] storeKey, long sequence, int kind, byte[] value) {
     byte[] v = value == null ? NO_VALUE : value;
-    map.put(new InternalKey(storeKey, InternalKey.trailer(sequence, kind)), v);
+    if (kind == InternalKey.RANGE_DELETE) {
+      rangeTombstones.add(storeKey, v, sequence);
+    } else {
+      map.put(new InternalKey(storeKey, InternalKey.trailer(sequence, kind)), v);
+    }
     bytes.addAndGet(storeKey.length + (long) v.length + ENTRY_OVERHEAD);
     if (sequence > largestSequence) {
       largestSequence = sequence;
@@ -63,7 +71,12 @@ final class MemTable {
   }
 
   boolean isEmpty() {
-    return map.isEmpty();
+    return map.isEmpty() && rangeTombstones.isEmpty();
+  }
+
+  /** The range tombstones added so far, fragmented; at least those a reader may see. */
+  RangeTombstones rangeTombstones() {
+    return rangeTombstones.get();
   }
 
   int entries() {

@@ -51,24 +51,39 @@ final class ReadState {
    * The newest entry of {@code storeKey} at or below {@code sequence}: memtables newest first, then
    * level 0 newest first, then each deeper level's one table that may hold it (bloom filters
    * first). Null when no level holds the key.
+   *
+   * <p>Range tombstones: each source's tombstones over the key (visible at {@code sequence}) are
+   * asked before its entries, and the search stops at the first source holding an entry of the key
+   * or a tombstone over it. Sources are searched newest first and a key's entries and the
+   * tombstones over it are never older in a newer source ({@link TableBounds}), so what the later
+   * sources hold is older than any tombstone found: the entry found is deleted if a tombstone seen
+   * so far is newer, and a tombstone with no entry deletes the key.
    */
   Found get(byte[] storeKey, long sequence) {
-    Found f = inMemTable(mutable, storeKey, sequence);
-    if (f != null) {
-      return f;
-    }
-    for (MemTable m : immutables) {
-      f = inMemTable(m, storeKey, sequence);
+    long covering = 0;
+    Found f;
+    for (int i = -1; i < immutables.size(); i++) {
+      if (covering > 0) {
+        return DELETED;
+      }
+      MemTable m = i < 0 ? mutable : immutables.get(i);
+      long c = m.rangeTombstones().covering(storeKey, sequence);
+      f = inMemTable(m, storeKey, sequence, c);
       if (f != null) {
         return f;
       }
+      covering = c;
     }
     for (TableFile t : version.level(0)) {
       if (t.meta().covers(storeKey) && t.meta().smallestSequence() <= sequence) {
-        Table.Found tf = t.table().get(storeKey, sequence);
-        if (tf != null) {
-          return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
+        if (covering > 0) {
+          return DELETED;
         }
+        f = inTable(t, storeKey, sequence);
+        if (f != null) {
+          return f;
+        }
+        covering = covering(t, storeKey, sequence);
       }
     }
     InternalKey target = InternalKey.seekTarget(storeKey, sequence);
@@ -76,18 +91,50 @@ final class ReadState {
       List<TableFile> files = version.level(level);
       int i = Version.findFile(files, target);
       if (i < files.size() && files.get(i).meta().covers(storeKey)) {
-        Table.Found tf = files.get(i).table().get(storeKey, sequence);
-        if (tf != null) {
-          return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
+        if (covering > 0) {
+          return DELETED;
         }
+        f = inTable(files.get(i), storeKey, sequence);
+        if (f != null) {
+          return f;
+        }
+        covering = covering(files.get(i), storeKey, sequence);
       }
     }
-    return null;
+    return covering > 0 ? DELETED : null;
   }
 
-  private static Found inMemTable(MemTable m, byte[] storeKey, long sequence) {
+  /** What a lookup returns for a key a range tombstone deletes. */
+  private static final Found DELETED = new Found(InternalKey.DELETE, MemTable.NO_VALUE);
+
+  /** The newest tombstone of table {@code t} over {@code storeKey} seen at {@code sequence}. */
+  private static long covering(TableFile t, byte[] storeKey, long sequence) {
+    return t.meta().rangeTombstones() == 0
+        ? 0
+        : t.table().rangeTombstones().covering(storeKey, sequence);
+  }
+
+  private static Found inTable(TableFile t, byte[] storeKey, long sequence) {
+    long covering = covering(t, storeKey, sequence);
+    Table.Found tf = t.table().get(storeKey, sequence);
+    if (tf == null) {
+      return null;
+    }
+    if (InternalKey.sequenceOf(tf.trailer()) < covering) {
+      return DELETED;
+    }
+    return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
+  }
+
+  private static Found inMemTable(MemTable m, byte[] storeKey, long sequence, long covering) {
     Map.Entry<InternalKey, byte[]> e = m.get(storeKey, sequence);
-    return e == null ? null : new Found(e.getKey().kind(), e.getValue());
+    if (e == null) {
+      return null;
+    }
+    if (e.getKey().sequence() < covering) {
+      return DELETED;
+    }
+    return new Found(e.getKey().kind(), e.getValue());
   }
 
   /** Every entry of the state merged, for a reader moving {@code forward} or backward. */

@@ -229,8 +229,9 @@ final class Recovery {
       boolean content = false;
       try (WalReader r = WalReader.open(path)) {
         WalReader.Record header = r.next();
+        FormatVersion version = FormatVersion.V1;
         if (header != null) {
-          WalRecord.checkFileHeader(header.bytes(), number, where);
+          version = WalRecord.checkFileHeader(header.bytes(), number, where);
         } else if (tornAt == null) {
           tornAt = where + " has no header";
         }
@@ -254,7 +255,12 @@ final class Recovery {
                         + ": sequence numbers go back");
               }
               List<Mutation> ops =
-                  BatchCodec.decode(rec.bytes(), WalRecord.BATCH_HEAD_SIZE, head.count(), at);
+                  BatchCodec.decode(
+                      rec.bytes(),
+                      WalRecord.BATCH_HEAD_SIZE,
+                      head.count(),
+                      version.hasRangeTombstones(),
+                      at);
               long seq = head.firstSequence();
               for (Mutation m : ops) {
                 if (seq > floor) {

@@ -58,6 +58,11 @@ final class Snapshots {
     return pins.isEmpty() ? visible : Math.min(visible, pins.firstKey());
   }
 
+  /** The pinned sequences, ascending, each once. */
+  synchronized long[] pinned() {
+    return pins.keySet().stream().mapToLong(Long::longValue).toArray();
+  }
+
   synchronized int size() {
     return total;
   }

@@ -25,6 +25,7 @@ final class Table {
   private final byte[] filter;
   private final BlockCache cache;
   private final Statistics statistics;
+  private final RangeTombstones rangeTombstones;
   private volatile int blockCount = -1; // counted on first need
 
   private Table(
@@ -34,9 +35,11 @@ final class Table {
       long size,
       Block index,
       byte[] filter,
+      RangeTombstones rangeTombstones,
       BlockCache cache,
       Statistics statistics) {
     this.number = number;
+    this.rangeTombstones = rangeTombstones;
     this.name = path.toString();
     this.channel = channel;
     this.size = size;
@@ -72,7 +75,14 @@ final class Table {
               ch.read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE), size, where);
       Block index = new Block(readContents(ch, footer.index(), where), where + " (index block)");
       byte[] filter = readContents(ch, footer.filter(), where);
-      return new Table(number, path, ch, size, index, filter, cache, statistics);
+      RangeTombstones tombstones = RangeTombstones.EMPTY;
+      if (footer.rangeDeletions() != null) {
+        String block = where + " (range-deletion block)";
+        tombstones =
+            RangeDeletionBlock.read(
+                new Block(readContents(ch, footer.rangeDeletions(), where), block), block);
+      }
+      return new Table(number, path, ch, size, index, filter, tombstones, cache, statistics);
     } catch (RuntimeException e) {
       ch.close();
       throw e;
@@ -103,6 +113,11 @@ final class Table {
 
   Block index() {
     return index;
+  }
+
+  /** The table's range tombstones (none in a table of format version 1). */
+  RangeTombstones rangeTombstones() {
+    return rangeTombstones;
   }
 
   /** Whether the filter lets {@code storeKey} through (counted). */

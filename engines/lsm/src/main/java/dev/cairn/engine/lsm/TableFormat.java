@@ -14,13 +14,17 @@ import java.util.zip.CRC32C;
  * <pre>
  * table:   | data block | trailer | ... | filter block | trailer | index block | trailer | footer |
  * trailer: | compression (1B, 0 = none) | masked CRC32C of the block and the compression byte (4B LE) |
- * footer:  | filter handle | index handle | zeros to 40 bytes | format version (4B LE) |
- *          | masked CRC32C of the footer's first 44 bytes (4B LE) | magic "CAIRNSST" (8B) |
+ * footer:  | filter handle | index handle | range-deletion handle (version 3 on) | zeros to 40 bytes |
+ *          | format version (4B LE) | masked CRC32C of the footer's first 44 bytes (4B LE) |
+ *          | magic "CAIRNSST" (8B) |
  * </pre>
  *
  * <p>Data blocks hold entries keyed by encoded internal keys ({@link InternalKey#encode}); the
  * index block maps the last key of each data block to its handle; the filter block is the table's
- * {@link BloomFilter} over the store keys it holds.
+ * {@link BloomFilter} over the store keys it holds; the range-deletion block (format version 3 on;
+ * a handle of offset 0 and size 0 when there is none) holds the table's {@link RangeTombstones},
+ * one entry per fragment and sequence, keyed by the internal key {@code (start, sequence,
+ * RANGE_DELETE)}, the value the fragment's end.
  *
  * <p>Thread-safe: constants and static methods.
  */
@@ -37,9 +41,14 @@ final class TableFormat {
    *
    * @param filter the filter block
    * @param index the index block
+   * @param rangeDeletions the range-deletion block, or null if the table has none
    * @param version the table's format version
    */
-  record Footer(BlockHandle filter, BlockHandle index, FormatVersion version) {}
+  record Footer(
+      BlockHandle filter, BlockHandle index, BlockHandle rangeDeletions, FormatVersion version) {}
+
+  /** The handle that says "no range-deletion block". */
+  static final BlockHandle NO_BLOCK = new BlockHandle(0, 0);
 
   private TableFormat() {}
 
@@ -76,10 +85,21 @@ final class TableFormat {
     return java.util.Arrays.copyOf(bytes, n);
   }
 
-  static byte[] footer(BlockHandle filter, BlockHandle index) {
+  /**
+   * The footer naming these blocks; {@code rangeDeletions} null when there is none.
+   *
+   * @throws IllegalStateException if the handles do not fit in the footer (a table of petabytes)
+   */
+  static byte[] footer(BlockHandle filter, BlockHandle index, BlockHandle rangeDeletions) {
     ByteBuffer b = ByteBuffer.allocate(FOOTER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    filter.encode(b);
-    index.encode(b);
+    ByteBuffer handles = ByteBuffer.allocate(3 * BlockHandle.MAX_ENCODED_SIZE);
+    filter.encode(handles);
+    index.encode(handles);
+    (rangeDeletions == null ? NO_BLOCK : rangeDeletions).encode(handles);
+    if (handles.position() > HANDLES_SIZE) {
+      throw new IllegalStateException("a table's block handles do not fit in its footer");
+    }
+    b.put(handles.array(), 0, handles.position());
     b.position(HANDLES_SIZE);
     b.putInt(FormatVersion.CURRENT.number());
     b.putInt(Crc32c.mask(Crc32c.value(b.array(), 0, HANDLES_SIZE + 4)));
@@ -108,14 +128,23 @@ final class TableFormat {
     ByteBuffer h = ByteBuffer.wrap(footer, 0, HANDLES_SIZE);
     BlockHandle filter = BlockHandle.decode(h, where);
     BlockHandle index = BlockHandle.decode(h, where);
+    BlockHandle rangeDeletions = v.hasRangeTombstones() ? BlockHandle.decode(h, where) : null;
+    if (rangeDeletions != null
+        && rangeDeletions.offset() == NO_BLOCK.offset()
+        && rangeDeletions.size() == NO_BLOCK.size()) {
+      rangeDeletions = null;
+    }
     long limit = fileSize - FOOTER_SIZE;
-    for (BlockHandle x : new BlockHandle[] {filter, index}) {
+    for (BlockHandle x :
+        rangeDeletions == null
+            ? new BlockHandle[] {filter, index}
+            : new BlockHandle[] {filter, index, rangeDeletions}) {
       if (x.size() > Integer.MAX_VALUE - BLOCK_TRAILER_SIZE
           || x.offset() > limit
           || x.size() + BLOCK_TRAILER_SIZE > limit - x.offset()) {
         throw new CorruptionException(where + ": the footer names a block past the table's end");
       }
     }
-    return new Footer(filter, index, v);
+    return new Footer(filter, index, rangeDeletions, v);
   }
 }

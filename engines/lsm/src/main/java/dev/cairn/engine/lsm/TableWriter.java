@@ -41,6 +41,7 @@ final class TableWriter implements AutoCloseable {
   private long smallestSeq = Long.MAX_VALUE;
   private long largestSeq;
   private long entries;
+  private RangeTombstones tombstones = RangeTombstones.EMPTY;
   private boolean done;
 
   /**
@@ -76,6 +77,14 @@ final class TableWriter implements AutoCloseable {
   /** About the bytes written so far, the block being built included. */
   long estimatedSize() {
     return offset + out.position() + data.sizeEstimate();
+  }
+
+  /**
+   * Sets the table's range tombstones, written in its range-deletion block; its first and last keys
+   * include their extent ({@link TableBounds}).
+   */
+  void rangeTombstones(RangeTombstones t) {
+    this.tombstones = t;
   }
 
   /** The store key of the last entry added, or null. */
@@ -162,13 +171,15 @@ final class TableWriter implements AutoCloseable {
    * @throws dev.cairn.spi.EngineFailedException if the force fails
    */
   FileMeta finish(FsyncGuard guard) {
-    if (entries == 0) {
+    if (entries == 0 && tombstones.isEmpty()) {
       throw new IllegalStateException(path + ": a table needs at least one entry");
     }
     flushDataBlock();
     BlockHandle filter = writeBlock(BloomFilter.build(hashes, hashCount, bitsPerKey));
+    BlockHandle rangeDeletions =
+        tombstones.isEmpty() ? null : writeBlock(RangeDeletionBlock.build(tombstones));
     BlockHandle idx = writeBlock(index.finish());
-    put(TableFormat.footer(filter, idx));
+    put(TableFormat.footer(filter, idx, rangeDeletions));
     drain();
     guard.sync(
         "forcing table " + path,
@@ -185,14 +196,22 @@ final class TableWriter implements AutoCloseable {
       throw new StorageIOException(path + ": closing the table failed", e);
     }
     done = true;
+    TableBounds bounds =
+        TableBounds.of(
+            smallest == null ? null : InternalKey.decode(smallest),
+            largest == null ? null : InternalKey.decode(largest),
+            smallestSeq,
+            largestSeq,
+            tombstones);
     return new FileMeta(
         number,
         offset,
-        InternalKey.decode(smallest),
-        InternalKey.decode(largest),
-        smallestSeq,
-        largestSeq,
-        entries);
+        bounds.smallest(),
+        bounds.largest(),
+        bounds.smallestSequence(),
+        bounds.largestSequence(),
+        entries,
+        tombstones.size());
   }
 
   /** Closes the file, and deletes it unless it was finished. */

@@ -153,7 +153,8 @@ final class Version {
     for (int i = 1; i < l.size(); i++) {
       FileMeta a = l.get(i - 1).meta();
       FileMeta b = l.get(i).meta();
-      if (Arrays.compareUnsigned(a.largest().userKey, b.smallest().userKey) >= 0) {
+      int c = Arrays.compareUnsigned(a.largest().userKey, b.smallest().userKey);
+      if (c > 0 || (c == 0 && !a.largest().isRangeSentinel())) {
         return "level " + level + ": " + a + " overlaps or orders after " + b;
       }
     }

@@ -23,6 +23,8 @@ import java.util.List;
  * 6 keyspace:        | 6 | id (varint32) | name length (varint32) | name (ASCII) |
  * 7 dropped keyspace:| 7 | id (varint32) | sequence at the drop (varint64) |
  * 8 next keyspace:   | 8 | id (varint32) |                above every keyspace id used
+ * 9 new table with range tombstones (format version 3):
+ *                    | 9 | the fields of 5 | range tombstones (varint64, at least 1) |
  * </pre>
  *
  * <p>Not thread-safe; immutable once logged.
@@ -37,6 +39,7 @@ final class VersionEdit {
   static final int KEYSPACE = 6;
   static final int DROPPED_KEYSPACE = 7;
   static final int NEXT_KEYSPACE = 8;
+  static final int NEW_TABLE_WITH_RANGE_TOMBSTONES = 9;
 
   /**
    * A table removed from a level.
@@ -93,7 +96,7 @@ final class VersionEdit {
     int size = 3 * (1 + Varints.MAX_LONG_BYTES);
     size += deleted.size() * (1 + Varints.MAX_INT_BYTES + Varints.MAX_LONG_BYTES);
     for (Added a : added) {
-      size += 2 + 8 * Varints.MAX_LONG_BYTES;
+      size += 2 + 9 * Varints.MAX_LONG_BYTES;
       size += a.meta().smallest().userKey.length + a.meta().largest().userKey.length + 16;
     }
     size += 1 + Varints.MAX_INT_BYTES;
@@ -119,7 +122,7 @@ final class VersionEdit {
     }
     for (Added a : added) {
       FileMeta m = a.meta();
-      b.put((byte) NEW_TABLE);
+      b.put((byte) (m.rangeTombstones() > 0 ? NEW_TABLE_WITH_RANGE_TOMBSTONES : NEW_TABLE));
       Varints.putUnsignedInt(b, a.level());
       Varints.putUnsignedLong(b, m.number());
       Varints.putUnsignedLong(b, m.size());
@@ -128,6 +131,9 @@ final class VersionEdit {
       Varints.putUnsignedLong(b, m.smallestSequence());
       Varints.putUnsignedLong(b, m.largestSequence());
       Varints.putUnsignedLong(b, m.entries());
+      if (m.rangeTombstones() > 0) {
+        Varints.putUnsignedLong(b, m.rangeTombstones());
+      }
     }
     for (KeyspaceEntry k : keyspaces) {
       byte[] name = k.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -176,7 +182,7 @@ final class VersionEdit {
                   new Deleted(
                       level(Varints.getUnsignedInt(b), where),
                       nonNegative(Varints.getUnsignedLong(b), "table number", where)));
-          case NEW_TABLE -> {
+          case NEW_TABLE, NEW_TABLE_WITH_RANGE_TOMBSTONES -> {
             int level = level(Varints.getUnsignedInt(b), where);
             long number = nonNegative(Varints.getUnsignedLong(b), "table number", where);
             long size = nonNegative(Varints.getUnsignedLong(b), "table size", where);
@@ -185,6 +191,14 @@ final class VersionEdit {
             long smallestSeq = sequence(Varints.getUnsignedLong(b), where);
             long largestSeq = sequence(Varints.getUnsignedLong(b), where);
             long entries = nonNegative(Varints.getUnsignedLong(b), "entry count", where);
+            long tombstones = 0;
+            if (tag == NEW_TABLE_WITH_RANGE_TOMBSTONES) {
+              tombstones = Varints.getUnsignedLong(b);
+              if (tombstones < 1) {
+                throw new CorruptionException(
+                    where + ": table " + number + " has a range tombstone count out of range");
+              }
+            }
             if (InternalKey.compare(smallest, largest) > 0 || smallestSeq > largestSeq) {
               throw new CorruptionException(where + ": table " + number + " has reversed bounds");
             }
@@ -192,7 +206,14 @@ final class VersionEdit {
                 new Added(
                     level,
                     new FileMeta(
-                        number, size, smallest, largest, smallestSeq, largestSeq, entries)));
+                        number,
+                        size,
+                        smallest,
+                        largest,
+                        smallestSeq,
+                        largestSeq,
+                        entries,
+                        tombstones)));
           }
           case KEYSPACE -> {
             int id = keyspaceId(Varints.getUnsignedInt(b), where);

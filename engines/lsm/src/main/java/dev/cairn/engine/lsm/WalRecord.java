@@ -59,22 +59,24 @@ final class WalRecord {
   /**
    * Checks a file header record.
    *
+   * @return the log's format version
    * @throws CorruptionException if it is not one
    * @throws dev.cairn.spi.IncompatibleVersionException for a newer format
    */
-  static void checkFileHeader(byte[] record, long walNumber, String where) {
+  static FormatVersion checkFileHeader(byte[] record, long walNumber, String where) {
     if (record.length != FILE_HEADER_SIZE
         || kind(record) != FILE_HEADER
         || !Arrays.equals(record, 1, 9, MAGIC, 0, MAGIC.length)) {
       throw new CorruptionException(where + ": not a write-ahead log (bad header record)");
     }
     ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
-    FormatVersion.of(b.getInt(9), where);
+    FormatVersion version = FormatVersion.of(b.getInt(9), where);
     long number = b.getLong(13);
     if (number != walNumber) {
       throw new CorruptionException(
           where + ": the log's header names log " + number + ", not " + walNumber);
     }
+    return version;
   }
 
   /**

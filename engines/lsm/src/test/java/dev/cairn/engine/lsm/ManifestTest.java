@@ -48,6 +48,29 @@ class ManifestTest {
   }
 
   @Test
+  void aTableWithRangeTombstonesRoundTripsWithItsCountAndSentinel() {
+    FileMeta m =
+        new FileMeta(
+            12,
+            500,
+            new InternalKey(new byte[] {0, 'a'}, InternalKey.trailer(6, InternalKey.RANGE_DELETE)),
+            InternalKey.rangeSentinel(new byte[] {0, 'q'}),
+            2,
+            6,
+            0,
+            3);
+    byte[] bytes = new VersionEdit().addTable(2, m).encode();
+    assertEquals(VersionEdit.NEW_TABLE_WITH_RANGE_TOMBSTONES, bytes[0]);
+    VersionEdit back = VersionEdit.decode(bytes, "x");
+    assertEquals(m, back.added.getFirst().meta());
+    assertTrue(back.added.getFirst().meta().largest().isRangeSentinel());
+    assertEquals(VersionEdit.NEW_TABLE, new VersionEdit().addTable(2, meta(1)).encode()[0]);
+    byte[] zero = bytes.clone();
+    zero[zero.length - 1] = 0; // a count of 0 under tag 9
+    assertThrows(CorruptionException.class, () -> VersionEdit.decode(zero, "x"));
+  }
+
+  @Test
   void everyCutOrFlipOfAnEditIsCorruptionOrParsesSafely() {
     byte[] bytes = edit().encode();
     SplittableRandom rnd = new SplittableRandom(1);

@@ -205,11 +205,119 @@ class TableTest {
   }
 
   @Test
+  void rangeTombstonesRoundTripAndWidenTheTablesKeys() {
+    TreeMap<InternalKey, byte[]> m = entries(100);
+    RangeTombstones t =
+        RangeTombstones.builder()
+            .add(StoreKeys.of(0, "a".getBytes()), StoreKeys.of(0, "k000050".getBytes()), 7)
+            .add(StoreKeys.of(0, "k000040".getBytes()), StoreKeys.of(0, "z".getBytes()), 9)
+            .build();
+    FileMeta meta;
+    try (TableWriter w = new TableWriter(dir, 3, 512, 10)) {
+      m.forEach((k, v) -> w.add(k.encode(), v));
+      w.rangeTombstones(t);
+      meta = w.finish(guard);
+    }
+    assertEquals(StoreKeys.of(0, "a".getBytes()).length, meta.smallest().userKey.length);
+    assertEquals(InternalKey.RANGE_DELETE, meta.smallest().kind());
+    assertTrue(meta.largest().isRangeSentinel());
+    assertEquals(1, meta.smallestSequence());
+    assertEquals(9, meta.largestSequence());
+    assertEquals(m.size(), meta.entries());
+    Table table = open(3, meta.size());
+    try {
+      assertEquals(t.size(), table.rangeTombstones().size());
+      assertEquals(9, table.rangeTombstones().covering(StoreKeys.of(0, "k000045".getBytes()), 10));
+      assertEquals(7, table.rangeTombstones().covering(StoreKeys.of(0, "k000045".getBytes()), 8));
+      assertEquals(0, table.rangeTombstones().covering(StoreKeys.of(0, "z".getBytes()), 10));
+    } finally {
+      table.close();
+    }
+    FileMeta only; // a table of range tombstones alone: an empty index, no entry
+    try (TableWriter w = new TableWriter(dir, 4, 512, 10)) {
+      w.rangeTombstones(t);
+      only = w.finish(guard);
+    }
+    Table empty = open(4, only.size());
+    try {
+      assertEquals(0, only.entries());
+      TableIterator it = empty.iterator();
+      it.seekToFirst();
+      assertTrue(!it.valid());
+      it.seekToLast();
+      assertTrue(!it.valid());
+      assertEquals(null, empty.get(StoreKeys.of(0, "k000045".getBytes()), 10));
+      assertEquals(9, empty.rangeTombstones().covering(StoreKeys.of(0, "y".getBytes()), 10));
+    } finally {
+      empty.close();
+    }
+  }
+
+  @Test
+  void aDamagedRangeDeletionBlockIsRefusedAndAVersion1TableHasNone() throws IOException {
+    RangeTombstones t =
+        RangeTombstones.builder()
+            .add(StoreKeys.of(0, "a".getBytes()), StoreKeys.of(0, "b".getBytes()), 3)
+            .build();
+    FileMeta meta;
+    try (TableWriter w = new TableWriter(dir, 5, 512, 10)) {
+      entries(10).forEach((k, v) -> w.add(k.encode(), v));
+      w.rangeTombstones(t);
+      meta = w.finish(guard);
+    }
+    Path p = FileNames.table(dir, 5);
+    byte[] bytes = Files.readAllBytes(p);
+    TableFormat.Footer footer =
+        TableFormat.readFooter(
+            java.util.Arrays.copyOfRange(
+                bytes, bytes.length - TableFormat.FOOTER_SIZE, bytes.length),
+            bytes.length,
+            "t");
+    byte[] damaged = bytes.clone();
+    damaged[(int) footer.rangeDeletions().offset() + 1] ^= 0x10;
+    Files.write(p, damaged);
+    CorruptionException e =
+        assertThrows(CorruptionException.class, () -> open(5, meta.size()).close());
+    assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
+    // The same table labelled version 1: its footer's third handle is padding, never read.
+    byte[] v1 = bytes.clone();
+    ByteBuffer b = ByteBuffer.wrap(v1).order(ByteOrder.LITTLE_ENDIAN);
+    int f = v1.length - TableFormat.FOOTER_SIZE;
+    b.putInt(f + TableFormat.HANDLES_SIZE, 1);
+    b.putInt(
+        f + TableFormat.HANDLES_SIZE + 4,
+        dev.cairn.engine.toolkit.Crc32c.mask(
+            dev.cairn.engine.toolkit.Crc32c.value(v1, f, TableFormat.HANDLES_SIZE + 4)));
+    Files.write(p, v1);
+    Table old = open(5, meta.size());
+    try {
+      assertTrue(old.rangeTombstones().isEmpty());
+      assertEquals(entries(10).size(), count(old));
+    } finally {
+      old.close();
+    }
+  }
+
+  private static int count(Table t) {
+    int n = 0;
+    TableIterator it = t.iterator();
+    for (it.seekToFirst(); it.valid(); it.next()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void theFooterRefusesAnotherMagicAHandlePastTheEndAndANewerVersion() {
-    byte[] footer = TableFormat.footer(new BlockHandle(0, 10), new BlockHandle(15, 10));
+    byte[] footer = TableFormat.footer(new BlockHandle(0, 10), new BlockHandle(15, 10), null);
     assertEquals(TableFormat.FOOTER_SIZE, footer.length);
     TableFormat.Footer f = TableFormat.readFooter(footer, 200, "t");
     assertEquals(15, f.index().offset());
+    assertEquals(null, f.rangeDeletions());
+    byte[] withRanges =
+        TableFormat.footer(new BlockHandle(0, 10), new BlockHandle(15, 10), new BlockHandle(30, 9));
+    assertEquals(30, TableFormat.readFooter(withRanges, 200, "t").rangeDeletions().offset());
+    assertThrows(CorruptionException.class, () -> TableFormat.readFooter(withRanges, 95, "t"));
     byte[] magic = footer.clone();
     magic[TableFormat.FOOTER_SIZE - 1] ^= 1;
     assertThrows(CorruptionException.class, () -> TableFormat.readFooter(magic, 200, "t"));

@@ -210,10 +210,28 @@ class WalTest {
   }
 
   @Test
+  void aRangeDeleteRoundTripsAndIsCorruptionInAVersion1Log() {
+    byte[] body =
+        BatchCodec.encode(
+            List.of(
+                Mutation.put(new byte[] {0, 1}, new byte[] {9}),
+                Mutation.deleteRange(new byte[] {0, 1}, new byte[] {0, 5})));
+    List<Mutation> ops = BatchCodec.decode(body, 0, 2, true, "x");
+    assertEquals(Mutation.RANGE_DELETE, ops.get(1).kind());
+    assertArrayEquals(new byte[] {0, 5}, ops.get(1).value());
+    CorruptionException old =
+        assertThrows(CorruptionException.class, () -> BatchCodec.decode(body, 0, 2, false, "log"));
+    assertTrue(old.getMessage().startsWith("log"), old.getMessage());
+    byte[] backwards =
+        BatchCodec.encode(List.of(Mutation.deleteRange(new byte[] {0, 5}, new byte[] {0, 1})));
+    assertThrows(CorruptionException.class, () -> BatchCodec.decode(backwards, 0, 1, true, "log"));
+  }
+
+  @Test
   void aBatchWithAHostileLengthIsCorruptionNotAnAllocation() {
     List<Mutation> ops = List.of(Mutation.put(new byte[] {0, 1}, new byte[] {2}));
     byte[] body = BatchCodec.encode(ops);
-    assertEquals(1, BatchCodec.decode(body, 0, 1, "x").size());
+    assertEquals(1, BatchCodec.decode(body, 0, 1, true, "x").size());
     byte[] hostile = body.clone();
     hostile[1] = (byte) 0xFF; // the key's length becomes a huge varint start
     byte[] longer = Arrays.copyOf(hostile, hostile.length + 4);
@@ -221,8 +239,8 @@ class WalTest {
     longer[3] = (byte) 0xFF;
     longer[4] = (byte) 0x07;
     CorruptionException e =
-        assertThrows(CorruptionException.class, () -> BatchCodec.decode(longer, 0, 1, "log"));
+        assertThrows(CorruptionException.class, () -> BatchCodec.decode(longer, 0, 1, true, "log"));
     assertTrue(e.getMessage().startsWith("log"), e.getMessage());
-    assertThrows(CorruptionException.class, () -> BatchCodec.decode(body, 0, 2, "log"));
+    assertThrows(CorruptionException.class, () -> BatchCodec.decode(body, 0, 2, true, "log"));
   }
 }
