@@ -12,13 +12,13 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Latency over time: the measured operations of a run per second, as db_bench's and YCSB's
- * interval reports.
+ * Latency over time: the measured operations of a run per second, as db_bench's and YCSB's interval
+ * reports.
  *
  * <p>Client threads record each measured operation's latency into an HdrHistogram {@link Recorder}
- * (wait-free, shared) and count background writes (a burst's, an overwrite storm's) in a counter;
- * a sampler thread of its own takes the recorder's interval histogram once a second, from the
- * moment {@link #start} is called, and asks the store every {@link #TICK_NANOS} for its standard
+ * (wait-free, shared) and count background writes (a burst's, an overwrite storm's) in a counter; a
+ * sampler thread of its own takes the recorder's interval histogram once a second, from the moment
+ * {@link #start} is called, and asks the store every {@link #TICK_NANOS} for its standard
  * statistics {@code stalls} and {@code background.pending.bytes} (when it reports them). Each
  * second becomes an {@link Interval}; the last, partial one is closed by {@link #finish}. A second
  * is marked as a stall when the store's {@code stalls} statistic grew during it, or when no
@@ -45,8 +45,8 @@ public final class Timeline {
    * @param p99Nanos 99th percentile, 0 when there were none
    * @param maxNanos the largest latency, 0 when there were none
    * @param writes background writes completed in it (a burst's, a storm's), 0 for other workloads
-   * @param stalls how much the store's {@code stalls} statistic grew in it, -1 if the store does not
-   *     report one
+   * @param stalls how much the store's {@code stalls} statistic grew in it, -1 if the store does
+   *     not report one
    * @param pendingBytes the store's {@code background.pending.bytes} at its end, -1 if the store
    *     does not report it
    * @param burst true if a write burst ran during it

@@ -317,7 +317,8 @@ final class WorkloadDriver {
         (r, op, clientsDone) -> {
           long t0 = System.nanoTime();
           for (long k = 0; ; k++) {
-            long from = t0 + tails.burstEveryNanos() - tails.burstNanos() + k * tails.burstEveryNanos();
+            long from =
+                t0 + tails.burstEveryNanos() - tails.burstNanos() + k * tails.burstEveryNanos();
             if (!sleepUntil(from, clientsDone)) {
               return;
             }
@@ -442,8 +443,7 @@ final class WorkloadDriver {
     }
     return named(
             m,
-            List.of(
-                "reads during background work", "reads after background work", "storm writes"))
+            List.of("reads during background work", "reads after background work", "storm writes"))
         .with(note, t.intervals());
   }
 
@@ -474,7 +474,12 @@ final class WorkloadDriver {
       RunResult.Phase p = m.phases().get(i);
       phases.add(
           new RunResult.Phase(
-              names.get(i), p.operations(), p.meanNanos(), p.p50Nanos(), p.p99Nanos(), p.maxNanos()));
+              names.get(i),
+              p.operations(),
+              p.meanNanos(),
+              p.p50Nanos(),
+              p.p99Nanos(),
+              p.maxNanos()));
     }
     return new Measurement(
         m.operations(), m.nanos(), m.histogram(), m.found(), phases, m.note(), m.timeline());
