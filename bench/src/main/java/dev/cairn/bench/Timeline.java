@@ -49,7 +49,7 @@ public final class Timeline {
    *     not report one
    * @param pendingBytes the store's {@code background.pending.bytes} at its end, -1 if the store
    *     does not report it
-   * @param burst true if a write burst ran during it
+   * @param burst true if a write burst started in it or a burst's write completed in it
    * @param stall why it is marked as a stall: {@link #STALLS_GREW}, {@link #NO_PROGRESS}, or null
    *     when it is not
    */
@@ -192,7 +192,7 @@ public final class Timeline {
     intervalStalls = 0;
     long nanos = Math.max(1, to - from);
     String stall = stalls > 0 ? STALLS_GREW : (ops == 0 && w == 0 ? NO_PROGRESS : null);
-    boolean burst = burstSeen.getAndSet(bursting);
+    boolean burst = burstSeen.getAndSet(false); // set again by the burst's next write
     synchronized (intervals) {
       intervals.add(
           new Interval(
