@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * The latency-over-time chart of a report: for each workload whose runs recorded a {@link Timeline}
  * (the first round's), a latency panel with one line per target for p99 (solid) and max (dotted)
- * per second on a log axis, the seconds in which a write burst ran shaded grey, a strip per target
- * marking its stalled seconds, and panels of measured operations and background writes per second;
- * then the caption of {@link ChartLayout}.
+ * per second on a log axis, readwhilebursting's bursts shaded grey where they were scheduled, a
+ * strip per target marking its stalled seconds, and panels of measured operations and background
+ * writes per second; then the caption of {@link ChartLayout}.
  *
  * <p>Design. Time runs left to right in seconds since each run's start, so the targets' runs (one
  * after the other in the benchmark) line up by their own clocks, and bursts, which start at the
@@ -90,13 +90,22 @@ final class TimelineLayout implements Canvas.Drawing {
         MARGIN,
         y + 20,
         "Each second of each run: p99 (solid) and max (dotted) latency of the measured operations,"
-            + " log scale; grey seconds had a write burst. Stalls, in the target's colour below the"
-            + " panel: filled = the store's stalls statistic grew, outlined = no operation completed.",
+            + " log scale; grey: the write bursts' schedule.",
         Anchor.START,
         11.5,
         Style.PLAIN,
         MUTED);
-    y += 30;
+    c.text(
+        MARGIN,
+        y + 36,
+        "Stalls, in the target's colour below the latency panel: a filled box where the store's"
+            + " stalls statistic grew in that second, an outlined box where no operation completed"
+            + " in it.",
+        Anchor.START,
+        11.5,
+        Style.PLAIN,
+        MUTED);
+    y += 46;
     for (Map.Entry<String, List<RunResult>> e : byWorkload.entrySet()) {
       y = workload(c, y + 24, e.getKey(), e.getValue());
     }
@@ -138,10 +147,10 @@ final class TimelineLayout implements Canvas.Drawing {
           MUTED);
     }
     int seconds = runs.stream().mapToInt(r -> r.timeline().size()).max().orElse(1);
-    ChartAxis time = ChartAxis.linear(Math.max(1, seconds));
+    ChartAxis time = timeAxis(seconds);
     double x0 = MARGIN + LEFT;
     double x1 = WIDTH - MARGIN - 10;
-    double top = y + 14;
+    double top = y + 26;
     // latency
     double smallest = Double.MAX_VALUE;
     double largest = 0;
@@ -159,8 +168,10 @@ final class TimelineLayout implements Canvas.Drawing {
             largest == 0 ? 1000 : largest,
             LATENCY_HEIGHT / 16);
     double bottom = top + LATENCY_HEIGHT;
-    bursts(c, runs, time, x0, x1, top, bottom);
-    yGrid(c, latency, x0, x1, top, bottom, "latency");
+    if (workload.equals(Workload.READWHILEBURSTING.id())) {
+      bursts(c, seconds, time, x0, x1, top, bottom);
+    }
+    yGrid(c, latency, x0, x1, top, bottom, "latency per operation (log scale)");
     for (RunResult r : runs) {
       String color = colors.get(r.target());
       lines(c, r, time, latency, x0, x1, top, bottom, color, true);
@@ -178,8 +189,8 @@ final class TimelineLayout implements Canvas.Drawing {
               time,
               x0,
               x1,
-              y2 + 10,
-              "background writes/s",
+              y2 + 22,
+              "background writes per second (bursts, storms)",
               i -> i.writes() * 1e9 / i.nanos());
     }
     return y2;
@@ -189,20 +200,36 @@ final class TimelineLayout implements Canvas.Drawing {
     return from + axis.fraction(v) * (to - from);
   }
 
-  /** Shades the seconds in which any run had a write burst. */
+  /** A time axis from 0 to a whole number of steps of 1, 2, 2.5 or 5 × 10^n seconds. */
+  private static ChartAxis timeAxis(int seconds) {
+    double step = Math.max(1, ChartAxis.niceStep(Math.max(1, seconds) / 8.0));
+    int steps = (int) Math.ceil(seconds / step - 1e-9);
+    List<Double> ticks = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i <= steps; i++) {
+      ticks.add(i * step);
+      labels.add(ChartAxis.count(i * step));
+    }
+    return new ChartAxis(false, 0, Math.max(1, steps * step), ticks, labels);
+  }
+
+  /** Shades readwhilebursting's bursts, as scheduled: the same seconds in every run. */
   private void bursts(
-      Canvas c, List<RunResult> runs, ChartAxis time, double x0, double x1, double top, double b) {
-    int n = runs.stream().mapToInt(r -> r.timeline().size()).max().orElse(0);
-    for (int s = 0; s < n; s++) {
-      int second = s;
-      boolean burst =
-          runs.stream()
-              .anyMatch(r -> r.timeline().size() > second && r.timeline().get(second).burst());
-      if (burst) {
-        double a = at(time, s, x0, x1);
-        double e = at(time, s + 1, x0, x1);
-        c.rect(a, top, e - a, b - top, BURST, null, null, "second " + s + ": write burst");
-      }
+      Canvas c, int seconds, ChartAxis time, double x0, double x1, double top, double b) {
+    double length = report.config().burstMillis() / 1000.0;
+    double every = report.config().burstEveryMillis() / 1000.0;
+    for (double from = every - length; from < seconds; from += every) {
+      double a = at(time, from, x0, x1);
+      double e = at(time, Math.min(seconds, from + length), x0, x1);
+      c.rect(
+          a,
+          top,
+          e - a,
+          b - top,
+          BURST,
+          null,
+          null,
+          String.format(Locale.ROOT, "write burst from %.1f s to %.1f s", from, from + length));
     }
   }
 
@@ -216,7 +243,7 @@ final class TimelineLayout implements Canvas.Drawing {
       }
     }
     c.line(x0, top, x0, bottom, MUTED, 1);
-    c.text(MARGIN, top + 10, title, Anchor.START, 10.5, Style.ITALIC, MUTED);
+    c.text(x0, top - 6, title, Anchor.START, 10.5, Style.ITALIC, MUTED);
   }
 
   /** The time axis below a panel; returns the y below its labels. */
@@ -319,7 +346,9 @@ final class TimelineLayout implements Canvas.Drawing {
     double largest = 0;
     for (RunResult r : runs) {
       for (Timeline.Interval i : r.timeline()) {
-        largest = Math.max(largest, rate.applyAsDouble(i));
+        if (i.nanos() >= Timeline.INTERVAL_NANOS / 2) {
+          largest = Math.max(largest, rate.applyAsDouble(i));
+        }
       }
     }
     ChartAxis axis = ChartAxis.linear(largest);
@@ -329,6 +358,9 @@ final class TimelineLayout implements Canvas.Drawing {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
       for (Timeline.Interval i : r.timeline()) {
+        if (i.nanos() < Timeline.INTERVAL_NANOS / 2) {
+          continue; // a run's last, short second: its rate is noise
+        }
         xs.add(at(time, i.second() + Math.min(1, i.nanos() / 1e9) / 2, x0, x1));
         ys.add(bottom - axis.fraction(rate.applyAsDouble(i)) * (bottom - top));
       }

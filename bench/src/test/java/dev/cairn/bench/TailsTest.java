@@ -161,7 +161,7 @@ class TailsTest {
     String text = Files.readString(svg);
     assertTrue(text.contains("<polyline") && text.contains("data-engine=\"a\""), text);
     assertTrue(text.contains("stroke-dasharray"), "max is dotted");
-    assertTrue(text.contains("second 1: write burst"), "burst seconds are shaded");
+    assertTrue(text.contains("write burst from 1.5 s to 2.0 s"), "the bursts are shaded");
   }
 
   /**
