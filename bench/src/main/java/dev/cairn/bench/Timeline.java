@@ -83,7 +83,7 @@ public final class Timeline {
   private volatile long pendingBytes = -1;
   private volatile boolean stopping;
   private Thread sampler;
-  private long begin;
+  private volatile long begin;
   private long lastStalls = -1;
   private long intervalStalls;
   private Histogram recycled;
@@ -91,6 +91,11 @@ public final class Timeline {
   /** A timeline that asks {@code store} for its statistics. */
   Timeline(BenchStore store) {
     this.store = store;
+  }
+
+  /** When the timeline started ({@link System#nanoTime}): the start of its second 0. */
+  long startNanos() {
+    return begin;
   }
 
   /** Records one measured operation's latency. */

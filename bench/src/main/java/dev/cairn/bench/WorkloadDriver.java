@@ -315,7 +315,9 @@ final class WorkloadDriver {
         };
     Background writer =
         (r, op, clientsDone) -> {
-          long t0 = System.nanoTime();
+          // the bursts keep to the timeline's clock, so that they fall on the seconds the chart
+          // shades whenever this thread got to run after the start
+          long t0 = op.timeline.startNanos();
           for (long k = 0; ; k++) {
             long from =
                 t0 + tails.burstEveryNanos() - tails.burstNanos() + k * tails.burstEveryNanos();
