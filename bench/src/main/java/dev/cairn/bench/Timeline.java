@@ -82,6 +82,7 @@ public final class Timeline {
   private volatile boolean bursting;
   private volatile long pendingBytes = -1;
   private volatile boolean stopping;
+  private volatile long end = Long.MAX_VALUE;
   private Thread sampler;
   private volatile long begin;
   private long lastStalls = -1;
@@ -96,6 +97,20 @@ public final class Timeline {
   /** When the timeline started ({@link System#nanoTime}): the start of its second 0. */
   long startNanos() {
     return begin;
+  }
+
+  /**
+   * Marks the end of the measured phase at {@code nanos}: no interval is closed after it until
+   * {@link #resume}, and {@link #finish} closes the last one there (so that the time a run takes to
+   * stop its background writer is no second of its own).
+   */
+  void end(long nanos) {
+    end = nanos;
+  }
+
+  /** A measured phase starts (again): intervals are closed every second. */
+  void resume() {
+    end = Long.MAX_VALUE;
   }
 
   /** Records one measured operation's latency. */
@@ -152,7 +167,6 @@ public final class Timeline {
 
   private void sample() {
     long next = begin + TICK_NANOS;
-    int ticks = 0;
     while (!stopping) {
       long wait = next - System.nanoTime();
       if (wait > 0) {
@@ -160,12 +174,11 @@ public final class Timeline {
         continue;
       }
       readStatistics();
-      ticks++;
-      if (ticks % (INTERVAL_NANOS / TICK_NANOS) == 0) {
-        close(
-            begin + (long) intervals.size() * INTERVAL_NANOS,
-            next,
-            recorder.getIntervalHistogram(recycled));
+      // every whole second up to now closes, but none past the end of a measured phase
+      long upTo = Math.min(next, end);
+      while (begin + (intervals.size() + 1L) * INTERVAL_NANOS <= upTo) {
+        long from = begin + (long) intervals.size() * INTERVAL_NANOS;
+        close(from, from + INTERVAL_NANOS, recorder.getIntervalHistogram(recycled));
       }
       next += TICK_NANOS;
     }
@@ -248,7 +261,7 @@ public final class Timeline {
     if (f != null) {
       throw new IllegalStateException("the timeline's sampler failed: " + f, f);
     }
-    long now = System.nanoTime();
+    long now = Math.min(System.nanoTime(), end);
     long from = begin + (long) intervals.size() * INTERVAL_NANOS;
     readStatistics();
     Histogram h = recorder.getIntervalHistogram(recycled);

@@ -877,6 +877,7 @@ final class WorkloadDriver {
     }
     if (timeline != null) {
       timeline.start();
+      timeline.resume();
     }
     long begin = System.nanoTime();
     go.countDown();
@@ -888,6 +889,9 @@ final class WorkloadDriver {
         }
       }
       nanos = System.nanoTime() - begin;
+      if (timeline != null) {
+        timeline.end(begin + nanos);
+      }
       if (side != null) {
         while (!side.join(java.time.Duration.ofMillis(100))) {
           progress.tick().run();
