@@ -16,14 +16,16 @@ import org.HdrHistogram.Recorder;
  * reports.
  *
  * <p>Client threads record each measured operation's latency into an HdrHistogram {@link Recorder}
- * (wait-free, shared) and count background writes (a burst's, an overwrite storm's) in a counter; a
- * sampler thread of its own takes the recorder's interval histogram once a second, from the moment
- * {@link #start} is called, and asks the store every {@link #TICK_NANOS} for its standard
- * statistics {@code stalls} and {@code background.pending.bytes} (when it reports them). Each
- * second becomes an {@link Interval}; the last, partial one is closed by {@link #finish}. A second
- * is marked as a stall when the store's {@code stalls} statistic grew during it, or when no
- * operation completed in it (neither a measured one nor a background write): the interval says
- * which. Thread-safe: record from any thread; start, finish and the sampler are one each.
+ * (wait-free, shared) and count background writes (a burst's, an overwrite storm's) in a counter,
+ * both those of the second in which the operation ended (a ring of {@value #RING} seconds, so that
+ * a sampler that wakes late puts no operation of the next second into the last); a sampler thread
+ * of its own takes a second's interval histogram once the second is over, from the moment {@link
+ * #start} is called, and asks the store every {@link #TICK_NANOS} for its standard statistics
+ * {@code stalls} and {@code background.pending.bytes} (when it reports them). Each second becomes
+ * an {@link Interval}; the last, partial one is closed by {@link #finish}. A second is marked as a
+ * stall when the store's {@code stalls} statistic grew during it, or when no operation completed in
+ * it (neither a measured one nor a background write): the interval says which. Thread-safe: record
+ * from any thread; start, finish and the sampler are one each.
  */
 public final class Timeline {
 
@@ -74,9 +76,14 @@ public final class Timeline {
   public static final String NO_PROGRESS = "no progress";
 
   private final BenchStore store;
-  private final Recorder recorder = new Recorder(3);
-  private final LongAdder writes = new LongAdder();
-  private final AtomicBoolean burstSeen = new AtomicBoolean();
+
+  /** Seconds recorded apart at once: how late the sampler may close a second without harm. */
+  static final int RING = 4;
+
+  private final Recorder[] recorders = new Recorder[RING];
+  private final LongAdder[] writes = new LongAdder[RING];
+  private final AtomicBoolean[] burstSeen = new AtomicBoolean[RING];
+  private final Histogram[] recycled = new Histogram[RING];
   private final List<Interval> intervals = new ArrayList<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean bursting;
@@ -87,11 +94,20 @@ public final class Timeline {
   private volatile long begin;
   private long lastStalls = -1;
   private long intervalStalls;
-  private Histogram recycled;
 
   /** A timeline that asks {@code store} for its statistics. */
   Timeline(BenchStore store) {
     this.store = store;
+    for (int i = 0; i < RING; i++) {
+      recorders[i] = new Recorder(3);
+      writes[i] = new LongAdder();
+      burstSeen[i] = new AtomicBoolean();
+    }
+  }
+
+  /** The ring slot of the second in which {@code nanos} ({@link System#nanoTime}) falls. */
+  private int slot(long nanos) {
+    return (int) Math.floorMod(Math.floorDiv(nanos - begin, INTERVAL_NANOS), (long) RING);
   }
 
   /** When the timeline started ({@link System#nanoTime}): the start of its second 0. */
@@ -113,16 +129,17 @@ public final class Timeline {
     end = Long.MAX_VALUE;
   }
 
-  /** Records one measured operation's latency. */
-  void record(long nanos) {
-    recorder.recordValue(Math.max(0, nanos));
+  /** Records the latency of one measured operation that ended at {@code endNanos}. */
+  void record(long endNanos, long nanos) {
+    recorders[slot(endNanos)].recordValue(Math.max(0, nanos));
   }
 
-  /** Counts a background write. */
-  void write() {
-    writes.increment();
+  /** Counts a background write that ended at {@code endNanos}. */
+  void write(long endNanos) {
+    int slot = slot(endNanos);
+    writes[slot].increment();
     if (bursting) {
-      burstSeen.set(true);
+      burstSeen[slot].set(true);
     }
   }
 
@@ -130,7 +147,7 @@ public final class Timeline {
   void bursting(boolean on) {
     bursting = on;
     if (on) {
-      burstSeen.set(true);
+      burstSeen[slot(System.nanoTime())].set(true);
     }
   }
 
@@ -149,8 +166,10 @@ public final class Timeline {
     }
     begin = System.nanoTime();
     readStatistics();
-    recorder.reset();
-    writes.reset();
+    for (int i = 0; i < RING; i++) {
+      recorders[i].reset();
+      writes[i].reset();
+    }
     sampler =
         Thread.ofPlatform()
             .name("bench-timeline")
@@ -178,7 +197,7 @@ public final class Timeline {
       long upTo = Math.min(next, end);
       while (begin + (intervals.size() + 1L) * INTERVAL_NANOS <= upTo) {
         long from = begin + (long) intervals.size() * INTERVAL_NANOS;
-        close(from, from + INTERVAL_NANOS, recorder.getIntervalHistogram(recycled));
+        close(from, from + INTERVAL_NANOS);
       }
       next += TICK_NANOS;
     }
@@ -203,14 +222,26 @@ public final class Timeline {
     }
   }
 
+  private void close(long from, long to) {
+    close(from, to, take(intervals.size() % RING));
+  }
+
+  /** The interval histogram of a slot's recorder; the recorder then starts afresh. */
+  private Histogram take(int slot) {
+    Histogram h = recorders[slot].getIntervalHistogram(recycled[slot]);
+    recycled[slot] = h;
+    return h;
+  }
+
   private void close(long from, long to, Histogram h) {
+    int slot = intervals.size() % RING;
     long ops = h.getTotalCount();
-    long w = writes.sumThenReset();
+    long w = writes[slot].sumThenReset();
     long stalls = lastStalls < 0 ? -1 : intervalStalls;
     intervalStalls = 0;
     long nanos = Math.max(1, to - from);
     String stall = stalls > 0 ? STALLS_GREW : (ops == 0 && w == 0 ? NO_PROGRESS : null);
-    boolean burst = burstSeen.getAndSet(false); // set again by the burst's next write
+    boolean burst = burstSeen[slot].getAndSet(false);
     synchronized (intervals) {
       intervals.add(
           new Interval(
@@ -227,7 +258,6 @@ public final class Timeline {
               burst,
               stall));
     }
-    recycled = h;
   }
 
   /** Every interval closed so far, in order; all of them once {@link #finish} returned. */
@@ -264,8 +294,9 @@ public final class Timeline {
     long now = Math.min(System.nanoTime(), end);
     long from = begin + (long) intervals.size() * INTERVAL_NANOS;
     readStatistics();
-    Histogram h = recorder.getIntervalHistogram(recycled);
-    if (now - from >= TICK_NANOS || h.getTotalCount() > 0 || writes.sum() > 0) {
+    int slot = intervals.size() % RING;
+    Histogram h = take(slot);
+    if (now - from >= TICK_NANOS || writes[slot].sum() > 0 || h.getTotalCount() > 0) {
       close(from, now, h);
     }
     synchronized (intervals) {

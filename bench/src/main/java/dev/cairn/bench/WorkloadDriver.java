@@ -164,10 +164,11 @@ final class WorkloadDriver {
      * @throws CancellationException if the run is to stop
      */
     void record(long startNanos, long units, int phase) {
-      long nanos = Math.max(0, System.nanoTime() - startNanos);
+      long end = System.nanoTime();
+      long nanos = Math.max(0, end - startNanos);
       histogram.recordValue(nanos);
       if (timeline != null) {
-        timeline.record(nanos);
+        timeline.record(end, nanos);
       }
       if (phase >= 0) {
         phases[phase].recordValue(nanos);
@@ -183,9 +184,10 @@ final class WorkloadDriver {
      * @throws CancellationException if the run is to stop
      */
     void background(long startNanos, int phase, long units) {
-      phases[phase].recordValue(Math.max(0, System.nanoTime() - startNanos));
+      long end = System.nanoTime();
+      phases[phase].recordValue(Math.max(0, end - startNanos));
       if (timeline != null) {
-        timeline.write();
+        timeline.write(end);
       }
       progress.done().add(units);
       checkStop();
