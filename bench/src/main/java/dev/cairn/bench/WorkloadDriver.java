@@ -362,14 +362,18 @@ final class WorkloadDriver {
     }
     String note =
         String.format(
-            java.util.Locale.ROOT,
-            "%d bursts of %d ms every %d ms (one writer, all out); reads at %d/s from %d threads,"
-                + " a read queued behind a slow one timed from when it was due",
-            bursts.get(),
-            tails.burstNanos() / 1_000_000,
-            tails.burstEveryNanos() / 1_000_000,
-            tails.readRate(),
-            threads);
+                java.util.Locale.ROOT,
+                "%d bursts of %d ms every %d ms (one writer, all out); reads at %d/s from %d threads,"
+                    + " a read queued behind a slow one timed from when it was due",
+                bursts.get(),
+                tails.burstNanos() / 1_000_000,
+                tails.burstEveryNanos() / 1_000_000,
+                tails.readRate(),
+                threads)
+            + (bursts.get() == 0
+                ? " (no burst: the reads ended before the first one was due; raise --ops or lower"
+                    + " --read-rate)"
+                : "");
     return named(m, List.of("reads during bursts", "reads between bursts", "burst writes"))
         .with(note, t.intervals());
   }
