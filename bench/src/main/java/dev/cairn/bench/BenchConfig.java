@@ -33,6 +33,12 @@ import java.util.TreeMap;
  *     each figure is then reported as the median and the min–max over the rounds
  * @param settings engine settings by name ({@code --setting}), each given to every engine of the
  *     run that declares it, so that engines compare under the same configuration (compression)
+ * @param timeline true to record latency over time (per second) for every workload; the workloads
+ *     about tails ({@link Workload#tails()}) always record it
+ * @param readRate reads per second, over all reader threads, of readwhilebursting
+ * @param burstMillis how long each write burst of readwhilebursting lasts
+ * @param burstEveryMillis how often a burst starts: every this many milliseconds, the first one
+ *     {@code burstEveryMillis - burstMillis} after the start (so the run begins quiet)
  */
 public record BenchConfig(
     List<String> targets,
@@ -50,7 +56,11 @@ public record BenchConfig(
     Path directory,
     long cacheBytes,
     int repeat,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    boolean timeline,
+    long readRate,
+    long burstMillis,
+    long burstEveryMillis) {
 
   /**
    * @throws IllegalArgumentException naming the first value out of range
@@ -84,6 +94,19 @@ public record BenchConfig(
     positive("sync writers", syncWriters);
     if (cacheBytes != DEFAULT_CACHES && cacheBytes < MIN_CACHE_BYTES) {
       throw new IllegalArgumentException("cache size must be at least 1 MiB, got " + cacheBytes);
+    }
+    positive("read rate", readRate);
+    if (readRate > 10_000_000) {
+      throw new IllegalArgumentException("read rate must be at most 10,000,000/s, got " + readRate);
+    }
+    positive("burst length", burstMillis);
+    if (burstEveryMillis <= burstMillis) {
+      throw new IllegalArgumentException(
+          "bursts must start further apart ("
+              + burstEveryMillis
+              + " ms) than they last ("
+              + burstMillis
+              + " ms)");
     }
     positive("repeat", repeat);
     if (repeat > MAX_REPEAT) {
@@ -172,8 +195,34 @@ public record BenchConfig(
     private Long cacheBytes;
     private int repeat = 1;
     private final Map<String, String> settings = new TreeMap<>();
+    private boolean timeline;
+    private long readRate = 5_000;
+    private long burstMillis = 1_000;
+    private long burstEveryMillis = 4_000;
 
     private Builder() {}
+
+    /** Records latency over time for every workload; default off (on for the tail workloads). */
+    public Builder timeline(boolean v) {
+      timeline = v;
+      return this;
+    }
+
+    /** Reads per second of readwhilebursting, over all its readers; default 5,000. */
+    public Builder readRate(long v) {
+      readRate = v;
+      return this;
+    }
+
+    /**
+     * Write bursts of readwhilebursting: each lasts {@code millis} and one starts every {@code
+     * everyMillis}; default 1 s every 4 s.
+     */
+    public Builder bursts(long millis, long everyMillis) {
+      burstMillis = millis;
+      burstEveryMillis = everyMillis;
+      return this;
+    }
 
     /** Gives every engine of the run that declares setting {@code name} the value {@code value}. */
     public Builder setting(String name, String value) {
@@ -306,7 +355,11 @@ public record BenchConfig(
           directory,
           cache,
           repeat,
-          settings);
+          settings,
+          timeline,
+          readRate,
+          burstMillis,
+          burstEveryMillis);
     }
   }
 }

@@ -302,11 +302,7 @@ public final class BenchRunner {
               if (round == 1) {
                 notApplicable.add(new NotApplicable(w.id(), t.name(), NotApplicable.NO_KEY_ORDER));
               }
-              progress
-                  .done()
-                  .add(
-                      WorkloadDriver.operations(w, config)
-                          + (w == Workload.DELETERANDOM ? 0 : config.warmupOperations()));
+              progress.done().add(WorkloadDriver.units(w, config));
               continue;
             }
             runs.add(runOne(w, t));
@@ -363,18 +359,20 @@ public final class BenchRunner {
         if (w.kind() == Workload.Kind.LOADED) {
           BenchStore store = loaded.get(t);
           WorkloadDriver.Context ctx = contexts.get(t);
-          if (w != Workload.DELETERANDOM && config.warmupOperations() > 0) {
-            WorkloadDriver.run(w, store, ctx, threads, config.warmupOperations(), 0x3A73, progress);
+          if (w.warmsUp() && config.warmupOperations() > 0) {
+            WorkloadDriver.run(
+                w, store, ctx, threads, config.warmupOperations(), 0x3A73, progress, false);
           }
           WorkloadDriver.Measurement m =
-              WorkloadDriver.run(w, store, ctx, threads, ops, 0, progress);
+              WorkloadDriver.run(w, store, ctx, threads, ops, 0, progress, timeline(w));
           return result(w, t, round, threads, m, -1);
         }
         Path dir = root.resolve(t.name()).resolve(w.id());
         BenchStore store = open(t, dir);
         try {
           WorkloadDriver.Measurement m =
-              WorkloadDriver.run(w, store, context(keys, values), threads, ops, 0, progress);
+              WorkloadDriver.run(
+                  w, store, context(keys, values), threads, ops, 0, progress, timeline(w));
           store.flush();
           long disk = store.diskBytes();
           return result(w, t, round, threads, m, disk);
@@ -389,6 +387,11 @@ public final class BenchRunner {
             w.id() + " on " + t.name() + " failed: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** Whether a run of {@code w} records latency over time. */
+  private boolean timeline(Workload w) {
+    return config.timeline() || w.tails();
   }
 
   /** Closes every store, the first failure thrown once all were tried. */
@@ -418,16 +421,14 @@ public final class BenchRunner {
         new AtomicLong(config.records()),
         new AtomicLong(config.records()),
         config.durability(),
-        config.seed());
+        config.seed(),
+        WorkloadDriver.Tails.of(config));
   }
 
   private long totalUnits(List<Workload> workloads, boolean needsLoad) {
     long perTarget = needsLoad ? config.records() : 0;
     for (Workload w : workloads) {
-      perTarget += WorkloadDriver.operations(w, config);
-      if (w.kind() == Workload.Kind.LOADED && w != Workload.DELETERANDOM) {
-        perTarget += config.warmupOperations();
-      }
+      perTarget += WorkloadDriver.units(w, config);
     }
     return perTarget * chosen.size();
   }
@@ -509,7 +510,10 @@ public final class BenchRunner {
         h.getValueAtPercentile(99.9),
         h.getMaxValue(),
         m.found(),
-        disk);
+        disk,
+        m.phases(),
+        m.note(),
+        m.timeline());
   }
 
   static void deleteTree(Path root) {

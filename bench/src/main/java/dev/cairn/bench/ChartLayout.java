@@ -25,7 +25,7 @@ import java.util.Map;
  * gets the reason written where its bar would be. Both formats draw through this one class, so they
  * cannot disagree.
  */
-final class ChartLayout {
+final class ChartLayout implements Canvas.Drawing {
 
   static final int WIDTH = 1400;
   private static final int MARGIN = 24;
@@ -70,39 +70,20 @@ final class ChartLayout {
     return colors;
   }
 
-  int width() {
+  @Override
+  public int width() {
     return WIDTH;
   }
 
   /** The picture's height: a dry run of {@link #draw}. */
-  int height() {
-    return (int)
-        Math.ceil(
-            draw(
-                new Canvas() {
-                  @Override
-                  public void rect(
-                      double x,
-                      double y,
-                      double w,
-                      double h,
-                      String f,
-                      String s,
-                      String e,
-                      String t) {}
-
-                  @Override
-                  public void line(
-                      double x1, double y1, double x2, double y2, String s, double w) {}
-
-                  @Override
-                  public void text(
-                      double x, double y, String t, Anchor a, double z, Style s, String f) {}
-                }));
+  @Override
+  public int height() {
+    return (int) Math.ceil(draw(Canvas.NONE));
   }
 
   /** Draws the picture; returns its height. */
-  double draw(Canvas c) {
+  @Override
+  public double draw(Canvas c) {
     double y = 34;
     c.text(
         MARGIN,
@@ -340,7 +321,7 @@ final class ChartLayout {
   }
 
   /** The caption: the run's parameters and the machine; returns the picture's height. */
-  private double caption(Canvas c, double y) {
+  double caption(Canvas c, double y) {
     BenchConfig k = report.config();
     Machine m = report.machine();
     List<String> run = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -32,7 +33,11 @@ final class PngChart implements Canvas {
   }
 
   static void write(BenchReport report, Path file) throws IOException {
-    BufferedImage image = render(report);
+    write(new ChartLayout(report), file);
+  }
+
+  static void write(Canvas.Drawing drawing, Path file) throws IOException {
+    BufferedImage image = render(drawing);
     try (OutputStream out = Files.newOutputStream(file)) {
       if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer available for " + file);
@@ -41,7 +46,10 @@ final class PngChart implements Canvas {
   }
 
   static BufferedImage render(BenchReport report) {
-    ChartLayout layout = new ChartLayout(report);
+    return render(new ChartLayout(report));
+  }
+
+  static BufferedImage render(Canvas.Drawing layout) {
     int w = layout.width();
     int h = layout.height();
     BufferedImage image = new BufferedImage(w * SCALE, h * SCALE, BufferedImage.TYPE_INT_RGB);
@@ -88,6 +96,31 @@ final class PngChart implements Canvas {
     g.setColor(Color.decode(stroke));
     g.setStroke(new BasicStroke((float) width));
     g.draw(new Line2D.Double(x1, y1, x2, y2));
+  }
+
+  @Override
+  public void polyline(
+      double[] xs, double[] ys, String stroke, double width, boolean dotted, String engine) {
+    if (xs.length < 2) {
+      return;
+    }
+    Path2D.Double path = new Path2D.Double();
+    path.moveTo(xs[0], ys[0]);
+    for (int i = 1; i < xs.length; i++) {
+      path.lineTo(xs[i], ys[i]);
+    }
+    g.setColor(Color.decode(stroke));
+    g.setStroke(
+        dotted
+            ? new BasicStroke(
+                (float) width,
+                BasicStroke.CAP_ROUND,
+                BasicStroke.JOIN_ROUND,
+                10f,
+                new float[] {1f, 3f},
+                0f)
+            : new BasicStroke((float) width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    g.draw(path);
   }
 
   @Override

@@ -22,12 +22,15 @@ import java.util.Map;
  * version: 2 added {@code config.cacheBytes} (null when every store kept its own default), {@code
  * targets[].memory} and {@code loads[].endMemoryBytes}; 3 added {@code config.repeat}, {@code
  * interrupted}, {@code round}, {@code notApplicable} and {@code cells}; 4 added {@code
- * config.settings} (an object, setting name to value) and {@code targets[].settings}.
+ * config.settings} (an object, setting name to value) and {@code targets[].settings}; 5 added
+ * {@code config.timeline}, {@code config.readRate}, {@code config.burstMillis}, {@code
+ * config.burstEveryMillis}, and per run {@code phases}, {@code note} and {@code timeline} (null
+ * when none was recorded).
  */
 public final class ResultJson {
 
   /** The value of the top-level {@code "format"} key; changes when the shape does. */
-  public static final String FORMAT = "cairn-bench/4";
+  public static final String FORMAT = "cairn-bench/5";
 
   private ResultJson() {}
 
@@ -77,6 +80,14 @@ public final class ResultJson {
         .append(field("repeat", c.repeat()))
         .append(", ")
         .append(field("settings", settingsJson(c.settings())))
+        .append(", ")
+        .append(field("timeline", c.timeline()))
+        .append(", ")
+        .append(field("readRate", c.readRate()))
+        .append(", ")
+        .append(field("burstMillis", c.burstMillis()))
+        .append(", ")
+        .append(field("burstEveryMillis", c.burstEveryMillis()))
         .append("},\n");
     b.append("  \"machine\": {")
         .append(field("cpu", str(m.cpu())))
@@ -168,7 +179,13 @@ public final class ResultJson {
                 + ", "
                 + field("found", x.found())
                 + ", "
-                + field("diskBytes", x.diskBytes()));
+                + field("diskBytes", x.diskBytes())
+                + ", "
+                + field("phases", phases(x.phases()))
+                + ", "
+                + field("note", x.note() == null ? "null" : str(x.note()))
+                + ", "
+                + field("timeline", x.timeline() == null ? "null" : timeline(x.timeline())));
     b.append("],\n  \"notApplicable\": [");
     list(
         b,
@@ -227,6 +244,61 @@ public final class ResultJson {
     if (!items.isEmpty()) {
       b.append("\n  ");
     }
+  }
+
+  private static String phases(List<RunResult.Phase> phases) {
+    StringBuilder b = new StringBuilder("[");
+    for (RunResult.Phase p : phases) {
+      b.append(b.length() == 1 ? "" : ", ")
+          .append('{')
+          .append(field("name", str(p.name())))
+          .append(", ")
+          .append(field("operations", p.operations()))
+          .append(", ")
+          .append(field("meanNanos", num(p.meanNanos())))
+          .append(", ")
+          .append(field("p50Nanos", p.p50Nanos()))
+          .append(", ")
+          .append(field("p99Nanos", p.p99Nanos()))
+          .append(", ")
+          .append(field("maxNanos", p.maxNanos()))
+          .append('}');
+    }
+    return b.append(']').toString();
+  }
+
+  /** One line per second, so that a long run's timeline stays readable. */
+  private static String timeline(List<Timeline.Interval> intervals) {
+    StringBuilder b = new StringBuilder("[");
+    for (Timeline.Interval i : intervals) {
+      b.append(b.length() == 1 ? "\n      " : ",\n      ")
+          .append('{')
+          .append(field("second", i.second()))
+          .append(", ")
+          .append(field("nanos", i.nanos()))
+          .append(", ")
+          .append(field("operations", i.operations()))
+          .append(", ")
+          .append(field("opsPerSecond", num(i.opsPerSecond())))
+          .append(", ")
+          .append(field("p50Nanos", i.p50Nanos()))
+          .append(", ")
+          .append(field("p99Nanos", i.p99Nanos()))
+          .append(", ")
+          .append(field("maxNanos", i.maxNanos()))
+          .append(", ")
+          .append(field("writes", i.writes()))
+          .append(", ")
+          .append(field("stalls", i.stalls() < 0 ? "null" : i.stalls()))
+          .append(", ")
+          .append(field("pendingBytes", i.pendingBytes() < 0 ? "null" : i.pendingBytes()))
+          .append(", ")
+          .append(field("burst", i.burst()))
+          .append(", ")
+          .append(field("stall", i.stall() == null ? "null" : str(i.stall())))
+          .append('}');
+    }
+    return b.append(intervals.isEmpty() ? "]" : "\n    ]").toString();
   }
 
   private static String measured(Cell c, long nanos) {

@@ -114,6 +114,7 @@ public final class ResultTable {
                 time(c.maxNanos())));
       }
     }
+    tails(b, r);
     if (!r.loads().isEmpty()) {
       anyWide |= loads(b, r, name);
     }
@@ -163,6 +164,75 @@ public final class ResultTable {
             r.machine().loadAverage(),
             r.wallNanos() / 1e9));
     return b.toString();
+  }
+
+  /**
+   * The phases and the timeline of each run that has them: a line per phase with its latencies, and
+   * the timeline summed up (its seconds, the range of its per-second p99, and the seconds marked as
+   * stalls, with why).
+   */
+  private static void tails(StringBuilder b, BenchReport r) {
+    List<RunResult> runs =
+        r.runs().stream().filter(x -> !x.phases().isEmpty() || x.timeline() != null).toList();
+    if (runs.isEmpty()) {
+      return;
+    }
+    b.append(String.format(Locale.ROOT, "%nphases and latency over time:%n"));
+    for (RunResult x : runs) {
+      String round = r.config().repeat() > 1 ? " (round " + x.round() + ")" : "";
+      b.append(String.format(Locale.ROOT, "  %s on %s%s", x.workload(), x.target(), round));
+      b.append(x.note() == null ? "\n" : ": " + x.note() + "\n");
+      for (RunResult.Phase p : x.phases()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "    %-30s %10d ops  p50 %10s  p99 %10s  max %10s%n",
+                p.name(),
+                p.operations(),
+                p.operations() == 0 ? "-" : time(p.p50Nanos()),
+                p.operations() == 0 ? "-" : time(p.p99Nanos()),
+                p.operations() == 0 ? "-" : time(p.maxNanos())));
+      }
+      if (x.timeline() != null) {
+        b.append("    ").append(timelineSummary(x.timeline())).append('\n');
+      }
+    }
+  }
+
+  /** A timeline in one line: its seconds, per-second p99 range, and its stall marks. */
+  static String timelineSummary(List<Timeline.Interval> t) {
+    long lo = Long.MAX_VALUE;
+    long hi = 0;
+    List<String> grew = new java.util.ArrayList<>();
+    List<String> still = new java.util.ArrayList<>();
+    for (Timeline.Interval i : t) {
+      if (i.operations() > 0) {
+        lo = Math.min(lo, i.p99Nanos());
+        hi = Math.max(hi, i.p99Nanos());
+      }
+      if (Timeline.STALLS_GREW.equals(i.stall())) {
+        grew.add(Integer.toString(i.second()));
+      } else if (Timeline.NO_PROGRESS.equals(i.stall())) {
+        still.add(Integer.toString(i.second()));
+      }
+    }
+    String s =
+        String.format(
+            Locale.ROOT,
+            "timeline: %d s, p99 per second %s to %s",
+            t.size(),
+            hi == 0 ? "-" : time(lo),
+            hi == 0 ? "-" : time(hi));
+    if (grew.isEmpty() && still.isEmpty()) {
+      return s + "; no stall marked";
+    }
+    if (!grew.isEmpty()) {
+      s += "; the store's stalls statistic grew in second " + String.join(", ", grew);
+    }
+    if (!still.isEmpty()) {
+      s += "; no operation completed in second " + String.join(", ", still);
+    }
+    return s;
   }
 
   /**

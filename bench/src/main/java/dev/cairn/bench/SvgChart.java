@@ -19,11 +19,18 @@ final class SvgChart implements Canvas {
   private SvgChart() {}
 
   static void write(BenchReport report, Path file) throws IOException {
-    Files.writeString(file, render(report), StandardCharsets.UTF_8);
+    write(new ChartLayout(report), file);
+  }
+
+  static void write(Canvas.Drawing drawing, Path file) throws IOException {
+    Files.writeString(file, render(drawing), StandardCharsets.UTF_8);
   }
 
   static String render(BenchReport report) {
-    ChartLayout layout = new ChartLayout(report);
+    return render(new ChartLayout(report));
+  }
+
+  static String render(Canvas.Drawing layout) {
     SvgChart svg = new SvgChart();
     layout.draw(svg);
     int w = layout.width();
@@ -86,6 +93,31 @@ final class SvgChart implements Canvas {
             y2,
             stroke,
             width));
+  }
+
+  @Override
+  public void polyline(
+      double[] xs, double[] ys, String stroke, double width, boolean dotted, String engine) {
+    if (xs.length < 2) {
+      return;
+    }
+    body.append("<polyline points=\"");
+    for (int i = 0; i < xs.length; i++) {
+      body.append(String.format(Locale.ROOT, i == 0 ? "%.1f,%.1f" : " %.1f,%.1f", xs[i], ys[i]));
+    }
+    body.append(
+        String.format(
+            Locale.ROOT,
+            "\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" stroke-linejoin=\"round\"",
+            stroke,
+            width));
+    if (dotted) {
+      body.append(" stroke-dasharray=\"1,3\" stroke-linecap=\"round\"");
+    }
+    if (engine != null) {
+      body.append(" data-engine=\"").append(escape(engine)).append('"');
+    }
+    body.append("/>\n");
   }
 
   @Override

@@ -24,6 +24,10 @@ public enum Workload {
       "syncput-concurrent",
       Kind.FRESH,
       "many writers, every put SYNC: shows group commit (writers share fsyncs)"),
+  READZIPFIANLARGE(
+      "readzipfianlarge",
+      Kind.FRESH,
+      "zipfian gets over values of mixed sizes, 2% of them large (1-64 KiB), in a store of its own"),
   READRANDOM("readrandom", Kind.LOADED, "gets of uniformly random loaded records (all found)"),
   READMISSING("readmissing", Kind.LOADED, "gets of keys never written (none found)"),
   SEEKRANDOM("seekrandom", Kind.LOADED, "a cursor seek to a uniformly random key, then 10 entries"),
@@ -31,7 +35,15 @@ public enum Workload {
   YCSB_B("ycsb-b", Kind.LOADED, "YCSB B: 95% reads, 5% updates, zipfian"),
   YCSB_A("ycsb-a", Kind.LOADED, "YCSB A: 50% reads, 50% updates, zipfian"),
   YCSB_F("ycsb-f", Kind.LOADED, "YCSB F: 50% reads, 50% read-modify-writes, zipfian"),
+  READWHILEBURSTING(
+      "readwhilebursting",
+      Kind.LOADED,
+      "gets at a fixed rate while a writer overwrites all out in bursts (1 s every 4 s)"),
   OVERWRITE("overwrite", Kind.LOADED, "puts over uniformly random loaded records"),
+  READWHILECOMPACTING(
+      "readwhilecompacting",
+      Kind.LOADED,
+      "an overwrite storm, then gets while the store's background work (merge, compaction) runs"),
   YCSB_D("ycsb-d", Kind.LOADED, "YCSB D: 95% reads, 5% inserts, latest"),
   YCSB_E("ycsb-e", Kind.LOADED, "YCSB E: 95% short scans (1-100 entries), 5% inserts, zipfian"),
   DELETERANDOM("deleterandom", Kind.LOADED, "deletes of uniformly random loaded records");
@@ -77,6 +89,24 @@ public enum Workload {
   /** True for workloads whose every write is SYNC whatever the configured durability. */
   public boolean alwaysSync() {
     return this == SYNCPUT || this == SYNCPUT_CONCURRENT;
+  }
+
+  /**
+   * True for the workloads about latency over time: they always record a {@linkplain Timeline
+   * timeline} and report their reads in phases (during and between bursts, during and after
+   * background work, small and large values).
+   */
+  public boolean tails() {
+    return this == READWHILEBURSTING || this == READWHILECOMPACTING || this == READZIPFIANLARGE;
+  }
+
+  /**
+   * True for the workloads that run an unmeasured warm-up first: the loaded ones but deleterandom
+   * (it would delete what it then measures) and the tail workloads (a warm-up would be a burst or a
+   * storm of its own).
+   */
+  public boolean warmsUp() {
+    return kind == Kind.LOADED && this != DELETERANDOM && !tails();
   }
 
   /**

@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 
@@ -46,7 +48,35 @@ final class WorkloadDriver {
       AtomicLong inserted,
       AtomicLong nextInsert,
       Durability durability,
-      long seed) {}
+      long seed,
+      Tails tails) {}
+
+  /**
+   * What the tail workloads need beyond the others.
+   *
+   * @param readRate reads per second over all readers (readwhilebursting, readwhilecompacting)
+   * @param burstNanos how long a write burst lasts
+   * @param burstEveryNanos how often one starts
+   */
+  record Tails(long readRate, long burstNanos, long burstEveryNanos) {
+    static Tails of(BenchConfig c) {
+      return new Tails(c.readRate(), c.burstMillis() * 1_000_000, c.burstEveryMillis() * 1_000_000);
+    }
+  }
+
+  /** Reads of readzipfianlarge that are large: this many in a hundred records. */
+  static final int LARGE_PERCENT = 2;
+
+  /** The smallest and largest large value of readzipfianlarge. */
+  static final int LARGE_MIN = 1024;
+
+  static final int LARGE_MAX = 64 * 1024;
+
+  /**
+   * How long reads after readwhilecompacting's storm count as "during background work" when the
+   * store does not report {@code background.pending.bytes}.
+   */
+  static final long COMPACTION_WINDOW_NANOS = 5_000_000_000L;
 
   /**
    * How a phase reports and stops.
@@ -58,8 +88,39 @@ final class WorkloadDriver {
    */
   record Progress(LongAdder done, Runnable tick, BooleanSupplier stopped) {}
 
-  /** The outcome of one measured phase. */
-  record Measurement(long operations, long nanos, Histogram histogram, long found) {}
+  /**
+   * The outcome of one measured phase.
+   *
+   * @param phases the operations split by phase ({@link RunResult#phases}), empty if none
+   * @param note how phases were told apart, or null
+   * @param timeline per second, or null if none was recorded
+   */
+  record Measurement(
+      long operations,
+      long nanos,
+      Histogram histogram,
+      long found,
+      List<RunResult.Phase> phases,
+      String note,
+      List<Timeline.Interval> timeline) {
+
+    Measurement(long operations, long nanos, Histogram histogram, long found) {
+      this(operations, nanos, histogram, found, List.of(), null, null);
+    }
+
+    Measurement with(String note, List<Timeline.Interval> timeline) {
+      return new Measurement(operations, nanos, histogram, found, phases, note, timeline);
+    }
+  }
+
+  /**
+   * A thread that runs beside the client threads (a burst's writer) until they are done; it times
+   * its operations with {@link Op#background}.
+   */
+  @FunctionalInterface
+  private interface Background {
+    void run(SplittableRandom random, Op op, BooleanSupplier clientsDone);
+  }
 
   /** One client thread's loop: {@code count} operations; returns reads that found a value. */
   @FunctionalInterface
@@ -73,18 +134,66 @@ final class WorkloadDriver {
    */
   static final class Op {
     private final Histogram histogram = new Histogram(3);
+    private final Histogram[] phases;
     private final Progress progress;
+    private final Timeline timeline;
 
     Op(Progress progress) {
+      this(progress, null, 0);
+    }
+
+    Op(Progress progress, Timeline timeline, int phases) {
       this.progress = progress;
+      this.timeline = timeline;
+      this.phases = new Histogram[phases];
+      for (int i = 0; i < phases; i++) {
+        this.phases[i] = new Histogram(3);
+      }
     }
 
     /**
      * @throws CancellationException if the run is to stop
      */
     void record(long startNanos, long units) {
-      histogram.recordValue(Math.max(0, System.nanoTime() - startNanos));
+      record(startNanos, units, -1);
+    }
+
+    /**
+     * Records a measured operation, also into phase {@code phase} unless it is negative.
+     *
+     * @throws CancellationException if the run is to stop
+     */
+    void record(long startNanos, long units, int phase) {
+      long end = System.nanoTime();
+      long nanos = Math.max(0, end - startNanos);
+      histogram.recordValue(nanos);
+      if (timeline != null) {
+        timeline.record(end, nanos);
+      }
+      if (phase >= 0) {
+        phases[phase].recordValue(nanos);
+      }
       progress.done().add(units);
+      checkStop();
+    }
+
+    /**
+     * Records a background write (a burst's, a storm's): into phase {@code phase} only, counted on
+     * the timeline as a write and {@code units} of progress.
+     *
+     * @throws CancellationException if the run is to stop
+     */
+    void background(long startNanos, int phase, long units) {
+      long end = System.nanoTime();
+      phases[phase].recordValue(Math.max(0, end - startNanos));
+      if (timeline != null) {
+        timeline.write(end);
+      }
+      progress.done().add(units);
+      checkStop();
+    }
+
+    private void checkStop() {
       if (progress.stopped().getAsBoolean()) {
         throw new CancellationException("stopped");
       }
@@ -102,11 +211,30 @@ final class WorkloadDriver {
     };
   }
 
+  /** The overwrites of readwhilecompacting's storm: as many as records, at least the operations. */
+  static long stormWrites(BenchConfig config) {
+    return Math.max(config.records(), config.operations());
+  }
+
+  /**
+   * Units of progress of a workload on one target: its operations, its warm-up, and the unmeasured
+   * work of the tail workloads (readzipfianlarge's load, readwhilecompacting's storm).
+   */
+  static long units(Workload w, BenchConfig config) {
+    long u = operations(w, config) + (w.warmsUp() ? config.warmupOperations() : 0);
+    return switch (w) {
+      case READZIPFIANLARGE -> u + config.records();
+      case READWHILECOMPACTING -> u + stormWrites(config);
+      default -> u;
+    };
+  }
+
   /** How many client threads a workload uses under {@code config}. */
   static int threads(Workload w, BenchConfig config) {
     return switch (w) {
       case SYNCPUT -> 1;
       case SYNCPUT_CONCURRENT -> config.syncWriters();
+      case READWHILEBURSTING, READWHILECOMPACTING -> Math.max(2, config.threads());
       default -> config.threads();
     };
   }
@@ -122,7 +250,7 @@ final class WorkloadDriver {
           }
           return -1;
         };
-    return execute(body, ctx.records(), threads, ctx.seed() ^ 0x10AD, progress);
+    return execute(body, ctx.records(), threads, ctx.seed() ^ 0x10AD, progress, null, 0, null);
   }
 
   /**
@@ -137,10 +265,380 @@ final class WorkloadDriver {
       int threads,
       long operations,
       long salt,
-      Progress progress) {
-    Body body = body(w, store, ctx, operations);
+      Progress progress,
+      boolean timeline) {
     long seed = ctx.seed() * 0x9E3779B97F4A7C15L + w.ordinal() * 1_000_003L + salt;
-    return execute(body, operations, threads, seed, progress);
+    return switch (w) {
+      case READWHILEBURSTING -> bursting(store, ctx, threads, operations, seed, progress);
+      case READWHILECOMPACTING -> compacting(store, ctx, threads, operations, seed, progress);
+      case READZIPFIANLARGE -> zipfianLarge(store, ctx, threads, operations, seed, progress);
+      default -> {
+        Body body = body(w, store, ctx, operations);
+        if (!timeline) {
+          yield execute(body, operations, threads, seed, progress, null, 0, null);
+        }
+        Timeline t = new Timeline(store);
+        Measurement m;
+        try {
+          m = execute(body, operations, threads, seed, progress, t, 0, null);
+        } finally {
+          t.finish();
+        }
+        yield m.with(null, t.intervals());
+      }
+    };
+  }
+
+  /**
+   * readwhilebursting: {@code threads} readers get uniformly random loaded records at a fixed rate
+   * in all, each read timed from the moment it was due (so a stalled store's backlog counts, as in
+   * YCSB's intended-time measurement), while one writer overwrites random loaded records as fast as
+   * it can for {@link Tails#burstNanos} every {@link Tails#burstEveryNanos}, starting quiet.
+   */
+  private static Measurement bursting(
+      BenchStore store, Context ctx, int threads, long operations, long seed, Progress progress) {
+    Tails tails = ctx.tails();
+    AtomicLong edges = new AtomicLong(); // odd while a burst runs
+    AtomicLong bursts = new AtomicLong();
+    Durability d = ctx.durability();
+    long records = ctx.records();
+    Classifier phase =
+        new Classifier() {
+          @Override
+          public long before() {
+            return edges.get();
+          }
+
+          @Override
+          public int phase(long before) {
+            long after = edges.get();
+            return (before & 1) != 0 || before != after ? 0 : 1;
+          }
+        };
+    Background writer =
+        (r, op, clientsDone) -> {
+          // the bursts keep to the timeline's clock, so that they fall on the seconds the chart
+          // shades whenever this thread got to run after the start
+          long t0 = op.timeline.startNanos();
+          for (long k = 0; ; k++) {
+            long from =
+                t0 + tails.burstEveryNanos() - tails.burstNanos() + k * tails.burstEveryNanos();
+            if (!sleepUntil(from, clientsDone)) {
+              return;
+            }
+            long to = from + tails.burstNanos();
+            edges.incrementAndGet();
+            bursts.incrementAndGet();
+            op.timeline.bursting(true);
+            try {
+              while (System.nanoTime() < to && !clientsDone.getAsBoolean()) {
+                byte[] key = ctx.keys().key(r.nextLong(records));
+                byte[] value = ctx.values().next(r);
+                long s = System.nanoTime();
+                store.put(key, value, d);
+                op.background(s, 2, 0);
+              }
+            } finally {
+              op.timeline.bursting(false);
+              edges.incrementAndGet();
+            }
+          }
+        };
+    Timeline t = new Timeline(store);
+    Measurement m;
+    try {
+      m =
+          execute(
+              pacedReads(store, ctx, threads, tails.readRate(), phase),
+              operations,
+              threads,
+              seed,
+              progress,
+              t,
+              3,
+              writer);
+    } finally {
+      t.finish();
+    }
+    String note =
+        String.format(
+                java.util.Locale.ROOT,
+                "%d bursts of %d ms every %d ms (one writer, all out); reads at %d/s from %d threads,"
+                    + " a read queued behind a slow one timed from when it was due",
+                bursts.get(),
+                tails.burstNanos() / 1_000_000,
+                tails.burstEveryNanos() / 1_000_000,
+                tails.readRate(),
+                threads)
+            + (bursts.get() == 0
+                ? " (no burst: the reads ended before the first one was due; raise --ops or lower"
+                    + " --read-rate)"
+                : "");
+    return named(m, List.of("reads during bursts", "reads between bursts", "burst writes"))
+        .with(note, t.intervals());
+  }
+
+  /**
+   * readwhilecompacting: an overwrite storm ({@link #stormWrites} puts of random loaded records,
+   * all out, from the client threads), then reads at a fixed rate, each counted as during the
+   * store's background work or after it. Background work is what the store reports as {@code
+   * background.pending.bytes} above zero (read ten times a second); a store that does not report it
+   * gets a fixed window of {@link #COMPACTION_WINDOW_NANOS} after the storm instead.
+   */
+  private static Measurement compacting(
+      BenchStore store, Context ctx, int threads, long operations, long seed, Progress progress) {
+    Durability d = ctx.durability();
+    long records = ctx.records();
+    long storm = Math.max(records, operations);
+    Body overwrite =
+        (th, first, count, r, op) -> {
+          for (long i = 0; i < count; i++) {
+            byte[] k = ctx.keys().key(r.nextLong(records));
+            byte[] v = ctx.values().next(r);
+            long s = System.nanoTime();
+            store.put(k, v, d);
+            op.background(s, 2, 1);
+          }
+          return -1;
+        };
+    Timeline t = new Timeline(store);
+    Measurement m;
+    String note;
+    try {
+      Measurement writes = execute(overwrite, storm, threads, seed ^ 0x5702, progress, t, 3, null);
+      long stormEnd = System.nanoTime();
+      boolean reported = t.pendingBytes() >= 0 || store.statistic(PENDING) >= 0;
+      note =
+          reported
+              ? "background work told by the store's background.pending.bytes above 0 (read every"
+                  + " 100 ms); storm of "
+                  + storm
+                  + " overwrites first"
+              : "the store reports no background.pending.bytes: reads in the first "
+                  + COMPACTION_WINDOW_NANOS / 1_000_000_000
+                  + " s after the storm count as during background work; storm of "
+                  + storm
+                  + " overwrites first";
+      BooleanSupplier busy =
+          reported
+              ? () -> t.pendingBytes() > 0
+              : () -> System.nanoTime() - stormEnd < COMPACTION_WINDOW_NANOS;
+      Classifier phase =
+          new Classifier() {
+            @Override
+            public long before() {
+              return busy.getAsBoolean() ? 1 : 0;
+            }
+
+            @Override
+            public int phase(long before) {
+              return before == 1 || busy.getAsBoolean() ? 0 : 1;
+            }
+          };
+      m =
+          execute(
+              pacedReads(store, ctx, threads, ctx.tails().readRate(), phase),
+              operations,
+              threads,
+              seed,
+              progress,
+              t,
+              3,
+              null);
+      m = merge(m, writes);
+    } finally {
+      t.finish();
+    }
+    return named(
+            m,
+            List.of("reads during background work", "reads after background work", "storm writes"))
+        .with(note, t.intervals());
+  }
+
+  private static final String PENDING = dev.cairn.spi.EngineStatistics.BACKGROUND_PENDING_BYTES;
+
+  /** {@code reads} with the phases of {@code writes} added to its own. */
+  private static Measurement merge(Measurement reads, Measurement writes) {
+    List<RunResult.Phase> phases = new ArrayList<>();
+    for (int i = 0; i < reads.phases().size(); i++) {
+      RunResult.Phase a = reads.phases().get(i);
+      RunResult.Phase b = writes.phases().get(i);
+      phases.add(a.operations() >= b.operations() ? a : b);
+    }
+    return new Measurement(
+        reads.operations(),
+        reads.nanos(),
+        reads.histogram(),
+        reads.found(),
+        phases,
+        reads.note(),
+        reads.timeline());
+  }
+
+  /** {@code m} with its phases named. */
+  private static Measurement named(Measurement m, List<String> names) {
+    List<RunResult.Phase> phases = new ArrayList<>();
+    for (int i = 0; i < m.phases().size(); i++) {
+      RunResult.Phase p = m.phases().get(i);
+      phases.add(
+          new RunResult.Phase(
+              names.get(i),
+              p.operations(),
+              p.meanNanos(),
+              p.p50Nanos(),
+              p.p99Nanos(),
+              p.maxNanos()));
+    }
+    return new Measurement(
+        m.operations(), m.nanos(), m.histogram(), m.found(), phases, m.note(), m.timeline());
+  }
+
+  /**
+   * The value size of record {@code n} in readzipfianlarge: {@link #LARGE_PERCENT} in a hundred
+   * records (chosen by a hash of the record number) get a large value of {@link #LARGE_MIN} to
+   * {@link #LARGE_MAX} bytes, the others {@code small}.
+   */
+  static int mixedValueSize(long n, int small) {
+    long h = n ^ 0x1A26EL; // SplitMix64's finalizer: spreads neighbouring record numbers
+    h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+    h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+    h ^= h >>> 31;
+    if (Long.remainderUnsigned(h, 100) >= LARGE_PERCENT) {
+      return small;
+    }
+    return LARGE_MIN + (int) Long.remainderUnsigned(h >>> 8, LARGE_MAX - LARGE_MIN + 1);
+  }
+
+  /**
+   * readzipfianlarge: loads its fresh store with {@code records} records of mixed sizes
+   * (unmeasured), then gets scrambled-zipfian records, all out; each read checks the value's size.
+   */
+  private static Measurement zipfianLarge(
+      BenchStore store, Context ctx, int threads, long operations, long seed, Progress progress) {
+    KeySpace keys = ctx.keys();
+    ValueSource values = ctx.values();
+    int small = values.valueSize();
+    Body fill =
+        (t, first, count, r, op) -> {
+          for (long i = first; i < first + count; i++) {
+            byte[] v = values.next(r, mixedValueSize(i, small));
+            store.put(keys.key(i), v, ctx.durability());
+            progress.done().add(1);
+            if (progress.stopped().getAsBoolean()) {
+              throw new CancellationException("stopped");
+            }
+          }
+          return -1;
+        };
+    execute(fill, ctx.records(), threads, seed ^ 0x7A1E, progress, null, 0, null);
+    KeyChooser chooser = new ScrambledZipfianChooser(ctx.records());
+    Body reads =
+        (t, first, count, r, op) -> {
+          long found = 0;
+          for (long i = 0; i < count; i++) {
+            long n = chooser.next(r);
+            byte[] k = keys.key(n);
+            int size = mixedValueSize(n, small);
+            long s = System.nanoTime();
+            byte[] v = store.get(k);
+            op.record(s, 1, size > small ? 1 : 0);
+            if (v == null || v.length != size) {
+              throw new IllegalStateException(
+                  "record "
+                      + n
+                      + " was written with "
+                      + size
+                      + " bytes, read back "
+                      + (v == null ? "nothing" : v.length + " bytes"));
+            }
+            found++;
+          }
+          return found;
+        };
+    Timeline t = new Timeline(store);
+    Measurement m;
+    try {
+      m = execute(reads, operations, threads, seed, progress, t, 2, null);
+    } finally {
+      t.finish();
+    }
+    String note =
+        String.format(
+            java.util.Locale.ROOT,
+            "%d%% of records large (%d-%d KiB), the rest %d B; scrambled zipfian keys",
+            LARGE_PERCENT,
+            LARGE_MIN / 1024,
+            LARGE_MAX / 1024,
+            small);
+    return named(m, List.of("reads of small values", "reads of large values"))
+        .with(note, t.intervals());
+  }
+
+  /** Tells which phase a paced read belongs to: asked before the read and after it. */
+  private interface Classifier {
+    long before();
+
+    int phase(long before);
+  }
+
+  /**
+   * Reads of uniformly random loaded records at {@code rate} per second over {@code threads}
+   * threads. A read due while its thread's previous read still ran is timed from when it was due
+   * (so a store that stalls is charged for the reads queued behind the stall, as YCSB's intended
+   * time does); one whose thread slept until it was due is timed from when it started (how late the
+   * thread woke is the client's, not the store's).
+   */
+  private static Body pacedReads(
+      BenchStore store, Context ctx, int threads, long rate, Classifier classifier) {
+    long records = ctx.records();
+    return (t, first, count, r, op) -> {
+      long period = 1_000_000_000L * threads / rate;
+      long t0 = System.nanoTime() + t * 1_000_000_000L / rate;
+      long found = 0;
+      long previousEnd = t0;
+      for (long i = 0; i < count; i++) {
+        long due = t0 + i * period;
+        byte[] k = ctx.keys().key(r.nextLong(records));
+        // Late because the previous read still ran: the store's doing, timed from when it was
+        // due. Otherwise the thread slept, and how late it woke is the client's, not the store's.
+        long start = previousEnd > due ? due : sleepUntil(due);
+        long before = classifier.before();
+        found += store.get(k) != null ? 1 : 0;
+        op.record(start, 1, classifier.phase(before));
+        previousEnd = System.nanoTime();
+      }
+      return found;
+    };
+  }
+
+  /** Sleeps until {@code deadline} ({@link System#nanoTime}); returns the time it woke. */
+  private static long sleepUntil(long deadline) {
+    while (true) {
+      long now = System.nanoTime();
+      if (now >= deadline) {
+        return now;
+      }
+      LockSupport.parkNanos(deadline - now);
+    }
+  }
+
+  /**
+   * Sleeps until {@code deadline} ({@link System#nanoTime}), or until {@code stop} is true (checked
+   * every 10 ms at most).
+   *
+   * @return false if stopped early
+   */
+  private static boolean sleepUntil(long deadline, BooleanSupplier stop) {
+    while (true) {
+      if (stop.getAsBoolean()) {
+        return false;
+      }
+      long wait = deadline - System.nanoTime();
+      if (wait <= 0) {
+        return true;
+      }
+      LockSupport.parkNanos(Math.min(wait, 10_000_000L));
+    }
   }
 
   private static Body body(Workload w, BenchStore store, Context ctx, long operations) {
@@ -227,6 +725,8 @@ final class WorkloadDriver {
           };
       case YCSB_A, YCSB_B, YCSB_C, YCSB_D, YCSB_E, YCSB_F ->
           ycsb(YcsbMix.of(w), store, ctx, operations, d);
+      case READWHILEBURSTING, READWHILECOMPACTING, READZIPFIANLARGE ->
+          throw new IllegalArgumentException(w.id() + " runs in phases of its own");
     };
   }
 
@@ -312,14 +812,22 @@ final class WorkloadDriver {
    *     operation)
    */
   private static Measurement execute(
-      Body body, long operations, int threads, long seed, Progress progress) {
+      Body body,
+      long operations,
+      int threads,
+      long seed,
+      Progress progress,
+      Timeline timeline,
+      int phases,
+      Background background) {
     int n = (int) Math.max(1, Math.min(threads, operations));
     CountDownLatch go = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> workers = new ArrayList<>(n);
-    List<Op> ops = new ArrayList<>(n);
+    List<Op> ops = new ArrayList<>(n + 1);
     AtomicLong found = new AtomicLong();
     AtomicLong anyFound = new AtomicLong(-1);
+    AtomicInteger running = new AtomicInteger(n);
     long per = operations / n;
     long extra = operations % n;
     long first = 0;
@@ -328,7 +836,7 @@ final class WorkloadDriver {
       long start = first;
       first += count;
       int thread = t;
-      Op op = new Op(progress);
+      Op op = new Op(progress, timeline, phases);
       ops.add(op);
       SplittableRandom random = new SplittableRandom(seed + 0x632BE59BD9B4E019L * (t + 1));
       Thread w =
@@ -346,16 +854,52 @@ final class WorkloadDriver {
                       }
                     } catch (Throwable e) {
                       failure.compareAndSet(null, e);
+                    } finally {
+                      running.decrementAndGet();
                     }
                   });
       workers.add(w);
       w.start();
     }
+    Thread side = null;
+    if (background != null) {
+      Op op = new Op(progress, timeline, phases);
+      ops.add(op);
+      SplittableRandom random = new SplittableRandom(seed ^ 0xB4C6_0000_0000_0001L);
+      BooleanSupplier clientsDone = () -> running.get() == 0 || failure.get() != null;
+      side =
+          Thread.ofPlatform()
+              .name("bench-background-writer")
+              .daemon(true)
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                      background.run(random, op, clientsDone);
+                    } catch (Throwable e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  });
+    }
+    if (timeline != null) {
+      timeline.start();
+      timeline.resume();
+    }
     long begin = System.nanoTime();
     go.countDown();
+    long nanos;
     try {
       for (Thread w : workers) {
         while (!w.join(java.time.Duration.ofMillis(100))) {
+          progress.tick().run();
+        }
+      }
+      nanos = System.nanoTime() - begin;
+      if (timeline != null) {
+        timeline.end(begin + nanos);
+      }
+      if (side != null) {
+        while (!side.join(java.time.Duration.ofMillis(100))) {
           progress.tick().run();
         }
       }
@@ -363,7 +907,6 @@ final class WorkloadDriver {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("benchmark interrupted", e);
     }
-    long nanos = System.nanoTime() - begin;
     progress.tick().run();
     if (progress.stopped().getAsBoolean()) {
       throw new CancellationException("stopped");
@@ -373,7 +916,29 @@ final class WorkloadDriver {
       throw new IllegalStateException("a client thread failed: " + f, f);
     }
     Histogram all = new Histogram(3);
-    ops.forEach(op -> all.add(op.histogram));
-    return new Measurement(operations, nanos, all, anyFound.get() < 0 ? -1 : found.get());
+    List<Histogram> byPhase = new ArrayList<>();
+    for (int i = 0; i < phases; i++) {
+      byPhase.add(new Histogram(3));
+    }
+    for (Op op : ops) {
+      all.add(op.histogram);
+      for (int i = 0; i < phases; i++) {
+        byPhase.get(i).add(op.phases[i]);
+      }
+    }
+    List<RunResult.Phase> out = new ArrayList<>();
+    for (Histogram h : byPhase) {
+      long c = h.getTotalCount();
+      out.add(
+          new RunResult.Phase(
+              "",
+              c,
+              c == 0 ? 0 : h.getMean(),
+              c == 0 ? 0 : h.getValueAtPercentile(50),
+              c == 0 ? 0 : h.getValueAtPercentile(99),
+              c == 0 ? 0 : h.getMaxValue()));
+    }
+    return new Measurement(
+        operations, nanos, all, anyFound.get() < 0 ? -1 : found.get(), out, null, null);
   }
 }

@@ -206,7 +206,7 @@ class RoundsTest {
             List.of(new NotApplicable("seekrandom", "h", NotApplicable.NO_KEY_ORDER)),
             true);
     JsonNode root = new ObjectMapper().readTree(ResultJson.toJson(r));
-    assertEquals("cairn-bench/4", root.get("format").asText());
+    assertEquals("cairn-bench/5", root.get("format").asText());
     assertTrue(root.get("interrupted").asBoolean());
     assertEquals(3, root.get("config").get("repeat").asInt());
     assertEquals(3, root.get("runs").size());

@@ -107,7 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--durability",
       paramLabel = "sync|buffered",
-      description = "Durability of ordinary writes; syncput is always sync (default: buffered).")
+      description =
+          "Durability of ordinary writes, every workload's (the load, bursts and storms too);"
+              + " syncput is always sync (default: buffered).")
   String durability = "buffered";
 
   @Option(
@@ -170,6 +172,37 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Write a chart; .png or .svg (repeatable).")
   List<Path> charts = new ArrayList<>();
 
+  @Option(
+      names = "--timeline",
+      description =
+          "Record latency and throughput per second for every workload (the tail workloads"
+              + " readwhilebursting, readwhilecompacting and readzipfianlarge always do).")
+  boolean timeline;
+
+  @Option(
+      names = "--timeline-chart",
+      paramLabel = "FILE",
+      description =
+          "Write the latency-over-time chart (p99 and max per second, bursts and stalls marked);"
+              + " .png or .svg (repeatable).")
+  List<Path> timelineCharts = new ArrayList<>();
+
+  @Option(
+      names = "--read-rate",
+      paramLabel = "N",
+      description =
+          "Reads per second of readwhilebursting and readwhilecompacting, over all their readers"
+              + " (default: ${DEFAULT-VALUE}).")
+  long readRate = 5_000;
+
+  @Option(
+      names = "--burst",
+      paramLabel = "MS/EVERY_MS",
+      description =
+          "Write bursts of readwhilebursting: each lasts MS milliseconds, one every EVERY_MS"
+              + " (default: ${DEFAULT-VALUE}).")
+  String burst = "1000/4000";
+
   @Option(names = "--list", description = "List engines, peers and workloads, then exit.")
   boolean list;
 
@@ -193,6 +226,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
     for (Path chart : charts) {
       checkOutput("--chart", chart, ".png", ".svg");
+    }
+    for (Path chart : timelineCharts) {
+      checkOutput("--timeline-chart", chart, ".png", ".svg");
+    }
+    if (!timelineCharts.isEmpty()
+        && !config.timeline()
+        && config.workloads().stream().noneMatch(Workload::tails)) {
+      throw usage(
+          "--timeline-chart needs a timeline: pass --timeline, or run readwhilebursting,"
+              + " readwhilecompacting or readzipfianlarge");
     }
     BenchRunner runner;
     try {
@@ -234,6 +277,13 @@ public final class BenchCommand implements Callable<Integer> {
         ChartWriter.write(report, chart);
         out.println("wrote " + chart);
       }
+      for (Path chart : timelineCharts) {
+        ChartWriter.writeTimeline(report, chart);
+        out.println("wrote " + chart);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("cannot write the timeline chart: " + e.getMessage());
+      return 1;
     } catch (IOException e) {
       err.println("cannot write results: " + e.getMessage());
       return 1;
@@ -319,7 +369,7 @@ public final class BenchCommand implements Callable<Integer> {
           default -> throw usage("--durability must be sync or buffered, got '" + durability + "'");
         };
     try {
-      BenchConfig.Builder b =
+      BenchConfig.Builder builder =
           BenchConfig.builder()
               .targets(targets())
               .workloads(parseWorkloads(workloads))
@@ -333,24 +383,46 @@ public final class BenchCommand implements Callable<Integer> {
               .syncOperations(syncOps)
               .syncWriters(syncWriters)
               .repeat(repeat)
-              .directory(dir);
+              .directory(dir)
+              .timeline(timeline)
+              .readRate(readRate);
+      long[] b = bursts(burst);
+      builder.bursts(b[0], b[1]);
       for (Map.Entry<String, String> e : settings.entrySet()) {
         if (e.getKey().equals(EngineSetting.CACHE_SIZE)) {
           throw usage("set every store's cache with --cache-size, not --setting " + e.getKey());
         }
-        b.setting(e.getKey(), e.getValue());
+        builder.setting(e.getKey(), e.getValue());
       }
       if (warmup != null) {
-        b.warmupOperations(warmup);
+        builder.warmupOperations(warmup);
       }
       Long cache = cacheBytes(cacheSize);
       if (cache != null) {
-        b.cacheBytes(cache);
+        builder.cacheBytes(cache);
       }
-      return b.build();
+      return builder.build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+  }
+
+  /**
+   * Parses {@code --burst MS/EVERY_MS}.
+   *
+   * @throws CommandLine.ParameterException naming the value when it is not two whole numbers
+   */
+  private long[] bursts(String text) {
+    String[] parts = text.trim().split("/", -1);
+    if (parts.length == 2) {
+      try {
+        return new long[] {Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim())};
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw usage(
+        "--burst must be MS/EVERY_MS, milliseconds (1000/4000: 1 s every 4 s), got '" + text + "'");
   }
 
   /**

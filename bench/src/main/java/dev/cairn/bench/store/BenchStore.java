@@ -61,6 +61,15 @@ public interface BenchStore extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * The store's statistic named {@code name}, one of the standard details of SPI 1.1 ({@code
+   * stalls}, {@code background.pending.bytes}), or -1 if the store does not report it. Called about
+   * ten times a second while a timeline is recorded, from a thread of its own.
+   */
+  default long statistic(String name) {
+    return -1;
+  }
+
   /** Makes every write so far durable. */
   void flush();
 

@@ -84,6 +84,12 @@ final class EngineStore implements BenchStore {
   }
 
   @Override
+  public long statistic(String name) {
+    Long v = engine.statistics().details().get(name);
+    return v == null ? -1 : v;
+  }
+
+  @Override
   public void flush() {
     engine.flush();
   }

@@ -34,7 +34,21 @@ public final class ValueSource {
 
   /** A new value array, its offset in the pool drawn from {@code random}. */
   public byte[] next(SplittableRandom random) {
-    int offset = random.nextInt(pool.length - valueSize + 1);
-    return Arrays.copyOfRange(pool, offset, offset + valueSize);
+    return next(random, valueSize);
+  }
+
+  /**
+   * A new value array of {@code size} bytes, its offset in the pool drawn from {@code random}.
+   *
+   * @throws IllegalArgumentException if {@code size} is negative or larger than the pool (1 MiB, or
+   *     twice the value size)
+   */
+  public byte[] next(SplittableRandom random, int size) {
+    if (size < 0 || size > pool.length) {
+      throw new IllegalArgumentException(
+          "value size must be in [0, " + pool.length + "], got " + size);
+    }
+    int offset = random.nextInt(pool.length - size + 1);
+    return Arrays.copyOfRange(pool, offset, offset + size);
   }
 }

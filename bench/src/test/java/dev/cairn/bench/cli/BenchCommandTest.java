@@ -257,6 +257,49 @@ class BenchCommandTest {
   }
 
   @Test
+  void tailOptionsAreCheckedAndTheTimelineChartIsWritten() throws Exception {
+    assertEquals(2, run("--burst", "5"));
+    assertTrue(err.toString().contains("--burst must be MS/EVERY_MS"), err.toString());
+    assertEquals(2, run("--burst", "500/500"));
+    assertTrue(err.toString().contains("bursts must start further apart"), err.toString());
+    assertEquals(2, run("--read-rate", "0"));
+    assertTrue(err.toString().contains("read rate must be >= 1"), err.toString());
+    assertEquals(
+        2, run("--workloads", "readrandom", "--timeline-chart", tmp.resolve("t.png").toString()));
+    assertTrue(err.toString().contains("--timeline-chart needs a timeline"), err.toString());
+    Path png = tmp.resolve("timeline.png");
+    Path json = tmp.resolve("t.json");
+    int code =
+        run(
+            "--engines",
+            "memory",
+            "--workloads",
+            "readwhilebursting",
+            "--records",
+            "300",
+            "--ops",
+            "1500",
+            "--read-rate",
+            "1000",
+            "--burst",
+            "200/500",
+            "--durability",
+            "sync",
+            "--dir",
+            tmp.resolve("stores").toString(),
+            "--no-progress",
+            "--json",
+            json.toString(),
+            "--timeline-chart",
+            png.toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("reads during bursts"), out.toString());
+    assertTrue(Files.size(png) > 10_000, "a picture: " + Files.size(png));
+    assertTrue(Files.readString(json).contains("\"burstEveryMillis\": 500"));
+    assertTrue(Files.readString(json).contains("\"durability\": \"SYNC\""));
+  }
+
+  @Test
   void progressBarRendersItsFraction() {
     assertEquals("[###############...............]  50% x", ProgressBar.render("x", 5, 10));
     assertEquals("[##############################] 100% y", ProgressBar.render("y", 7, 0));
