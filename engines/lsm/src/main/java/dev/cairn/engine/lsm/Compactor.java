@@ -200,7 +200,9 @@ final class Compactor {
                   versions.directory(),
                   versions.newFileNumber(),
                   settings.blockSize(),
-                  settings.bloomBitsPerKey());
+                  settings.bloomBitsPerKey(),
+                  settings.compression(),
+                  statistics);
         }
         out.add(k.encode(), it.value());
       }

@@ -12,10 +12,17 @@ enum FormatVersion {
    * The formats of {@code docs/formats/lsm-wal.md}, {@code lsm-table.md} and {@code
    * lsm-manifest.md} as first written: keys carry a keyspace prefix, tables are uncompressed.
    */
-  V1(1);
+  V1(1),
+  /**
+   * Data blocks may be compressed (the {@code compression} setting; the block trailer's byte names
+   * the codec). Everything else as in {@link #V1}. A store opened for writing is rewritten in this
+   * version at once (its new manifest and {@code CURRENT}), so an engine that reads only version 1
+   * refuses it before it could meet a compressed block.
+   */
+  V2(2);
 
   /** The version new files are written in. */
-  static final FormatVersion CURRENT = V1;
+  static final FormatVersion CURRENT = V2;
 
   private final int number;
 
@@ -25,6 +32,11 @@ enum FormatVersion {
 
   int number() {
     return number;
+  }
+
+  /** Whether a table of this version may hold compressed data blocks. */
+  boolean compressesDataBlocks() {
+    return compareTo(V2) >= 0;
   }
 
   /**

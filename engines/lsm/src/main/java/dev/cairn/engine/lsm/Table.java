@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * An open table ({@link TableFormat}): its index block and bloom filter in memory, its data blocks
  * read on demand through the {@link BlockCache}, by positional reads on a {@link ReadChannel} (from
- * callers' threads; interrupts are harmless there).
+ * callers' threads; interrupts are harmless there). A data block is cached uncompressed, so a cache
+ * hit costs no decompression and the cache's budget counts uncompressed bytes.
  *
  * <p>Opening reads and checks the footer, the index and the filter: a table that opens has a sound
  * skeleton, and every data block is checked again when read.
@@ -25,6 +26,7 @@ final class Table {
   private final byte[] filter;
   private final BlockCache cache;
   private final Statistics statistics;
+  private final boolean compressed; // whether data blocks may be compressed (format version 2 on)
   private volatile int blockCount = -1; // counted on first need
 
   private Table(
@@ -35,7 +37,8 @@ final class Table {
       Block index,
       byte[] filter,
       BlockCache cache,
-      Statistics statistics) {
+      Statistics statistics,
+      boolean compressed) {
     this.number = number;
     this.name = path.toString();
     this.channel = channel;
@@ -44,6 +47,7 @@ final class Table {
     this.filter = filter;
     this.cache = cache;
     this.statistics = statistics;
+    this.compressed = compressed;
   }
 
   /**
@@ -70,19 +74,31 @@ final class Table {
       TableFormat.Footer footer =
           TableFormat.readFooter(
               ch.read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE), size, where);
-      Block index = new Block(readContents(ch, footer.index(), where), where + " (index block)");
-      byte[] filter = readContents(ch, footer.filter(), where);
-      return new Table(number, path, ch, size, index, filter, cache, statistics);
+      Block index =
+          new Block(readContents(ch, footer.index(), where, false), where + " (index block)");
+      byte[] filter = readContents(ch, footer.filter(), where, false);
+      return new Table(
+          number,
+          path,
+          ch,
+          size,
+          index,
+          filter,
+          cache,
+          statistics,
+          footer.version().compressesDataBlocks());
     } catch (RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  private static byte[] readContents(ReadChannel ch, BlockHandle h, String table) {
+  /** The contents of the block at {@code h}: checked, then decompressed if it may be compressed. */
+  private static byte[] readContents(
+      ReadChannel ch, BlockHandle h, String table, boolean mayBeCompressed) {
     String where = table + " at offset " + h.offset();
     byte[] raw = ch.read(h.offset(), (int) h.size() + TableFormat.BLOCK_TRAILER_SIZE);
-    return TableFormat.checkBlock(raw, where);
+    return TableFormat.checkBlock(raw, where, mayBeCompressed);
   }
 
   long number() {
@@ -132,7 +148,7 @@ final class Table {
             > size - TableFormat.FOOTER_SIZE) {
       throw new CorruptionException(where + ": the index names a block past the table's end");
     }
-    b = new Block(readContents(channel, handle, name), where);
+    b = new Block(readContents(channel, handle, name, compressed), where);
     cache.put(number, handle.offset(), b);
     return b;
   }

@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Blocks and tables: written and read back, every way; damage is refused, never misread. */
 class TableTest {
@@ -43,7 +45,13 @@ class TableTest {
   }
 
   private FileMeta write(long number, TreeMap<InternalKey, byte[]> m, int blockSize) {
-    try (TableWriter w = new TableWriter(dir, number, blockSize, 10)) {
+    return write(number, m, blockSize, Compression.NONE);
+  }
+
+  private FileMeta write(
+      long number, TreeMap<InternalKey, byte[]> m, int blockSize, Compression compression) {
+    try (TableWriter w =
+        new TableWriter(dir, number, blockSize, 10, compression, new Statistics())) {
       m.forEach((k, v) -> w.add(k.encode(), v));
       return w.finish(guard);
     }
@@ -53,10 +61,11 @@ class TableTest {
     return Table.open(dir, number, size, new BlockCache(1 << 20), new Statistics());
   }
 
-  @Test
-  void aTableReadsBackForwardBackwardAndByKey() {
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void aTableReadsBackForwardBackwardAndByKey(Compression compression) {
     TreeMap<InternalKey, byte[]> m = entries(3000);
-    FileMeta meta = write(1, m, 512);
+    FileMeta meta = write(1, m, 512, compression);
     assertEquals(m.firstKey(), meta.smallest());
     assertEquals(m.lastKey(), meta.largest());
     assertEquals(m.size(), meta.entries());
@@ -124,10 +133,11 @@ class TableTest {
    * CorruptionException on open or read, or changes nothing read: never a wrong entry, never an
    * exception outside the SPI.
    */
-  @Test
-  void damageIsRefusedNeverMisread() throws IOException {
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void damageIsRefusedNeverMisread(Compression compression) throws IOException {
     TreeMap<InternalKey, byte[]> m = entries(400);
-    FileMeta meta = write(3, m, 512);
+    FileMeta meta = write(3, m, 512, compression);
     byte[] clean = Files.readAllBytes(FileNames.table(dir, 3));
     SplittableRandom rnd = new SplittableRandom(9);
     int refused = 0;
