@@ -51,7 +51,7 @@ final class TableWriter implements AutoCloseable {
 
   /**
    * Creates table {@code number} in {@code directory}, its data blocks compressed with {@code
-   * compression} (each one that it shrinks by at least an eighth), counted in {@code statistics}.
+   * compression} (each one it shrinks by more than an eighth), counted in {@code statistics}.
    *
    * @throws StorageIOException if the file cannot be created
    */
@@ -139,7 +139,7 @@ final class TableWriter implements AutoCloseable {
 
   /**
    * Writes a data block: compressed (its uncompressed length, then the codec's output) if that
-   * saves at least an eighth of its size (LevelDB's rule: less is not worth a decompression on
+   * saves more than an eighth of its size (LevelDB's rule: less is not worth a decompression on
    * every read), else as it is.
    */
   private BlockHandle writeDataBlock(byte[] contents) {
