@@ -11,6 +11,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * | 'V' (1B) | key length (2B) | key | step (4B) | padding (seeded by step) | CRC32C (4B) of all before |
+ * padding: 8-byte words, random and one repeated byte by turns, then random bytes
  * </pre>
  *
  * <p>The one exception is the empty value, which has no room to name anything: a key holding it is
@@ -46,8 +47,14 @@ final class Values {
     ByteBuffer b = ByteBuffer.allocate(total);
     b.put((byte) 'V').putShort((short) key.length).put(key).putInt(step);
     SplittableRandom rnd = new SplittableRandom(step * 31L + key.length);
+    // NB: every other word repeats one byte, so a value compresses to about half: an engine that
+    // compresses blocks then stores them compressed, and its campaigns read them back after each
+    // crash (wholly random padding would be stored uncompressed).
+    long filler = 0x0101_0101_0101_0101L * ('a' + (step & 0x1F));
+    boolean random = true;
     while (b.remaining() >= 4 + Long.BYTES) {
-      b.putLong(rnd.nextLong());
+      b.putLong(random ? rnd.nextLong() : filler);
+      random = !random;
     }
     while (b.remaining() > 4) {
       b.put((byte) rnd.nextInt(256));

@@ -93,7 +93,15 @@ final class Checkpointer {
     for (MemTable m : mems) {
       FileMeta meta =
           Flusher.write(
-              target, next, m, sequence, settings.blockSize(), settings.bloomBitsPerKey(), guard);
+              target,
+              next,
+              m,
+              sequence,
+              settings.blockSize(),
+              settings.bloomBitsPerKey(),
+              settings.compression(),
+              new Statistics(), // the copy's tables are not the store's writes
+              guard);
       if (meta != null) {
         edit.addTable(0, meta);
         next++;

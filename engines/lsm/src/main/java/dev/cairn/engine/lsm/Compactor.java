@@ -217,7 +217,9 @@ final class Compactor {
                   versions.directory(),
                   versions.newFileNumber(),
                   settings.blockSize(),
-                  settings.bloomBitsPerKey());
+                  settings.bloomBitsPerKey(),
+                  settings.compression(),
+                  statistics);
         }
         out.add(k.encode(), it.value());
       }
@@ -228,7 +230,9 @@ final class Compactor {
                 versions.directory(),
                 versions.newFileNumber(),
                 settings.blockSize(),
-                settings.bloomBitsPerKey());
+                settings.bloomBitsPerKey(),
+                settings.compression(),
+                statistics);
       }
       if (out != null) {
         out.rangeTombstones(lastRanges);

@@ -24,6 +24,7 @@ final class Flusher {
   private final Statistics statistics;
   private final int blockSize;
   private final int bitsPerKey;
+  private final Compression compression;
   private final Runnable onFlushed;
 
   Flusher(
@@ -34,6 +35,7 @@ final class Flusher {
       Statistics statistics,
       int blockSize,
       int bitsPerKey,
+      Compression compression,
       Runnable onFlushed) {
     this.state = state;
     this.versions = versions;
@@ -42,6 +44,7 @@ final class Flusher {
     this.statistics = statistics;
     this.blockSize = blockSize;
     this.bitsPerKey = bitsPerKey;
+    this.compression = compression;
     this.onFlushed = onFlushed;
   }
 
@@ -67,7 +70,15 @@ final class Flusher {
     Map<Long, Table> opened = Map.of();
     if (!m.isEmpty()) {
       FileMeta meta =
-          write(versions.directory(), versions.newFileNumber(), m, blockSize, bitsPerKey, guard);
+          write(
+              versions.directory(),
+              versions.newFileNumber(),
+              m,
+              blockSize,
+              bitsPerKey,
+              compression,
+              statistics,
+              guard);
       edit.addTable(0, meta);
       statistics.flushes.increment();
       statistics.flushBytes.add(meta.size());
@@ -83,8 +94,11 @@ final class Flusher {
       MemTable m,
       int blockSize,
       int bitsPerKey,
+      Compression compression,
+      Statistics statistics,
       FsyncGuard guard) {
-    return write(dir, number, m, Long.MAX_VALUE, blockSize, bitsPerKey, guard);
+    return write(
+        dir, number, m, Long.MAX_VALUE, blockSize, bitsPerKey, compression, statistics, guard);
   }
 
   /**
@@ -98,8 +112,11 @@ final class Flusher {
       long maxSequence,
       int blockSize,
       int bitsPerKey,
+      Compression compression,
+      Statistics statistics,
       FsyncGuard guard) {
-    try (TableWriter w = new TableWriter(dir, number, blockSize, bitsPerKey)) {
+    try (TableWriter w =
+        new TableWriter(dir, number, blockSize, bitsPerKey, compression, statistics)) {
       for (Map.Entry<InternalKey, byte[]> e : m.entriesView().entrySet()) {
         if (e.getKey().sequence() <= maxSequence) {
           w.add(e.getKey().encode(), e.getValue());

@@ -13,6 +13,13 @@ enum FormatVersion {
    * lsm-manifest.md} as first written: keys carry a keyspace prefix, tables are uncompressed.
    */
   V1(1),
+  /**
+   * Data blocks may be compressed (the {@code compression} setting; the block trailer's byte names
+   * the codec). Everything else as in {@link #V1}. A store opened for writing is rewritten in this
+   * version at once (its new manifest and {@code CURRENT}), so an engine that reads only version 1
+   * refuses it before it could meet a compressed block.
+   */
+  V2(2),
 
   /**
    * Range tombstones: a log's batch records may hold range deletes ({@code lsm-wal.md}); a table's
@@ -40,6 +47,11 @@ enum FormatVersion {
   /** Whether files of this version may hold range tombstones. */
   boolean hasRangeTombstones() {
     return number >= V3.number;
+  }
+
+  /** Whether a table of this version may hold compressed data blocks. */
+  boolean compressesDataBlocks() {
+    return compareTo(V2) >= 0;
   }
 
   /**

@@ -148,6 +148,8 @@ final class LsmEngine implements StorageEngine {
                   settings.memtableSize(),
                   settings.blockSize(),
                   settings.bloomBitsPerKey(),
+                  settings.compression(),
+                  statistics,
                   guard)
               .run(syncer);
       ReadState initial;
@@ -178,6 +180,7 @@ final class LsmEngine implements StorageEngine {
               statistics,
               settings.blockSize(),
               settings.bloomBitsPerKey(),
+              settings.compression(),
               compactThread::wake);
       BackgroundThread flushThread =
           new BackgroundThread(name + "-flush", "flush", failStop, flusher::step);
@@ -611,6 +614,12 @@ final class LsmEngine implements StorageEngine {
       d.put("cache.used.bytes", cache.usedBytes());
       d.put("cache.hits", cache.hits());
       d.put("cache.misses", cache.misses());
+      long raw = statistics.compressionRawBytes.sum();
+      long stored = statistics.compressionStoredBytes.sum();
+      d.put("compression.raw.bytes", raw);
+      d.put("compression.stored.bytes", stored);
+      d.put("compression.ratio.percent", stored == 0 ? 0 : raw * 100 / stored);
+      d.put("compression.skipped.blocks", statistics.compressionSkippedBlocks.sum());
       d.put("bloom.checks", statistics.bloomChecks.sum());
       d.put("bloom.negatives", statistics.bloomNegatives.sum());
       d.put("write.groups", statistics.writeGroups.sum());

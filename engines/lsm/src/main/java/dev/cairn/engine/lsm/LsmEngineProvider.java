@@ -87,6 +87,14 @@ public final class LsmEngineProvider implements StorageEngineProvider {
       EngineSetting.size(
           EngineSetting.CACHE_SIZE, "bytes of the block cache (0: none)", "32m", 0, 1L << 40);
 
+  static final EngineSetting COMPRESSION =
+      EngineSetting.choice(
+          "compression",
+          "how the data blocks of new tables are compressed (tables written before keep theirs;"
+              + " the block cache holds blocks uncompressed)",
+          "lz4",
+          List.of("none", "lz4", "zstd"));
+
   private static final List<EngineSetting> SETTINGS =
       List.of(
           MEMTABLE_SIZE,
@@ -98,7 +106,8 @@ public final class LsmEngineProvider implements StorageEngineProvider {
           MAX_IMMUTABLES,
           MANIFEST_SIZE,
           STALL_TIMEOUT,
-          CACHE_SIZE);
+          CACHE_SIZE,
+          COMPRESSION);
 
   /** Creates the provider; it holds no state. */
   public LsmEngineProvider() {}
@@ -170,6 +179,7 @@ public final class LsmEngineProvider implements StorageEngineProvider {
    * @param manifestSize bytes at which the manifest is rewritten
    * @param stallTimeoutNanos how long a stalled write waits
    * @param cacheSize bytes of the block cache
+   * @param compression the codec of new tables' data blocks
    */
   record Settings(
       long memtableSize,
@@ -181,7 +191,8 @@ public final class LsmEngineProvider implements StorageEngineProvider {
       int maxImmutables,
       long manifestSize,
       long stallTimeoutNanos,
-      long cacheSize) {
+      long cacheSize,
+      Compression compression) {
 
     static Settings of(EngineOptions o) {
       return new Settings(
@@ -194,7 +205,8 @@ public final class LsmEngineProvider implements StorageEngineProvider {
           (int) o.integer(MAX_IMMUTABLES),
           o.size(MANIFEST_SIZE),
           o.duration(STALL_TIMEOUT).toNanos(),
-          o.size(CACHE_SIZE));
+          o.size(CACHE_SIZE),
+          Compression.ofSetting(o.choice(COMPRESSION)));
     }
 
     /** Level-0 tables at which writes stall. */

@@ -62,6 +62,8 @@ final class Recovery {
   private final long memtableSize;
   private final int blockSize;
   private final int bitsPerKey;
+  private final Compression compression;
+  private final Statistics statistics;
   private final FsyncGuard guard;
 
   Recovery(
@@ -72,6 +74,8 @@ final class Recovery {
       long memtableSize,
       int blockSize,
       int bitsPerKey,
+      Compression compression,
+      Statistics statistics,
       FsyncGuard guard) {
     this.guard = guard;
     this.dir = dir;
@@ -81,6 +85,8 @@ final class Recovery {
     this.memtableSize = memtableSize;
     this.blockSize = blockSize;
     this.bitsPerKey = bitsPerKey;
+    this.compression = compression;
+    this.statistics = statistics;
   }
 
   /** The files of the directory by kind and number; temporary files by path. */
@@ -311,7 +317,8 @@ final class Recovery {
   }
 
   private FileMeta writeOut(MemTable mem) {
-    return Flusher.write(dir, versions.newFileNumber(), mem, blockSize, bitsPerKey, guard);
+    return Flusher.write(
+        dir, versions.newFileNumber(), mem, blockSize, bitsPerKey, compression, statistics, guard);
   }
 
   private void deleteLeftovers(Listing files, List<Long> replayed) {

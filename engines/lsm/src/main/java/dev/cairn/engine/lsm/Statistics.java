@@ -28,4 +28,7 @@ final class Statistics {
   final LongAdder manifestRolls = new LongAdder();
   final LongAdder filesDeleted = new LongAdder();
   final LongAdder userBytesWritten = new LongAdder();
+  final LongAdder compressionRawBytes = new LongAdder(); // data blocks written, uncompressed
+  final LongAdder compressionStoredBytes = new LongAdder(); // the same blocks as stored
+  final LongAdder compressionSkippedBlocks = new LongAdder(); // stored as is: saved under 1/8
 }

@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * An open table ({@link TableFormat}): its index block and bloom filter in memory, its data blocks
  * read on demand through the {@link BlockCache}, by positional reads on a {@link ReadChannel} (from
- * callers' threads; interrupts are harmless there).
+ * callers' threads; interrupts are harmless there). A data block is cached uncompressed, so a cache
+ * hit costs no decompression and the cache's budget counts uncompressed bytes.
  *
  * <p>Opening reads and checks the footer, the index and the filter: a table that opens has a sound
  * skeleton, and every data block is checked again when read.
@@ -26,6 +27,7 @@ final class Table {
   private final BlockCache cache;
   private final Statistics statistics;
   private final RangeTombstones rangeTombstones;
+  private final boolean compressed; // whether data blocks may be compressed (format version 2 on)
   private volatile int blockCount = -1; // counted on first need
 
   private Table(
@@ -37,7 +39,8 @@ final class Table {
       byte[] filter,
       RangeTombstones rangeTombstones,
       BlockCache cache,
-      Statistics statistics) {
+      Statistics statistics,
+      boolean compressed) {
     this.number = number;
     this.rangeTombstones = rangeTombstones;
     this.name = path.toString();
@@ -47,6 +50,7 @@ final class Table {
     this.filter = filter;
     this.cache = cache;
     this.statistics = statistics;
+    this.compressed = compressed;
   }
 
   /**
@@ -73,26 +77,39 @@ final class Table {
       TableFormat.Footer footer =
           TableFormat.readFooter(
               ch.read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE), size, where);
-      Block index = new Block(readContents(ch, footer.index(), where), where + " (index block)");
-      byte[] filter = readContents(ch, footer.filter(), where);
+      Block index =
+          new Block(readContents(ch, footer.index(), where, false), where + " (index block)");
+      byte[] filter = readContents(ch, footer.filter(), where, false);
       RangeTombstones tombstones = RangeTombstones.EMPTY;
       if (footer.rangeDeletions() != null) {
         String block = where + " (range-deletion block)";
         tombstones =
             RangeDeletionBlock.read(
-                new Block(readContents(ch, footer.rangeDeletions(), where), block), block);
+                new Block(readContents(ch, footer.rangeDeletions(), where, false), block), block);
       }
-      return new Table(number, path, ch, size, index, filter, tombstones, cache, statistics);
+      return new Table(
+          number,
+          path,
+          ch,
+          size,
+          index,
+          filter,
+          tombstones,
+          cache,
+          statistics,
+          footer.version().compressesDataBlocks());
     } catch (RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  private static byte[] readContents(ReadChannel ch, BlockHandle h, String table) {
+  /** The contents of the block at {@code h}: checked, then decompressed if it may be compressed. */
+  private static byte[] readContents(
+      ReadChannel ch, BlockHandle h, String table, boolean mayBeCompressed) {
     String where = table + " at offset " + h.offset();
     byte[] raw = ch.read(h.offset(), (int) h.size() + TableFormat.BLOCK_TRAILER_SIZE);
-    return TableFormat.checkBlock(raw, where);
+    return TableFormat.checkBlock(raw, where, mayBeCompressed);
   }
 
   long number() {
@@ -147,7 +164,7 @@ final class Table {
             > size - TableFormat.FOOTER_SIZE) {
       throw new CorruptionException(where + ": the index names a block past the table's end");
     }
-    b = new Block(readContents(channel, handle, name), where);
+    b = new Block(readContents(channel, handle, name, compressed), where);
     cache.put(number, handle.offset(), b);
     return b;
   }

@@ -1,6 +1,7 @@
 package dev.cairn.engine.lsm;
 
 import dev.cairn.engine.toolkit.Crc32c;
+import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.CorruptionException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,11 +14,15 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * table:   | data block | trailer | ... | filter block | trailer | index block | trailer | footer |
- * trailer: | compression (1B, 0 = none) | masked CRC32C of the block and the compression byte (4B LE) |
+ * trailer: | compression (1B, 0 = none) | masked CRC32C of the stored block and the compression byte (4B LE) |
  * footer:  | filter handle | index handle | range-deletion handle (version 3 on) | zeros to 40 bytes |
  *          | format version (4B LE) | masked CRC32C of the footer's first 44 bytes (4B LE) |
  *          | magic "CAIRNSST" (8B) |
  * </pre>
+ *
+ * <p>From format version 2 a data block may be stored compressed ({@link Compression}; the
+ * trailer's byte names the codec): the stored bytes are then the uncompressed length (varint) and
+ * the compressed bytes. Index and filter blocks are always stored uncompressed.
  *
  * <p>Data blocks hold entries keyed by encoded internal keys ({@link InternalKey#encode}); the
  * index block maps the last key of each data block to its handle; the filter block is the table's
@@ -52,23 +57,49 @@ final class TableFormat {
 
   private TableFormat() {}
 
-  /** The trailer of a block of {@code contents}, uncompressed. */
+  /** The trailer of a block stored uncompressed. */
   static byte[] trailer(byte[] contents) {
+    return trailer(contents, 0, contents.length, NO_COMPRESSION);
+  }
+
+  /**
+   * The trailer of a block whose stored bytes are {@code stored[offset, offset + length)}, of
+   * compression {@code type}: the checksum covers the stored bytes and the type.
+   */
+  static byte[] trailer(byte[] stored, int offset, int length, byte type) {
     CRC32C crc = new CRC32C();
-    crc.update(contents);
-    crc.update(NO_COMPRESSION);
+    crc.update(stored, offset, length);
+    crc.update(type);
     ByteBuffer b = ByteBuffer.allocate(BLOCK_TRAILER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(NO_COMPRESSION).putInt(Crc32c.mask((int) crc.getValue()));
+    b.put(type).putInt(Crc32c.mask((int) crc.getValue()));
     return b.array();
   }
 
   /**
-   * Checks a block read with its trailer: {@code bytes} holds the contents and the trailer.
+   * Checks a block read with its trailer, stored uncompressed: {@code bytes} holds the stored bytes
+   * and the trailer. Index and filter blocks, and every block of a version 1 table, are read so.
    *
    * @return the contents
-   * @throws CorruptionException if the checksum or compression byte is wrong
+   * @throws CorruptionException if the checksum is wrong or the block is compressed
    */
   static byte[] checkBlock(byte[] bytes, String where) {
+    return checkBlock(bytes, where, false);
+  }
+
+  /**
+   * Checks a block read with its trailer, and decompresses it if it is compressed and {@code
+   * mayBeCompressed} (a data block of a version 2 table): the checksum is checked first, so damage
+   * on disk is caught before a decompressor sees the bytes.
+   *
+   * <pre>
+   * compressed block: | uncompressed length (varint32) | compressed bytes |
+   * </pre>
+   *
+   * @return the contents
+   * @throws CorruptionException if the checksum or compression byte is wrong, the declared length
+   *     is above {@link Compression#MAX_UNCOMPRESSED}, or the bytes do not decompress to it
+   */
+  static byte[] checkBlock(byte[] bytes, String where, boolean mayBeCompressed) {
     int n = bytes.length - BLOCK_TRAILER_SIZE;
     if (n < 0) {
       throw new CorruptionException(where + ": a block shorter than its trailer");
@@ -79,10 +110,22 @@ final class TableFormat {
     if (Crc32c.mask((int) crc.getValue()) != stored) {
       throw new CorruptionException(where + ": block fails its checksum");
     }
-    if (bytes[n] != NO_COMPRESSION) {
+    if (bytes[n] == NO_COMPRESSION) {
+      return java.util.Arrays.copyOf(bytes, n);
+    }
+    if (!mayBeCompressed) {
       throw new CorruptionException(where + ": block has unknown compression " + (bytes[n] & 0xFF));
     }
-    return java.util.Arrays.copyOf(bytes, n);
+    Compression c = Compression.ofId(bytes[n], where);
+    ByteBuffer b = ByteBuffer.wrap(bytes, 0, n);
+    int length;
+    try {
+      length = Varints.getUnsignedInt(b);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(
+          where + ": a compressed block's uncompressed length is damaged: " + e.getMessage(), e);
+    }
+    return c.decompress(bytes, b.position(), n - b.position(), length, where);
   }
 
   /**

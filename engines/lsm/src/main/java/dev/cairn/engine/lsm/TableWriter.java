@@ -1,5 +1,6 @@
 package dev.cairn.engine.lsm;
 
+import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,9 @@ import java.util.Arrays;
 /**
  * Writes a table ({@link TableFormat}) from entries given in internal key order: data blocks of
  * about {@code blockSize} bytes, then the bloom filter of the store keys, the index, and the
- * footer; then forces the file. Used by flushes and compactions on their engine threads.
+ * footer; then forces the file. Data blocks are compressed with the store's {@code compression}
+ * setting; index and filter blocks never are. Used by flushes and compactions on their engine
+ * threads.
  *
  * <p>The table is complete only once {@link #finish()} returns: a crash before leaves a file the
  * manifest never names, which the next open deletes.
@@ -29,6 +32,9 @@ final class TableWriter implements AutoCloseable {
   private final FileChannel channel;
   private final int blockSize;
   private final int bitsPerKey;
+  private final Compression compression;
+  private final Statistics statistics;
+  private byte[] scratch = new byte[0]; // a compressed block being written
   private final BlockBuilder data = new BlockBuilder(RESTART_INTERVAL);
   private final BlockBuilder index = new BlockBuilder(1);
   private final ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER);
@@ -45,15 +51,24 @@ final class TableWriter implements AutoCloseable {
   private boolean done;
 
   /**
-   * Creates table {@code number} in {@code directory}.
+   * Creates table {@code number} in {@code directory}, its data blocks compressed with {@code
+   * compression} (each one it shrinks by more than an eighth), counted in {@code statistics}.
    *
    * @throws StorageIOException if the file cannot be created
    */
-  TableWriter(Path directory, long number, int blockSize, int bitsPerKey) {
+  TableWriter(
+      Path directory,
+      long number,
+      int blockSize,
+      int bitsPerKey,
+      Compression compression,
+      Statistics statistics) {
     this.number = number;
     this.path = FileNames.table(directory, number);
     this.blockSize = blockSize;
     this.bitsPerKey = bitsPerKey;
+    this.compression = compression;
+    this.statistics = statistics;
     try {
       this.channel =
           FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -126,25 +141,60 @@ final class TableWriter implements AutoCloseable {
     }
     byte[] last = data.lastKey();
     largest = last;
-    BlockHandle h = writeBlock(data.finish());
+    BlockHandle h = writeDataBlock(data.finish());
     data.reset();
     index.add(last, h.encode());
   }
 
+  /**
+   * Writes a data block: compressed (its uncompressed length, then the codec's output) if that
+   * saves more than an eighth of its size (LevelDB's rule: less is not worth a decompression on
+   * every read), else as it is.
+   */
+  private BlockHandle writeDataBlock(byte[] contents) {
+    int raw = contents.length;
+    statistics.compressionRawBytes.add(raw);
+    if (compression != Compression.NONE && raw <= Compression.MAX_UNCOMPRESSED) {
+      int room = Varints.MAX_INT_BYTES + compression.maxCompressedLength(raw);
+      if (scratch.length < room) {
+        scratch = new byte[room];
+      }
+      int at = Varints.putUnsignedLong(scratch, 0, raw);
+      int n = at + compression.compress(contents, raw, scratch, at);
+      if (n < raw - raw / 8) {
+        statistics.compressionStoredBytes.add(n);
+        return writeBlock(scratch, n, compression.id());
+      }
+      statistics.compressionSkippedBlocks.increment();
+    }
+    statistics.compressionStoredBytes.add(raw);
+    return writeBlock(contents, raw, TableFormat.NO_COMPRESSION);
+  }
+
+  /** Writes an uncompressed block: the index and filter blocks are always stored so. */
   private BlockHandle writeBlock(byte[] contents) {
-    BlockHandle h = new BlockHandle(offset + out.position(), contents.length);
-    put(contents);
-    put(TableFormat.trailer(contents));
+    return writeBlock(contents, contents.length, TableFormat.NO_COMPRESSION);
+  }
+
+  private BlockHandle writeBlock(byte[] stored, int length, byte type) {
+    BlockHandle h = new BlockHandle(offset + out.position(), length);
+    put(stored, length);
+    byte[] trailer = TableFormat.trailer(stored, 0, length, type);
+    put(trailer, trailer.length);
     return h;
   }
 
   private void put(byte[] bytes) {
+    put(bytes, bytes.length);
+  }
+
+  private void put(byte[] bytes, int length) {
     int at = 0;
-    while (at < bytes.length) {
+    while (at < length) {
       if (!out.hasRemaining()) {
         drain();
       }
-      int n = Math.min(out.remaining(), bytes.length - at);
+      int n = Math.min(out.remaining(), length - at);
       out.put(bytes, at, n);
       at += n;
     }

@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Blocks and tables: written and read back, every way; damage is refused, never misread. */
 class TableTest {
@@ -43,7 +45,13 @@ class TableTest {
   }
 
   private FileMeta write(long number, TreeMap<InternalKey, byte[]> m, int blockSize) {
-    try (TableWriter w = new TableWriter(dir, number, blockSize, 10)) {
+    return write(number, m, blockSize, Compression.NONE);
+  }
+
+  private FileMeta write(
+      long number, TreeMap<InternalKey, byte[]> m, int blockSize, Compression compression) {
+    try (TableWriter w =
+        new TableWriter(dir, number, blockSize, 10, compression, new Statistics())) {
       m.forEach((k, v) -> w.add(k.encode(), v));
       return w.finish(guard);
     }
@@ -53,10 +61,11 @@ class TableTest {
     return Table.open(dir, number, size, new BlockCache(1 << 20), new Statistics());
   }
 
-  @Test
-  void aTableReadsBackForwardBackwardAndByKey() {
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void aTableReadsBackForwardBackwardAndByKey(Compression compression) {
     TreeMap<InternalKey, byte[]> m = entries(3000);
-    FileMeta meta = write(1, m, 512);
+    FileMeta meta = write(1, m, 512, compression);
     assertEquals(m.firstKey(), meta.smallest());
     assertEquals(m.lastKey(), meta.largest());
     assertEquals(m.size(), meta.entries());
@@ -124,10 +133,11 @@ class TableTest {
    * CorruptionException on open or read, or changes nothing read: never a wrong entry, never an
    * exception outside the SPI.
    */
-  @Test
-  void damageIsRefusedNeverMisread() throws IOException {
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void damageIsRefusedNeverMisread(Compression compression) throws IOException {
     TreeMap<InternalKey, byte[]> m = entries(400);
-    FileMeta meta = write(3, m, 512);
+    FileMeta meta = write(3, m, 512, compression);
     byte[] clean = Files.readAllBytes(FileNames.table(dir, 3));
     SplittableRandom rnd = new SplittableRandom(9);
     int refused = 0;
@@ -213,7 +223,7 @@ class TableTest {
             .add(StoreKeys.of(0, "k000040".getBytes()), StoreKeys.of(0, "z".getBytes()), 9)
             .build();
     FileMeta meta;
-    try (TableWriter w = new TableWriter(dir, 3, 512, 10)) {
+    try (TableWriter w = new TableWriter(dir, 3, 512, 10, Compression.NONE, new Statistics())) {
       m.forEach((k, v) -> w.add(k.encode(), v));
       w.rangeTombstones(t);
       meta = w.finish(guard);
@@ -234,7 +244,7 @@ class TableTest {
       table.close();
     }
     FileMeta only; // a table of range tombstones alone: an empty index, no entry
-    try (TableWriter w = new TableWriter(dir, 4, 512, 10)) {
+    try (TableWriter w = new TableWriter(dir, 4, 512, 10, Compression.NONE, new Statistics())) {
       w.rangeTombstones(t);
       only = w.finish(guard);
     }
@@ -260,7 +270,7 @@ class TableTest {
             .add(StoreKeys.of(0, "a".getBytes()), StoreKeys.of(0, "b".getBytes()), 3)
             .build();
     FileMeta meta;
-    try (TableWriter w = new TableWriter(dir, 5, 512, 10)) {
+    try (TableWriter w = new TableWriter(dir, 5, 512, 10, Compression.NONE, new Statistics())) {
       entries(10).forEach((k, v) -> w.add(k.encode(), v));
       w.rangeTombstones(t);
       meta = w.finish(guard);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The settings the conformance suite runs with make every kind of background work happen within a
  * crash campaign's few dozen writes, so that its crashes land inside log rolls, flushes,
- * compactions and manifest rewrites (which every open does too).
+ * compactions and manifest rewrites (which every open does too), with tables of compressed blocks.
  */
 class TinySettingsTest {
 
@@ -32,6 +32,9 @@ class TinySettingsTest {
       assertTrue(st.get("flush.count") >= 3, st.toString());
       assertTrue(st.get("compaction.count") >= 1, st.toString());
       assertTrue(st.get("manifest.rolls") >= 1, st.toString());
+      // the default compression (lz4) is on: the crash campaigns read compressed blocks back
+      assertTrue(
+          st.get("compression.stored.bytes") < st.get("compression.raw.bytes") / 2, st.toString());
     }
   }
 }
