@@ -10,6 +10,7 @@ import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
@@ -118,9 +119,22 @@ final class Writer {
     failStop.check();
   }
 
+  /**
+   * Refuses a write whose request's deadline has passed before RocksDB sees it ({@link
+   * dev.cairn.spi.DeadlineExceededException}, nothing written). Once handed to RocksDB a write is
+   * done whole: its write group has no hook for a deadline.
+   */
+  private static void checkDeadline(String operation) {
+    RequestContext c = RequestContext.currentOrNull();
+    if (c != null) {
+      c.checkDeadline(operation);
+    }
+  }
+
   void put(ColumnFamily cf, byte[] key, byte[] value, Durability durability) {
     WriteOptions wo = options(durability);
     checkWritable();
+    checkDeadline("put");
     long start = System.nanoTime();
     shared.lock();
     try {
@@ -136,6 +150,7 @@ final class Writer {
   void delete(ColumnFamily cf, byte[] key, Durability durability) {
     WriteOptions wo = options(durability);
     checkWritable();
+    checkDeadline("delete");
     long start = System.nanoTime();
     shared.lock();
     try {
@@ -165,6 +180,7 @@ final class Writer {
     }
     WriteOptions wo = options(durability);
     checkWritable();
+    checkDeadline("write");
     if (batch.isEmpty()) {
       if (durability == Durability.SYNC) {
         syncWal(); // an empty SYNC batch still makes earlier writes durable
