@@ -3,6 +3,7 @@ package dev.cairn.engine.hash;
 import dev.cairn.engine.toolkit.RecordBuffers;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageIOException;
@@ -395,18 +396,19 @@ final class Syncer {
     } catch (IOException e) {
       throw failStop.stop(syncFile.path() + ": fsync failed", e);
     } finally {
-      long bytes = Math.max(0, size - forcedSize);
-      Events.report(
-          state.events,
-          EngineEvent.Kind.FSYNC,
-          start,
-          bytes,
-          "fsync of "
-              + syncFile.path().getFileName()
-              + " ("
-              + why
-              + ")"
-              + (forced ? "" : ": failed; the store stops"));
+      if (state.events != EngineEventListener.NONE) {
+        Events.report(
+            state.events,
+            EngineEvent.Kind.FSYNC,
+            start,
+            Math.max(0, size - forcedSize),
+            "fsync of "
+                + syncFile.path().getFileName()
+                + " ("
+                + why
+                + ")"
+                + (forced ? "" : ": failed; the store stops"));
+      }
       if (forced) {
         forcedSize = size;
       }
