@@ -93,8 +93,8 @@ class DeadlineTest {
    */
   @Test
   void batchesRacingTheirDeadlinesThroughGroupCommitAreAllOrNothing() throws Exception {
-    long seed = new SplittableRandom().nextLong();
-    System.out.println("DeadlineTest seed " + seed);
+    long seed = Long.getLong("cairn.seed", new SplittableRandom().nextLong());
+    System.out.println("DeadlineTest seed " + seed + " (replay with -Dcairn.seed=" + seed + ")");
     SplittableRandom seeds = new SplittableRandom(seed);
     int threads = 8;
     int each = 80;
