@@ -25,7 +25,12 @@ final class Checkpointer {
 
   private Checkpointer() {}
 
-  static void write(IndexState state, LogWriter writer, Path target) {
+  /**
+   * Writes the checkpoint.
+   *
+   * @return the bytes of the files it holds (linked or copied)
+   */
+  static long write(IndexState state, LogWriter writer, Path target) {
     if (target == null) {
       throw new InvalidArgumentException("checkpoint target is null");
     }
@@ -46,6 +51,7 @@ final class Checkpointer {
         files = state.acquireSealedLocked();
       }
     }
+    long bytes = 0;
     try {
       try {
         Files.createDirectory(target);
@@ -55,12 +61,15 @@ final class Checkpointer {
       copy(state.directory.resolve(Manifest.FILE_NAME), target.resolve(Manifest.FILE_NAME));
       for (DataFile f : files) {
         linkOrCopy(f.path(), target.resolve(f.path().getFileName().toString()));
+        bytes += f.size();
         if (Files.exists(f.hintPath())) {
           linkOrCopy(f.hintPath(), target.resolve(f.hintPath().getFileName().toString()));
+          bytes += Files.size(f.hintPath());
         }
       }
       SyncedFiles.syncDirectory(target);
       SyncedFiles.syncDirectory(parent);
+      return bytes;
     } catch (IOException e) {
       throw new StorageIOException(target + ": cannot write the checkpoint", e);
     } finally {

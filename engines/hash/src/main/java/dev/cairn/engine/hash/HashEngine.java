@@ -9,6 +9,7 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
@@ -117,13 +118,26 @@ final class HashEngine implements StorageEngine {
         Manifest.create(dir);
       }
       state = new IndexState(dir, new SecureRandom().nextLong());
+      state.events = options.eventListener();
       if (settings.salvage() && !options.readOnly()) {
         throw new InvalidArgumentException(
             "setting 'recovery' = 'salvage' reads a damaged store and is allowed only read-only");
       }
       state.salvage = settings.salvage();
       Recovery recovery = new Recovery(state, options.readOnly(), settings.salvage());
-      recovery.run();
+      long recoveryStart = System.nanoTime();
+      String recovered = "failed";
+      try {
+        recovery.run();
+        recovered = state.files().size() + " data files";
+      } finally {
+        Events.report(
+            state.events,
+            EngineEvent.Kind.RECOVERY,
+            recoveryStart,
+            recovery.bytesRead(),
+            "recovery of " + dir + ": " + recovered);
+      }
       if (options.readOnly()) {
         state.setVisibleSeq(recovery.lastSeq());
       } else {
@@ -421,7 +435,18 @@ final class HashEngine implements StorageEngine {
   @Override
   public void checkpoint(Path target) {
     checkOpen();
-    Checkpointer.write(state, writer, target);
+    long start = System.nanoTime();
+    long bytes = -1;
+    try {
+      bytes = Checkpointer.write(state, writer, target);
+    } finally {
+      Events.report(
+          state.events,
+          EngineEvent.Kind.CHECKPOINT,
+          start,
+          bytes,
+          "checkpoint to " + target + (bytes < 0 ? ": failed" : ""));
+    }
   }
 
   // ---- introspection ---------------------------------------------------------------------------

@@ -66,6 +66,12 @@ final class IndexState {
    */
   volatile boolean salvage;
 
+  /**
+   * Where the engine reports its events ({@link dev.cairn.spi.EngineOptions#eventListener()}). Set
+   * once, before the state is shared and the engine's threads start.
+   */
+  dev.cairn.spi.EngineEventListener events = dev.cairn.spi.EngineEventListener.NONE;
+
   IndexState(Path directory, long seed) {
     this.directory = directory;
     this.keyHash = new KeyHash(seed);

@@ -3,7 +3,10 @@ package dev.cairn.engine.hash;
 import dev.cairn.engine.toolkit.RecordBuffers;
 import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.DeadlineExceededException;
+import dev.cairn.spi.EngineEvent;
 import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
@@ -19,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -61,6 +65,16 @@ import java.util.function.Consumer;
  * possibly dropped: the group fails, and {@link FailStop} (shared with the fsync thread and the
  * background thread) makes every later request fail with {@link EngineFailedException}; reopening
  * recovers from what is durable.
+ *
+ * <p><b>Requests and deadlines.</b> A request captures the caller's {@link RequestContext} when it
+ * is made. A caller's write or flush whose deadline has passed is refused before it is queued; one
+ * whose deadline passes while it waits in the queue is refused by the leader that finds it there as
+ * it forms a group ({@link DeadlineExceededException}, nothing of it written, the rest of the group
+ * goes on). A request taken into a group is written whole whatever its deadline, and a {@code SYNC}
+ * one waits for its force: a deadline never leaves part of a batch. The work a request causes
+ * elsewhere runs with its context bound: a roll its append set off (on the fsync thread), the force
+ * of its group (named by the group's first request that carries a context), and the hint and merge
+ * of the file it sealed (on the background thread).
  */
 final class LogWriter {
 
@@ -102,6 +116,13 @@ final class LogWriter {
   /** A queued request; the caller waits for it with {@link LogWriter#submit}. */
   static final class Request {
     final Kind kind;
+
+    /** The request of the caller who made this one, if any: captured where it was made. */
+    final RequestContext context;
+
+    /** Whether a passed deadline of {@link #context} refuses this request while it is queued. */
+    final boolean mayExpire;
+
     final List<Op> ops;
     final List<WriteBatch.Precondition> preconditions;
     final boolean sync;
@@ -125,6 +146,17 @@ final class LogWriter {
      * with appending it: if one fails, nothing of it is appended and it fails.
      */
     Request(Kind kind, List<Op> ops, List<WriteBatch.Precondition> preconditions, boolean sync) {
+      this(kind, ops, preconditions, sync, kind != Kind.ROLL);
+    }
+
+    private Request(
+        Kind kind,
+        List<Op> ops,
+        List<WriteBatch.Precondition> preconditions,
+        boolean sync,
+        boolean mayExpire) {
+      this.context = RequestContext.currentOrNull();
+      this.mayExpire = mayExpire && context != null && context.deadline().isPresent();
       this.kind = kind;
       this.ops = ops;
       this.preconditions = preconditions;
@@ -134,6 +166,31 @@ final class LogWriter {
         b += DataRecord.frameSize(op.key(), op.value());
       }
       this.bytes = b;
+    }
+
+    /**
+     * A request of the engine's own (a flush for merge, a roll for a checkpoint): never refused.
+     */
+    static Request internal(Kind kind, boolean sync) {
+      return new Request(kind, List.of(), List.of(), sync, false);
+    }
+
+    /**
+     * If this request's deadline has passed, completes it with {@link DeadlineExceededException}
+     * (nothing of it written) and returns true.
+     */
+    boolean refuseIfExpired() {
+      if (!mayExpire) {
+        return false;
+      }
+      try {
+        context.checkDeadline(kind == Kind.FLUSH ? "flush" : "write");
+        return false;
+      } catch (DeadlineExceededException e) {
+        taken = true;
+        complete(e);
+        return true;
+      }
     }
 
     boolean durable() {
@@ -159,7 +216,7 @@ final class LogWriter {
   private final AtomicInteger durableWriters = new AtomicInteger();
 
   private final Syncer syncer;
-  private final Consumer<DataFile> onSealed;
+  private final BiConsumer<DataFile, RequestContext> onSealed;
   private final Consumer<DataFile> onFinish;
   private final FsyncGuard guard;
   private final FailStop failStop;
@@ -170,6 +227,10 @@ final class LogWriter {
 
   private Request carried;
   private final List<DataFile> sealedInGroup = new ArrayList<>();
+
+  /** The requests whose appends sealed each file of {@link #sealedInGroup} (null: none known). */
+  private final List<RequestContext> sealedBy = new ArrayList<>();
+
   private final GroupConditions conditions;
   private FileChannel channel;
   private DataFile active;
@@ -190,14 +251,14 @@ final class LogWriter {
    *
    * @param lastSeq the largest sequence number in the store
    * @param onSealed told whenever a file is sealed (forced, and its records in the index), so its
-   *     hint gets written
+   *     hint gets written, with the request whose append sealed it (null when none is known)
    * @param onFinish given the last active file, sealed, as the writer stops cleanly
    */
   LogWriter(
       IndexState state,
       long fileSizeLimit,
       long lastSeq,
-      Consumer<DataFile> onSealed,
+      BiConsumer<DataFile, RequestContext> onSealed,
       Consumer<DataFile> onFinish,
       FsyncGuard guard,
       FailStop failStop,
@@ -231,8 +292,13 @@ final class LogWriter {
    * @throws EngineFailedException if the writer fail-stopped
    * @throws StorageIOException if this request's write failed
    * @throws ClosedHandleException if the store closed first
+   * @throws DeadlineExceededException if the request's deadline passed before it was taken into a
+   *     group: nothing of it was written
    */
   void submit(Request r) {
+    if (r.mayExpire) {
+      r.context.checkDeadline(r.kind == Kind.FLUSH ? "flush" : "write");
+    }
     if (!r.durable()) {
       submitNow(r);
       return;
@@ -369,9 +435,20 @@ final class LogWriter {
     return interruptSwallowed;
   }
 
+  /**
+   * The oldest queued request, refusing on the way those whose deadline passed while they waited.
+   */
+  private Request pollLive() {
+    Request r;
+    while ((r = queue.poll()) != null && r.refuseIfExpired()) {
+      // refused: nothing of it is written; its caller wakes to the exception
+    }
+    return r;
+  }
+
   private List<Request> takeGroup() {
     List<Request> group = new ArrayList<>();
-    Request r = carried != null ? carried : queue.poll();
+    Request r = carried != null ? carried : pollLive();
     carried = null;
     if (r == null) {
       return group;
@@ -381,7 +458,7 @@ final class LogWriter {
       return group; // a roll goes alone
     }
     long bytes = r.bytes;
-    while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
+    while (bytes < MAX_GROUP_BYTES && (r = pollLive()) != null) {
       if (r.kind == Kind.ROLL) {
         carried = r; // a roll goes alone, after what was queued before it
         break;
@@ -399,11 +476,13 @@ final class LogWriter {
       for (Request r : group) {
         r.taken = true;
       }
-      for (DataFile f : sealedInGroup) {
+      for (int i = 0; i < sealedInGroup.size(); i++) {
+        DataFile f = sealedInGroup.get(i);
         f.seal();
-        onSealed.accept(f);
+        onSealed.accept(f, sealedBy.get(i));
       }
       sealedInGroup.clear();
+      sealedBy.clear();
     }
   }
 
@@ -423,7 +502,7 @@ final class LogWriter {
           case FLUSH -> {}
           case ROLL -> {
             writeBuffer();
-            roll();
+            roll(r.context, "asked for");
           }
           case WRITE -> {
             if (!r.preconditions.isEmpty() && (r.refused = conditions.check(r)) != null) {
@@ -481,7 +560,7 @@ final class LogWriter {
     if (end + r.bytes > fileSizeLimit
         && end > RecordBuffers.frameSize(0) + RecordFormat.FILE_HEADER_SIZE) {
       writeBuffer();
-      roll();
+      roll(r.context, "full");
     }
     if (buffer.remaining() < r.bytes) {
       writeBuffer();
@@ -547,15 +626,43 @@ final class LogWriter {
     }
   }
 
-  /** Seals the active file (forced first, on the fsync thread) and starts a new one. */
-  private void roll() {
+  /**
+   * Seals the active file (forced first, on the fsync thread) and starts a new one, for the request
+   * {@code cause}, whose append (or ask) set it off: the roll's work and its event name it.
+   */
+  private void roll(RequestContext cause, String why) {
     DataFile sealed = active;
-    Syncer.NewFile next = syncer.roll();
+    long start = System.nanoTime();
+    Syncer.NewFile next = null;
+    try {
+      next = syncer.roll(cause);
+    } finally {
+      DataFile started = next == null ? null : next.file();
+      Events.within(
+          cause,
+          () ->
+              Events.report(
+                  state.events,
+                  EngineEvent.Kind.ROLL,
+                  start,
+                  sealed.size(),
+                  "sealed "
+                      + sealed.path().getFileName()
+                      + " ("
+                      + why
+                      + ", "
+                      + sealed.size()
+                      + " bytes)"
+                      + (started == null
+                          ? "; the roll failed"
+                          : ", started " + started.path().getFileName())));
+    }
     Syncer.closeQuietly(channel);
     begin(next);
     // NB: the file is marked sealed (and so may be merged) only once the group that filled it is
     // in the index: a merge must never judge records stale because they are not applied yet.
     sealedInGroup.add(sealed);
+    sealedBy.add(cause);
   }
 
   /** Makes {@code next}, created by the fsync thread, the file the leader appends to. */
@@ -573,12 +680,12 @@ final class LogWriter {
    * @throws ClosedHandleException if the store is closing
    */
   void syncFromBackground() {
-    submit(new Request(Kind.FLUSH, List.of(), true));
+    submit(Request.internal(Kind.FLUSH, true));
   }
 
   /** Seals the active file and starts a new one, from any thread; waits for it. */
   void rollNow() {
-    submit(new Request(Kind.ROLL, List.of(), false));
+    submit(Request.internal(Kind.ROLL, false));
   }
 
   /**

@@ -5,7 +5,9 @@ import dev.cairn.engine.toolkit.RecordFormat;
 import dev.cairn.engine.toolkit.RecordReader;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.EngineEvent;
 import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -53,6 +56,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Copying is rate-limited to {@code merge.rate} bytes a second, read and written together.
  *
+ * <p><b>Requests and events.</b> A file's hint is written with the context of the request whose
+ * append sealed the file bound; a cycle woken by a seal runs with the context of the request that
+ * sealed the last file before it began (so a merge the seal made due names it), a cycle woken by
+ * its interval with none. Each hint written is reported as a {@link EngineEvent.Kind#FLUSH} event
+ * (bytes: the hint's), each merge as a {@link EngineEvent.Kind#COMPACTION} event (bytes: the
+ * output's), failed or not.
+ *
  * <p>Thread-safe: its own thread does the work; other threads only wake it.
  */
 final class Merger {
@@ -67,7 +77,15 @@ final class Merger {
   private final FailStop failStop;
   private Runnable syncLog; // set by start, before the thread runs
   private final FsyncGuard guard;
-  private final ConcurrentLinkedQueue<DataFile> needHints = new ConcurrentLinkedQueue<>();
+
+  /** A sealed file waiting for its hint, and the request whose append sealed it (or null). */
+  private record Sealed(DataFile file, RequestContext cause) {}
+
+  private final ConcurrentLinkedQueue<Sealed> needHints = new ConcurrentLinkedQueue<>();
+
+  /** The request that sealed the last file since the last cycle began, if any. */
+  private final AtomicReference<RequestContext> sealedBy = new AtomicReference<>();
+
   private final Set<Integer> retiredOnDisk = new TreeSet<>();
   private final Thread thread;
   private volatile boolean stopping;
@@ -104,7 +122,7 @@ final class Merger {
     this.smallFilesDue = smallFilesDue;
     this.failStop = failStop;
     this.guard = guard;
-    needHints.addAll(unhinted);
+    unhinted.forEach(f -> needHints.add(new Sealed(f, null)));
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
   }
 
@@ -118,9 +136,16 @@ final class Merger {
     thread.start();
   }
 
-  /** A file was sealed: write its hint soon. */
-  void sealed(DataFile f) {
-    needHints.add(f);
+  /**
+   * A file was sealed: write its hint soon.
+   *
+   * @param cause the request whose append sealed it, or null
+   */
+  void sealed(DataFile f, RequestContext cause) {
+    needHints.add(new Sealed(f, cause));
+    if (cause != null) {
+      sealedBy.set(cause);
+    }
     sealedSinceCycle = true;
     LockSupport.unpark(thread);
   }
@@ -196,8 +221,9 @@ final class Merger {
         cyclesStarted++;
       }
       sealedSinceCycle = false;
+      RequestContext cause = sealedBy.getAndSet(null);
       if (!failStop.failed() && !held) {
-        cycle();
+        Events.within(cause, this::cycle);
       }
       synchronized (this) {
         cyclesDone++;
@@ -304,22 +330,45 @@ final class Merger {
   // ---- hints -----------------------------------------------------------------------------------
 
   private void writeHints() {
-    DataFile f;
-    while (!stopping && (f = needHints.poll()) != null) {
+    Sealed s;
+    while (!stopping && (s = needHints.poll()) != null) {
       // NB: a file queued here has no hint, or (from recovery) a damaged one, which the new hint
       // replaces: recovery has just read the whole data file instead.
+      DataFile f = s.file();
       if (!f.isRetired() && f.acquire()) {
         try {
-          DataFile file = f;
-          String damage = HintFile.write(file, guard);
-          if (damage != null) {
-            skipDamaged(file, damage);
-          }
+          Events.within(s.cause(), () -> writeHint(f));
           f.prefault();
         } finally {
           f.release();
         }
       }
+    }
+  }
+
+  private void writeHint(DataFile file) {
+    long start = System.nanoTime();
+    String damage = "failed";
+    try {
+      damage = HintFile.write(file, guard);
+    } finally {
+      long bytes = -1;
+      try {
+        bytes = damage == null ? Files.size(file.hintPath()) : -1;
+      } catch (IOException e) {
+        // Gone meanwhile (merged away): its size is unknown.
+      }
+      Events.report(
+          state.events,
+          EngineEvent.Kind.FLUSH,
+          start,
+          bytes,
+          "hint of "
+              + file.path().getFileName()
+              + (damage == null ? "" : " not written: " + damage));
+    }
+    if (damage != null) {
+      skipDamaged(file, damage);
     }
   }
 
@@ -405,10 +454,32 @@ final class Merger {
 
   /** Merges {@code inputs} into one new file, stopping the store on an I/O failure. */
   void merge(List<DataFile> inputs) {
-    guard.run(state.directory + ": merging " + inputs, () -> mergeUnguarded(inputs));
+    long start = System.nanoTime();
+    long read = 0;
+    for (DataFile f : inputs) {
+      read += f.size();
+    }
+    long[] written = {-1};
+    String outcome = "failed";
+    try {
+      guard.run(state.directory + ": merging " + inputs, () -> written[0] = mergeUnguarded(inputs));
+      outcome = written[0] < 0 ? "given up" : "into " + written[0] + " bytes";
+    } finally {
+      StringBuilder names = new StringBuilder();
+      for (DataFile f : inputs) {
+        names.append(names.isEmpty() ? "" : ", ").append(f.path().getFileName());
+      }
+      Events.report(
+          state.events,
+          EngineEvent.Kind.COMPACTION,
+          start,
+          written[0],
+          "merge of " + names + " (" + read + " bytes) " + outcome);
+    }
   }
 
-  private void mergeUnguarded(List<DataFile> inputs) {
+  /** Merges; returns the bytes of the output, or -1 when the merge was given up. */
+  private long mergeUnguarded(List<DataFile> inputs) {
     int outId = state.nextFileId.getAndIncrement();
     Path out = state.directory.resolve(DataFile.name(outId));
     Path temp = state.directory.resolve(DataFile.name(outId) + ".tmp");
@@ -446,7 +517,7 @@ final class Merger {
         try (RecordReader r = RecordReader.open(f.path())) {
           for (RecordReader.Record rec = r.next(); rec != null; rec = r.next()) {
             if (stopping) {
-              return;
+              return -1;
             }
             processed += rec.payload().length + RecordFormat.RECORD_HEADER_SIZE;
             if (!DataRecord.isOperation(rec.type())) {
@@ -459,7 +530,7 @@ final class Merger {
                       rec.type(), rec.payload(), 0, rec.payload().length, f.where(rec.offset()));
             } catch (CorruptionException e) {
               skipDamaged(f, e.getMessage());
-              return;
+              return -1;
             }
             long h = state.keyHash.hash(d.key());
             if (!state.keydir.isCurrent(h, d.seq(), f.id(), rec.offset())) {
@@ -488,7 +559,7 @@ final class Merger {
           }
           if (r.stop() != RecordReader.Stop.END_OF_FILE || r.validEnd() != f.size()) {
             skipDamaged(f, "damaged at offset " + r.validEnd() + ": " + r.stopDetail());
-            return;
+            return -1;
           }
         }
       }
@@ -521,6 +592,7 @@ final class Merger {
       }
     }
     publish(inputs, outId, out, position, copied, dropped, outMin, outMax);
+    return position;
   }
 
   private void publish(

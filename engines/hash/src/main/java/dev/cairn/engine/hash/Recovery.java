@@ -62,6 +62,7 @@ final class Recovery {
   private long lastSeq;
   private final List<DataFile> unhinted = new ArrayList<>();
   private final List<String> losses = new ArrayList<>();
+  private long bytesRead;
 
   Recovery(IndexState state, boolean readOnly) {
     this(state, readOnly, false);
@@ -81,6 +82,11 @@ final class Recovery {
   /** In salvage, what could not be read (files, byte ranges, why); empty otherwise. */
   List<String> losses() {
     return losses;
+  }
+
+  /** The bytes read: each trusted hint, or the data file it could not stand for. */
+  long bytesRead() {
+    return bytesRead;
   }
 
   /** The largest sequence number found. */
@@ -255,6 +261,7 @@ final class Recovery {
       throw new StorageIOException(path + ": cannot read the size of a data file", e);
     }
     DataFile f = new DataFile(id, path, merged, size, state::onLastRelease);
+    bytesRead += size; // less the file's size again below, when its hint stands for it
     if (salvage) {
       f.seal();
       state.addRecovered(f);
@@ -283,6 +290,7 @@ final class Recovery {
             });
     switch (hint.verdict()) {
       case TRUSTED -> {
+        bytesRead += hintSize(f) - size;
         return;
       }
       case OTHER_SIZE ->
@@ -340,6 +348,14 @@ final class Recovery {
     for (Salvage.Found found : batch) {
       DataRecord d = found.record();
       apply(f, d.seq(), d.key(), found.offset(), found.size(), d.isDelete());
+    }
+  }
+
+  private static long hintSize(DataFile f) {
+    try {
+      return Files.size(f.hintPath());
+    } catch (IOException e) {
+      return 0; // read a moment ago; its size only feeds a figure
     }
   }
 

@@ -2,7 +2,10 @@ package dev.cairn.engine.hash;
 
 import dev.cairn.engine.toolkit.RecordBuffers;
 import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +41,11 @@ import java.util.function.Supplier;
  * file must not survive a crash that loses an earlier write in the old), and the new file's header
  * is synced with its directory before any record is appended. It keeps the active file's channel
  * for forcing, a channel of its own that no caller's thread ever touches.
+ *
+ * <p><b>Events.</b> Every force is reported as an {@link EngineEvent.Kind#FSYNC} event with the
+ * bytes it made durable. A group commit's force runs with the context of the first request of its
+ * tickets that carries one (it serves them all; the event names that one), a roll's with the
+ * context of the request whose append set it off.
  *
  * <p>Thread-safe.
  */
@@ -94,6 +102,9 @@ final class Syncer {
 
   /** How long the last force took; touched by the thread only. */
   private long lastForceNanos;
+
+  /** The active file's size at its last force; touched by the thread only. */
+  private long forcedSize;
 
   private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
   private final Thread thread;
@@ -188,14 +199,17 @@ final class Syncer {
    * @throws EngineFailedException if the force failed (the store is stopped)
    * @throws StorageIOException if the next file cannot be created
    */
-  NewFile roll() {
+  NewFile roll(RequestContext cause) {
     return call(
-        () -> {
-          force();
-          closeQuietly(syncChannel);
-          syncChannel = null;
-          return createFile();
-        });
+        () ->
+            Events.within(
+                cause,
+                () -> {
+                  force("roll");
+                  closeQuietly(syncChannel);
+                  syncChannel = null;
+                  return createFile();
+                }));
   }
 
   /**
@@ -206,7 +220,7 @@ final class Syncer {
   void forceNow() {
     call(
         () -> {
-          force();
+          force("close");
           return null;
         });
   }
@@ -322,20 +336,9 @@ final class Syncer {
     if (tickets.isEmpty()) {
       return;
     }
-    RuntimeException error = null;
-    long start = System.nanoTime();
-    try {
-      force();
-      lastForceNanos = System.nanoTime() - start;
-      // NB: an fsync failed elsewhere (background work) while the group was written: do not
-      // acknowledge what follows a failure. Wait for background fsyncs in flight, then look.
-      guard.awaitQuiet();
-      failStop.check();
-    } catch (RuntimeException e) {
-      error = e;
-    } catch (Error e) {
-      error = failStop.stop("the fsync thread failed", e);
-    }
+    int writers = waiters(tickets);
+    RuntimeException error =
+        Events.within(causeOf(tickets), () -> forceForGroup("group commit of " + writers));
     for (Ticket t : tickets) {
       for (LogWriter.Request r : t.requests()) {
         r.complete(error);
@@ -344,13 +347,71 @@ final class Syncer {
     tickets.clear();
   }
 
-  /** On the thread: forces the active file through the thread's own channel. */
-  private void force() {
+  /**
+   * The request a group commit's force is done for: the first of {@code tickets} that carries a
+   * context (the force serves them all), or null.
+   */
+  private static RequestContext causeOf(List<Ticket> tickets) {
+    for (Ticket t : tickets) {
+      for (LogWriter.Request r : t.requests()) {
+        if (r.context != null) {
+          return r.context;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Forces for a group commit; returns what failed, or null. */
+  private RuntimeException forceForGroup(String why) {
+    long start = System.nanoTime();
+    try {
+      force(why);
+      lastForceNanos = System.nanoTime() - start;
+      // NB: an fsync failed elsewhere (background work) while the group was written: do not
+      // acknowledge what follows a failure. Wait for background fsyncs in flight, then look.
+      guard.awaitQuiet();
+      failStop.check();
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    } catch (Error e) {
+      return failStop.stop("the fsync thread failed", e);
+    }
+  }
+
+  /**
+   * On the thread: forces the active file through the thread's own channel, and reports it.
+   *
+   * @param why what the force is for, for the event
+   */
+  private void force(String why) {
+    long start = System.nanoTime();
+    long size = syncFile.size();
+    boolean forced = false;
     try {
       syncChannel.force(false);
       state.syncs.increment();
+      forced = true;
     } catch (IOException e) {
       throw failStop.stop(syncFile.path() + ": fsync failed", e);
+    } finally {
+      if (state.events != EngineEventListener.NONE) {
+        Events.report(
+            state.events,
+            EngineEvent.Kind.FSYNC,
+            start,
+            Math.max(0, size - forcedSize),
+            "fsync of "
+                + syncFile.path().getFileName()
+                + " ("
+                + why
+                + ")"
+                + (forced ? "" : ": failed; the store stops"));
+      }
+      if (forced) {
+        forcedSize = size;
+      }
     }
   }
 
@@ -385,7 +446,8 @@ final class Syncer {
     try {
       created = new DataFile(id, path, false, at, state::onLastRelease);
       syncFile = created;
-      force();
+      forcedSize = 0;
+      force("new file");
       SyncedFiles.syncDirectory(state.directory);
     } catch (RuntimeException e) {
       closeQuietly(append);

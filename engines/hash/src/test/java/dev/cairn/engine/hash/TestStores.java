@@ -1,5 +1,6 @@
 package dev.cairn.engine.hash;
 
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,12 +21,18 @@ final class TestStores {
   }
 
   static HashEngine open(Path dir, Map<String, String> settings, boolean readOnly) {
+    return open(dir, settings, readOnly, EngineEventListener.NONE);
+  }
+
+  static HashEngine open(
+      Path dir, Map<String, String> settings, boolean readOnly, EngineEventListener events) {
     return (HashEngine)
         new HashEngineProvider()
             .open(
                 EngineOptions.builder()
                     .directory(dir)
                     .readOnly(readOnly)
+                    .eventListener(events)
                     .settings(
                         Stream.concat(
                                 Map.of("merge.interval", "3600000").entrySet().stream(),

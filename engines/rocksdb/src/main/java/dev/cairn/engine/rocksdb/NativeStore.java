@@ -1,11 +1,17 @@
 package dev.cairn.engine.rocksdb;
 
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.StorageIOException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.rocksdb.AbstractEventListener;
 import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -70,6 +76,10 @@ record NativeStore(
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
       BackgroundErrors backgroundErrors = add(owned, new BackgroundErrors(dir, failStop));
+      List<AbstractEventListener> listeners = new ArrayList<>(List.of(backgroundErrors));
+      if (options.eventListener() != EngineEventListener.NONE) {
+        listeners.add(add(owned, new WorkEvents(options.eventListener())));
+      }
       LRUCache cache = add(owned, new LRUCache(settings.blockCacheBytes()));
       BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
       if (settings.bloomBitsPerKey() > 0) {
@@ -86,7 +96,7 @@ record NativeStore(
               .setManualWalFlush(false)
               .setMaxBackgroundJobs(2)
               .setKeepLogFileNum(3)
-              .setListeners(List.of(backgroundErrors));
+              .setListeners(listeners);
       tuning.accept(rocksOptions);
       DBOptions dbOptions = add(owned, new DBOptions(rocksOptions));
       ColumnFamilyOptions familyOptions = add(owned, new ColumnFamilyOptions(rocksOptions));
@@ -97,10 +107,25 @@ record NativeStore(
       ReadOptions reads = add(owned, new ReadOptions());
       List<ColumnFamilyDescriptor> descriptors =
           Keyspaces.descriptors(rocksOptions, dir, familyOptions);
-      db =
-          options.readOnly()
-              ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
-              : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      long walBytes = walBytes(dir);
+      long start = System.nanoTime();
+      String outcome = "failed";
+      try {
+        db =
+            options.readOnly()
+                ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+                : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        outcome = descriptors.size() + " keyspaces";
+      } finally {
+        options
+            .eventListener()
+            .deliver(
+                EngineEvent.of(
+                    EngineEvent.Kind.RECOVERY,
+                    System.nanoTime() - start,
+                    walBytes,
+                    "open of " + dir + " (write-ahead logs replayed): " + outcome));
+      }
       Keyspaces keyspaces = new Keyspaces(db, familyOptions, descriptors, handles);
       return new NativeStore(
           dir, db, keyspaces, cache, sync, buffered, reads, failStop, backgroundErrors, owned);
@@ -110,6 +135,19 @@ record NativeStore(
     } catch (RuntimeException | Error e) {
       release(db, handles, owned);
       throw e;
+    }
+  }
+
+  /** The bytes of the write-ahead logs in {@code dir}: what opening it replays. */
+  private static long walBytes(Path dir) {
+    long bytes = 0;
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "*.log")) {
+      for (Path p : logs) {
+        bytes += Files.size(p);
+      }
+      return bytes;
+    } catch (IOException | RuntimeException e) {
+      return -1; // only a figure for the event; opening reports what is wrong
     }
   }
 

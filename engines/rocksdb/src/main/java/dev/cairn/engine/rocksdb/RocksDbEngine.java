@@ -5,6 +5,8 @@ import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
@@ -70,6 +72,7 @@ final class RocksDbEngine implements StorageEngine {
   private final ColumnFamily defaultFamily;
   private final Writer writer;
   private final StoreProperties properties;
+  private final EngineEventListener events;
 
   private RocksDbEngine(NativeStore natives, EngineOptions options, RocksDbSettings settings) {
     this.natives = natives;
@@ -91,7 +94,9 @@ final class RocksDbEngine implements StorageEngine {
             keyspaces,
             natives.syncWrites(),
             natives.bufferedWrites(),
-            reads);
+            reads,
+            options.eventListener());
+    this.events = options.eventListener();
     this.properties = new StoreProperties(db, directory);
   }
 
@@ -375,12 +380,34 @@ final class RocksDbEngine implements StorageEngine {
       throw new InvalidArgumentException("checkpoint target " + target + " already exists");
     }
     guard.enter();
+    long start = System.nanoTime();
+    String outcome = ": failed";
     try (Checkpoint cp = Checkpoint.create(db)) {
       cp.createCheckpoint(target.toAbsolutePath().toString());
+      outcome = "";
     } catch (RocksDBException e) {
       throw RocksErrors.map("checkpoint to " + target + " failed", e);
     } finally {
       guard.exit();
+      events.deliver(
+          EngineEvent.of(
+              EngineEvent.Kind.CHECKPOINT,
+              System.nanoTime() - start,
+              outcome.isEmpty() ? bytesIn(target) : -1,
+              "checkpoint to " + target + outcome));
+    }
+  }
+
+  /** The bytes of the files in a checkpoint (most hard links to the store's own files). */
+  private static long bytesIn(Path dir) {
+    long bytes = 0;
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        bytes += Files.size(p);
+      }
+      return bytes;
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1; // only a figure for the event
     }
   }
 

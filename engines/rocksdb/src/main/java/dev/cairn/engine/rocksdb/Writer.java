@@ -1,12 +1,16 @@
 package dev.cairn.engine.rocksdb;
 
+import dev.cairn.spi.BusyException;
 import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
@@ -64,6 +68,7 @@ final class Writer {
   private final WriteOptions syncWrites;
   private final WriteOptions bufferedWrites;
   private final ReadOptions latest;
+  private final EngineEventListener events;
   // NB: non-fair: a waiting exclusive holder still stops new shared ones from barging in.
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Lock shared = lock.readLock();
@@ -77,7 +82,9 @@ final class Writer {
       Keyspaces keyspaces,
       WriteOptions syncWrites,
       WriteOptions bufferedWrites,
-      ReadOptions latest) {
+      ReadOptions latest,
+      EngineEventListener events) {
+    this.events = events;
     this.db = db;
     this.directory = directory;
     this.readOnly = readOnly;
@@ -112,15 +119,29 @@ final class Writer {
     failStop.check();
   }
 
+  /**
+   * Refuses a write whose request's deadline has passed before RocksDB sees it ({@link
+   * dev.cairn.spi.DeadlineExceededException}, nothing written). Once handed to RocksDB a write is
+   * done whole: its write group has no hook for a deadline.
+   */
+  private static void checkDeadline(String operation) {
+    RequestContext c = RequestContext.currentOrNull();
+    if (c != null) {
+      c.checkDeadline(operation);
+    }
+  }
+
   void put(ColumnFamily cf, byte[] key, byte[] value, Durability durability) {
     WriteOptions wo = options(durability);
     checkWritable();
+    checkDeadline("put");
+    long start = System.nanoTime();
     shared.lock();
     try {
       checkLive(cf);
       db.put(cf.handle(), wo, key, value);
     } catch (RocksDBException e) {
-      throw failed("put", e);
+      throw failed("put", e, start);
     } finally {
       shared.unlock();
     }
@@ -129,12 +150,14 @@ final class Writer {
   void delete(ColumnFamily cf, byte[] key, Durability durability) {
     WriteOptions wo = options(durability);
     checkWritable();
+    checkDeadline("delete");
+    long start = System.nanoTime();
     shared.lock();
     try {
       checkLive(cf);
       db.delete(cf.handle(), wo, key);
     } catch (RocksDBException e) {
-      throw failed("delete", e);
+      throw failed("delete", e, start);
     } finally {
       shared.unlock();
     }
@@ -157,6 +180,7 @@ final class Writer {
     }
     WriteOptions wo = options(durability);
     checkWritable();
+    checkDeadline("write");
     if (batch.isEmpty()) {
       if (durability == Durability.SYNC) {
         syncWal(); // an empty SYNC batch still makes earlier writes durable
@@ -164,6 +188,7 @@ final class Writer {
       return;
     }
     Lock lock = batch.preconditions().isEmpty() ? shared : exclusive;
+    long start = System.nanoTime();
     lock.lock();
     try (org.rocksdb.WriteBatch rb = new org.rocksdb.WriteBatch()) {
       Map<String, ColumnFamily> families = resolve(batch, only);
@@ -182,7 +207,7 @@ final class Writer {
         db.flushWal(true);
       }
     } catch (RocksDBException e) {
-      throw failed("write batch", e);
+      throw failed("write batch", e, start);
     } finally {
       lock.unlock();
     }
@@ -266,10 +291,20 @@ final class Writer {
    */
   void syncWal() {
     failStop.check();
+    long start = System.nanoTime();
+    String outcome = "";
     try {
       db.flushWal(true);
     } catch (RocksDBException e) {
+      outcome = ": failed; the store stops";
       failStop.fail(RocksErrors.map("WAL sync failed in " + directory, e));
+    } finally {
+      events.deliver(
+          EngineEvent.of(
+              EngineEvent.Kind.FSYNC,
+              System.nanoTime() - start,
+              -1,
+              "sync of the write-ahead log of " + directory + outcome));
     }
     failStop.check();
   }
@@ -281,7 +316,24 @@ final class Writer {
    * mapped error ({@link dev.cairn.spi.BusyException} for a stall, nothing written).
    */
   StorageException failed(String what, RocksDBException e) {
+    return failed(what, e, System.nanoTime());
+  }
+
+  /**
+   * {@link #failed(String, RocksDBException)} for a write that started at {@code startNanos}: a
+   * write refused as busy (a stall, with {@code write-stall=busy}) is reported as a {@link
+   * EngineEvent.Kind#STALL} event.
+   */
+  private StorageException failed(String what, RocksDBException e, long startNanos) {
     StorageException mapped = RocksErrors.map(what + " failed in " + directory, e);
+    if (mapped instanceof BusyException) {
+      events.deliver(
+          EngineEvent.of(
+              EngineEvent.Kind.STALL,
+              System.nanoTime() - startNanos,
+              -1,
+              what + " refused as busy: writes to " + directory + " are stalled"));
+    }
     if (mapped instanceof StorageIOException) {
       failStop.fail(mapped);
     }

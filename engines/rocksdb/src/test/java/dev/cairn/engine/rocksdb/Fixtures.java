@@ -3,6 +3,7 @@ package dev.cairn.engine.rocksdb;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.cairn.spi.Cursor;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,16 @@ final class Fixtures {
   }
 
   static RocksDbEngine open(Path dir, Map<String, String> settings, Consumer<Options> tuning) {
-    EngineOptions options = EngineOptions.builder().directory(dir).settings(settings).build();
+    return open(dir, settings, tuning, EngineEventListener.NONE);
+  }
+
+  static RocksDbEngine open(
+      Path dir,
+      Map<String, String> settings,
+      Consumer<Options> tuning,
+      EngineEventListener events) {
+    EngineOptions options =
+        EngineOptions.builder().directory(dir).settings(settings).eventListener(events).build();
     return RocksDbEngine.open(options, RocksDbSettings.from(options), tuning);
   }
 

@@ -1,0 +1,198 @@
+package dev.cairn.engine.hash;
+
+import static dev.cairn.engine.hash.TestStores.b;
+import static dev.cairn.engine.hash.TestStores.open;
+import static dev.cairn.engine.hash.TestStores.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.cairn.spi.DeadlineExceededException;
+import dev.cairn.spi.Durability;
+import dev.cairn.spi.RequestContext;
+import dev.cairn.spi.WriteBatch;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Deadlines at the engine: a request already late is refused before anything of it is written; one
+ * whose deadline passes while it waits to be taken into a commit group is refused by the leader
+ * that finds it; one taken into a group is written whole. Never part of a batch.
+ */
+class DeadlineTest {
+
+  @TempDir Path dir;
+
+  private static final int KEYS_PER_BATCH = 4;
+
+  @Test
+  void aRequestAlreadyLateIsRefusedWithNothingWritten() {
+    RequestContext late = RequestContext.of("late-1").withDeadline(Instant.now().minusMillis(1));
+    try (HashEngine e = open(dir, Map.of())) {
+      e.put(b("kept"), b("old"), Durability.SYNC);
+      long seq = e.statistics().details().get("sequence");
+      long syncs = e.statistics().details().get("write.syncs");
+
+      DeadlineExceededException put =
+          assertThrows(
+              DeadlineExceededException.class,
+              () -> late.run(() -> e.put(b("k"), b("v"), Durability.SYNC)));
+      assertTrue(put.getMessage().startsWith("write not started"), put.getMessage());
+      assertEquals(Optional.of("late-1"), put.requestId());
+      assertThrows(
+          DeadlineExceededException.class,
+          () -> late.run(() -> e.delete(b("kept"), Durability.BUFFERED)));
+      WriteBatch batch = new WriteBatch().put(b("a"), b("1")).put(b("b"), b("2"));
+      assertThrows(
+          DeadlineExceededException.class,
+          () -> late.run(() -> e.write(batch, Durability.BUFFERED)));
+      DeadlineExceededException flush =
+          assertThrows(DeadlineExceededException.class, () -> late.run(e::flush));
+      assertTrue(flush.getMessage().startsWith("flush not started"), flush.getMessage());
+
+      assertNull(e.get(b("k")));
+      assertNull(e.get(b("a")));
+      assertEquals("old", s(e.get(b("kept"))));
+      assertEquals(seq, e.statistics().details().get("sequence"), "no sequence number was used");
+      assertEquals(syncs, e.statistics().details().get("write.syncs"), "nothing was forced");
+
+      RequestContext inTime = RequestContext.of("ok-2").withTimeout(Duration.ofMinutes(5));
+      inTime.run(() -> e.write(batch, Durability.SYNC));
+      assertEquals("2", s(e.get(b("b"))));
+    }
+    try (HashEngine e = open(dir, Map.of())) {
+      assertNull(e.get(b("k")));
+      assertEquals("old", s(e.get(b("kept"))));
+      assertEquals("1", s(e.get(b("a"))));
+    }
+  }
+
+  private enum Outcome {
+    APPLIED,
+    REFUSED_BEFORE,
+    REFUSED_QUEUED
+  }
+
+  /**
+   * Many writers race short deadlines (some passed at once, some passing while they wait in the
+   * queue, some met) against group commit; every batch is applied whole or not at all, and a
+   * refused one left nothing, before and after a reopen.
+   */
+  @Test
+  void batchesRacingTheirDeadlinesThroughGroupCommitAreAllOrNothing() throws Exception {
+    long seed = Long.getLong("cairn.seed", new SplittableRandom().nextLong());
+    System.out.println("DeadlineTest seed " + seed + " (replay with -Dcairn.seed=" + seed + ")");
+    SplittableRandom seeds = new SplittableRandom(seed);
+    int threads = 8;
+    int each = 80;
+    List<Outcome[]> rounds = new ArrayList<>();
+    int queued = 0;
+    try (HashEngine e = open(dir, Map.of())) {
+      for (int round = 0; round < 20 && queued == 0; round++) {
+        Outcome[] outcomes = race(e, round, threads, each, seeds.split());
+        rounds.add(outcomes);
+        checkAllOrNothing(e, round, outcomes);
+        queued += (int) Arrays.stream(outcomes).filter(o -> o == Outcome.REFUSED_QUEUED).count();
+      }
+    }
+    try (HashEngine e = open(dir, Map.of())) {
+      for (int round = 0; round < rounds.size(); round++) {
+        checkAllOrNothing(e, round, rounds.get(round));
+      }
+    }
+    List<Outcome> all = rounds.stream().flatMap(Arrays::stream).toList();
+    System.out.println(
+        "DeadlineTest rounds "
+            + rounds.size()
+            + ": "
+            + all.stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        o -> o, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+    assertTrue(all.contains(Outcome.APPLIED), "seed " + seed + ": some batches met their deadline");
+    assertTrue(
+        all.contains(Outcome.REFUSED_BEFORE), "seed " + seed + ": some were late on arrival");
+    assertTrue(
+        queued > 0,
+        "seed " + seed + ": no batch was refused while queued, in " + rounds.size() + " rounds");
+  }
+
+  private static Outcome[] race(
+      HashEngine e, int round, int threads, int each, SplittableRandom random) throws Exception {
+    Outcome[] outcomes = new Outcome[threads * each];
+    CountDownLatch start = new CountDownLatch(1);
+    List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      SplittableRandom r = random.split();
+      ts.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                      for (int i = 0; i < each; i++) {
+                        int n = id * each + i;
+                        WriteBatch batch = new WriteBatch();
+                        for (int k = 0; k < KEYS_PER_BATCH; k++) {
+                          batch.put(b(key(round, n, k)), b("v" + n));
+                        }
+                        // 0 to 300 microseconds: some late at once, some late in the queue.
+                        RequestContext ctx =
+                            RequestContext.of("r" + round + "-" + n)
+                                .withTimeout(Duration.ofNanos(r.nextLong(0, 300_000)));
+                        Durability d = r.nextBoolean() ? Durability.SYNC : Durability.BUFFERED;
+                        try {
+                          ctx.run(() -> e.write(batch, d));
+                          outcomes[n] = Outcome.APPLIED;
+                        } catch (DeadlineExceededException x) {
+                          assertEquals(Optional.of(ctx.requestId()), x.requestId());
+                          outcomes[n] =
+                              Arrays.stream(x.getStackTrace())
+                                      .anyMatch(f -> f.getMethodName().equals("takeGroup"))
+                                  ? Outcome.REFUSED_QUEUED
+                                  : Outcome.REFUSED_BEFORE;
+                        }
+                      }
+                    } catch (Throwable x) {
+                      errors.add(x);
+                    }
+                  }));
+    }
+    start.countDown();
+    for (Thread t : ts) {
+      t.join();
+    }
+    assertEquals(List.of(), errors);
+    return outcomes;
+  }
+
+  private static String key(int round, int n, int k) {
+    return "b" + round + "-" + n + "-" + k;
+  }
+
+  private static void checkAllOrNothing(HashEngine e, int round, Outcome[] outcomes) {
+    for (int n = 0; n < outcomes.length; n++) {
+      for (int k = 0; k < KEYS_PER_BATCH; k++) {
+        String v = s(e.get(b(key(round, n, k))));
+        if (outcomes[n] == Outcome.APPLIED ? !("v" + n).equals(v) : v != null) {
+          fail("round " + round + ", batch " + n + " " + outcomes[n] + ": key " + k + " = " + v);
+        }
+      }
+    }
+  }
+}
