@@ -54,11 +54,13 @@ final class Checker {
       return;
     }
     try {
-      markChain(meta.catalog(), PageFormat.CATALOG, "the catalog");
-      markChain(meta.freelist(), PageFormat.FREELIST, "the freelist");
-      long[] listed =
-          Freelist.decode(
-              pager.blob(meta.freelist(), PageFormat.FREELIST), meta.highWater(), pager.where());
+      if (meta.inlineCatalog() == null) {
+        markChain(meta.catalog(), PageFormat.CATALOG, "the catalog");
+      }
+      if (meta.inlineFreelist() == null) {
+        markChain(meta.freelist(), PageFormat.FREELIST, "the freelist");
+      }
+      long[] listed = Freelist.decode(meta.freelistBytes(pager), meta.highWater(), pager.where());
       for (long id : listed) {
         free.set((int) id);
       }

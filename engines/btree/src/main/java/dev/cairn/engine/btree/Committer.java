@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * for a durable commit, force the file, write the meta into the slot that does not hold the last
  * durable meta, and force again (bbolt's data-then-meta order); for a {@code BUFFERED} one, write
  * the meta without forcing. Readers see the new state once its meta is written. A {@code BUFFERED}
- * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or a quarter of the
+ * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or an eighth of the
  * file) wait only for a durable meta to be reused, so that a store written only {@code BUFFERED}
  * does not grow without bound.
  *
@@ -39,7 +39,7 @@ import java.util.function.Consumer;
 final class Committer implements Runnable {
 
   /** Pages that may wait only for a durable meta before a BUFFERED commit is made durable. */
-  static final long PENDING_SYNC_PAGES = 1024;
+  static final long PENDING_SYNC_PAGES = 256;
 
   private static final int MAX_GROUP = 4096;
 
@@ -233,13 +233,19 @@ final class Committer implements Runnable {
     boolean sync = false;
     Tx tx = new Tx(nextTxid, readers.current(), pager);
     List<Request> applied = new ArrayList<>(group.size());
+    List<Request> refused = new ArrayList<>();
+    List<RuntimeException> reasons = new ArrayList<>();
     try {
       for (Request r : group) {
         if (r.apply != null) {
           try {
             r.apply.accept(tx);
           } catch (ConflictException | InvalidArgumentException e) {
-            r.done.completeExceptionally(e); // nothing of it was applied
+            // Nothing of it was applied. NB: its outcome is told only once the group is
+            // committed: it may rest on an earlier request of the group, which no reader sees
+            // before the commit.
+            refused.add(r);
+            reasons.add(e);
             continue;
           }
         }
@@ -263,18 +269,50 @@ final class Committer implements Runnable {
       EngineFailedException f =
           failStop.stop("the commit of transaction " + tx.txid + " failed", e);
       applied.forEach(r -> r.done.completeExceptionally(f));
+      refused.forEach(r -> r.done.completeExceptionally(f));
       return;
     }
     applied.forEach(r -> r.done.complete(null));
+    for (int i = 0; i < refused.size(); i++) {
+      refused.get(i).done.completeExceptionally(reasons.get(i));
+    }
   }
 
-  /** Makes the current state durable: everything written so far, its meta included. */
+  /**
+   * Makes the current state durable: everything written so far, its meta included. When that meta
+   * was written by a {@code BUFFERED} commit, it still says its newest pages may be missing; a meta
+   * of its own (same trees, the next txid) is then written and forced into the other slot, so that
+   * an open trusts the state as durable: never falls back from it, even past a damaged page.
+   */
   private void forceCurrent() {
     Version current = readers.current();
     file.force();
     syncs.increment();
     syncedTxid = current.txid();
     durableSlot = current.slot;
+    Meta m = current.meta;
+    if (m.syncedThrough() < m.txid()) {
+      long txid = nextTxid++;
+      Meta synced =
+          new Meta(
+              txid,
+              m.formatVersion(),
+              m.pageSize(),
+              m.highWater(),
+              txid,
+              m.catalog(),
+              m.freelist(),
+              m.treeNodes(),
+              m.treeBytes(),
+              m.inlineCatalog(),
+              m.inlineFreelist());
+      int slot = 1 - durableSlot;
+      file.write(layout.offset(slot), synced.encode(slot));
+      file.force();
+      syncedTxid = txid;
+      durableSlot = slot;
+      readers.publish(new Version(synced, current.catalog, slot));
+    }
   }
 
   private final class Output implements Tx.Output {
@@ -309,30 +347,41 @@ final class Committer implements Runnable {
       freelist.free(txid, id);
     }
     List<Long> chains = new ArrayList<>();
-    Blobs.PageSink chainSink =
-        (id, page) -> {
-          out.write(id, page);
-          chains.add(id);
-        };
-    BlobRef catalogRef =
-        Blobs.write(catalog.encode(), PageFormat.CATALOG, txid, out::allocate, chainSink, layout);
-    // NB: the freelist's own pages come off the freelist: take them first, then list what is left,
-    // padded so that the chain uses exactly the pages taken (none leaks, none is listed and used).
-    int k = Blobs.pagesFor(freelist.encodedSize(), layout);
-    long[] ids = new long[k];
-    for (int i = 0; i < k; i++) {
-      ids[i] = out.allocate();
+    byte[] catalogBytes = catalog.encode();
+    BlobRef catalogRef = Meta.INLINE;
+    BlobRef freelistRef = Meta.INLINE;
+    byte[] inlineCatalog = null;
+    byte[] inlineFreelist = null;
+    if (Meta.fitsInline(catalogBytes.length, freelist.encodedSize(), layout.pageSize())) {
+      inlineCatalog = catalogBytes;
+      inlineFreelist = freelist.encode();
+    } else {
+      Blobs.PageSink chainSink =
+          (id, page) -> {
+            out.write(id, page);
+            chains.add(id);
+          };
+      catalogRef =
+          Blobs.write(catalogBytes, PageFormat.CATALOG, txid, out::allocate, chainSink, layout);
+      // NB: the freelist's own pages come off the freelist: take them first, then list what is
+      // left, padded so that the chain uses exactly the pages taken (none leaks, none is listed
+      // and used).
+      int k = Blobs.pagesFor(freelist.encodedSize(), layout);
+      long[] ids = new long[k];
+      for (int i = 0; i < k; i++) {
+        ids[i] = out.allocate();
+      }
+      byte[] list = freelist.encode();
+      int minLength = (k - 1) * layout.blobPayload() + 1;
+      if (list.length < minLength) {
+        list = java.util.Arrays.copyOf(list, minLength);
+      }
+      int[] next = {0};
+      freelistRef =
+          Blobs.write(list, PageFormat.FREELIST, txid, () -> ids[next[0]++], chainSink, layout);
     }
-    byte[] list = freelist.encode();
-    int minLength = (k - 1) * layout.blobPayload() + 1;
-    if (list.length < minLength) {
-      list = java.util.Arrays.copyOf(list, minLength);
-    }
-    int[] next = {0};
-    BlobRef freelistRef =
-        Blobs.write(list, PageFormat.FREELIST, txid, () -> ids[next[0]++], chainSink, layout);
     long unsynced = freelist.pendingAfter(syncedTxid);
-    boolean sync = syncRequested || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 4);
+    boolean sync = syncRequested || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
     if (sync && !syncRequested) {
       forcedByPending.increment();
     }
@@ -346,7 +395,9 @@ final class Committer implements Runnable {
             catalogRef,
             freelistRef,
             base.meta.treeNodes() + tx.nodesDelta(),
-            base.meta.treeBytes() + tx.bytesDelta());
+            base.meta.treeBytes() + tx.bytesDelta(),
+            inlineCatalog,
+            inlineFreelist);
     int slot = 1 - durableSlot;
     if (sync) {
       file.force();

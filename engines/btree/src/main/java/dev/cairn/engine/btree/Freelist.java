@@ -1,5 +1,6 @@
 package dev.cairn.engine.btree;
 
+import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.CorruptionException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -26,7 +27,8 @@ import java.util.TreeSet;
  * a reopen no reader exists and the chosen meta is forced, so every listed page is free.
  *
  * <pre>
- * | count (8B) | page id (8B) ... | zeros (padding to the chain's last page) |
+ * | runs (8B) | per run of consecutive pages: gap from the previous run's end (varint) |
+ * | length (varint) | ... | zeros (padding to the chain's last page) |
  * </pre>
  *
  * <p>Owned by the writer's thread; not thread-safe.
@@ -82,21 +84,35 @@ final class Freelist {
     return m;
   }
 
-  /** Every free and pending page, sorted, as persisted. */
+  /** Every free and pending page, as runs of consecutive pages, as persisted. */
   byte[] encode() {
     TreeSet<Long> all = new TreeSet<>(free);
     pending.values().forEach(all::addAll);
-    ByteBuffer b = ByteBuffer.allocate(8 + 8 * all.size()).order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(all.size());
+    List<long[]> runs = new ArrayList<>();
     for (long id : all) {
-      b.putLong(id);
+      long[] last = runs.isEmpty() ? null : runs.getLast();
+      if (last != null && last[0] + last[1] == id) {
+        last[1]++;
+      } else {
+        runs.add(new long[] {id, 1});
+      }
     }
-    return b.array();
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + runs.size() * 2 * Varints.MAX_LONG_BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(runs.size());
+    long end = Meta.SLOTS;
+    for (long[] r : runs) {
+      Varints.putUnsignedLong(b, r[0] - end);
+      Varints.putUnsignedLong(b, r[1]);
+      end = r[0] + r[1];
+    }
+    return java.util.Arrays.copyOf(b.array(), b.position());
   }
 
-  /** The bytes {@link #encode()} would write, without writing them. */
+  /** The bytes {@link #encode()} writes. */
   int encodedSize() {
-    return (int) (8 + 8 * (free.size() + pendingCount));
+    return encode().length;
   }
 
   /**
@@ -109,23 +125,45 @@ final class Freelist {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     try {
       long n = b.getLong();
-      if (n < 0 || n > (bytes.length - 8) / 8) {
-        throw new CorruptionException(where + ": the freelist's count " + n + " does not add up");
+      if (n < 0 || n > bytes.length) {
+        throw new CorruptionException(
+            where + ": the freelist's run count " + n + " does not add up");
       }
-      long[] ids = new long[(int) n];
-      long prev = Meta.SLOTS - 1;
-      for (int i = 0; i < n; i++) {
-        long id = b.getLong();
-        if (id <= prev || id >= highWater) {
+      long total = 0;
+      List<long[]> runs = new ArrayList<>();
+      long end = Meta.SLOTS;
+      for (long i = 0; i < n; i++) {
+        long start = end + Varints.getUnsignedLong(b);
+        long length = Varints.getUnsignedLong(b);
+        if ((i > 0 && start == end)
+            || length < 1
+            || start < end
+            || length > highWater
+            || start > highWater - length) {
           throw new CorruptionException(
-              where + ": the freelist lists page " + id + " out of order, twice or out of range");
+              where
+                  + ": the freelist lists pages ["
+                  + start
+                  + ", +"
+                  + length
+                  + ") out of order, twice or out of [2, "
+                  + highWater
+                  + ")");
         }
-        ids[i] = id;
-        prev = id;
+        runs.add(new long[] {start, length});
+        total += length;
+        end = start + length;
+      }
+      long[] ids = new long[Math.toIntExact(total)];
+      int k = 0;
+      for (long[] r : runs) {
+        for (long id = r[0]; id < r[0] + r[1]; id++) {
+          ids[k++] = id;
+        }
       }
       return ids;
-    } catch (BufferUnderflowException e) {
-      throw new CorruptionException(where + ": the freelist is cut short", e);
+    } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
+      throw new CorruptionException(where + ": the freelist is cut short or damaged", e);
     }
   }
 

@@ -63,23 +63,23 @@ final class Recovery {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      long[] next = {Meta.SLOTS};
-      List<byte[]> pages = new ArrayList<>();
-      Blobs.PageSink sink = (id, page) -> pages.add(page);
-      BlobRef catalog =
-          Blobs.write(
-              Catalog.initial().encode(), PageFormat.CATALOG, 1, () -> next[0]++, sink, layout);
-      BlobRef freelist =
-          Blobs.write(
-              new Freelist().encode(), PageFormat.FREELIST, 1, () -> next[0]++, sink, layout);
       Meta meta =
           new Meta(
-              1, FormatVersion.CURRENT.number(), pageSize, next[0], 1, catalog, freelist, 0, 0);
+              1,
+              FormatVersion.CURRENT.number(),
+              pageSize,
+              Meta.SLOTS,
+              1,
+              Meta.INLINE,
+              Meta.INLINE,
+              0,
+              0,
+              Catalog.initial().encode(),
+              new Freelist().encode());
       write(ch, 0, meta.encode(0));
       write(ch, layout.offset(1), meta.encode(1));
-      for (int i = 0; i < pages.size(); i++) {
-        write(ch, layout.offset(Meta.SLOTS + i), pages.get(i));
-      }
+      // The file holds whole pages: slot 1's page is written to its end.
+      write(ch, layout.offset(2) - 1, new byte[1]);
       ch.force(true);
     } catch (IOException e) {
       throw new StorageIOException(temp + ": cannot create the data file", e);
@@ -185,7 +185,8 @@ final class Recovery {
       why.append(why.isEmpty() ? "" : "; ").append("slot ").append(slot).append(" is missing");
       return null;
     }
-    byte[] bytes = file.read(offset, Meta.LENGTH);
+    byte[] bytes =
+        file.read(offset, (int) Math.min(PageFormat.MAX_PAGE_SIZE, file.size() - offset));
     if (!why.isEmpty()) {
       why.append("; ");
     }
@@ -203,12 +204,9 @@ final class Recovery {
     if (m.highWater() < Meta.SLOTS) {
       throw new CorruptionException(where + ": high-water mark " + m.highWater());
     }
-    List<Long> chains = new ArrayList<>();
-    chains.addAll(Blobs.pages(m.catalog(), PageFormat.CATALOG, pager, pager.layout(), where));
-    chains.addAll(Blobs.pages(m.freelist(), PageFormat.FREELIST, pager, pager.layout(), where));
-    Catalog catalog = Catalog.decode(pager.blob(m.catalog(), PageFormat.CATALOG), where);
-    long[] free =
-        Freelist.decode(pager.blob(m.freelist(), PageFormat.FREELIST), m.highWater(), where);
+    List<Long> chains = m.chainPages(pager);
+    Catalog catalog = Catalog.decode(m.catalogBytes(pager), where);
+    long[] free = Freelist.decode(m.freelistBytes(pager), m.highWater(), where);
     for (Catalog.Root r : catalog.roots().values()) {
       if (!r.empty() && r.txid() > m.syncedThrough()) {
         verifyRecent(pager, new Child(r.pageId(), r.txid(), null), m.syncedThrough(), m.txid());
