@@ -45,6 +45,7 @@ class RepositoryRulesTest {
     CairnRules.requireAtLeast(classes, 5, cairn.engines() + ".rocksdb");
     CairnRules.requireAtLeast(classes, 15, cairn.engines() + ".hash");
     CairnRules.requireAtLeast(classes, 40, cairn.engines() + ".lsm");
+    CairnRules.requireAtLeast(classes, 20, cairn.engines() + ".btree");
     CairnRules.requireAtLeast(classes, 20, cairn.bench());
     CairnRules.requireAtLeast(classes, 8, "dev.cairn.archrules");
   }
@@ -64,7 +65,7 @@ class RepositoryRulesTest {
 
   @TestFactory
   Stream<DynamicTest> eachEngineFollowsTheThirdPartyRules() {
-    return Stream.of("memory", "rocksdb", "hash", "lsm")
+    return Stream.of("memory", "rocksdb", "hash", "lsm", "btree")
         .flatMap(
             name ->
                 CairnRules.forEngine(Layout.CAIRN.engines() + "." + name, 5).stream()

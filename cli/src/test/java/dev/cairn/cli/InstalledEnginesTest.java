@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InstalledEnginesTest {
 
   private static final List<String> REPOSITORY_ENGINES =
-      List.of("hash", "lsm", "memory", "rocksdb");
+      List.of("btree", "hash", "lsm", "memory", "rocksdb");
 
   @Test
   void theRepositorysEnginesAreFoundThroughServiceLoaderAndNoneIsRefused() throws Exception {

@@ -1,0 +1,432 @@
+package dev.cairn.engine.btree;
+
+import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.ConflictException;
+import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.StorageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The single writer: an engine-owned thread that takes every queued write, applies the group to one
+ * {@link Tx} and commits it with one shadow-paging commit, so concurrent {@code SYNC} writers share
+ * one fsync pair (group commit, as LevelDB's {@code BuildBatchGroup}).
+ *
+ * <p><b>The commit</b> ({@code docs/engines/btree.md}, "Commit"): make pages freed by transactions
+ * that no reader and no durable meta still need reusable ({@link Freelist#release}); spill the
+ * changed nodes to new pages; free the old catalog and freelist chains and write new ones; then,
+ * for a durable commit, force the file, write the meta into the slot that does not hold the last
+ * durable meta, and force again (bbolt's data-then-meta order); for a {@code BUFFERED} one, write
+ * the meta without forcing. Readers see the new state once its meta is written. A {@code BUFFERED}
+ * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or an eighth of the
+ * file) wait only for a durable meta to be reused, so that a store written only {@code BUFFERED}
+ * does not grow without bound.
+ *
+ * <p><b>Failures.</b> A request whose precondition fails, or that names a keyspace that does not
+ * exist, fails alone, before it changed anything. Any other failure while applying a group fails
+ * the whole group and discards the transaction: nothing was written. A failure while writing or
+ * forcing fail-stops the store ({@link FailStop}): the kernel may have dropped pages.
+ *
+ * <p>Requests come from any thread ({@link #submit}); everything else runs on the committer's
+ * thread, which owns the transaction state below. Thread-safe.
+ */
+final class Committer implements Runnable {
+
+  /** Pages that may wait only for a durable meta before a BUFFERED commit is made durable. */
+  static final long PENDING_SYNC_PAGES = 256;
+
+  private static final int MAX_GROUP = 4096;
+
+  /** A write waiting for the committer. */
+  static final class Request {
+    final Consumer<Tx> apply; // null: a sync alone
+    final boolean sync;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Request(Consumer<Tx> apply, boolean sync) {
+      this.apply = apply;
+      this.sync = sync;
+    }
+  }
+
+  private static final Request STOP = new Request(null, false);
+
+  private final PageFile file;
+  private final Pager pager;
+  private final Layout layout;
+  private final Readers readers;
+  private final FailStop failStop;
+  private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  // ---- the writer's state: touched by the committer's thread only ------------------------------
+  private final Freelist freelist;
+  private List<Long> chainPages;
+  private long nextTxid;
+  private long highWater;
+  private long syncedTxid;
+  private int durableSlot;
+
+  // ---- figures, for statistics -----------------------------------------------------------------
+  final LongAdder commits = new LongAdder();
+  final LongAdder groups = new LongAdder();
+  final LongAdder requests = new LongAdder();
+  final LongAdder syncs = new LongAdder();
+  final LongAdder pagesWritten = new LongAdder();
+  final LongAdder forcedByPending = new LongAdder();
+  private volatile long freePages;
+  private volatile long pendingPages;
+  private volatile long pendingUnsynced;
+
+  Committer(Recovery.Opened opened, Pager pager, Readers readers, FailStop failStop, String name) {
+    this.file = opened.file();
+    this.pager = pager;
+    this.layout = pager.layout();
+    this.readers = readers;
+    this.failStop = failStop;
+    this.freelist = opened.freelist();
+    this.chainPages = opened.chainPages();
+    this.nextTxid = opened.nextTxid();
+    this.highWater = opened.version().meta.highWater();
+    this.syncedTxid = opened.version().txid();
+    this.durableSlot = opened.version().slot;
+    this.freePages = freelist.freeCount();
+    this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /**
+   * Queues {@code r} and waits for its outcome, uninterruptibly: an acknowledged write is never
+   * abandoned half-way by an interrupt (the caller's interrupt is given back).
+   *
+   * @throws ConflictException if its precondition failed
+   * @throws EngineFailedException if the store has stopped
+   * @throws ClosedHandleException if the store closed first
+   */
+  void submit(Request r) {
+    failStop.check();
+    if (closed) {
+      throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
+    }
+    queue.add(r);
+    if (closed) {
+      failIfQueued(r);
+    }
+    try {
+      r.done.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ConflictException c) {
+        throw c;
+      }
+      if (cause instanceof InvalidArgumentException c) {
+        throw c;
+      }
+      if (cause instanceof EngineFailedException c) {
+        throw new EngineFailedException(c.getMessage(), c);
+      }
+      if (cause instanceof ClosedHandleException c) {
+        throw new ClosedHandleException(c.getMessage());
+      }
+      if (cause instanceof StorageException s) {
+        s.addSuppressed(new Exception("rethrown on the caller's thread"));
+        throw s;
+      }
+      throw new EngineFailedException("the committer failed: " + cause, cause);
+    }
+  }
+
+  private void failIfQueued(Request r) {
+    if (queue.remove(r)) {
+      r.done.completeExceptionally(new ClosedHandleException("the store closed"));
+    }
+  }
+
+  /** Stops the thread once the queued requests are done, and waits for it. Idempotent. */
+  void close() {
+    closed = true;
+    queue.add(STOP);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Request r;
+    while ((r = queue.poll()) != null) {
+      r.done.completeExceptionally(new ClosedHandleException("the store closed"));
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        Request first = take();
+        if (first == STOP) {
+          break;
+        }
+        List<Request> group = new ArrayList<>();
+        group.add(first);
+        boolean stop = false;
+        Request more;
+        while (group.size() < MAX_GROUP && (more = queue.poll()) != null) {
+          if (more == STOP) {
+            stop = true;
+            break;
+          }
+          group.add(more);
+        }
+        process(group);
+        if (stop) {
+          break;
+        }
+      }
+      if (!failStop.failed() && syncedTxid < readers.current().txid()) {
+        // A clean close leaves the last state durable: the next open need not verify its pages.
+        forceCurrent();
+      }
+    } catch (Throwable t) {
+      failStop.stop("the committer failed unexpectedly", t);
+    } finally {
+      Request r;
+      while ((r = queue.poll()) != null) {
+        r.done.completeExceptionally(
+            failStop.failed() ? failStop.failure() : new ClosedHandleException("the store closed"));
+      }
+    }
+  }
+
+  private Request take() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // Nobody interrupts the committer but a JVM shutting down: keep serving until STOP.
+      }
+    }
+  }
+
+  private void process(List<Request> group) {
+    groups.increment();
+    requests.add(group.size());
+    EngineFailedException failed = failStop.failure();
+    if (failed != null) {
+      group.forEach(r -> r.done.completeExceptionally(failed));
+      return;
+    }
+    boolean sync = false;
+    Tx tx = new Tx(nextTxid, readers.current(), pager);
+    List<Request> applied = new ArrayList<>(group.size());
+    List<Request> refused = new ArrayList<>();
+    List<RuntimeException> reasons = new ArrayList<>();
+    try {
+      for (Request r : group) {
+        if (r.apply != null) {
+          try {
+            r.apply.accept(tx);
+          } catch (ConflictException | InvalidArgumentException e) {
+            // Nothing of it was applied. NB: its outcome is told only once the group is
+            // committed: it may rest on an earlier request of the group, which no reader sees
+            // before the commit.
+            refused.add(r);
+            reasons.add(e);
+            continue;
+          }
+        }
+        applied.add(r);
+        sync |= r.sync;
+      }
+    } catch (RuntimeException | Error e) {
+      // NB: the transaction may hold part of a request: discard it whole; nothing was written.
+      for (Request r : group) {
+        r.done.completeExceptionally(e);
+      }
+      return;
+    }
+    try {
+      if (tx.changed()) {
+        commit(tx, sync);
+      } else if (sync && syncedTxid < readers.current().txid()) {
+        forceCurrent();
+      }
+    } catch (Throwable e) {
+      EngineFailedException f =
+          failStop.stop("the commit of transaction " + tx.txid + " failed", e);
+      applied.forEach(r -> r.done.completeExceptionally(f));
+      refused.forEach(r -> r.done.completeExceptionally(f));
+      return;
+    }
+    applied.forEach(r -> r.done.complete(null));
+    for (int i = 0; i < refused.size(); i++) {
+      refused.get(i).done.completeExceptionally(reasons.get(i));
+    }
+  }
+
+  /**
+   * Makes the current state durable: everything written so far, its meta included. When that meta
+   * was written by a {@code BUFFERED} commit, it still says its newest pages may be missing; a meta
+   * of its own (same trees, the next txid) is then written and forced into the other slot, so that
+   * an open trusts the state as durable: never falls back from it, even past a damaged page.
+   */
+  private void forceCurrent() {
+    Version current = readers.current();
+    file.force();
+    syncs.increment();
+    syncedTxid = current.txid();
+    durableSlot = current.slot;
+    Meta m = current.meta;
+    if (m.syncedThrough() < m.txid()) {
+      long txid = nextTxid++;
+      Meta synced =
+          new Meta(
+              txid,
+              m.formatVersion(),
+              m.pageSize(),
+              m.highWater(),
+              txid,
+              m.catalog(),
+              m.freelist(),
+              m.treeNodes(),
+              m.treeBytes(),
+              m.inlineCatalog(),
+              m.inlineFreelist());
+      int slot = 1 - durableSlot;
+      file.write(layout.offset(slot), synced.encode(slot));
+      file.force();
+      syncedTxid = txid;
+      durableSlot = slot;
+      readers.publish(new Version(synced, current.catalog, slot));
+    }
+  }
+
+  private final class Output implements Tx.Output {
+    @Override
+    public long allocate() {
+      long id = freelist.allocate();
+      return id >= 0 ? id : highWater++;
+    }
+
+    @Override
+    public void write(long pageId, byte[] page) {
+      file.write(layout.offset(pageId), page);
+      pagesWritten.increment();
+    }
+
+    @Override
+    public void written(Node n) {
+      pager.cache().put(n);
+    }
+  }
+
+  private void commit(Tx tx, boolean syncRequested) {
+    long txid = tx.txid;
+    Version base = readers.current();
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    Output out = new Output();
+    Catalog catalog = tx.spill(out);
+    for (long id : chainPages) {
+      freelist.free(txid, id);
+    }
+    for (long id : tx.freed()) {
+      freelist.free(txid, id);
+    }
+    List<Long> chains = new ArrayList<>();
+    byte[] catalogBytes = catalog.encode();
+    BlobRef catalogRef = Meta.INLINE;
+    BlobRef freelistRef = Meta.INLINE;
+    byte[] inlineCatalog = null;
+    byte[] inlineFreelist = null;
+    if (Meta.fitsInline(catalogBytes.length, freelist.encodedSize(), layout.pageSize())) {
+      inlineCatalog = catalogBytes;
+      inlineFreelist = freelist.encode();
+    } else {
+      Blobs.PageSink chainSink =
+          (id, page) -> {
+            out.write(id, page);
+            chains.add(id);
+          };
+      catalogRef =
+          Blobs.write(catalogBytes, PageFormat.CATALOG, txid, out::allocate, chainSink, layout);
+      // NB: the freelist's own pages come off the freelist: take them first, then list what is
+      // left, padded so that the chain uses exactly the pages taken (none leaks, none is listed
+      // and used).
+      int k = Blobs.pagesFor(freelist.encodedSize(), layout);
+      long[] ids = new long[k];
+      for (int i = 0; i < k; i++) {
+        ids[i] = out.allocate();
+      }
+      byte[] list = freelist.encode();
+      int minLength = (k - 1) * layout.blobPayload() + 1;
+      if (list.length < minLength) {
+        list = java.util.Arrays.copyOf(list, minLength);
+      }
+      int[] next = {0};
+      freelistRef =
+          Blobs.write(list, PageFormat.FREELIST, txid, () -> ids[next[0]++], chainSink, layout);
+    }
+    long unsynced = freelist.pendingAfter(syncedTxid);
+    boolean sync = syncRequested || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
+    if (sync && !syncRequested) {
+      forcedByPending.increment();
+    }
+    Meta meta =
+        new Meta(
+            txid,
+            FormatVersion.CURRENT.number(),
+            layout.pageSize(),
+            highWater,
+            sync ? txid : syncedTxid,
+            catalogRef,
+            freelistRef,
+            base.meta.treeNodes() + tx.nodesDelta(),
+            base.meta.treeBytes() + tx.bytesDelta(),
+            inlineCatalog,
+            inlineFreelist);
+    int slot = 1 - durableSlot;
+    if (sync) {
+      file.force();
+    }
+    file.write(layout.offset(slot), meta.encode(slot));
+    if (sync) {
+      file.force();
+      syncs.increment();
+      syncedTxid = txid;
+      durableSlot = slot;
+    }
+    chainPages = chains;
+    nextTxid = txid + 1;
+    commits.increment();
+    freePages = freelist.freeCount();
+    pendingPages = freelist.pendingCount();
+    pendingUnsynced = freelist.pendingAfter(syncedTxid);
+    readers.publish(new Version(meta, catalog, slot));
+  }
+
+  long freePages() {
+    return freePages;
+  }
+
+  long pendingPages() {
+    return pendingPages;
+  }
+
+  long pendingUnsynced() {
+    return pendingUnsynced;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.cairn.engine.btree;
+
+import dev.cairn.engine.toolkit.Varints;
+import dev.cairn.spi.CorruptionException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The pages below the high-water mark that no tree uses: free to reuse now, or pending until it is
+ * safe ({@code docs/engines/btree.md}, "The freelist").
+ *
+ * <p>A page freed by transaction N is still part of every state before N. It becomes reusable only
+ * when both hold: no reader remains on a state before N (readers register the txid they read, see
+ * {@link Readers}), and a state at or after N is durable (its meta forced), so that neither a
+ * reader nor the meta a crash falls back to can reach it. Until then it is pending under N. This is
+ * where B+trees break (bbolt's "page already freed", "unreachable unfreed", a page referenced
+ * twice): the rule is one method, {@link #release}, and {@link Checker} verifies after every test
+ * that every page is reachable once or free once.
+ *
+ * <p>Persisted with each commit as a blob chain listing every free and pending page, sorted; after
+ * a reopen no reader exists and the chosen meta is forced, so every listed page is free.
+ *
+ * <pre>
+ * | runs (8B) | per run of consecutive pages: gap from the previous run's end (varint) |
+ * | length (varint) | ... | zeros (padding to the chain's last page) |
+ * </pre>
+ *
+ * <p>Owned by the writer's thread; not thread-safe.
+ */
+final class Freelist {
+
+  private final TreeSet<Long> free = new TreeSet<>();
+  private final TreeMap<Long, List<Long>> pending = new TreeMap<>();
+  private long pendingCount;
+
+  /** Reuses the lowest free page, or returns -1 when none is free. */
+  long allocate() {
+    Long id = free.pollFirst();
+    return id == null ? -1 : id;
+  }
+
+  /** Frees {@code page}, part of states before {@code txid}, pending until it is safe to reuse. */
+  void free(long txid, long page) {
+    pending.computeIfAbsent(txid, t -> new ArrayList<>()).add(page);
+    pendingCount++;
+  }
+
+  /** Makes the pages freed by transactions up to {@code txid} reusable. */
+  void release(long txid) {
+    while (!pending.isEmpty() && pending.firstKey() <= txid) {
+      List<Long> pages = pending.pollFirstEntry().getValue();
+      free.addAll(pages);
+      pendingCount -= pages.size();
+    }
+  }
+
+  int freeCount() {
+    return free.size();
+  }
+
+  long pendingCount() {
+    return pendingCount;
+  }
+
+  /** The pages pending that were freed by transactions after {@code txid}. */
+  long pendingAfter(long txid) {
+    long n = 0;
+    for (List<Long> p : pending.tailMap(txid, false).values()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /** The pages pending by the txid that freed them; a copy. */
+  Map<Long, Integer> pendingByTxid() {
+    Map<Long, Integer> m = new TreeMap<>();
+    pending.forEach((t, p) -> m.put(t, p.size()));
+    return m;
+  }
+
+  /** Every free and pending page, as runs of consecutive pages, as persisted. */
+  byte[] encode() {
+    TreeSet<Long> all = new TreeSet<>(free);
+    pending.values().forEach(all::addAll);
+    List<long[]> runs = new ArrayList<>();
+    for (long id : all) {
+      long[] last = runs.isEmpty() ? null : runs.getLast();
+      if (last != null && last[0] + last[1] == id) {
+        last[1]++;
+      } else {
+        runs.add(new long[] {id, 1});
+      }
+    }
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + runs.size() * 2 * Varints.MAX_LONG_BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(runs.size());
+    long end = Meta.SLOTS;
+    for (long[] r : runs) {
+      Varints.putUnsignedLong(b, r[0] - end);
+      Varints.putUnsignedLong(b, r[1]);
+      end = r[0] + r[1];
+    }
+    return java.util.Arrays.copyOf(b.array(), b.position());
+  }
+
+  /** The bytes {@link #encode()} writes. */
+  int encodedSize() {
+    return encode().length;
+  }
+
+  /**
+   * The pages listed in a persisted freelist.
+   *
+   * @throws CorruptionException if it does not parse, or lists a page out of {@code [2, highWater)}
+   *     or twice
+   */
+  static long[] decode(byte[] bytes, long highWater, String where) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      long n = b.getLong();
+      if (n < 0 || n > bytes.length) {
+        throw new CorruptionException(
+            where + ": the freelist's run count " + n + " does not add up");
+      }
+      long total = 0;
+      List<long[]> runs = new ArrayList<>();
+      long end = Meta.SLOTS;
+      for (long i = 0; i < n; i++) {
+        long start = end + Varints.getUnsignedLong(b);
+        long length = Varints.getUnsignedLong(b);
+        if ((i > 0 && start == end)
+            || length < 1
+            || start < end
+            || length > highWater
+            || start > highWater - length) {
+          throw new CorruptionException(
+              where
+                  + ": the freelist lists pages ["
+                  + start
+                  + ", +"
+                  + length
+                  + ") out of order, twice or out of [2, "
+                  + highWater
+                  + ")");
+        }
+        runs.add(new long[] {start, length});
+        total += length;
+        end = start + length;
+      }
+      long[] ids = new long[Math.toIntExact(total)];
+      int k = 0;
+      for (long[] r : runs) {
+        for (long id = r[0]; id < r[0] + r[1]; id++) {
+          ids[k++] = id;
+        }
+      }
+      return ids;
+    } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
+      throw new CorruptionException(where + ": the freelist is cut short or damaged", e);
+    }
+  }
+
+  /** A freelist whose every page in {@code ids} is free. */
+  static Freelist of(long[] ids) {
+    Freelist f = new Freelist();
+    for (long id : ids) {
+      f.free.add(id);
+    }
+    return f;
+  }
+}

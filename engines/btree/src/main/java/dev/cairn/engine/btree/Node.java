@@ -1,0 +1,285 @@
+package dev.cairn.engine.btree;
+
+import dev.cairn.spi.CorruptionException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A branch or leaf of the tree, decoded ({@code docs/formats/btree-page.md}, "Node pages").
+ *
+ * <p>A leaf holds keys and values in key order; a branch holds children, each with the smallest key
+ * it may hold (the first child's key is empty and stands for "everything below the second"). Keys
+ * are always whole in memory: a long key's overflow chain is read when the node is decoded, so
+ * searches compare arrays. A value is a {@code byte[]} or, when it lives in an overflow chain, a
+ * {@link BlobRef} read on demand.
+ *
+ * <p><b>Ownership.</b> A node read from the file is shared by every reader through the {@link
+ * PageCache} and never changes. A transaction that changes a node works on its own {@link #copy()}
+ * (copy-on-write), which no reader sees until the commit has written it to a new page.
+ *
+ * <pre>
+ * leaf entry:   | flags (1B) | key: len (2B) + bytes, or BlobRef (20B) | value: len (4B) + bytes,
+ *               |            |                                          | or BlobRef (20B)        |
+ * branch entry: | flags (1B) | key, as above | child page id (8B) | child txid (8B) |
+ * flags: bit 0 the key is in an overflow chain, bit 1 the value is
+ * </pre>
+ */
+final class Node {
+
+  static final int KEY_IN_OVERFLOW = 1;
+  static final int VALUE_IN_OVERFLOW = 2;
+
+  /** A reference from a branch to a child: a page written before, or a node changed in this txn. */
+  record Child(long pageId, long txid, Node dirty) {
+    static Child of(Node n) {
+      return new Child(0, 0, n);
+    }
+  }
+
+  final boolean leaf;
+  final ArrayList<byte[]> keys;
+  final ArrayList<BlobRef> keyRefs; // null where the key is inline
+  final ArrayList<Object> values; // leaf: byte[] or BlobRef
+  final ArrayList<Child> children; // branch
+
+  /** The page this node was read from, and the txid that wrote it; 0 for a node not yet written. */
+  long pageId;
+
+  long txid;
+
+  /** Set while a transaction appends at the node's end: its split then fills pages. */
+  boolean appended;
+
+  private Node(boolean leaf, int capacity) {
+    this.leaf = leaf;
+    this.keys = new ArrayList<>(capacity);
+    this.keyRefs = new ArrayList<>(capacity);
+    this.values = leaf ? new ArrayList<>(capacity) : null;
+    this.children = leaf ? null : new ArrayList<>(capacity);
+  }
+
+  static Node newLeaf() {
+    return new Node(true, 8);
+  }
+
+  static Node newBranch() {
+    return new Node(false, 8);
+  }
+
+  /** A private copy for a transaction to change; the copy has no page yet. */
+  Node copy() {
+    Node n = new Node(leaf, size() + 4);
+    n.keys.addAll(keys);
+    n.keyRefs.addAll(keyRefs);
+    if (leaf) {
+      n.values.addAll(values);
+    } else {
+      n.children.addAll(children);
+    }
+    return n;
+  }
+
+  int size() {
+    return keys.size();
+  }
+
+  /** The index of {@code key}, or {@code -(insertion point) - 1}. */
+  int search(byte[] key) {
+    int lo = 0;
+    int hi = keys.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Arrays.compareUnsigned(keys.get(mid), key);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /** In a branch, the child that holds {@code key}: the last whose key is at most it. */
+  int childIndex(byte[] key) {
+    int i = search(key);
+    int idx = i >= 0 ? i : -i - 2;
+    return Math.max(idx, 0);
+  }
+
+  // ---- sizes -----------------------------------------------------------------------------------
+
+  /** Bytes of entry {@code i} encoded, as it would be written under {@code layout}. */
+  int entrySize(int i, Layout layout) {
+    int size = 1 + keySize(i, layout);
+    if (!leaf) {
+      return size + 16;
+    }
+    return size + valueSize(values.get(i), size, layout);
+  }
+
+  private int keySize(int i, Layout layout) {
+    return keyInline(i, layout) ? 2 + keys.get(i).length : BlobRef.SIZE;
+  }
+
+  /** True when key {@code i} is written inline. */
+  boolean keyInline(int i, Layout layout) {
+    return keyRefs.get(i) == null && keys.get(i).length <= layout.maxInlineKey();
+  }
+
+  private static int valueSize(Object v, int prefix, Layout layout) {
+    if (v instanceof byte[] b && valueInline(b, prefix, layout)) {
+      return 4 + b.length;
+    }
+    return BlobRef.SIZE;
+  }
+
+  /** True when {@code value}, after {@code prefix} bytes of its entry, is written inline. */
+  static boolean valueInline(byte[] value, int prefix, Layout layout) {
+    return prefix + 4 + value.length <= layout.maxEntry();
+  }
+
+  /** Bytes of the node's body encoded. */
+  int encodedSize(Layout layout) {
+    int n = 0;
+    for (int i = 0; i < size(); i++) {
+      n += entrySize(i, layout);
+    }
+    return n;
+  }
+
+  // ---- encoding --------------------------------------------------------------------------------
+
+  /**
+   * The node as a page at {@code pageId} of {@code txid}, sealed. Every key and value that is not
+   * inline already has its {@link BlobRef}.
+   */
+  byte[] encode(long pageId, long txid, Layout layout) {
+    byte[] page = new byte[layout.pageSize()];
+    ByteBuffer b = PageFormat.buffer(page);
+    PageFormat.header(b, leaf ? PageFormat.LEAF : PageFormat.BRANCH, size(), pageId, txid);
+    b.position(PageFormat.HEADER_SIZE);
+    for (int i = 0; i < size(); i++) {
+      int flagsAt = b.position();
+      int flags = 0;
+      b.put((byte) 0);
+      if (keyInline(i, layout)) {
+        byte[] k = keys.get(i);
+        b.putShort((short) k.length).put(k);
+      } else {
+        flags |= KEY_IN_OVERFLOW;
+        keyRefs.get(i).write(b);
+      }
+      if (leaf) {
+        Object v = values.get(i);
+        if (v instanceof byte[] bytes) {
+          b.putInt(bytes.length).put(bytes);
+        } else {
+          flags |= VALUE_IN_OVERFLOW;
+          ((BlobRef) v).write(b);
+        }
+      } else {
+        Child c = children.get(i);
+        b.putLong(c.pageId()).putLong(c.txid());
+      }
+      b.put(flagsAt, (byte) flags);
+    }
+    PageFormat.seal(page, page.length);
+    return page;
+  }
+
+  /**
+   * Decodes a verified node page read from {@code pageId}; {@code keyReader} reads a long key's
+   * overflow chain.
+   *
+   * @throws CorruptionException if the body does not parse
+   */
+  static Node decode(
+      byte[] page, long pageId, long txid, Function<BlobRef, byte[]> keyReader, String where) {
+    boolean leaf = PageFormat.type(page) == PageFormat.LEAF;
+    int count = PageFormat.count(page);
+    Node n = new Node(leaf, count);
+    n.pageId = pageId;
+    n.txid = txid;
+    ByteBuffer b = PageFormat.buffer(page);
+    b.position(PageFormat.HEADER_SIZE);
+    try {
+      for (int i = 0; i < count; i++) {
+        int flags = b.get();
+        if ((flags & KEY_IN_OVERFLOW) != 0) {
+          BlobRef ref = BlobRef.read(b);
+          n.keyRefs.add(ref);
+          n.keys.add(keyReader.apply(ref));
+        } else {
+          byte[] k = new byte[b.getShort() & 0xffff];
+          b.get(k);
+          n.keyRefs.add(null);
+          n.keys.add(k);
+        }
+        if (leaf) {
+          if ((flags & VALUE_IN_OVERFLOW) != 0) {
+            n.values.add(BlobRef.read(b));
+          } else {
+            int len = b.getInt();
+            if (len < 0 || len > b.remaining()) {
+              throw new CorruptionException(
+                  where + ": leaf page " + pageId + " has a value length " + len + " past its end");
+            }
+            byte[] v = new byte[len];
+            b.get(v);
+            n.values.add(v);
+          }
+        } else {
+          n.children.add(new Child(b.getLong(), b.getLong(), null));
+        }
+      }
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new CorruptionException(
+          where
+              + ": "
+              + PageFormat.typeName(page[PageFormat.TYPE_OFFSET])
+              + " page "
+              + pageId
+              + " has entries past its end",
+          e);
+    }
+    return n;
+  }
+
+  /** The overflow chains this node references (keys and values), for freeing and checks. */
+  List<BlobRef> blobs() {
+    List<BlobRef> refs = new ArrayList<>();
+    for (BlobRef r : keyRefs) {
+      if (r != null) {
+        refs.add(r);
+      }
+    }
+    if (leaf) {
+      for (Object v : values) {
+        if (v instanceof BlobRef r) {
+          refs.add(r);
+        }
+      }
+    }
+    return refs;
+  }
+
+  /** Approximate heap bytes, for the cache's budget. */
+  long memoryBytes() {
+    long n = 64;
+    for (int i = 0; i < size(); i++) {
+      n += 48 + keys.get(i).length;
+      if (leaf && values.get(i) instanceof byte[] v) {
+        n += 16 + v.length;
+      } else {
+        n += 32;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,543 @@
+package dev.cairn.engine.btree;
+
+import dev.cairn.engine.btree.Node.Child;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.KeyRange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * A write transaction: the changes of one commit group applied copy-on-write to the trees of a
+ * committed {@link Version}, then spilled to new pages (bbolt's {@code node.go}: {@code spill},
+ * {@code rebalance}).
+ *
+ * <p><b>Copy-on-write.</b> Changing a node copies it and the path above it into the transaction
+ * ({@link Node#copy()}); the pages they came from are freed by this transaction, reusable only once
+ * safe ({@link Freelist}). Nothing is written until {@link #spill}: readers of the committed state
+ * never see a change, and a group that fails before its commit leaves nothing behind.
+ *
+ * <p><b>Splits and merges.</b> Inserts only grow leaves in memory; {@link #spill} splits a node
+ * that outgrew its page into as many as it needs, evenly, or full ones but the last when the
+ * transaction appended at its end (a sorted load then fills its pages). A delete that leaves a node
+ * below a quarter of its page merges it with a sibling at once, up the path; a merged node too
+ * large is split again at spill. A root branch with one child gives way to the child.
+ *
+ * <p>Owned by the writer's thread; not thread-safe.
+ */
+final class Tx {
+
+  private static final Child EMPTY = new Child(0, 0, null);
+
+  /** A keyspace's tree as this transaction sees it. */
+  private static final class Tree {
+    final int id;
+    Child root;
+    long entries;
+    boolean changed;
+
+    Tree(int id, Child root, long entries) {
+      this.id = id;
+      this.root = root;
+      this.entries = entries;
+    }
+  }
+
+  /** One node of a spilled level: the key it starts at (null for the first) and where it went. */
+  private record Piece(byte[] key, BlobRef keyRef, Child child) {}
+
+  final long txid;
+  private final Pager pager;
+  private final Layout layout;
+  private final Map<String, Tree> trees = new TreeMap<>();
+  private final List<Long> freed = new ArrayList<>();
+  private int nextId;
+  private boolean catalogChanged;
+  private long nodesDelta;
+  private long bytesDelta;
+
+  Tx(long txid, Version base, Pager pager) {
+    this.txid = txid;
+    this.pager = pager;
+    this.layout = pager.layout();
+    base.catalog
+        .roots()
+        .forEach(
+            (name, r) ->
+                trees.put(
+                    name, new Tree(r.id(), new Child(r.pageId(), r.txid(), null), r.entries())));
+    this.nextId = base.catalog.nextId();
+  }
+
+  boolean changed() {
+    return catalogChanged || trees.values().stream().anyMatch(t -> t.changed);
+  }
+
+  /** The pages this transaction freed: parts of earlier states only. */
+  List<Long> freed() {
+    return freed;
+  }
+
+  long nodesDelta() {
+    return nodesDelta;
+  }
+
+  long bytesDelta() {
+    return bytesDelta;
+  }
+
+  boolean hasKeyspace(String name) {
+    return trees.containsKey(name);
+  }
+
+  private Tree tree(String keyspace) {
+    Tree t = trees.get(keyspace);
+    if (t == null) {
+      throw new InvalidArgumentException("no keyspace '" + keyspace + "' in this store");
+    }
+    return t;
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  private Node load(Child c) {
+    return c.dirty() != null ? c.dirty() : pager.node(c.pageId(), c.txid());
+  }
+
+  /** The value of {@code key} as this transaction sees it, or null. */
+  byte[] get(String keyspace, byte[] key) {
+    Object v = find(tree(keyspace), key);
+    return v == null ? null : pager.value(v);
+  }
+
+  private Object find(Tree t, byte[] key) {
+    if (isEmpty(t.root)) {
+      return null;
+    }
+    Node n = load(t.root);
+    while (!n.leaf) {
+      n = load(n.children.get(n.childIndex(key)));
+    }
+    int i = n.search(key);
+    return i < 0 ? null : n.values.get(i);
+  }
+
+  private static boolean isEmpty(Child c) {
+    return c.dirty() == null && c.pageId() == 0;
+  }
+
+  // ---- copy-on-write ---------------------------------------------------------------------------
+
+  /** The node of {@code c}, made private to this transaction (its page freed when it had one). */
+  private Node mutable(Child c) {
+    if (c.dirty() != null) {
+      return c.dirty();
+    }
+    Node clean = pager.node(c.pageId(), c.txid());
+    freePage(c.pageId(), clean);
+    Node copy = clean.copy();
+    copy.appended = true;
+    return copy;
+  }
+
+  private void freePage(long pageId, Node clean) {
+    freed.add(pageId);
+    nodesDelta--;
+    bytesDelta -= clean.encodedSize(layout);
+  }
+
+  private void freeBlob(Object ref) {
+    if (ref instanceof BlobRef r) {
+      freed.addAll(Blobs.pages(r, PageFormat.OVERFLOW, pager, layout, pager.where()));
+    }
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  /** Stores {@code value} under {@code key}; both arrays now belong to the transaction. */
+  void put(String keyspace, byte[] key, byte[] value) {
+    Tree t = tree(keyspace);
+    t.changed = true;
+    if (isEmpty(t.root)) {
+      Node leaf = Node.newLeaf();
+      leaf.appended = true;
+      leaf.keys.add(key);
+      leaf.keyRefs.add(null);
+      leaf.values.add(value);
+      t.root = Child.of(leaf);
+      t.entries++;
+      return;
+    }
+    Node n = mutable(t.root);
+    t.root = Child.of(n);
+    while (!n.leaf) {
+      int i = n.childIndex(key);
+      Node c = mutable(n.children.get(i));
+      n.children.set(i, Child.of(c));
+      n = c;
+    }
+    int i = n.search(key);
+    if (i >= 0) {
+      freeBlob(n.values.get(i));
+      n.values.set(i, value);
+      return;
+    }
+    int at = -i - 1;
+    n.appended &= at == n.size();
+    n.keys.add(at, key);
+    n.keyRefs.add(at, null);
+    n.values.add(at, value);
+    t.entries++;
+  }
+
+  /** Removes {@code key}; true if it was there. */
+  boolean delete(String keyspace, byte[] key) {
+    Tree t = tree(keyspace);
+    if (find(t, key) == null) {
+      return false;
+    }
+    t.changed = true;
+    List<Node> path = new ArrayList<>();
+    List<Integer> indexes = new ArrayList<>();
+    Node n = mutable(t.root);
+    t.root = Child.of(n);
+    while (!n.leaf) {
+      int i = n.childIndex(key);
+      Node c = mutable(n.children.get(i));
+      n.children.set(i, Child.of(c));
+      path.add(n);
+      indexes.add(i);
+      n = c;
+    }
+    int i = n.search(key);
+    freeBlob(n.keyRefs.get(i));
+    freeBlob(n.values.get(i));
+    n.keys.remove(i);
+    n.keyRefs.remove(i);
+    n.values.remove(i);
+    n.appended = false;
+    t.entries--;
+    rebalance(t, path, indexes, n);
+    return true;
+  }
+
+  /** Removes every key of {@code range}; returns how many. */
+  long deleteRange(String keyspace, KeyRange range) {
+    Tree t = tree(keyspace);
+    List<byte[]> keys = new ArrayList<>();
+    if (!isEmpty(t.root)) {
+      collect(load(t.root), range, keys);
+    }
+    for (byte[] k : keys) {
+      delete(keyspace, k);
+    }
+    return keys.size();
+  }
+
+  private void collect(Node n, KeyRange range, List<byte[]> out) {
+    if (n.leaf) {
+      for (byte[] k : n.keys) {
+        if (range.contains(k)) {
+          out.add(k);
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      // Child i holds keys in [key(i), key(i+1)): skip children wholly outside the range.
+      if (i + 1 < n.size() && !range.isAboveLower(n.keys.get(i + 1))) {
+        continue;
+      }
+      if (i > 0 && !range.isBelowUpper(n.keys.get(i))) {
+        break;
+      }
+      collect(load(n.children.get(i)), range, out);
+    }
+  }
+
+  /**
+   * Merges {@code n}, just shrunk, with a sibling while it is below the merge threshold, up the
+   * path; then lets a root with one child give way to it.
+   */
+  private void rebalance(Tree t, List<Node> path, List<Integer> indexes, Node shrunk) {
+    Node n = shrunk;
+    int level = path.size();
+    while (level > 0) {
+      if (n.size() > 1 && n.encodedSize(layout) >= layout.mergeThreshold()) {
+        break;
+      }
+      Node parent = path.get(level - 1);
+      int i = indexes.get(level - 1);
+      if (parent.size() < 2) {
+        n = parent;
+        level--;
+        continue;
+      }
+      int s = i > 0 ? i - 1 : i + 1;
+      Node sibling = mutable(parent.children.get(s));
+      parent.children.set(s, Child.of(sibling));
+      int left = Math.min(i, s);
+      int right = Math.max(i, s);
+      Node l = left == i ? n : sibling;
+      Node r = left == i ? sibling : n;
+      if (!l.leaf) {
+        // NB: the right node's first key stands for "everything below its second": it takes the
+        // separator the parent kept for it, and the separator's overflow chain moves with it.
+        r.keys.set(0, parent.keys.get(right));
+        r.keyRefs.set(0, parent.keyRefs.get(right));
+      }
+      l.keys.addAll(r.keys);
+      l.keyRefs.addAll(r.keyRefs);
+      if (l.leaf) {
+        l.values.addAll(r.values);
+      } else {
+        l.children.addAll(r.children);
+      }
+      l.appended = false;
+      parent.keys.remove(right);
+      parent.keyRefs.remove(right);
+      parent.children.remove(right);
+      parent.children.set(left, Child.of(l));
+      n = parent;
+      level--;
+    }
+    collapseRoot(t);
+  }
+
+  private void collapseRoot(Tree t) {
+    while (!isEmpty(t.root)) {
+      Node root = load(t.root);
+      if (root.leaf) {
+        if (root.size() == 0) {
+          if (t.root.dirty() == null) {
+            freePage(t.root.pageId(), root);
+          }
+          t.root = EMPTY;
+        }
+        return;
+      }
+      if (root.size() != 1) {
+        return;
+      }
+      if (t.root.dirty() == null) {
+        freePage(t.root.pageId(), root);
+      }
+      t.root = root.children.get(0);
+    }
+  }
+
+  // ---- keyspaces -------------------------------------------------------------------------------
+
+  void createKeyspace(String name) {
+    if (trees.containsKey(name)) {
+      throw new InvalidArgumentException("keyspace '" + name + "' exists");
+    }
+    trees.put(name, new Tree(nextId++, EMPTY, 0));
+    catalogChanged = true;
+  }
+
+  /** Drops keyspace {@code name}, freeing every page of its tree. */
+  void dropKeyspace(String name) {
+    Tree t = tree(name);
+    if (!isEmpty(t.root)) {
+      freeTree(t.root);
+    }
+    trees.remove(name);
+    catalogChanged = true;
+  }
+
+  private void freeTree(Child c) {
+    Node n = load(c);
+    if (c.dirty() == null) {
+      freePage(c.pageId(), n);
+    }
+    for (BlobRef r : n.blobs()) {
+      freeBlob(r);
+    }
+    if (!n.leaf) {
+      for (Child child : n.children) {
+        freeTree(child);
+      }
+    }
+  }
+
+  // ---- spill -----------------------------------------------------------------------------------
+
+  /** Where spilled pages go: allocation and the write of a sealed page. */
+  interface Output extends Blobs.PageSink {
+    long allocate();
+
+    /** Called with each node written, page id and txid set. */
+    void written(Node n);
+  }
+
+  /**
+   * Writes every changed node and new overflow chain to new pages.
+   *
+   * @return the catalog of the state this transaction commits
+   */
+  Catalog spill(Output out) {
+    Map<String, Catalog.Root> roots = new TreeMap<>();
+    for (Map.Entry<String, Tree> e : trees.entrySet()) {
+      Tree t = e.getValue();
+      if (t.root.dirty() != null) {
+        t.root = spillRoot(t.root.dirty(), out);
+      }
+      roots.put(e.getKey(), new Catalog.Root(t.id, t.root.pageId(), t.root.txid(), t.entries));
+    }
+    return new Catalog(roots, nextId);
+  }
+
+  private Child spillRoot(Node root, Output out) {
+    List<Piece> pieces = spill(root, out);
+    while (pieces.size() > 1) {
+      Node branch = Node.newBranch();
+      branch.appended = root.appended;
+      for (int i = 0; i < pieces.size(); i++) {
+        Piece p = pieces.get(i);
+        branch.keys.add(i == 0 ? new byte[0] : p.key());
+        branch.keyRefs.add(i == 0 ? null : p.keyRef());
+        branch.children.add(p.child());
+      }
+      pieces = spill(branch, out);
+    }
+    return pieces.isEmpty() ? EMPTY : pieces.getFirst().child();
+  }
+
+  private List<Piece> spill(Node n, Output out) {
+    if (!n.leaf) {
+      spillChildren(n, out);
+    }
+    if (n.size() == 0) {
+      return List.of();
+    }
+    LongSupplier allocate = out::allocate;
+    for (int i = 0; i < n.size(); i++) {
+      if (n.keyRefs.get(i) == null && n.keys.get(i).length > layout.maxInlineKey()) {
+        n.keyRefs.set(
+            i, Blobs.write(n.keys.get(i), PageFormat.OVERFLOW, txid, allocate, out, layout));
+      }
+      if (n.leaf && n.values.get(i) instanceof byte[] v) {
+        int prefix = 1 + (n.keyInline(i, layout) ? 2 + n.keys.get(i).length : BlobRef.SIZE);
+        if (!Node.valueInline(v, prefix, layout)) {
+          n.values.set(i, Blobs.write(v, PageFormat.OVERFLOW, txid, allocate, out, layout));
+        }
+      }
+    }
+    List<Node> parts = split(n);
+    List<Piece> pieces = new ArrayList<>(parts.size());
+    for (int j = 0; j < parts.size(); j++) {
+      Node part = parts.get(j);
+      byte[] key = null;
+      BlobRef keyRef = null;
+      if (j > 0) {
+        if (part.leaf) {
+          key = separator(parts.get(j - 1).keys.getLast(), part.keys.getFirst());
+        } else {
+          key = part.keys.getFirst();
+          keyRef = part.keyRefs.getFirst();
+          part.keys.set(0, new byte[0]);
+          part.keyRefs.set(0, null);
+        }
+      }
+      long id = out.allocate();
+      part.pageId = id;
+      part.txid = txid;
+      byte[] page = part.encode(id, txid, layout);
+      out.write(id, page);
+      nodesDelta++;
+      bytesDelta += part.encodedSize(layout);
+      out.written(part);
+      pieces.add(new Piece(key, keyRef, new Child(id, txid, null)));
+    }
+    return pieces;
+  }
+
+  private void spillChildren(Node n, Output out) {
+    ArrayList<byte[]> keys = new ArrayList<>(n.size() + 4);
+    ArrayList<BlobRef> refs = new ArrayList<>(n.size() + 4);
+    ArrayList<Child> children = new ArrayList<>(n.size() + 4);
+    boolean appended = n.appended;
+    for (int i = 0; i < n.size(); i++) {
+      Child c = n.children.get(i);
+      if (c.dirty() == null) {
+        keys.add(n.keys.get(i));
+        refs.add(n.keyRefs.get(i));
+        children.add(c);
+        continue;
+      }
+      boolean childAppended = c.dirty().appended;
+      List<Piece> ps = spill(c.dirty(), out);
+      if (ps.isEmpty()) {
+        freeBlob(n.keyRefs.get(i));
+        continue;
+      }
+      if (ps.size() > 1 && (i + 1 < n.size() || !childAppended)) {
+        appended = false;
+      }
+      keys.add(n.keys.get(i));
+      refs.add(n.keyRefs.get(i));
+      children.add(ps.getFirst().child());
+      for (int j = 1; j < ps.size(); j++) {
+        keys.add(ps.get(j).key());
+        refs.add(ps.get(j).keyRef());
+        children.add(ps.get(j).child());
+      }
+    }
+    if (!keys.isEmpty()) {
+      // The first child's key stands for "everything below the second": empty, with no chain.
+      freeBlob(refs.getFirst());
+      keys.set(0, new byte[0]);
+      refs.set(0, null);
+    }
+    n.keys.clear();
+    n.keys.addAll(keys);
+    n.keyRefs.clear();
+    n.keyRefs.addAll(refs);
+    n.children.clear();
+    n.children.addAll(children);
+    n.appended = appended;
+  }
+
+  /** {@code n} cut into nodes that each fit a page. */
+  private List<Node> split(Node n) {
+    int body = layout.body();
+    int total = n.encodedSize(layout);
+    if (total <= body) {
+      return List.of(n);
+    }
+    int pages = (total + body - 1) / body;
+    int target = n.appended ? body : (total + pages - 1) / pages;
+    List<Node> parts = new ArrayList<>(pages + 1);
+    Node part = n.leaf ? Node.newLeaf() : Node.newBranch();
+    int used = 0;
+    for (int i = 0; i < n.size(); i++) {
+      int size = n.entrySize(i, layout);
+      if (part.size() > 0 && (used + size > body || used >= target)) {
+        parts.add(part);
+        part = n.leaf ? Node.newLeaf() : Node.newBranch();
+        used = 0;
+      }
+      part.keys.add(n.keys.get(i));
+      part.keyRefs.add(n.keyRefs.get(i));
+      if (n.leaf) {
+        part.values.add(n.values.get(i));
+      } else {
+        part.children.add(n.children.get(i));
+      }
+      used += size;
+    }
+    parts.add(part);
+    return parts;
+  }
+
+  /** The shortest key above {@code last} and at most {@code first} ({@code last < first}). */
+  static byte[] separator(byte[] last, byte[] first) {
+    int p = Arrays.mismatch(last, first);
+    // NB: last < first, so they differ at p < first.length, or last is a prefix of first.
+    return Arrays.copyOf(first, Math.min(first.length, p + 1));
+  }
+}
