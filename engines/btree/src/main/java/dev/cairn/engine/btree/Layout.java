@@ -8,7 +8,7 @@ package dev.cairn.engine.btree;
  * that leaves each half at most full, and a node of one page holds at least four entries: the
  * tree's fan-out never degenerates. Keys longer than {@link #maxInlineKey()} (an eighth of the
  * body) and values that would make their entry too large live in overflow chains; their entries
- * keep a 20-byte {@link BlobRef} (decision 0017).
+ * keep a 20-byte {@link BlobRef} (decision 0018).
  *
  * @param pageSize bytes of a page
  */
