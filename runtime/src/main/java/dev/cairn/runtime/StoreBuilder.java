@@ -17,6 +17,8 @@ import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.StoreLockedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -328,6 +330,18 @@ public final class StoreBuilder {
     }
     StorageEngineProvider provider = registry.provider(name);
     EngineInfo info = registry.info(name);
+    // NB: the statistics file reports the store's meters whatever the application's registry
+    // keeps (the global one keeps nothing until a registry is added to it): with a file, every
+    // meter is registered in both, through a composite.
+    SimpleMeterRegistry published =
+        statisticsFileInterval == null ? null : new SimpleMeterRegistry();
+    MeterRegistry meterRegistry = this.meterRegistry;
+    if (published != null) {
+      CompositeMeterRegistry both = new CompositeMeterRegistry();
+      both.add(meterRegistry);
+      both.add(published);
+      meterRegistry = both;
+    }
     EngineEvents events =
         new EngineEvents(
             name,
@@ -370,7 +384,7 @@ public final class StoreBuilder {
         throw errors.violation(Op.OPEN, "returned a null default durability");
       }
       BoundaryEngine store = new BoundaryEngine(boundary, opened, durability, storeTag);
-      observe(store, name, storeTag);
+      observe(store, name, storeTag, meterRegistry, published);
       return store;
     } catch (Throwable t) {
       RuntimeException e = errors.convert(Op.OPEN, t);
@@ -390,7 +404,12 @@ public final class StoreBuilder {
    * Binds the store's statistics gauges to the meter registry and, if asked, starts its statistics
    * file; both end when the store closes.
    */
-  private void observe(BoundaryEngine store, String engineName, String storeTag) {
+  private void observe(
+      BoundaryEngine store,
+      String engineName,
+      String storeTag,
+      MeterRegistry meterRegistry,
+      SimpleMeterRegistry published) {
     StoreStatisticsBinder gauges =
         new StoreStatisticsBinder(
             engineName, storeTag, store::statisticsForMeters, statisticsInterval, System::nanoTime);
@@ -398,8 +417,7 @@ public final class StoreBuilder {
     gauges.bindTo(meterRegistry);
     if (statisticsFileInterval != null) {
       store.closeWith(
-          StatisticsFile.start(
-              directory, engineName, gauges, meterRegistry, statisticsFileInterval));
+          StatisticsFile.start(directory, engineName, gauges, published, statisticsFileInterval));
     }
   }
 

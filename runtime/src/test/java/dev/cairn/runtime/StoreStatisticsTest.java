@@ -286,6 +286,7 @@ class StoreStatisticsTest {
           json);
     }
     assertFalse(Files.exists(file), "removed at close");
+    assertEquals(List.of(), storeMeters("published"), "the application's registry keeps none");
     assertFalse(Files.exists(path.resolve(StatisticsFile.FILE_NAME + ".tmp")));
   }
 
