@@ -52,6 +52,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ScanCommand.class,
       KeyspacesCommand.class,
       CheckCommand.class,
+      StatsCommand.class,
       SalvageCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,

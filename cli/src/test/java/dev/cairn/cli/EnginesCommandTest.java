@@ -20,13 +20,13 @@ class EnginesCommandTest {
     assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
     String expected =
         """
-        scratch 9.9.9 (SPI 1.1)
+        scratch 9.9.9 (SPI 1.2)
           Declares no durability.
           capabilities: ORDERED_SCANS
           settings:
             fail-open (true or false; default false): When true, opening fails with an I/O error.
             cache.size (size in [0, 1g]; default 1m): Ignored: the engine caches nothing.
-        testfile 9.9.9 (SPI 1.1)
+        testfile 9.9.9 (SPI 1.2)
           One text file of hex lines, for CLI tests.
           capabilities: DURABLE, ORDERED_SCANS
           settings:
@@ -49,7 +49,7 @@ class EnginesCommandTest {
         fieldNames(testfile));
     assertEquals("testfile", testfile.get("name").asText());
     assertEquals("9.9.9", testfile.get("version").asText());
-    assertEquals("1.1", testfile.get("spiVersion").asText());
+    assertEquals("1.2", testfile.get("spiVersion").asText());
     assertEquals("[\"DURABLE\",\"ORDERED_SCANS\"]", testfile.get("capabilities").toString());
     JsonNode setting = testfile.get("settings").get(0);
     assertEquals(

@@ -107,7 +107,7 @@ class ThirdPartyCertificationTest {
             report.toString());
     assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
     assertTrue(
-        r.out().contains("certifying engine 'treemap' 1.0.0 (SPI 1.1")
+        r.out().contains("certifying engine 'treemap' 1.0.0 (SPI 1.2")
             && r.out().contains("from " + modularJar),
         r.describe());
     assertTrue(r.out().contains("CERTIFIED: "), r.describe());

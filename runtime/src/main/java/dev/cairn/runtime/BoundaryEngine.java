@@ -20,6 +20,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -49,6 +50,10 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
   private final StorageEngine delegate;
   private final Durability defaultDurability;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String storeTag;
+
+  /** What observes the store from outside (its gauges, its statistics file): closed first. */
+  private final List<AutoCloseable> observers = new CopyOnWriteArrayList<>();
 
   /** Whether the engine declares the capabilities a batch may need, read once. */
   private final boolean keyspaces;
@@ -56,9 +61,11 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
   private final boolean conditionalWrites;
   private final boolean rangeDeletes;
 
-  BoundaryEngine(Boundary boundary, StorageEngine delegate, Durability defaultDurability) {
+  BoundaryEngine(
+      Boundary boundary, StorageEngine delegate, Durability defaultDurability, String storeTag) {
     super(boundary, delegate, new OpenHandles());
     this.delegate = delegate;
+    this.storeTag = storeTag;
     this.defaultDurability = defaultDurability;
     this.keyspaces = boundary.info().has(Capability.KEYSPACES);
     this.conditionalWrites = boundary.info().has(Capability.CONDITIONAL_WRITES);
@@ -292,6 +299,9 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
       if (health == null) {
         throw boundary.errors().violation(Op.HEALTH, "returned null from health()");
       }
+      if (health.status() == Health.Status.FAILED) {
+        boundary.errors().failed();
+      }
       EngineFailedException failStop = boundary.errors().failStop();
       if (failStop != null && health.status() != Health.Status.FAILED) {
         List<String> problems = new ArrayList<>(health.problems());
@@ -378,6 +388,29 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
     }
   }
 
+  /**
+   * The engine's statistics for the store's gauges and statistics file: checked and converted as
+   * {@link #statistics()} is, but not timed in {@code cairn.operation}, which counts the
+   * application's calls.
+   */
+  EngineStatistics statisticsForMeters() {
+    try {
+      checkOpen();
+      EngineStatistics statistics = delegate.statistics();
+      if (statistics == null) {
+        throw boundary.errors().violation(Op.STATISTICS, "returned null statistics");
+      }
+      return statistics;
+    } catch (Throwable t) {
+      throw boundary.errors().convert(Op.STATISTICS, t);
+    }
+  }
+
+  /** Closes {@code observer} when the store closes, before the engine. */
+  void closeWith(AutoCloseable observer) {
+    observers.add(observer);
+  }
+
   @Override
   public ConsistencyReport checkConsistency() {
     long start = System.nanoTime();
@@ -401,11 +434,27 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
     }
     long start = System.nanoTime();
     try {
+      closeObservers();
       handles.closeAll();
       delegate.close();
       boundary.succeeded(Op.CLOSE, start);
     } catch (Throwable t) {
       throw boundary.failed(Op.CLOSE, start, t);
+    } finally {
+      boundary.meters().close();
+      StoreTag.release(storeTag);
+    }
+  }
+
+  /** Stops the store's gauges and statistics file, newest first; they never fail the close. */
+  private void closeObservers() {
+    for (AutoCloseable o : observers.reversed()) {
+      try {
+        o.close();
+      } catch (Exception e) {
+        System.getLogger("dev.cairn.runtime")
+            .log(System.Logger.Level.WARNING, "cannot stop " + o + " of " + describe(), e);
+      }
     }
   }
 

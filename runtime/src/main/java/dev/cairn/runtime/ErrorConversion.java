@@ -1,8 +1,10 @@
 package dev.cairn.runtime;
 
 import dev.cairn.spi.ContractViolationException;
+import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns whatever crossed the boundary into what the contract allows callers to see.
@@ -15,7 +17,10 @@ import dev.cairn.spi.StorageException;
  * rethrown as it is. Every exception that reaches a caller is counted in {@code cairn.errors}.
  *
  * <p>It also remembers the first {@link EngineFailedException} it saw: the engine fail-stopped, and
- * the store's {@linkplain BoundaryEngine#health() health} says so whatever the engine reports.
+ * the store's {@linkplain BoundaryEngine#health() health} says so whatever the engine reports. The
+ * store's invariant counters see the same: each {@link CorruptionException} is counted in {@code
+ * cairn.store.checksum.failures}, and the store's first fail-stop (that exception, or a health of
+ * {@code FAILED}) in {@code cairn.store.fail.stops}.
  *
  * <p>Thread-safe.
  */
@@ -26,6 +31,9 @@ final class ErrorConversion {
 
   /** The first fail-stop the engine reported, or null. */
   private volatile EngineFailedException failStop;
+
+  /** Whether the fail-stop was counted. */
+  private final AtomicBoolean failStopCounted = new AtomicBoolean();
 
   ErrorConversion(String engine, Meters meters) {
     this.engine = engine;
@@ -44,8 +52,13 @@ final class ErrorConversion {
     StorageException e;
     if (t instanceof StorageException s) {
       e = s;
-      if (s instanceof EngineFailedException f && failStop == null) {
-        failStop = f;
+      if (s instanceof EngineFailedException f) {
+        if (failStop == null) {
+          failStop = f;
+        }
+        failed();
+      } else if (s instanceof CorruptionException) {
+        meters.checksumFailure();
       }
     } else {
       if (t instanceof InterruptedException) {
@@ -57,6 +70,13 @@ final class ErrorConversion {
     }
     meters.error(op, e);
     return e;
+  }
+
+  /** The store fail-stopped (an exception said so, or its health): counted once per store. */
+  void failed() {
+    if (failStopCounted.compareAndSet(false, true)) {
+      meters.failStop();
+    }
   }
 
   /** The first {@link EngineFailedException} that crossed the boundary, or null if none did. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +35,45 @@ import java.util.concurrent.TimeUnit;
  *       duration of each piece of engine work the engine reported ({@link EngineEvents}).
  * </ul>
  *
+ * <p>Each store also has meters of its own, tagged {@code engine} and {@code store} (the name given
+ * with {@link StoreBuilder#storeName(String)}, else the store's absolute directory, else {@code
+ * memory-<n>}; unique among the stores open in the JVM, see {@link StoreTag}), which are removed
+ * when the store closes. The tag's cardinality is the number of stores an application opens over
+ * its life: fixed for most, but an application that opens a store per tenant or per temporary
+ * directory should give them few names with {@code storeName}, or bind a registry that drops the
+ * tag (a {@code MeterFilter}).
+ *
+ * <ul>
+ *   <li>Gauges of the engine's {@link dev.cairn.spi.EngineStatistics statistics}: {@code
+ *       cairn.store.approximate.keys}, {@code cairn.store.disk.bytes}, {@code
+ *       cairn.store.memory.bytes}, and {@code cairn.store.<detail>} for each detail (the standard
+ *       ones such as {@code cairn.store.snapshots.open} and {@code cairn.store.background.errors},
+ *       and the engine's own, registered when first seen); read from a snapshot refreshed at most
+ *       once per {@linkplain StoreBuilder#statisticsInterval(Duration) interval} on the thread that
+ *       reads them, never on the hot path. {@code NaN} while the engine's statistics cannot be read
+ *       or the figure is unknown ({@link StoreStatisticsBinder});
+ *   <li>Counter {@code cairn.store.statistics.failures}, tag {@code reason} ({@code error} or
+ *       {@code slow}): refreshes of those gauges that failed, or took longer than the interval.
+ * </ul>
+ *
+ * <p><b>Invariants an alert can watch.</b> On a healthy store each of these stays at zero:
+ *
+ * <ul>
+ *   <li>{@code cairn.store.checksum.failures} (counter, per store): {@link
+ *       dev.cairn.spi.CorruptionException}s that crossed the boundary, each one counted: the engine
+ *       found damaged data;
+ *   <li>{@code cairn.store.fail.stops} (counter, per store): 1 once the store has fail-stopped,
+ *       seen as an {@link dev.cairn.spi.EngineFailedException} crossing the boundary or a {@code
+ *       health()} of {@code FAILED}; the store refuses writes until it is reopened;
+ *   <li>{@code cairn.store.background.errors} (gauge, per store): the standard statistics detail,
+ *       background errors since the store opened, for engines that report it;
+ *   <li>{@code cairn.contract.violations} (counter, per engine and operation): engine behaviour the
+ *       SPI contract forbids, seen by the runtime.
+ * </ul>
+ *
  * <p>Thread-safe. Meters are registered up front, except the error counters, which are looked up
  * when an error happens (errors are rare and their exception tag is open-ended). Stores of the same
- * engine in one registry share meters.
+ * engine in one registry share the meters tagged by engine only.
  */
 final class Meters {
 
@@ -46,6 +83,8 @@ final class Meters {
   static final String ERRORS = "cairn.errors";
   static final String VIOLATIONS = "cairn.contract.violations";
   static final String LEAKS = "cairn.leaks";
+  static final String CHECKSUM_FAILURES = "cairn.store.checksum.failures";
+  static final String FAIL_STOPS = "cairn.store.fail.stops";
 
   private final MeterRegistry registry;
   private final String engine;
@@ -60,8 +99,13 @@ final class Meters {
   private final Counter cursorSteps;
   private final Counter cursorLeaks;
   private final Counter snapshotLeaks;
+  private final Counter checksumFailures;
+  private final Counter failStops;
 
-  Meters(MeterRegistry registry, String engine) {
+  /**
+   * @param store the value of the {@code store} tag of the store's own meters ({@link StoreTag})
+   */
+  Meters(MeterRegistry registry, String engine, String store) {
     this.registry = registry;
     this.engine = engine;
     for (Op op : Op.values()) {
@@ -88,6 +132,31 @@ final class Meters {
             .register(registry);
     cursorLeaks = leaks("cursor");
     snapshotLeaks = leaks("snapshot");
+    checksumFailures =
+        Counter.builder(CHECKSUM_FAILURES)
+            .description("corruption (checksum failures, damaged data) the engine reported")
+            .tags("engine", engine, "store", store)
+            .register(registry);
+    failStops =
+        Counter.builder(FAIL_STOPS)
+            .description("1 once the store has fail-stopped (EngineFailedException, health FAILED)")
+            .tags("engine", engine, "store", store)
+            .register(registry);
+  }
+
+  /** Removes the meters of the store itself (those tagged {@code store}); the store closed. */
+  void close() {
+    registry.remove(checksumFailures);
+    registry.remove(failStops);
+  }
+
+  void checksumFailure() {
+    checksumFailures.increment();
+  }
+
+  /** The store fail-stopped; called once per store. */
+  void failStop() {
+    failStops.increment();
   }
 
   private Timer timer(Op op, String outcome) {

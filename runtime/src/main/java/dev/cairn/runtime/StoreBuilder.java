@@ -17,6 +17,8 @@ import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.StoreLockedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -76,6 +78,16 @@ public final class StoreBuilder {
   public static final long DEFAULT_EVENT_THRESHOLD_MS = 10;
 
   private boolean openingStacks = true;
+  private String storeName;
+  private Duration statisticsInterval = DEFAULT_STATISTICS_INTERVAL;
+  private Duration statisticsFileInterval;
+
+  /**
+   * The default {@link #statisticsInterval(Duration)}.
+   *
+   * @since 1.2
+   */
+  public static final Duration DEFAULT_STATISTICS_INTERVAL = Duration.ofSeconds(1);
 
   StoreBuilder(EngineRegistry registry, Path directory) {
     this.registry = registry;
@@ -220,6 +232,65 @@ public final class StoreBuilder {
   }
 
   /**
+   * The value of the {@code store} tag of the store's own meters; default the store's absolute
+   * directory ({@code memory-<n>} for a store without one). Give a name when directories are many
+   * or temporary, to keep the tag's cardinality to the stores an operator tells apart; a name
+   * already used by a store open in this JVM gets a suffix ({@code #2}). See {@code Meters} in the
+   * runtime's docs ({@code docs/observability.md}).
+   *
+   * @throws InvalidArgumentException if {@code name} is null, blank, or longer than 200 characters
+   * @since 1.2
+   */
+  public StoreBuilder storeName(String name) {
+    Boundary.nonNull(name, "store name");
+    if (name.isBlank() || name.length() > 200) {
+      throw new InvalidArgumentException(
+          "store name must be 1 to 200 characters, not blank, got '" + name + "'");
+    }
+    this.storeName = name;
+    return this;
+  }
+
+  /**
+   * How old the engine's statistics behind the store's gauges ({@code cairn.store.*}) may get
+   * before a read of a gauge asks the engine again; default {@link #DEFAULT_STATISTICS_INTERVAL}.
+   * The engine is asked on the thread that reads the gauges (a scrape), at most once per interval,
+   * never on an operation's path.
+   *
+   * @throws InvalidArgumentException if {@code interval} is null or negative
+   * @since 1.2
+   */
+  public StoreBuilder statisticsInterval(Duration interval) {
+    Boundary.nonNull(interval, "statistics interval");
+    if (interval.isNegative()) {
+      throw new InvalidArgumentException(
+          "statistics interval must not be negative, got " + interval);
+    }
+    this.statisticsInterval = interval;
+    return this;
+  }
+
+  /**
+   * Publishes the store's statistics and meters for {@code cairn stats} in another process: a
+   * daemon thread rewrites the file {@code CAIRN-STATS.json} in the store's directory every {@code
+   * interval} (atomically, by a rename; format {@code docs/formats/store-statistics.md}), and the
+   * store removes it when it closes. Default off. Needs a directory and a store opened for writing.
+   *
+   * @throws InvalidArgumentException if {@code interval} is null, under 10 ms or over 1 hour
+   * @since 1.2
+   */
+  public StoreBuilder statisticsFile(Duration interval) {
+    Boundary.nonNull(interval, "statistics file interval");
+    if (interval.compareTo(Duration.ofMillis(10)) < 0
+        || interval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new InvalidArgumentException(
+          "statistics file interval must be in [10ms, 1h], got " + interval);
+    }
+    this.statisticsFileInterval = interval;
+    return this;
+  }
+
+  /**
    * Opens the store.
    *
    * @return the engine, wrapped in the runtime's boundary; the caller must close it
@@ -228,16 +299,26 @@ public final class StoreBuilder {
    * @throws IncompatibleVersionException if the directory holds another engine's store, the engine
    *     was built against another SPI major version or a newer minor one, or a format is too new
    * @throws ContractViolationException if the engine's provider was refused, or misbehaved opening
-   * @throws InvalidArgumentException for an unknown setting or a value its setting does not accept,
-   *     or {@linkplain #tracing(boolean) tracing} without the OpenTelemetry API (naming the setting
-   *     and what it must be), a durable engine without a directory, or a directory that holds files
-   *     but no store
+   * @throws InvalidArgumentException for an unknown setting or a value its setting does not accept
+   *     (naming the setting and what it must be), a durable engine without a directory, a directory
+   *     that holds files but no store, a {@linkplain #statisticsFile statistics file} asked of a
+   *     store without a directory or opened read-only, or {@linkplain #tracing(boolean) tracing}
+   *     without the OpenTelemetry API
    * @throws CorruptionException if the store marker, or what the engine reads, is damaged
    * @throws StoreLockedException if the store is already open
    * @throws StorageIOException if the file system fails, or the store is missing and is not to be
    *     created
    */
   public StorageEngine open() {
+    if (statisticsFileInterval != null && (directory == null || readOnly)) {
+      throw new InvalidArgumentException(
+          directory == null
+              ? "a statistics file needs a store directory; this store has none"
+              : "a statistics file is written into the store's directory, which a read-only open"
+                  + " does not write; open "
+                  + directory
+                  + " for writing, or leave statisticsFile out");
+    }
     Optional<String> marked = directory == null ? Optional.empty() : StoreMarker.read(directory);
     String name = engine;
     if (marked.isPresent()) {
@@ -267,6 +348,18 @@ public final class StoreBuilder {
     OperationTracer tracer = tracing ? OperationTracer.openTelemetry() : OperationTracer.NONE;
     StorageEngineProvider provider = registry.provider(name);
     EngineInfo info = registry.info(name);
+    // NB: the statistics file reports the store's meters whatever the application's registry
+    // keeps (the global one keeps nothing until a registry is added to it): with a file, every
+    // meter is registered in both, through a composite.
+    SimpleMeterRegistry published =
+        statisticsFileInterval == null ? null : new SimpleMeterRegistry();
+    MeterRegistry meterRegistry = this.meterRegistry;
+    if (published != null) {
+      CompositeMeterRegistry both = new CompositeMeterRegistry();
+      both.add(meterRegistry);
+      both.add(published);
+      meterRegistry = both;
+    }
     EngineEvents events =
         new EngineEvents(
             name,
@@ -287,7 +380,8 @@ public final class StoreBuilder {
       throw e;
     }
 
-    Meters meters = new Meters(meterRegistry, name);
+    String storeTag = StoreTag.claim(storeName, directory);
+    Meters meters = new Meters(meterRegistry, name, storeTag);
     ErrorConversion errors = new ErrorConversion(name, meters);
     Boundary boundary =
         new Boundary(
@@ -308,16 +402,41 @@ public final class StoreBuilder {
       if (durability == null) {
         throw errors.violation(Op.OPEN, "returned a null default durability");
       }
-      return new BoundaryEngine(boundary, opened, durability);
+      BoundaryEngine store = new BoundaryEngine(boundary, opened, durability, storeTag);
+      observe(store, name, storeTag, meterRegistry, published);
+      return store;
     } catch (Throwable t) {
       RuntimeException e = errors.convert(Op.OPEN, t);
       if (opened != null) {
         closeQuietly(opened, e);
       }
+      meters.close();
+      StoreTag.release(storeTag);
       if (created && removeNewMarker(e)) {
         removeNewDirectories(firstMissing, e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Binds the store's statistics gauges to the meter registry and, if asked, starts its statistics
+   * file; both end when the store closes.
+   */
+  private void observe(
+      BoundaryEngine store,
+      String engineName,
+      String storeTag,
+      MeterRegistry meterRegistry,
+      SimpleMeterRegistry published) {
+    StoreStatisticsBinder gauges =
+        new StoreStatisticsBinder(
+            engineName, storeTag, store::statisticsForMeters, statisticsInterval, System::nanoTime);
+    store.closeWith(gauges);
+    gauges.bindTo(meterRegistry);
+    if (statisticsFileInterval != null) {
+      store.closeWith(
+          StatisticsFile.start(directory, engineName, gauges, published, statisticsFileInterval));
     }
   }
 

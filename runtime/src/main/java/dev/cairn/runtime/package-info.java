@@ -19,6 +19,10 @@
  *   <li>Leaks: {@code TrackedHandle} (the cleaning action), {@code OpenHandles} (closing what an
  *       owner lent when it closes), {@code Leaks}, and the public {@link
  *       dev.cairn.runtime.LeakListener} and {@link dev.cairn.runtime.LeakReport}.
+ *   <li>Observing a store from outside: {@code StoreStatisticsBinder} (the engine's statistics as
+ *       gauges, from a cached snapshot), {@code StoreTag} (the {@code store} tag), {@code
+ *       StatisticsFile} (the file {@code cairn stats} reads), {@code EngineEvents} and {@code
+ *       EngineWorkEvent} (the engine's slow work as meters and Flight Recorder events).
  * </ol>
  *
  * <h2>The boundary's rules</h2>

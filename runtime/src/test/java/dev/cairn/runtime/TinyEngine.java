@@ -376,10 +376,32 @@ final class TinyEngine implements StorageEngine {
     copy.close();
   }
 
+  /** Details {@link #statistics()} reports. */
+  volatile Map<String, Long> details = Map.of();
+
+  /** Calls to {@link #statistics()}. */
+  final java.util.concurrent.atomic.AtomicInteger statisticsCalls =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** When set, {@link #statistics()} counts down {@code [0]} and waits for {@code [1]}. */
+  volatile java.util.concurrent.CountDownLatch[] statisticsGate;
+
   @Override
-  public synchronized EngineStatistics statistics() {
-    check("statistics");
-    return new EngineStatistics(data.size(), 0, 0, Map.of());
+  public EngineStatistics statistics() {
+    statisticsCalls.incrementAndGet();
+    java.util.concurrent.CountDownLatch[] gate = statisticsGate;
+    if (gate != null) {
+      gate[0].countDown();
+      try {
+        gate[1].await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      check("statistics");
+      return new EngineStatistics(data.size(), 4096, 128, details);
+    }
   }
 
   @Override

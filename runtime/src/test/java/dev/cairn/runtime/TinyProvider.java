@@ -70,6 +70,13 @@ final class TinyProvider implements StorageEngineProvider {
     return new TinyProvider(name, EnumSet.noneOf(Capability.class));
   }
 
+  /** The statistics details of the engines it opens from now on. */
+  private volatile java.util.Map<String, Long> details = java.util.Map.of();
+
+  void details(java.util.Map<String, Long> details) {
+    this.details = details;
+  }
+
   TinyEngine last() {
     return opened.getLast();
   }
@@ -112,6 +119,7 @@ final class TinyProvider implements StorageEngineProvider {
             capabilities.contains(Capability.DURABLE) ? options.requireDirectory(name) : null,
             options,
             capabilities);
+    engine.details = details;
     opened.add(engine);
     return engine;
   }

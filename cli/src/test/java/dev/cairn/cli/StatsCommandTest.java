@@ -1,0 +1,225 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.runtime.Cairn;
+import dev.cairn.runtime.EngineRegistry;
+import dev.cairn.spi.StorageEngine;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatsCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  private Path store(String engine, int keys) {
+    Path dir = tmp.resolve("store");
+    for (int i = 0; i < keys; i++) {
+      CliRun r =
+          CliRun.run(
+              EngineRegistry.discover(),
+              "put",
+              "--dir",
+              dir.toString(),
+              "--engine",
+              engine,
+              "k" + i,
+              "v");
+      assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    }
+    return dir;
+  }
+
+  private static List<JsonNode> lines(String out) throws IOException {
+    List<JsonNode> objects = new ArrayList<>();
+    for (String line : out.lines().toList()) {
+      objects.add(JSON.readTree(line));
+    }
+    return objects;
+  }
+
+  @Test
+  void aStoreNoProcessHoldsIsOpenedReadOnlyAndItsStatisticsPrinted() throws IOException {
+    Path dir = store("hash", 3);
+    CliRun r = CliRun.run(EngineRegistry.discover(), "stats", dir.toString());
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(
+        r.out().startsWith("store " + dir.toAbsolutePath() + "  engine hash  (opened"), r.out());
+    assertTrue(r.out().matches("(?s).*approximate keys +3\n.*"), r.out());
+    assertTrue(r.out().matches("(?s).*health +OK\n.*"), r.out());
+
+    r =
+        CliRun.run(
+            EngineRegistry.discover(),
+            "stats",
+            dir.toString(),
+            "--json",
+            "--watch",
+            "--count",
+            "2",
+            "--interval",
+            "10ms");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    List<JsonNode> samples = lines(r.out());
+    assertEquals(2, samples.size(), r.out());
+    for (JsonNode s : samples) {
+      assertEquals("opened", s.path("source").asText());
+      assertEquals("hash", s.path("engine").asText());
+      assertEquals(3, s.path("statistics").path("approximateKeys").asLong());
+    }
+  }
+
+  @Test
+  void aStoreHeldByAProcessThatDoesNotPublishIsExplained() {
+    Path dir = store("hash", 1);
+    try (StorageEngine held = Cairn.store(dir).open()) {
+      held.put(new byte[] {1}, new byte[] {2});
+      CliRun r = CliRun.run(EngineRegistry.discover(), "stats", dir.toString());
+      assertEquals(ExitCodes.STORAGE, r.exitCode(), r.describe());
+      assertTrue(r.err().contains("publishes no statistics"), r.err());
+      assertTrue(r.err().contains("StoreBuilder.statisticsFile(Duration)"), r.err());
+    }
+  }
+
+  @Test
+  void badArgumentsAreUsageErrors() {
+    CliRun r = CliRun.run("stats", tmp.resolve("missing").toString());
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("no such directory"), r.err());
+    r = CliRun.run("stats", tmp.toString(), "--watch", "--interval", "1ms");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("--interval must be at least 10ms"), r.err());
+  }
+
+  /**
+   * A child JVM writes to a hash store, publishing its statistics every 50 ms; {@code cairn stats
+   * --json --watch} reads figures that change while it writes, and once it has closed the store,
+   * opens the store itself.
+   */
+  @Test
+  void aLiveStoreInAnotherProcessShowsChangingFigures() throws Exception {
+    Path dir = tmp.resolve("live");
+    Path source = tmp.resolve("Writer.java");
+    Files.writeString(
+        source,
+        """
+        import dev.cairn.runtime.Cairn;
+        import dev.cairn.spi.Durability;
+        import dev.cairn.spi.StorageEngine;
+        import java.nio.charset.StandardCharsets;
+        import java.nio.file.Path;
+        import java.time.Duration;
+
+        public class Writer {
+          public static void main(String[] args) throws Exception {
+            try (StorageEngine store =
+                Cairn.store(Path.of(args[0]))
+                    .engine("hash")
+                    .storeName("live")
+                    .statisticsFile(Duration.ofMillis(50))
+                    .open()) {
+              System.out.println("open");
+              for (long i = 0; System.in.available() == 0; i++) {
+                store.put(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[100], Durability.BUFFERED);
+                Thread.sleep(1);
+              }
+            }
+          }
+        }
+        """);
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--class-path",
+            System.getProperty("java.class.path"),
+            "--module-path",
+            System.getProperty("jdk.module.path"),
+            "--add-modules",
+            "dev.cairn.runtime,dev.cairn.engine.hash",
+            source.toString(),
+            dir.toString());
+    Path err = tmp.resolve("writer-err.txt");
+    Process writer = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+    try {
+      awaitFile(dir.resolve(StatsCommand.FILE_NAME), writer, err);
+      CliRun r =
+          CliRun.run(
+              EngineRegistry.discover(),
+              "stats",
+              dir.toString(),
+              "--json",
+              "--watch",
+              "--interval",
+              "300ms",
+              "--count",
+              "4");
+      assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+      List<JsonNode> samples = lines(r.out());
+      assertEquals(4, samples.size(), r.out());
+      long first = -1;
+      long last = -1;
+      for (JsonNode s : samples) {
+        assertEquals("file", s.path("source").asText(), s.toString());
+        assertEquals("hash", s.path("engine").asText());
+        assertEquals("live", s.path("store").asText());
+        assertEquals(writer.pid(), s.path("pid").asLong());
+        long keys = s.path("statistics").path("approximateKeys").asLong();
+        assertTrue(keys >= last, "keys only grow: " + r.out());
+        first = first < 0 ? keys : first;
+        last = keys;
+        assertTrue(hasMeter(s, "cairn.operation", "put"), s.toString());
+      }
+      assertTrue(last > first, "the figures changed while the writer wrote: " + r.out());
+
+      try (OutputStream stop = writer.getOutputStream()) {
+        stop.write('\n');
+      }
+      assertTrue(writer.waitFor(1, TimeUnit.MINUTES), "the writer stops");
+      assertEquals(0, writer.exitValue(), Files.readString(err));
+      assertFalse(Files.exists(dir.resolve(StatsCommand.FILE_NAME)), "removed when it closed");
+
+      r = CliRun.run(EngineRegistry.discover(), "stats", dir.toString(), "--json");
+      assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+      JsonNode s = lines(r.out()).getFirst();
+      assertEquals("opened", s.path("source").asText());
+      assertTrue(s.path("statistics").path("approximateKeys").asLong() >= last, s.toString());
+    } finally {
+      writer.destroyForcibly().waitFor();
+    }
+  }
+
+  private static boolean hasMeter(JsonNode sample, String name, String op) {
+    for (JsonNode m : sample.path("meters")) {
+      if (m.path("name").asText().equals(name)
+          && m.path("tags").path("op").asText().equals(op)
+          && m.path("tags").path("outcome").asText().equals("success")) {
+        return m.path("values").path("count").asLong() > 0;
+      }
+    }
+    return false;
+  }
+
+  private static void awaitFile(Path file, Process writer, Path err) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!Files.exists(file)) {
+      if (!writer.isAlive() || System.nanoTime() > deadline) {
+        fail("the writer published no " + file + ":\n" + Files.readString(err));
+      }
+      Thread.sleep(20);
+    }
+  }
+}
