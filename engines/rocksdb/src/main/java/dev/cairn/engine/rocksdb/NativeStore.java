@@ -78,7 +78,7 @@ record NativeStore(
       BackgroundErrors backgroundErrors = add(owned, new BackgroundErrors(dir, failStop));
       List<AbstractEventListener> listeners = new ArrayList<>(List.of(backgroundErrors));
       if (options.eventListener() != EngineEventListener.NONE) {
-        listeners.add(add(owned, new WorkEvents(options.eventListener())));
+        listeners.add(add(owned, new WorkEvents(options.eventListener(), dir)));
       }
       LRUCache cache = add(owned, new LRUCache(settings.blockCacheBytes()));
       BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);

@@ -5,6 +5,7 @@ import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.RequestContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -64,7 +65,11 @@ final class WorkEvents extends AbstractEventListener {
   private final Map<String, Stall> stalls = new ConcurrentHashMap<>();
   private volatile RequestContext lastFlushCause;
 
-  WorkEvents(EngineEventListener listener) {
+  /** Where the store lives: file names RocksDB reports are resolved on its file system. */
+  private final FileSystem fileSystem;
+
+  WorkEvents(EngineEventListener listener, Path directory) {
+    this.fileSystem = directory.getFileSystem();
     super(
         EnabledEventCallback.ON_MEMTABLE_SEALED,
         EnabledEventCallback.ON_FLUSH_BEGIN,
@@ -115,7 +120,7 @@ final class WorkEvents extends AbstractEventListener {
           "flush of keyspace '"
               + info.getColumnFamilyName()
               + "' to "
-              + Path.of(file).getFileName()
+              + fileSystem.getPath(file).getFileName()
               + " ("
               + String.valueOf(info.getFlushReason()).toLowerCase(Locale.ROOT)
               + (info.isTriggeredWritesStop()
@@ -245,9 +250,9 @@ final class WorkEvents extends AbstractEventListener {
     }
   }
 
-  private static long sizeOf(String file) {
+  private long sizeOf(String file) {
     try {
-      return Files.size(Path.of(file));
+      return Files.size(fileSystem.getPath(file));
     } catch (IOException | RuntimeException e) {
       return -1; // compacted away already: its size is unknown
     }
