@@ -63,20 +63,21 @@ final class ReadState {
         return f;
       }
     }
+    long hash = BloomFilter.hash(storeKey);
+    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
     for (TableFile t : version.level(0)) {
       if (t.meta().covers(storeKey) && t.meta().smallestSequence() <= sequence) {
-        Table.Found tf = t.table().get(storeKey, sequence);
+        Table.Found tf = t.table().get(storeKey, hash, target);
         if (tf != null) {
           return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
         }
       }
     }
-    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
     for (int level = 1; level < Version.LEVELS; level++) {
       List<TableFile> files = version.level(level);
       int i = Version.findFile(files, target);
       if (i < files.size() && files.get(i).meta().covers(storeKey)) {
-        Table.Found tf = files.get(i).table().get(storeKey, sequence);
+        Table.Found tf = files.get(i).table().get(storeKey, hash, target);
         if (tf != null) {
           return new Found(InternalKey.kindOf(tf.trailer()), tf.value());
         }
