@@ -49,6 +49,10 @@ final class CommitQueue {
   private static final int CALLER_SPINS = 2048;
 
   private static final int SYNC_CALLER_SPINS = 64;
+
+  /** How long a lone {@code SYNC} writer spins for its force before parking. */
+  private static final long LONE_SPIN_NANOS = 2_000_000;
+
   private static final int YIELD_EVERY = 256;
   private static final int MAX_GROUP_BYTES = 1 << 20;
   private static final long STALL_SLICE_NANOS = 10_000_000;
@@ -218,6 +222,19 @@ final class CommitQueue {
    * @throws ClosedHandleException if the store closed first
    */
   void submit(Request r) {
+    if (!r.sync) {
+      submitNow(r);
+      return;
+    }
+    syncer.durableWriterEnters();
+    try {
+      submitNow(r);
+    } finally {
+      syncer.durableWriterLeaves();
+    }
+  }
+
+  private void submitNow(Request r) {
     failStop.check();
     if (closed) {
       throw new ClosedHandleException("the store is closed");
@@ -228,6 +245,7 @@ final class CommitQueue {
     }
     boolean interrupted = false;
     int spinLimit = r.sync ? SYNC_CALLER_SPINS : CALLER_SPINS;
+    long spinStart = System.nanoTime();
     for (int spins = 0; !r.done; spins++) {
       if (!r.taken && !leading.get() && leading.compareAndSet(false, true)) {
         try {
@@ -239,7 +257,7 @@ final class CommitQueue {
         }
         spins = 0;
         spinLimit = SYNC_CALLER_SPINS;
-      } else if (spins < spinLimit) {
+      } else if (spins < spinLimit || loneDurableWriter(r, spinStart)) {
         if ((spins + 1) % YIELD_EVERY == 0) {
           Thread.yield();
         } else {
@@ -259,6 +277,16 @@ final class CommitQueue {
     if (r.error != null) {
       throw r.error;
     }
+  }
+
+  /**
+   * True while {@code r}, written, waits for its force and its caller is the only one waiting for a
+   * force: the fsync thread then answers it alone, and spinning (for at most {@value
+   * #LONE_SPIN_NANOS} ns, yielding often so that other writers get the processor) spares the
+   * wake-up, a good part of a lone {@code SYNC} writer's latency.
+   */
+  private boolean loneDurableWriter(Request r, long spinStart) {
+    return r.taken && syncer.loneDurableWriter() && System.nanoTime() - spinStart < LONE_SPIN_NANOS;
   }
 
   /** Wakes the writer of the oldest queued request, if it sleeps, to lead next. */

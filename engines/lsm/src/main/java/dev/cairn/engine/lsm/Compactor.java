@@ -143,17 +143,17 @@ final class Compactor {
     long read = 0;
     if (c.level() == 0) {
       for (TableFile f : c.inputs()) {
-        children.add(f.table().iterator());
+        children.add(f.table().iterator(false));
         read += f.meta().size();
       }
     } else {
-      children.add(new LevelIterator(c.inputs()));
+      children.add(new LevelIterator(c.inputs(), false));
       for (TableFile f : c.inputs()) {
         read += f.meta().size();
       }
     }
     if (!c.overlaps().isEmpty()) {
-      children.add(new LevelIterator(c.overlaps()));
+      children.add(new LevelIterator(c.overlaps(), false));
       for (TableFile f : c.overlaps()) {
         read += f.meta().size();
       }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The consistency check of an open store (bbolt's {@code tx_check}), run by the conformance suite
@@ -77,8 +76,8 @@ final class ConsistencyChecker {
     for (MemTable m : mems) {
       InternalKey prev = null;
       long smallest = Long.MAX_VALUE;
-      for (Map.Entry<InternalKey, byte[]> e : m.entriesView().entrySet()) {
-        InternalKey k = e.getKey();
+      for (long n = m.first(); n != 0; n = m.next(n)) {
+        InternalKey k = m.key(n);
         if (k.sequence() > visible) {
           continue; // written by a group not yet published
         }

@@ -117,9 +117,9 @@ final class Flusher {
       FsyncGuard guard) {
     try (TableWriter w =
         new TableWriter(dir, number, blockSize, bitsPerKey, compression, statistics)) {
-      for (Map.Entry<InternalKey, byte[]> e : m.entriesView().entrySet()) {
-        if (e.getKey().sequence() <= maxSequence) {
-          w.add(e.getKey().encode(), e.getValue());
+      for (long n = m.first(); n != 0; n = m.next(n)) {
+        if (InternalKey.sequenceOf(m.trailer(n)) <= maxSequence) {
+          w.add(m.encodedKey(n), m.value(n));
         }
       }
       RangeTombstones tombstones = m.rangeTombstones().atOrBelow(maxSequence);

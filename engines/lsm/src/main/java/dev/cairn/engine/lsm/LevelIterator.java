@@ -10,11 +10,18 @@ import java.util.List;
 final class LevelIterator implements InternalIterator {
 
   private final List<TableFile> files;
+  private final boolean fillCache;
   private int index = -1;
   private TableIterator current;
 
   LevelIterator(List<TableFile> files) {
+    this(files, true);
+  }
+
+  /** An iterator whose tables cache the blocks they read only if {@code fillCache}. */
+  LevelIterator(List<TableFile> files, boolean fillCache) {
     this.files = files;
+    this.fillCache = fillCache;
   }
 
   @Override
@@ -24,7 +31,7 @@ final class LevelIterator implements InternalIterator {
 
   private void open(int i) {
     index = i;
-    current = i >= 0 && i < files.size() ? files.get(i).table().iterator() : null;
+    current = i >= 0 && i < files.size() ? files.get(i).table().iterator(fillCache) : null;
   }
 
   @Override

@@ -416,11 +416,9 @@ final class LsmEngine implements StorageEngine {
       mems.add(rs.mutable);
       for (MemTable m : mems) {
         n +=
-            m.entriesView()
-                .subMap(
-                    InternalKey.seekTarget(r.lower(), InternalKey.MAX_SEQUENCE),
-                    InternalKey.seekTarget(r.upper(), InternalKey.MAX_SEQUENCE))
-                .size();
+            m.count(
+                InternalKey.seekTarget(r.lower(), InternalKey.MAX_SEQUENCE),
+                InternalKey.seekTarget(r.upper(), InternalKey.MAX_SEQUENCE));
       }
       return n;
     } finally {

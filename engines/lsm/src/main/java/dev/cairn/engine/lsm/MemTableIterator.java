@@ -1,64 +1,72 @@
 package dev.cairn.engine.lsm;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentNavigableMap;
-
 /**
- * An {@link InternalIterator} over a memtable's skip list. Each step is a search from the current
- * key, so the iterator is unaffected by the writer's inserts around it; entries newer than a
- * reader's sequence are skipped by the reader above.
+ * An {@link InternalIterator} over a memtable's skip list. Nodes are never removed or moved, so the
+ * iterator holds its node and steps along level 0 forward; a step back is a search for the last key
+ * before the current one. Entries newer than a reader's sequence are skipped by the reader above.
  */
 final class MemTableIterator implements InternalIterator {
 
-  private final ConcurrentNavigableMap<InternalKey, byte[]> map;
-  private Map.Entry<InternalKey, byte[]> current;
+  private final MemTable memTable;
+  private long node; // 0: not on an entry
+  private InternalKey key; // of node, decoded on first need
 
   MemTableIterator(MemTable memTable) {
-    this.map = memTable.entriesView();
+    this.memTable = memTable;
+  }
+
+  private void at(long n) {
+    node = n;
+    key = null;
   }
 
   @Override
   public boolean valid() {
-    return current != null;
+    return node != 0;
   }
 
   @Override
   public void seekToFirst() {
-    current = map.firstEntry();
+    at(memTable.first());
   }
 
   @Override
   public void seekToLast() {
-    current = map.lastEntry();
+    at(memTable.last());
   }
 
   @Override
   public void seek(InternalKey target) {
-    current = map.ceilingEntry(target);
+    at(memTable.ceiling(target));
   }
 
   @Override
   public void seekForPrev(InternalKey target) {
-    current = map.floorEntry(target);
+    at(memTable.before(target, true));
   }
 
   @Override
   public void next() {
-    current = map.higherEntry(current.getKey());
+    at(memTable.next(node));
   }
 
   @Override
   public void prev() {
-    current = map.lowerEntry(current.getKey());
+    at(memTable.before(key(), false));
   }
 
   @Override
   public InternalKey key() {
-    return current.getKey();
+    InternalKey k = key;
+    if (k == null) {
+      k = memTable.key(node);
+      key = k;
+    }
+    return k;
   }
 
   @Override
   public byte[] value() {
-    return current.getValue();
+    return memTable.value(node);
   }
 }

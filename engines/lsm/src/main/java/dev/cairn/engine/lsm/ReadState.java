@@ -74,19 +74,20 @@ final class ReadState {
       }
       covering = c;
     }
+    long hash = BloomFilter.hash(storeKey);
+    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
     for (TableFile t : version.level(0)) {
       if (t.meta().covers(storeKey) && t.meta().smallestSequence() <= sequence) {
         if (covering > 0) {
           return DELETED;
         }
-        f = inTable(t, storeKey, sequence);
+        f = inTable(t, storeKey, sequence, hash, target);
         if (f != null) {
           return f;
         }
         covering = covering(t, storeKey, sequence);
       }
     }
-    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
     for (int level = 1; level < Version.LEVELS; level++) {
       List<TableFile> files = version.level(level);
       int i = Version.findFile(files, target);
@@ -94,7 +95,7 @@ final class ReadState {
         if (covering > 0) {
           return DELETED;
         }
-        f = inTable(files.get(i), storeKey, sequence);
+        f = inTable(files.get(i), storeKey, sequence, hash, target);
         if (f != null) {
           return f;
         }
@@ -114,9 +115,10 @@ final class ReadState {
         : t.table().rangeTombstones().covering(storeKey, sequence);
   }
 
-  private static Found inTable(TableFile t, byte[] storeKey, long sequence) {
+  private static Found inTable(
+      TableFile t, byte[] storeKey, long sequence, long hash, InternalKey target) {
     long covering = covering(t, storeKey, sequence);
-    Table.Found tf = t.table().get(storeKey, sequence);
+    Table.Found tf = t.table().get(storeKey, hash, target);
     if (tf == null) {
       return null;
     }

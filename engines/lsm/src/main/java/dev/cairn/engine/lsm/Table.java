@@ -139,8 +139,13 @@ final class Table {
 
   /** Whether the filter lets {@code storeKey} through (counted). */
   boolean mayContain(byte[] storeKey) {
+    return mayContainHash(BloomFilter.hash(storeKey));
+  }
+
+  /** Whether the filter lets the key of hash {@code hash} through (counted). */
+  private boolean mayContainHash(long hash) {
     statistics.bloomChecks.increment();
-    boolean may = BloomFilter.mayContain(filter, BloomFilter.hash(storeKey));
+    boolean may = BloomFilter.mayContain(filter, hash);
     if (!may) {
       statistics.bloomNegatives.increment();
     }
@@ -153,6 +158,16 @@ final class Table {
    * @throws CorruptionException if the handle is outside the table or the block is damaged
    */
   Block block(BlockHandle handle) {
+    return block(handle, true);
+  }
+
+  /**
+   * The data block at {@code handle}, from the cache or read and checked; a block read is cached
+   * only if {@code fill} (compaction reads each block once, and would only evict what readers use).
+   *
+   * @throws CorruptionException if the handle is outside the table or the block is damaged
+   */
+  Block block(BlockHandle handle, boolean fill) {
     Block b = cache.get(number, handle.offset());
     if (b != null) {
       return b;
@@ -165,7 +180,9 @@ final class Table {
       throw new CorruptionException(where + ": the index names a block past the table's end");
     }
     b = new Block(readContents(channel, handle, name, compressed), where);
-    cache.put(number, handle.offset(), b);
+    if (fill) {
+      cache.put(number, handle.offset(), b);
+    }
     return b;
   }
 
@@ -183,10 +200,17 @@ final class Table {
    * null if the table holds none.
    */
   Found get(byte[] storeKey, long sequence) {
-    if (!mayContain(storeKey)) {
+    return get(storeKey, BloomFilter.hash(storeKey), InternalKey.seekTarget(storeKey, sequence));
+  }
+
+  /**
+   * {@link #get(byte[], long)} with the key's filter hash ({@link BloomFilter#hash}) and seek
+   * target ({@link InternalKey#seekTarget}) made once by a lookup that reads several tables.
+   */
+  Found get(byte[] storeKey, long hash, InternalKey target) {
+    if (!mayContainHash(hash)) {
       return null;
     }
-    InternalKey target = InternalKey.seekTarget(storeKey, sequence);
     Block.Cursor ic = index.cursor();
     ic.seek(target);
     if (!ic.valid()) {
@@ -269,7 +293,12 @@ final class Table {
   }
 
   TableIterator iterator() {
-    return new TableIterator(this);
+    return new TableIterator(this, true);
+  }
+
+  /** An iterator that caches the blocks it reads only if {@code fillCache}. */
+  TableIterator iterator(boolean fillCache) {
+    return new TableIterator(this, fillCache);
   }
 
   void close() {

@@ -3,17 +3,20 @@ package dev.cairn.engine.lsm;
 /**
  * An {@link InternalIterator} over one table: a cursor on its index block, and one on the data
  * block the index entry names (a two-level iterator, LevelDB's {@code two_level_iterator.cc}). Data
- * blocks come through the block cache.
+ * blocks come through the block cache; blocks it reads are cached unless it was made not to fill
+ * the cache (compaction's).
  */
 final class TableIterator implements InternalIterator {
 
   private final Table table;
+  private final boolean fillCache;
   private final Block.Cursor index;
   private Block.Cursor data;
   private InternalKey key;
 
-  TableIterator(Table table) {
+  TableIterator(Table table, boolean fillCache) {
     this.table = table;
+    this.fillCache = fillCache;
     this.index = table.index().cursor();
   }
 
@@ -88,7 +91,7 @@ final class TableIterator implements InternalIterator {
   }
 
   private void load() {
-    data = index.valid() ? table.block(table.handleAt(index)).cursor() : null;
+    data = index.valid() ? table.block(table.handleAt(index), fillCache).cursor() : null;
   }
 
   private void skipForward() {

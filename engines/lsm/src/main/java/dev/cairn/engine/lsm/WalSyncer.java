@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -27,7 +28,10 @@ import java.util.function.Supplier;
  * <p><b>Group commit.</b> A group that must be durable is queued as a ticket once its bytes are
  * written. The thread takes every ticket queued, forces the log once for all of them, and completes
  * them; meanwhile writers go on appending, and their tickets share the next force (RocksDB's
- * pipelined write).
+ * pipelined write). When more callers wait for a force than have a ticket queued, the thread waits
+ * a fraction of a force for the others (they were just woken by the last force and are about to
+ * write again), so that one force serves them all ({@link #awaitSiblings}); a lone {@code SYNC}
+ * writer never waits, and the thread looks for its next ticket a moment before parking.
  *
  * <p><b>Logs.</b> The thread also creates each new log: the old one is forced first (a later {@code
  * SYNC} write in the new log must never survive a crash that loses an earlier write in the old: no
@@ -55,6 +59,12 @@ final class WalSyncer {
     }
   }
 
+  /** How long the thread looks for a lone {@code SYNC} writer's next ticket before parking. */
+  private static final long LONE_WRITER_SPIN_NANOS = 50_000;
+
+  /** The longest a force waits for more writers; see {@link #awaitSiblings}. */
+  private static final long SIBLING_WAIT_NANOS = 200_000;
+
   private final Path directory;
   private final FsyncGuard guard;
   private final FailStop failStop;
@@ -63,6 +73,15 @@ final class WalSyncer {
   private final Thread thread;
   private volatile boolean parked;
   private volatile boolean stopping;
+
+  /** Callers now in a write that waits for a force ({@link #durableWriterEnters}). */
+  private final AtomicInteger durableWriters = new AtomicInteger();
+
+  /** While the thread waits for siblings: how many writers it waits for, else 0. */
+  private volatile int siblingsAwaited;
+
+  /** While the thread waits for siblings: the writers with a ticket queued. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   // ---- the thread's own state ------------------------------------------------------------------
 
@@ -73,6 +92,9 @@ final class WalSyncer {
 
   /** How far the current log is forced: every byte before it is durable. */
   private volatile long durable;
+
+  /** How long the last force took. */
+  private long lastForceNanos;
 
   WalSyncer(
       Path directory, FsyncGuard guard, FailStop failStop, Statistics statistics, String name) {
@@ -89,10 +111,28 @@ final class WalSyncer {
     return durable;
   }
 
+  /** A caller starts a write that will wait for a force; it calls {@link #durableWriterLeaves}. */
+  void durableWriterEnters() {
+    durableWriters.incrementAndGet();
+  }
+
+  /** A caller's write that waited for a force is done. */
+  void durableWriterLeaves() {
+    durableWriters.decrementAndGet();
+  }
+
+  /** Whether exactly one caller is in a write that waits for a force. */
+  boolean loneDurableWriter() {
+    return durableWriters.get() == 1;
+  }
+
   /** Queues {@code requests}, written already, to complete once the log is forced. */
   void ticket(List<CommitQueue.Request> requests) {
     tasks.add(new Ticket(requests));
-    wake();
+    int awaited = siblingsAwaited;
+    if (awaited == 0 || queued.addAndGet(requests.size()) >= awaited) {
+      wake();
+    }
   }
 
   /**
@@ -190,12 +230,30 @@ final class WalSyncer {
 
   private void run() {
     List<Ticket> tickets = new ArrayList<>();
+    boolean waited = false; // for siblings, since the last force
     while (true) {
       Object task = tasks.poll();
       if (task == null) {
+        if (!waited && awaitSiblings(tickets)) {
+          waited = true;
+          continue; // take what arrived, then force
+        }
+        boolean settled = !tickets.isEmpty();
         settle(tickets);
+        waited = false;
         if (stopping && tasks.isEmpty()) {
           return;
+        }
+        if (settled && durableWriters.get() == 1) {
+          // NB: a lone SYNC writer queues its next ticket a few microseconds after its last one
+          // completed; catching it here saves waking this thread, a good part of its latency.
+          long until = System.nanoTime() + LONE_WRITER_SPIN_NANOS;
+          while (tasks.isEmpty() && !stopping && System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          if (!tasks.isEmpty()) {
+            continue;
+          }
         }
         parked = true;
         if (tasks.isEmpty() && !stopping) {
@@ -208,11 +266,54 @@ final class WalSyncer {
         case Ticket t -> tickets.add(t);
         case Call c -> {
           settle(tickets); // tickets queued before a call (a roll, say) are forced first
+          waited = false;
           run(c);
         }
         default -> throw new IllegalStateException("unknown task " + task);
       }
     }
+  }
+
+  /**
+   * Group commit's sibling wait (PostgreSQL's {@code commit_delay} with {@code commit_siblings}):
+   * when more callers are in a durable write than have a ticket queued, the others are most likely
+   * about to queue theirs (the last force just woke them); waiting a fraction of a force for them
+   * lets one force serve them all. A lone {@code SYNC} writer never waits.
+   *
+   * @return true when it waited (the caller then takes what arrived before forcing)
+   */
+  private boolean awaitSiblings(List<Ticket> tickets) {
+    int waiting = waiters(tickets);
+    int awaited = durableWriters.get();
+    if (waiting == 0 || waiting >= awaited || stopping) {
+      return false;
+    }
+    long deadline = System.nanoTime() + Math.min(SIBLING_WAIT_NANOS, lastForceNanos / 2);
+    // NB: park, not spin: on a small machine the siblings need the processor to get here. The last
+    // sibling's ticket wakes the thread early (see ticket()).
+    queued.set(waiting);
+    siblingsAwaited = awaited;
+    try {
+      long left;
+      while (queued.get() < awaited && !stopping && (left = deadline - System.nanoTime()) > 0) {
+        parked = true;
+        if (queued.get() < awaited) {
+          LockSupport.parkNanos(this, left);
+        }
+        parked = false;
+      }
+    } finally {
+      siblingsAwaited = 0;
+    }
+    return true;
+  }
+
+  private static int waiters(List<Ticket> tickets) {
+    int n = 0;
+    for (Ticket t : tickets) {
+      n += t.requests().size();
+    }
+    return n;
   }
 
   /** Forces once for every ticket taken, then completes them all. */
@@ -221,8 +322,10 @@ final class WalSyncer {
       return;
     }
     RuntimeException error = null;
+    long start = System.nanoTime();
     try {
       force();
+      lastForceNanos = System.nanoTime() - start;
       // NB: a background fsync may have failed while the group was written: acknowledge nothing
       // after a failure. Wait for background fsyncs in flight, then look.
       guard.awaitQuiet();
