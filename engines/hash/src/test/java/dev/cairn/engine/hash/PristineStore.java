@@ -122,9 +122,10 @@ final class PristineStore {
       write(dir, h, r, 20 + r.nextInt(100));
     }
     PristineStore p = new PristineStore(seed, h, read(dir, h));
-    if (p.of(Kind.DATA).size() < 2) {
-      // The merges took every written file (it happens for a few histories): write more, so that
-      // the store has written files to damage. Deterministic: the same seed does the same.
+    if (p.of(Kind.DATA).size() < 2 || p.newestAppended == null) {
+      // The merges took every written file, or the one holding the last write (it happens for a
+      // few histories): write more, so that the store has written files to damage and its newest
+      // write in a written file. Deterministic: the same seed does the same.
       write(dir, h, r, 150 + r.nextInt(100));
       p = new PristineStore(seed, h, read(dir, h));
     }
