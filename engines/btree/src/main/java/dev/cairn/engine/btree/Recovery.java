@@ -50,7 +50,7 @@ final class Recovery {
           + version.txid()
           + " in slot "
           + version.slot
-          + (fellBack ? ", falling back from the newer meta in slot " + (1 - version.slot) : "")
+          + (fellBack ? ", falling back from the meta in slot " + (1 - version.slot) : "")
           + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
     }
   }
@@ -148,6 +148,10 @@ final class Recovery {
                   + m.txid()
                   + "; a newer one was not wholly on disk: "
                   + String.join("; ", rejected));
+        }
+        // A store always holds two valid metas: opening at one but the newer, or beside a torn
+        // one, is a fallback from the other slot.
+        if (!rejected.isEmpty() || metas[1 - slot] == null) {
           return new Opened(
               o.file(), o.version(), o.freelist(), o.chainPages(), o.nextTxid(), notes, true);
         }
