@@ -8,6 +8,7 @@ import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Health;
@@ -74,7 +75,12 @@ final class BtreeEngine implements StorageEngine {
         options.readOnly()
             ? null
             : new Committer(
-                opened, pager, readers, failStop, "cairn-btree-" + directory.getFileName());
+                opened,
+                pager,
+                readers,
+                failStop,
+                options.eventListener(),
+                "cairn-btree-" + directory.getFileName());
   }
 
   static BtreeEngine open(EngineOptions options, BtreeEngineProvider.Settings settings) {
@@ -111,9 +117,22 @@ final class BtreeEngine implements StorageEngine {
       Recovery.create(dir, settings.pageSize());
     }
     PageFile file = PageFile.open(Recovery.dataFile(dir), options.readOnly());
+    long start = System.nanoTime();
+    String outcome = "failed";
     try {
       PageCache cache = new PageCache(settings.cacheSize());
-      Recovery.Opened opened = Recovery.open(file, cache);
+      Recovery.Opened opened;
+      try {
+        opened = Recovery.open(file, cache);
+        outcome = opened.describe();
+      } finally {
+        Events.report(
+            options.eventListener(),
+            EngineEvent.Kind.RECOVERY,
+            start,
+            file.bytesRead(),
+            "recovery of " + file.path() + ": " + outcome);
+      }
       Pager pager = new Pager(file, cache, new Layout(opened.version().meta.pageSize()));
       if (!options.readOnly()) {
         // The state opened at becomes the durable one before anything is written after it.
@@ -464,15 +483,25 @@ final class BtreeEngine implements StorageEngine {
       throw new InvalidArgumentException("checkpoint target " + target + " exists");
     }
     Version v = readers.acquire();
+    long start = System.nanoTime();
+    long bytes = -1;
     try {
-      Threads.onEngineThread(
-          "cairn-btree-checkpoint",
-          () -> {
-            Checkpointer.write(this, v, target, pager.layout().pageSize());
-            return null;
-          });
+      bytes =
+          Threads.onEngineThread(
+              "cairn-btree-checkpoint",
+              () -> Checkpointer.write(this, v, target, pager.layout().pageSize()));
     } finally {
       readers.release(v);
+      Events.report(
+          options.eventListener(),
+          EngineEvent.Kind.CHECKPOINT,
+          start,
+          bytes,
+          "checkpoint of transaction "
+              + v.txid()
+              + " to "
+              + target
+              + (bytes < 0 ? ": failed" : " (" + bytes + " bytes)"));
     }
   }
 
@@ -584,9 +613,17 @@ final class BtreeEngine implements StorageEngine {
     return recoveryNotes;
   }
 
-  /** Runs {@code r} as the writer's next commit; for checkpoints and tests. */
+  /** The size of the data file, in bytes. */
+  long dataFileSize() {
+    return file.size();
+  }
+
+  /**
+   * Runs {@code apply} (null: nothing, a sync alone) as the writer's next commit, never refused for
+   * the caller's deadline; for checkpoints and tests.
+   */
   void commit(Consumer<Tx> apply, boolean sync) {
     checkWritable();
-    committer.submit(new Committer.Request(apply, sync));
+    committer.submit(Committer.Request.internal(apply, sync));
   }
 }

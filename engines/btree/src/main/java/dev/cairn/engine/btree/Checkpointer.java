@@ -25,7 +25,12 @@ final class Checkpointer {
 
   static final long BATCH_BYTES = 4L << 20;
 
-  static void write(BtreeEngine source, Version v, Path target, int pageSize) {
+  /**
+   * Writes the checkpoint.
+   *
+   * @return the size of the copy's data file, in bytes
+   */
+  static long write(BtreeEngine source, Version v, Path target, int pageSize) {
     EngineOptions o =
         EngineOptions.builder()
             .directory(target)
@@ -37,7 +42,8 @@ final class Checkpointer {
                     BtreeEngineProvider.CACHE_SIZE.name(),
                     "1m"))
             .build();
-    try (BtreeEngine copy = BtreeEngine.open(o, BtreeEngineProvider.Settings.of(o))) {
+    BtreeEngine copy = BtreeEngine.open(o, BtreeEngineProvider.Settings.of(o));
+    try (copy) {
       for (Map.Entry<String, Catalog.Root> e : v.catalog.roots().entrySet()) {
         String name = e.getKey();
         if (!name.equals(Keyspace.DEFAULT)) {
@@ -61,7 +67,8 @@ final class Checkpointer {
         }
         append(copy, name, batch);
       }
-      copy.flush();
+      copy.commit(null, true); // NB: not flush(): the caller's deadline must not stop it half-way
+      return copy.dataFileSize();
     }
   }
 

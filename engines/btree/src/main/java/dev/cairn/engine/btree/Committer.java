@@ -2,8 +2,12 @@ package dev.cairn.engine.btree;
 
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.ConflictException;
+import dev.cairn.spi.DeadlineExceededException;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,16 @@ import java.util.function.Consumer;
  * the whole group and discards the transaction: nothing was written. A failure while writing or
  * forcing fail-stops the store ({@link FailStop}): the kernel may have dropped pages.
  *
+ * <p><b>Requests, deadlines and events.</b> A request captures the caller's {@link RequestContext}
+ * where it is made. A caller's request whose deadline has passed is refused before it is queued;
+ * one whose deadline passes while it waits in the queue is refused as the committer forms the next
+ * group ({@link DeadlineExceededException}: nothing of it is applied, the rest of the group goes
+ * on). A request taken into a group is committed with it whatever its deadline, and a {@code SYNC}
+ * one waits for its forces: a deadline never leaves part of a batch. Each group is applied and
+ * committed with the context of its first request that carries one bound on the committer's thread,
+ * so the events of the commit ({@link EngineEvent.Kind#FSYNC} of the data and of the meta) and the
+ * exceptions it creates name that request.
+ *
  * <p>Requests come from any thread ({@link #submit}); everything else runs on the committer's
  * thread, which owns the transaction state below. Thread-safe.
  */
@@ -49,19 +63,73 @@ final class Committer implements Runnable {
     final boolean sync;
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
+    /** The request of the caller who made this one, if any: captured where it was made. */
+    final RequestContext context;
+
+    /** Whether a passed deadline of {@link #context} refuses this request while it is queued. */
+    final boolean mayExpire;
+
+    /** A caller's write ({@code apply}) or sync alone (null), made with the caller's context. */
     Request(Consumer<Tx> apply, boolean sync) {
+      this(apply, sync, true);
+    }
+
+    private Request(Consumer<Tx> apply, boolean sync, boolean mayExpire) {
       this.apply = apply;
       this.sync = sync;
+      this.context = RequestContext.currentOrNull();
+      this.mayExpire = mayExpire && context != null && context.deadline().isPresent();
+    }
+
+    /** A commit of the engine's own (a checkpoint's copy): never refused for a deadline. */
+    static Request internal(Consumer<Tx> apply, boolean sync) {
+      return new Request(apply, sync, false);
+    }
+
+    private String operation() {
+      return apply == null ? "flush" : "write";
+    }
+
+    /**
+     * Throws {@link DeadlineExceededException} if this request's deadline has passed.
+     *
+     * @throws DeadlineExceededException naming the request
+     */
+    void checkDeadline() {
+      if (mayExpire) {
+        context.checkDeadline(operation());
+      }
+    }
+
+    /**
+     * If this request's deadline has passed, completes it with {@link DeadlineExceededException}
+     * (nothing of it applied) and returns true.
+     */
+    boolean refuseIfExpired() {
+      if (!mayExpire || !context.expired()) {
+        return false;
+      }
+      done.completeExceptionally(
+          new DeadlineExceededException(
+              operation()
+                  + " not started: the deadline of request '"
+                  + context.requestId()
+                  + "' ("
+                  + context.deadline().orElseThrow()
+                  + ") passed while it waited to be taken into a commit group",
+              context.requestId()));
+      return true;
     }
   }
 
-  private static final Request STOP = new Request(null, false);
+  private static final Request STOP = Request.internal(null, false);
 
   private final PageFile file;
   private final Pager pager;
   private final Layout layout;
   private final Readers readers;
   private final FailStop failStop;
+  private final EngineEventListener events;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
@@ -73,6 +141,7 @@ final class Committer implements Runnable {
   private long highWater;
   private long syncedTxid;
   private int durableSlot;
+  private long unforcedBytes; // written since the last force
 
   // ---- figures, for statistics -----------------------------------------------------------------
   final LongAdder commits = new LongAdder();
@@ -85,7 +154,14 @@ final class Committer implements Runnable {
   private volatile long pendingPages;
   private volatile long pendingUnsynced;
 
-  Committer(Recovery.Opened opened, Pager pager, Readers readers, FailStop failStop, String name) {
+  Committer(
+      Recovery.Opened opened,
+      Pager pager,
+      Readers readers,
+      FailStop failStop,
+      EngineEventListener events,
+      String name) {
+    this.events = events;
     this.file = opened.file();
     this.pager = pager;
     this.layout = pager.layout();
@@ -112,8 +188,11 @@ final class Committer implements Runnable {
    * @throws ConflictException if its precondition failed
    * @throws EngineFailedException if the store has stopped
    * @throws ClosedHandleException if the store closed first
+   * @throws DeadlineExceededException if the request's deadline passed before it was taken into a
+   *     group: nothing of it was applied
    */
   void submit(Request r) {
+    r.checkDeadline();
     failStop.check();
     if (closed) {
       throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
@@ -128,6 +207,10 @@ final class Committer implements Runnable {
       Throwable cause = e.getCause();
       if (cause instanceof ConflictException c) {
         throw c;
+      }
+      if (cause instanceof DeadlineExceededException d) {
+        // NB: thrown as made, by the committer as it formed a group: its trace shows where.
+        throw d;
       }
       if (cause instanceof InvalidArgumentException c) {
         throw c;
@@ -176,25 +259,19 @@ final class Committer implements Runnable {
   @Override
   public void run() {
     try {
-      while (true) {
-        Request first = take();
-        if (first == STOP) {
-          break;
-        }
+      boolean stop = false;
+      while (!stop) {
         List<Request> group = new ArrayList<>();
-        group.add(first);
-        boolean stop = false;
-        Request more;
-        while (group.size() < MAX_GROUP && (more = queue.poll()) != null) {
-          if (more == STOP) {
-            stop = true;
-            break;
+        stop = takeGroup(group);
+        if (!group.isEmpty()) {
+          RequestContext cause = null;
+          for (Request r : group) {
+            if (r.context != null) {
+              cause = r.context;
+              break;
+            }
           }
-          group.add(more);
-        }
-        process(group);
-        if (stop) {
-          break;
+          Events.within(cause, () -> process(group));
         }
       }
       if (!failStop.failed() && syncedTxid < readers.current().txid()) {
@@ -210,6 +287,32 @@ final class Committer implements Runnable {
             failStop.failed() ? failStop.failure() : new ClosedHandleException("the store closed"));
       }
     }
+  }
+
+  /**
+   * Takes the next group into {@code group}: waits for a request, then takes those queued behind
+   * it, refusing on the way those whose deadline passed while they waited.
+   *
+   * @return whether the committer is to stop after this group
+   */
+  private boolean takeGroup(List<Request> group) {
+    Request first = take();
+    if (first == STOP) {
+      return true;
+    }
+    if (!first.refuseIfExpired()) {
+      group.add(first);
+    }
+    Request more;
+    while (group.size() < MAX_GROUP && (more = queue.poll()) != null) {
+      if (more == STOP) {
+        return true;
+      }
+      if (!more.refuseIfExpired()) {
+        group.add(more);
+      }
+    }
+    return false;
   }
 
   private Request take() {
@@ -261,7 +364,7 @@ final class Committer implements Runnable {
     }
     try {
       if (tx.changed()) {
-        commit(tx, sync);
+        commit(tx, sync, applied.size());
       } else if (sync && syncedTxid < readers.current().txid()) {
         forceCurrent();
       }
@@ -286,7 +389,7 @@ final class Committer implements Runnable {
    */
   private void forceCurrent() {
     Version current = readers.current();
-    file.force();
+    force("everything written through transaction " + current.txid() + " (made durable)");
     syncs.increment();
     syncedTxid = current.txid();
     durableSlot = current.slot;
@@ -307,8 +410,15 @@ final class Committer implements Runnable {
               m.inlineCatalog(),
               m.inlineFreelist());
       int slot = 1 - durableSlot;
-      file.write(layout.offset(slot), synced.encode(slot));
-      file.force();
+      writeFile(layout.offset(slot), synced.encode(slot));
+      force(
+          "meta of transaction "
+              + txid
+              + " in slot "
+              + slot
+              + " (marks "
+              + current.txid()
+              + " durable)");
       syncedTxid = txid;
       durableSlot = slot;
       readers.publish(new Version(synced, current.catalog, slot));
@@ -324,7 +434,7 @@ final class Committer implements Runnable {
 
     @Override
     public void write(long pageId, byte[] page) {
-      file.write(layout.offset(pageId), page);
+      writeFile(layout.offset(pageId), page);
       pagesWritten.increment();
     }
 
@@ -334,7 +444,34 @@ final class Committer implements Runnable {
     }
   }
 
-  private void commit(Tx tx, boolean syncRequested) {
+  private void writeFile(long offset, byte[] bytes) {
+    file.write(offset, bytes);
+    unforcedBytes += bytes.length;
+  }
+
+  /**
+   * Forces the file and reports it: an {@link EngineEvent.Kind#FSYNC} of the bytes written since
+   * the last force, named by the request whose group is being committed, if any.
+   */
+  private void force(String what) {
+    long start = System.nanoTime();
+    long bytes = unforcedBytes;
+    boolean forced = false;
+    try {
+      file.force();
+      forced = true;
+      unforcedBytes = 0;
+    } finally {
+      Events.report(
+          events,
+          EngineEvent.Kind.FSYNC,
+          start,
+          bytes,
+          "fsync of " + what + (forced ? "" : ": failed"));
+    }
+  }
+
+  private void commit(Tx tx, boolean syncRequested, int groupSize) {
     long txid = tx.txid;
     Version base = readers.current();
     freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
@@ -399,12 +536,29 @@ final class Committer implements Runnable {
             inlineCatalog,
             inlineFreelist);
     int slot = 1 - durableSlot;
+    String why = syncRequested ? "" : ", forced: " + unsynced + " pages pinned until a sync";
     if (sync) {
-      file.force();
+      force(
+          "data of transaction "
+              + txid
+              + " (group commit of "
+              + groupSize
+              + " requests"
+              + why
+              + ")");
     }
-    file.write(layout.offset(slot), meta.encode(slot));
+    writeFile(layout.offset(slot), meta.encode(slot));
     if (sync) {
-      file.force();
+      force(
+          "meta of transaction "
+              + txid
+              + " in slot "
+              + slot
+              + " (group commit of "
+              + groupSize
+              + " requests"
+              + why
+              + ")");
       syncs.increment();
       syncedTxid = txid;
       durableSlot = slot;

@@ -39,6 +39,8 @@ final class PageFile {
   private final FileChannel writer; // null when read-only
   private volatile FileChannel reader;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.LongAdder bytesRead =
+      new java.util.concurrent.atomic.LongAdder();
 
   private PageFile(Path path, FileChannel writer) {
     this.path = path;
@@ -112,6 +114,7 @@ final class PageFile {
                       + " (a page the store references is missing)");
             }
           }
+          bytesRead.add(length);
           return target;
         } catch (ClosedByInterruptException e) {
           interrupted |= Thread.interrupted();
@@ -128,6 +131,11 @@ final class PageFile {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** The bytes read from the file so far (what an open's recovery read, when asked after it). */
+  long bytesRead() {
+    return bytesRead.sum();
   }
 
   /**

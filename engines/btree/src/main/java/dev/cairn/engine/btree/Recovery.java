@@ -41,7 +41,19 @@ final class Recovery {
       Freelist freelist,
       List<Long> chainPages,
       long nextTxid,
-      List<String> notes) {}
+      List<String> notes,
+      boolean fellBack) {
+
+    /** The meta opened at, for people: its transaction and slot, and whether it was a fallback. */
+    String describe() {
+      return "opened at the meta of transaction "
+          + version.txid()
+          + " in slot "
+          + version.slot
+          + (fellBack ? ", falling back from the meta in slot " + (1 - version.slot) : "")
+          + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
+    }
+  }
 
   /** The path of the data file in {@code dir}. */
   static Path dataFile(Path dir) {
@@ -137,6 +149,12 @@ final class Recovery {
                   + "; a newer one was not wholly on disk: "
                   + String.join("; ", rejected));
         }
+        // A store always holds two valid metas: opening at one but the newer, or beside a torn
+        // one, is a fallback from the other slot.
+        if (!rejected.isEmpty() || metas[1 - slot] == null) {
+          return new Opened(
+              o.file(), o.version(), o.freelist(), o.chainPages(), o.nextTxid(), notes, true);
+        }
         return o;
       } catch (CorruptionException e) {
         rejected.add(
@@ -213,7 +231,8 @@ final class Recovery {
       }
     }
     Version v = new Version(m, catalog, slot);
-    return new Opened(file, v, Freelist.of(free), chains, Math.max(maxTxid, m.txid()) + 1, notes);
+    return new Opened(
+        file, v, Freelist.of(free), chains, Math.max(maxTxid, m.txid()) + 1, notes, false);
   }
 
   /** Reads and checks every page below {@code c} written after {@code synced}. */

@@ -1,5 +1,6 @@
 package dev.cairn.engine.btree;
 
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -30,10 +31,12 @@ final class Threads {
   /**
    * Runs {@code work} on a new engine-owned thread and waits for it: work that forces files (an
    * open's recovery, a checkpoint) never runs on a caller's thread, whose interrupt would close the
-   * channels it forces through (decision 0012). Storage exceptions and errors of the work are
-   * rethrown; the caller's interrupt is given back.
+   * channels it forces through (decision 0012). The work runs with the caller's {@link
+   * RequestContext} bound, so that its events and errors name the caller's request. Storage
+   * exceptions and errors of the work are rethrown; the caller's interrupt is given back.
    */
   static <T> T onEngineThread(String name, Supplier<T> work) {
+    RequestContext cause = RequestContext.currentOrNull();
     AtomicReference<T> result = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread t =
@@ -43,7 +46,7 @@ final class Threads {
             .unstarted(
                 () -> {
                   try {
-                    result.set(work.get());
+                    result.set(cause == null ? work.get() : cause.call(work::get));
                   } catch (Throwable e) {
                     failure.set(e);
                   }

@@ -1,6 +1,7 @@
 package dev.cairn.engine.btree;
 
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ final class TestStores {
   }
 
   static BtreeEngine open(Path dir, Map<String, String> settings, boolean readOnly) {
+    return open(dir, settings, readOnly, EngineEventListener.NONE);
+  }
+
+  static BtreeEngine open(
+      Path dir, Map<String, String> settings, boolean readOnly, EngineEventListener events) {
     Map<String, String> all = new HashMap<>(BtreeConformanceTest.SMALL);
     all.putAll(settings);
     return (BtreeEngine)
@@ -27,6 +33,7 @@ final class TestStores {
                     .readOnly(readOnly)
                     .defaultDurability(Durability.BUFFERED)
                     .settings(all)
+                    .eventListener(events)
                     .build());
   }
 

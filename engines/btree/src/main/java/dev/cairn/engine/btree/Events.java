@@ -1,0 +1,37 @@
+package dev.cairn.engine.btree;
+
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
+import dev.cairn.spi.RequestContext;
+
+/**
+ * Reporting the engine's slow work ({@link EngineEvent}s) and running work for the request that
+ * caused it.
+ *
+ * <p>Work a request sets off on an engine-owned thread (the committer applying and forcing its
+ * group) runs {@link #within} that request's context, captured with the request: the events it
+ * reports and the exceptions it creates name the request.
+ */
+final class Events {
+
+  private Events() {}
+
+  /** Reports work of {@code kind} that started at {@code startNanos} and has just ended. */
+  static void report(
+      EngineEventListener listener,
+      EngineEvent.Kind kind,
+      long startNanos,
+      long bytes,
+      String detail) {
+    listener.deliver(EngineEvent.of(kind, System.nanoTime() - startNanos, bytes, detail));
+  }
+
+  /** Runs {@code work} with {@code cause} bound as the current request (as it is, when null). */
+  static void within(RequestContext cause, Runnable work) {
+    if (cause == null || cause == RequestContext.currentOrNull()) {
+      work.run();
+    } else {
+      cause.run(work);
+    }
+  }
+}
