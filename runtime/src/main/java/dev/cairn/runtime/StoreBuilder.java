@@ -275,6 +275,8 @@ public final class StoreBuilder {
    * daemon thread rewrites the file {@code CAIRN-STATS.json} in the store's directory every {@code
    * interval} (atomically, by a rename; format {@code docs/formats/store-statistics.md}), and the
    * store removes it when it closes. Default off. Needs a directory and a store opened for writing.
+   * The statistics are then refreshed at least once per {@code interval} too, so the file's figures
+   * are as fresh as the file.
    *
    * @throws InvalidArgumentException if {@code interval} is null, under 10 ms or over 1 hour
    * @since 1.2
@@ -431,7 +433,15 @@ public final class StoreBuilder {
       SimpleMeterRegistry published) {
     StoreStatisticsBinder gauges =
         new StoreStatisticsBinder(
-            engineName, storeTag, store::statisticsForMeters, statisticsInterval, System::nanoTime);
+            engineName,
+            storeTag,
+            store::statisticsForMeters,
+            // NB: a statistics file shows figures as fresh as its own interval
+            statisticsFileInterval != null
+                    && statisticsFileInterval.compareTo(statisticsInterval) < 0
+                ? statisticsFileInterval
+                : statisticsInterval,
+            System::nanoTime);
     store.closeWith(gauges);
     gauges.bindTo(meterRegistry);
     if (statisticsFileInterval != null) {
