@@ -1,6 +1,7 @@
 package dev.cairn.engine.btree;
 
 import dev.cairn.engine.toolkit.DirectoryLock;
+import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.ConflictException;

@@ -1,5 +1,6 @@
 package dev.cairn.engine.btree;
 
+import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.ConflictException;
 import dev.cairn.spi.DeadlineExceededException;

@@ -1,5 +1,6 @@
 package dev.cairn.engine.lsm;
 
+import dev.cairn.engine.toolkit.FailStop;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

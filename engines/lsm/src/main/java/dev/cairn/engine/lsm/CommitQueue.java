@@ -1,5 +1,6 @@
 package dev.cairn.engine.lsm;
 
+import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.spi.BusyException;
 import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.EngineFailedException;

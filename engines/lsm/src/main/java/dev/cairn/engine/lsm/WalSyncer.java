@@ -1,5 +1,6 @@
 package dev.cairn.engine.lsm;
 
+import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.engine.toolkit.SyncedFiles;
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.StorageIOException;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.StorageException;
 import java.io.IOException;

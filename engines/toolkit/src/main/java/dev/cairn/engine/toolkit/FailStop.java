@@ -1,4 +1,4 @@
-package dev.cairn.engine.btree;
+package dev.cairn.engine.toolkit;
 
 import dev.cairn.spi.EngineFailedException;
 import dev.cairn.spi.Health;
@@ -9,18 +9,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Whether the store has stopped, and why: the one owner of the fail-stop state that the committer
- * and the engine's callers share.
+ * Whether the store has stopped, and why: the one owner of the fail-stop state that the writer, the
+ * fsync thread, the flush and compaction threads share.
  *
- * <p>The store stops for good (until reopened) after a failed write or fsync of the data file (the
- * kernel may have dropped dirty pages: PostgreSQL's "fsyncgate"), and after the committer fails
- * unexpectedly: an engine thread never dies silently. Once stopped, every write and flush throws
- * {@link EngineFailedException} with the first failure as its cause; {@link #health()} says {@code
- * FAILED} with the reason. The first failure wins: later ones are consequences.
+ * <p>The store stops for good (until reopened) after a failed write or fsync of the log, the
+ * manifest or a table (the kernel may have dropped dirty pages: PostgreSQL's "fsyncgate"), and
+ * after background work fails unexpectedly: an engine thread never dies silently. Once stopped,
+ * every write and flush throws {@link EngineFailedException} with the first failure as its cause;
+ * {@link #health()} says {@code FAILED} with the reason. The first failure wins: later ones are
+ * consequences.
  *
- * <p>Thread-safe.
+ * <p>Shared by the engines that keep one fail-stop state (lsm, btree). Thread-safe.
  */
-final class FailStop {
+public final class FailStop {
 
   private static final int PROBLEMS_KEPT = 8;
 
@@ -29,16 +30,16 @@ final class FailStop {
   private final LongAdder backgroundErrors = new LongAdder();
   private final ArrayDeque<String> problems = new ArrayDeque<>(); // guarded by itself
 
-  FailStop(Path directory) {
+  public FailStop(Path directory) {
     this.directory = directory;
   }
 
-  boolean failed() {
+  public boolean failed() {
     return failure.get() != null;
   }
 
   /** The first failure, or null while the store runs. */
-  EngineFailedException failure() {
+  public EngineFailedException failure() {
     return failure.get();
   }
 
@@ -47,7 +48,7 @@ final class FailStop {
    *
    * @return the failure that stopped the store (the first one)
    */
-  EngineFailedException stop(EngineFailedException e) {
+  public EngineFailedException stop(EngineFailedException e) {
     if (failure.compareAndSet(null, e)) {
       problem(e.getMessage());
     }
@@ -60,7 +61,7 @@ final class FailStop {
    * @param what what failed, for the message
    * @return the failure that stopped the store (the first one)
    */
-  EngineFailedException stop(String what, Throwable cause) {
+  public EngineFailedException stop(String what, Throwable cause) {
     return stop(
         new EngineFailedException(
             directory
@@ -74,12 +75,12 @@ final class FailStop {
   }
 
   /** Counts an error of background work and keeps its description for {@link #health()}. */
-  void backgroundError(String what) {
+  public void backgroundError(String what) {
     backgroundErrors.increment();
     problem(what);
   }
 
-  long backgroundErrors() {
+  public long backgroundErrors() {
     return backgroundErrors.sum();
   }
 
@@ -93,7 +94,7 @@ final class FailStop {
   }
 
   /** The store's health: {@code FAILED} once stopped, else {@code OK}. */
-  Health health() {
+  public Health health() {
     List<String> kept;
     synchronized (problems) {
       kept = List.copyOf(problems);
@@ -110,7 +111,7 @@ final class FailStop {
    *
    * @throws EngineFailedException a new one, caused by the failure that stopped the store
    */
-  void check() {
+  public void check() {
     EngineFailedException f = failure.get();
     if (f != null) {
       throw new EngineFailedException(f.getMessage(), f);
