@@ -156,32 +156,40 @@ class StatsCommandTest {
     Process writer = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
     try {
       awaitFile(dir.resolve(StatsCommand.FILE_NAME), writer, err);
-      CliRun r =
-          CliRun.run(
-              EngineRegistry.discover(),
-              "stats",
-              dir.toString(),
-              "--json",
-              "--watch",
-              "--interval",
-              "300ms",
-              "--count",
-              "4");
-      assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
-      List<JsonNode> samples = lines(r.out());
-      assertEquals(4, samples.size(), r.out());
+      // One watch of four samples 300 ms apart normally sees the writer's figures grow; on a
+      // machine so loaded that the writer got no time in that second, the watch is repeated (at
+      // most ten times) rather than the test failing for the machine's load.
+      CliRun r = null;
       long first = -1;
       long last = -1;
-      for (JsonNode s : samples) {
-        assertEquals("file", s.path("source").asText(), s.toString());
-        assertEquals("hash", s.path("engine").asText());
-        assertEquals("live", s.path("store").asText());
-        assertEquals(writer.pid(), s.path("pid").asLong());
-        long keys = s.path("statistics").path("approximateKeys").asLong();
-        assertTrue(keys >= last, "keys only grow: " + r.out());
-        first = first < 0 ? keys : first;
-        last = keys;
-        assertTrue(hasMeter(s, "cairn.operation", "put"), s.toString());
+      for (int attempt = 0; attempt < 10 && !(last > first); attempt++) {
+        r =
+            CliRun.run(
+                EngineRegistry.discover(),
+                "stats",
+                dir.toString(),
+                "--json",
+                "--watch",
+                "--interval",
+                "300ms",
+                "--count",
+                "4");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+        List<JsonNode> samples = lines(r.out());
+        assertEquals(4, samples.size(), r.out());
+        first = -1;
+        last = -1;
+        for (JsonNode s : samples) {
+          assertEquals("file", s.path("source").asText(), s.toString());
+          assertEquals("hash", s.path("engine").asText());
+          assertEquals("live", s.path("store").asText());
+          assertEquals(writer.pid(), s.path("pid").asLong());
+          long keys = s.path("statistics").path("approximateKeys").asLong();
+          assertTrue(keys >= last, "keys only grow: " + r.out());
+          first = first < 0 ? keys : first;
+          last = keys;
+          assertTrue(hasMeter(s, "cairn.operation", "put"), s.toString());
+        }
       }
       assertTrue(last > first, "the figures changed while the writer wrote: " + r.out());
 
