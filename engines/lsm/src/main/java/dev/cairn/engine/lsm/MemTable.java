@@ -14,12 +14,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Layout.</b> Entries live in a few large arrays (<em>chunks</em>), not in objects of their
  * own: a chunk is a {@code byte[]} of entry bytes (the encoded internal key, {@link
- * InternalKey#encode}, then the value) and a {@code long[]} of nodes. A node is two words (where
- * its bytes start and its height; the key's and the value's lengths) and then its {@code height}
- * links, each the address of the next node on that level ({@code (chunk + 1) << 32 | index}; 0 is
- * none). A memtable of a million entries is thus a hundred-odd arrays to the garbage collector
- * instead of millions of small objects that every young collection would copy, and a search reads a
- * node's links and its key from two arrays instead of following four references per step.
+ * InternalKey#encode}, then the value) and a {@code long[]} of nodes. A node is three words (where
+ * its bytes start and its height; the key's and the value's lengths; the key's first eight bytes)
+ * and then its {@code height} links, each the address of the next node on that level ({@code (chunk
+ * + 1) << 32 | index}; 0 is none). The third word, the key's first eight bytes read big-endian and
+ * zero-padded, orders a node against a search key without reading the entry bytes whenever the two
+ * differ within them (nearly every step of a search over random keys): a search step then touches
+ * one array, not two, which is most of its cost (a cache miss each). A memtable of a million
+ * entries is thus a hundred-odd arrays to the garbage collector instead of millions of small
+ * objects that every young collection would copy, and a search reads a node's links and its key
+ * from two arrays instead of following four references per step.
  *
  * <p><b>Concurrency.</b> One writer at a time inserts (the write group's leader, or recovery;
  * successive leaders are ordered by the leader's lock). It writes an entry's bytes and its node's
@@ -50,7 +54,7 @@ final class MemTable {
   static final byte[] NO_VALUE = new byte[0];
 
   /**
-   * Bytes counted per entry beyond its key and value, at most: the trailer, the node's two words
+   * Bytes counted per entry beyond its key and value, at most: the trailer, the node's three words
    * and its links (1.33 on average), rounded up.
    */
   static final int ENTRY_OVERHEAD = 48;
@@ -59,8 +63,8 @@ final class MemTable {
   private static final int FIRST_CHUNK = 64 << 10;
   private static final int MAX_CHUNK = 1 << 20;
 
-  /** Node words before the links: data offset and height; key and value lengths. */
-  private static final int NODE_HEADER = 2;
+  /** Node words before the links: data offset and height; key and value lengths; key prefix. */
+  private static final int NODE_HEADER = 3;
 
   /** The head's address: its links are {@link #head}. */
   private static final long HEAD = -1;
@@ -68,6 +72,8 @@ final class MemTable {
   private static final VarHandle LINKS = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** A chunk: entry bytes and nodes. */
   private record Chunk(byte[] data, long[] nodes) {}
@@ -113,10 +119,11 @@ final class MemTable {
       return;
     }
     long trailer = InternalKey.trailer(sequence, kind);
+    long prefix = prefix(storeKey);
     long x = HEAD;
     for (int level = MAX_HEIGHT - 1; level >= 0; level--) {
       long n;
-      while ((n = link(x, level)) != 0 && compare(n, storeKey, trailer) < 0) {
+      while ((n = link(x, level)) != 0 && compare(n, storeKey, prefix, trailer) < 0) {
         x = n;
       }
       preceding[level] = x;
@@ -133,6 +140,7 @@ final class MemTable {
     int index = nodesUsed;
     c.nodes[index] = (long) at << 8 | height;
     c.nodes[index + 1] = (long) keyLength << 32 | v.length;
+    c.nodes[index + 2] = prefix;
     for (int level = 0; level < height; level++) {
       c.nodes[index + NODE_HEADER + level] = link(preceding[level], level);
     }
@@ -200,10 +208,33 @@ final class MemTable {
     }
   }
 
-  /** Orders the node's key against {@code (storeKey, trailer)} as {@link InternalKey#ORDER}. */
-  private int compare(long node, byte[] storeKey, long trailer) {
+  /**
+   * A key's first eight bytes as an unsigned big-endian number, zero-padded: two keys whose
+   * prefixes differ order as their prefixes do (a shorter key's padding is below the other's byte
+   * there, as a key is below the keys it is a prefix of); equal prefixes decide nothing.
+   */
+  static long prefix(byte[] key) {
+    if (key.length >= Long.BYTES) {
+      return (long) LONG_BE.get(key, 0);
+    }
+    long p = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      p = p << 8 | (i < key.length ? key[i] & 0xFF : 0);
+    }
+    return p;
+  }
+
+  /**
+   * Orders the node's key against {@code (storeKey, trailer)} as {@link InternalKey#ORDER}; {@code
+   * prefix} is {@link #prefix prefix(storeKey)}.
+   */
+  private int compare(long node, byte[] storeKey, long prefix, long trailer) {
     Chunk c = chunk(node);
     int index = (int) node;
+    long nodePrefix = c.nodes[index + 2];
+    if (nodePrefix != prefix) {
+      return Long.compareUnsigned(nodePrefix, prefix);
+    }
     int at = (int) (c.nodes[index] >>> 8);
     int userLength = (int) (c.nodes[index + 1] >>> 32) - InternalKey.TRAILER_SIZE;
     int r = Arrays.compareUnsigned(c.data, at, at + userLength, storeKey, 0, storeKey.length);
@@ -213,8 +244,8 @@ final class MemTable {
     return Long.compareUnsigned(trailer, (long) LONG_LE.get(c.data, at + userLength));
   }
 
-  private int compare(long node, InternalKey key) {
-    return compare(node, key.userKey, key.trailer);
+  private int compare(long node, InternalKey key, long prefix) {
+    return compare(node, key.userKey, prefix, key.trailer);
   }
 
   long approximateBytes() {
@@ -283,10 +314,11 @@ final class MemTable {
 
   /** The first node at or after {@code target}, or 0. */
   long ceiling(InternalKey target) {
+    long prefix = prefix(target.userKey);
     long x = HEAD;
     long n = 0;
     for (int level = MAX_HEIGHT - 1; level >= 0; level--) {
-      while ((n = link(x, level)) != 0 && compare(n, target) < 0) {
+      while ((n = link(x, level)) != 0 && compare(n, target, prefix) < 0) {
         x = n;
       }
     }
@@ -302,11 +334,12 @@ final class MemTable {
   }
 
   private long lastBefore(InternalKey target, boolean inclusive) {
+    long prefix = prefix(target.userKey);
     long x = HEAD;
     int limit = inclusive ? 1 : 0; // compare(n, target) < 1: n at or before target
     for (int level = MAX_HEIGHT - 1; level >= 0; level--) {
       long n;
-      while ((n = link(x, level)) != 0 && compare(n, target) < limit) {
+      while ((n = link(x, level)) != 0 && compare(n, target, prefix) < limit) {
         x = n;
       }
     }
@@ -355,7 +388,8 @@ final class MemTable {
   /** How many entries have keys in {@code [from, to)}. */
   long count(InternalKey from, InternalKey to) {
     long n = 0;
-    for (long x = ceiling(from); x != 0 && compare(x, to) < 0; x = next(x)) {
+    long prefix = prefix(to.userKey);
+    for (long x = ceiling(from); x != 0 && compare(x, to, prefix) < 0; x = next(x)) {
       n++;
     }
     return n;

@@ -102,6 +102,51 @@ class MemTableTest {
     return node == 0 ? null : m.key(node);
   }
 
+  /**
+   * A node's key prefix orders keys as the keys do whenever the prefixes differ, also for keys
+   * shorter than a prefix, keys with zero bytes, keys that are prefixes of others and bytes above
+   * 0x7F; equal keys have equal prefixes.
+   */
+  @Test
+  void keyPrefixesOrderAsTheirKeys() {
+    List<byte[]> keys = new ArrayList<>();
+    for (String k : List.of("", "a", "ab", "abcdefgh", "abcdefghi", "abcdefgg", "b")) {
+      keys.add(k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    keys.add(new byte[] {'a', 0});
+    keys.add(new byte[] {'a', 0, 0});
+    keys.add(new byte[] {0});
+    keys.add(new byte[8]);
+    keys.add(new byte[9]);
+    keys.add(new byte[] {(byte) 0xFF});
+    keys.add(new byte[] {(byte) 0x80, 1, 2, 3, 4, 5, 6, 7, 8});
+    SplittableRandom r = new SplittableRandom(SEED);
+    for (int i = 0; i < 500; i++) {
+      byte[] k = new byte[r.nextInt(0, 12)];
+      for (int j = 0; j < k.length; j++) {
+        k[j] = (byte) (r.nextInt(4) == 0 ? 0 : r.nextInt(256));
+      }
+      keys.add(k);
+    }
+    for (byte[] a : keys) {
+      for (byte[] b : keys) {
+        int want = Integer.signum(java.util.Arrays.compareUnsigned(a, b));
+        long pa = MemTable.prefix(a);
+        long pb = MemTable.prefix(b);
+        if (pa != pb) {
+          assertEquals(want, Integer.signum(Long.compareUnsigned(pa, pb)), "seed " + SEED);
+        } else if (want != 0) {
+          // equal prefixes decide nothing: the keys agree on their first eight bytes (padded)
+          assertEquals(
+              0,
+              java.util.Arrays.compareUnsigned(
+                  java.util.Arrays.copyOf(a, 8), java.util.Arrays.copyOf(b, 8)),
+              "seed " + SEED);
+        }
+      }
+    }
+  }
+
   @Test
   void anEmptyMemTableHoldsNothing() {
     MemTable m = new MemTable(1);
