@@ -289,6 +289,7 @@ class EngineEventsTest {
   void aListenerThatThrowsBreaksNothing() {
     EngineEventListener faulty =
         ev -> {
+          events.add(ev);
           throw new IllegalStateException("listener bug");
         };
     try (LsmEngine e = TestStores.open(dir, Map.of(), false, faulty)) {
@@ -300,6 +301,10 @@ class EngineEventsTest {
       assertTrue(e.statistics().details().get("compaction.count") > 0);
       assertEquals(Health.Status.OK, e.health().status());
     }
+    for (Kind k : List.of(Kind.RECOVERY, Kind.FSYNC, Kind.ROLL, Kind.FLUSH, Kind.COMPACTION)) {
+      assertFalse(of(k).isEmpty(), "the listener was called, and threw, for " + k + ": " + events);
+    }
+    assertEquals(1, of(Kind.CHECKPOINT).size());
     try (LsmEngine e = TestStores.open(dir, Map.of(), false, faulty)) {
       assertEquals(400, e.get(b("k9")).length);
       assertEquals(Health.Status.OK, e.health().status());
