@@ -199,7 +199,8 @@ final class CommitQueue {
   private final FailStop failStop;
   private final Statistics statistics;
   private final Limits limits;
-  private final Consumer<MemTable> onImmutable;
+  private final Consumer<MemTable> becomingImmutable;
+  private final Runnable onImmutable;
   private final EngineEventListener listener;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leading = new AtomicBoolean();
@@ -218,8 +219,9 @@ final class CommitQueue {
   /**
    * @param wal the log to append to, just created (its memtable is the state's mutable one)
    * @param lastSequence the last sequence used
-   * @param onImmutable told of each memtable that became immutable (a flush is due), on the
-   *     leader's thread with the group's request context bound
+   * @param becomingImmutable told of each memtable about to become immutable, on the leader's
+   *     thread with the group's request context bound (before the flush thread can see it)
+   * @param onImmutable told when a memtable became immutable (a flush is due)
    * @param listener where events go
    */
   CommitQueue(
@@ -232,7 +234,8 @@ final class CommitQueue {
       FailStop failStop,
       Statistics statistics,
       Limits limits,
-      Consumer<MemTable> onImmutable,
+      Consumer<MemTable> becomingImmutable,
+      Runnable onImmutable,
       EngineEventListener listener) {
     this.state = state;
     this.versions = versions;
@@ -243,6 +246,7 @@ final class CommitQueue {
     this.failStop = failStop;
     this.statistics = statistics;
     this.limits = limits;
+    this.becomingImmutable = becomingImmutable;
     this.onImmutable = onImmutable;
     this.listener = listener;
   }
@@ -619,6 +623,7 @@ final class CommitQueue {
       WalFile next = syncer.roll(versions.newFileNumber());
       wal.close();
       wal = next;
+      becomingImmutable.accept(full);
       state.switchMemTable(new MemTable(next.number()));
       done = true;
     } finally {
@@ -638,7 +643,7 @@ final class CommitQueue {
               + ": "
               + why);
     }
-    onImmutable.accept(full);
+    onImmutable.run();
   }
 
   /**

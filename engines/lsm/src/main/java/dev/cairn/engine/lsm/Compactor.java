@@ -36,10 +36,11 @@ import java.util.function.BooleanSupplier;
  * <p>Reads never wait for compaction: readers keep the version they pinned, and the new one is
  * published whole. Runs on one engine thread.
  *
- * <p><b>Cause.</b> Each flush names the request that caused it ({@link #causedBy}); the compactions
- * that run after it, until none is due, run with that request's context bound ({@link #cause},
- * given to the {@link BackgroundThread}) and their {@link EngineEvent.Kind#COMPACTION} events name
- * it; a later flush's request takes over. Compactions found due otherwise (at open, after a
+ * <p><b>Cause.</b> Each flush names the request that caused it ({@link #causedBy}) as it starts and
+ * again once its table is installed; the compactions that start after that, until none is due, run
+ * with that request's context bound ({@link #cause}, given to the {@link BackgroundThread}) and
+ * their {@link EngineEvent.Kind#COMPACTION} events name it; a later flush's request takes over.
+ * Compactions found due with no flush before them since the last time none was (at open, after a
  * snapshot closed) name no request.
  */
 final class Compactor {
@@ -51,7 +52,14 @@ final class Compactor {
   private final LsmEngineProvider.Settings settings;
   private final CompactionPicker picker;
   private final EngineEventListener listener;
-  private final AtomicReference<RequestContext> cause = new AtomicReference<>();
+  private final AtomicReference<Cause> cause = new AtomicReference<>();
+
+  /** The cause the running step took; on the compaction thread. */
+  private Cause stepCause;
+
+  /** One naming of a cause: a flush names its request as it starts and again once it is done. */
+  private record Cause(RequestContext context) {}
+
   private volatile BooleanSupplier stopping = () -> false;
 
   Compactor(
@@ -73,13 +81,14 @@ final class Compactor {
   /** Records that the request {@code c} (null: none) caused the last flush; any thread. */
   void causedBy(RequestContext c) {
     if (c != null) {
-      cause.set(c);
+      cause.set(new Cause(c));
     }
   }
 
-  /** The request context the next compaction runs with, or null. */
+  /** The request context the next step runs with, or null; on the compaction thread. */
   RequestContext cause() {
-    return cause.get();
+    stepCause = cause.get();
+    return stepCause == null ? null : stepCause.context();
   }
 
   /** Tells the compactor when to give up a compaction: the store is closing. */
@@ -105,9 +114,10 @@ final class Compactor {
       CompactionPicker.Compaction c =
           picker.pick(v, state.snapshots.smallest(state.visibleSequence()));
       if (c == null) {
-        // NB: caught up: what a later compaction does is no longer this request's doing (unless a
-        // flush named a newer one meanwhile).
-        cause.compareAndSet(RequestContext.currentOrNull(), null);
+        // NB: caught up: what a later compaction does is no longer this request's doing, unless a
+        // flush named its request again meanwhile (as each does once done, after installing its
+        // table: so a compaction due after a flush always names it).
+        cause.compareAndSet(stepCause, null);
         return false;
       }
       if (c.isTrivialMove()) {

@@ -45,6 +45,9 @@ final class Flusher {
   /** The bytes of the table the last flush wrote; on the flush thread. */
   private long flushedBytes;
 
+  /** The memtable the next step flushes, chosen with its cause ({@link #nextCause}). */
+  private MemTable target;
+
   Flusher(
       StoreState state,
       VersionSet versions,
@@ -75,10 +78,14 @@ final class Flusher {
     }
   }
 
-  /** The request context that made the next memtable to flush immutable, or null. */
+  /**
+   * The request context that made the next memtable to flush immutable, or null; on the flush
+   * thread, before each step, which flushes that memtable only.
+   */
   RequestContext nextCause() {
     List<MemTable> imms = state.current().immutables;
-    return imms.isEmpty() ? null : causes.get(imms.getLast());
+    target = imms.isEmpty() ? null : imms.getLast();
+    return target == null ? null : causes.get(target);
   }
 
   /** One step: deletes queued files, flushes the oldest immutable memtable; true if more is due. */
@@ -90,6 +97,9 @@ final class Flusher {
       return !deleter.isEmpty();
     }
     MemTable oldest = imms.getLast();
+    if (oldest != target) {
+      return true; // became immutable after nextCause() looked: the next step, with its cause
+    }
     long nextLog = imms.size() > 1 ? imms.get(imms.size() - 2).walNumber() : rs.mutable.walNumber();
     flush(oldest, nextLog);
     causes.remove(oldest);

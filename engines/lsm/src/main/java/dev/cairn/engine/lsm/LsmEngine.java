@@ -215,7 +215,17 @@ final class LsmEngine implements StorageEngine {
               listener);
       BackgroundThread flushThread =
           new BackgroundThread(
-              name + "-flush", "flush", failStop, flusher::step, flusher::nextCause);
+              name + "-flush",
+              "flush",
+              failStop,
+              flusher::step,
+              () -> {
+                // NB: told before the flush installs its table, so that a compaction the new
+                // table makes due (the compaction thread may look at once) names this request.
+                RequestContext cause = flusher.nextCause();
+                compactor.causedBy(cause);
+                return cause;
+              });
       deleter.onQueued(flushThread::wake);
       CommitQueue commits =
           new CommitQueue(
@@ -232,11 +242,9 @@ final class LsmEngine implements StorageEngine {
                   settings.maxImmutables(),
                   settings.l0Stop(),
                   settings.stallTimeoutNanos()),
-              full -> {
-                // On the leader's thread, with the group's cause bound.
-                flusher.causedBy(full, RequestContext.currentOrNull());
-                flushThread.wake();
-              },
+              // On the leader's thread, with the group's cause bound.
+              full -> flusher.causedBy(full, RequestContext.currentOrNull()),
+              flushThread::wake,
               listener);
       return new Parts(
           failStop,
