@@ -1,9 +1,11 @@
 package dev.cairn.engine.lsm;
 
 import dev.cairn.engine.toolkit.FailStop;
+import dev.cairn.spi.RequestContext;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * An engine-owned thread that does one kind of background work (flushes, compactions) whenever it
@@ -14,6 +16,10 @@ import java.util.function.BooleanSupplier;
  * store ({@link FailStop}): background work never dies silently, and a store whose flush or
  * compaction failed refuses writes until reopened, with the reason in {@code health()}.
  *
+ * <p>Each step runs with the request context of the work's cause bound (what {@code cause} gives
+ * just before the step; none when it gives null), the failure of a step included: its events and
+ * exceptions name the request that set the work off.
+ *
  * <p>Thread-safe.
  */
 final class BackgroundThread {
@@ -23,6 +29,7 @@ final class BackgroundThread {
   private final String what;
   private final FailStop failStop;
   private final BooleanSupplier step;
+  private final Supplier<RequestContext> cause;
   private final Thread thread;
   private final Object lock = new Object();
   private volatile boolean stopping;
@@ -33,11 +40,18 @@ final class BackgroundThread {
   /**
    * @param what what the thread does, for messages ("flush")
    * @param step one unit of work; returns whether more may be due
+   * @param cause the request context that caused the next step's work, or null
    */
-  BackgroundThread(String name, String what, FailStop failStop, BooleanSupplier step) {
+  BackgroundThread(
+      String name,
+      String what,
+      FailStop failStop,
+      BooleanSupplier step,
+      Supplier<RequestContext> cause) {
     this.what = what;
     this.failStop = failStop;
     this.step = step;
+    this.cause = cause;
     this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
   }
 
@@ -97,12 +111,9 @@ final class BackgroundThread {
       boolean more = false;
       try {
         if (!stopping && !paused && !failStop.failed()) {
-          more = step.getAsBoolean();
+          RequestContext c = cause.get();
+          more = c == null ? runStep() : c.call(this::runStep);
         }
-      } catch (Throwable t) {
-        failStop.backgroundError(what + " failed: " + t);
-        failStop.stop(what + " failed", t);
-        LOG.log(System.Logger.Level.WARNING, what + " failed; the store stops", t);
       } finally {
         synchronized (lock) {
           busy = false;
@@ -112,6 +123,18 @@ final class BackgroundThread {
           lock.notifyAll();
         }
       }
+    }
+  }
+
+  /** Runs one step; a step that throws fail-stops the store. */
+  private boolean runStep() {
+    try {
+      return step.getAsBoolean();
+    } catch (Throwable t) {
+      failStop.backgroundError(what + " failed: " + t);
+      failStop.stop(what + " failed", t);
+      LOG.log(System.Logger.Level.WARNING, what + " failed; the store stops", t);
+      return false;
     }
   }
 

@@ -3,7 +3,11 @@ package dev.cairn.engine.lsm;
 import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.spi.BusyException;
 import dev.cairn.spi.ClosedHandleException;
+import dev.cairn.spi.DeadlineExceededException;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.StorageIOException;
 import java.nio.ByteBuffer;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The write path: every write is logged to the write-ahead log, inserted into the memtable and made
@@ -37,6 +42,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Stalls.</b> When too many memtables wait to be flushed, or level 0 holds too many tables,
  * the leader waits for the flush and compaction threads, at most the stall timeout, then fails the
  * group with {@link BusyException} (nothing written).
+ *
+ * <p><b>Request contexts and deadlines</b> (SPI 1.2). Each request captures its caller's {@link
+ * RequestContext}. A group is processed with the context of its first request that carries one
+ * bound: the memtable switch, the log roll and the stall it meets, and the force the {@link
+ * WalSyncer} makes for it, name that request. A request whose deadline passes while it waits to be
+ * taken into a group ({@link #takeGroup}) or while its group waits in a stall is refused with
+ * {@link DeadlineExceededException}, nothing of it written; once a group is being written, every
+ * request in it is applied whole.
  *
  * <p><b>Fail-stop.</b> A failed write or force leaves the log's end unknown and dirty pages
  * possibly dropped: the group fails, and {@link FailStop} makes every later request fail with
@@ -74,6 +87,12 @@ final class CommitQueue {
     final boolean sync;
     final List<Condition> conditions;
 
+    /** The caller's request context, or null. */
+    final RequestContext context = RequestContext.currentOrNull();
+
+    /** What a deadline refusal calls the operation ("write"), or null: never refused. */
+    final String operation;
+
     // The operations and what they take: set on the caller's thread.
     List<Mutation> ops;
     byte[] body;
@@ -100,16 +119,26 @@ final class CommitQueue {
       this.conditions = conditions;
       this.kind = Kind.WRITE;
       this.sync = sync;
+      this.operation = "write";
       setOps(ops);
     }
 
-    /** A request without operations. */
-    Request(Kind kind) {
+    /**
+     * A request without operations, refused when late as {@code operation} (null: never refused,
+     * the engine's own).
+     */
+    Request(Kind kind, String operation) {
       this.conditions = List.of();
       this.kind = kind;
       this.ops = List.of();
       this.body = new byte[0];
       this.sync = kind == Kind.SYNC;
+      this.operation = operation;
+    }
+
+    /** Whether this request has a deadline and it has passed. */
+    boolean late() {
+      return operation != null && context != null && context.expired();
     }
 
     void setOps(List<Mutation> ops) {
@@ -170,7 +199,9 @@ final class CommitQueue {
   private final FailStop failStop;
   private final Statistics statistics;
   private final Limits limits;
+  private final Consumer<MemTable> becomingImmutable;
   private final Runnable onImmutable;
+  private final EngineEventListener listener;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leading = new AtomicBoolean();
   private volatile boolean closed;
@@ -188,7 +219,10 @@ final class CommitQueue {
   /**
    * @param wal the log to append to, just created (its memtable is the state's mutable one)
    * @param lastSequence the last sequence used
+   * @param becomingImmutable told of each memtable about to become immutable, on the leader's
+   *     thread with the group's request context bound (before the flush thread can see it)
    * @param onImmutable told when a memtable became immutable (a flush is due)
+   * @param listener where events go
    */
   CommitQueue(
       StoreState state,
@@ -200,7 +234,9 @@ final class CommitQueue {
       FailStop failStop,
       Statistics statistics,
       Limits limits,
-      Runnable onImmutable) {
+      Consumer<MemTable> becomingImmutable,
+      Runnable onImmutable,
+      EngineEventListener listener) {
     this.state = state;
     this.versions = versions;
     this.syncer = syncer;
@@ -210,7 +246,9 @@ final class CommitQueue {
     this.failStop = failStop;
     this.statistics = statistics;
     this.limits = limits;
+    this.becomingImmutable = becomingImmutable;
     this.onImmutable = onImmutable;
+    this.listener = listener;
   }
 
   /**
@@ -221,8 +259,13 @@ final class CommitQueue {
    * @throws BusyException if the group stalled past the timeout (nothing written)
    * @throws StorageIOException if this request's write failed
    * @throws ClosedHandleException if the store closed first
+   * @throws DeadlineExceededException if the request's deadline passed before it was taken into a
+   *     group, or while its group stalled: nothing of it was written
    */
   void submit(Request r) {
+    if (r.operation != null && r.context != null) {
+      r.context.checkDeadline(r.operation);
+    }
     if (!r.sync) {
       submitNow(r);
       return;
@@ -322,10 +365,18 @@ final class CommitQueue {
     return interruptSwallowed;
   }
 
+  /**
+   * Takes the next group from the queue; a request found late here is refused ({@link #refuseLate})
+   * and left out, nothing of it written.
+   */
   private List<Request> takeGroup() {
     List<Request> group = new ArrayList<>();
     Request r = carried != null ? carried : queue.poll();
     carried = null;
+    while (r != null && r.late()) {
+      refuseLate(r, "waited to be taken into a commit group");
+      r = queue.poll();
+    }
     if (r == null) {
       return group;
     }
@@ -335,6 +386,10 @@ final class CommitQueue {
     }
     long bytes = r.framedBytes;
     while (bytes < MAX_GROUP_BYTES && (r = queue.poll()) != null) {
+      if (r.late()) {
+        refuseLate(r, "waited to be taken into a commit group");
+        continue;
+      }
       if (r.kind == Kind.ROLL || r.leadsAlone()) {
         // NB: a roll goes alone; a conditional write leads a group of its own, so that what its
         // leader reads sees every write queued before it applied.
@@ -347,9 +402,38 @@ final class CommitQueue {
     return group;
   }
 
+  /**
+   * Completes {@code r}, not taken into a group, with {@link DeadlineExceededException}: nothing of
+   * it was written.
+   */
+  private static void refuseLate(Request r, String while_) {
+    r.taken = true;
+    r.complete(lateException(r, while_));
+  }
+
+  private static DeadlineExceededException lateException(Request r, String while_) {
+    return new DeadlineExceededException(
+        r.operation
+            + " not started: the deadline of request '"
+            + r.context.requestId()
+            + "' passed while it "
+            + while_
+            + " ("
+            + r.context.deadline().orElseThrow()
+            + "); nothing of it was written",
+        r.context.requestId());
+  }
+
   private void process(List<Request> group) {
     try {
-      processGroup(group);
+      RequestContext cause = null;
+      for (Request r : group) {
+        if (r.context != null) {
+          cause = r.context;
+          break;
+        }
+      }
+      Events.within(cause, () -> processGroup(group));
     } finally {
       for (Request r : group) {
         r.taken = true;
@@ -365,7 +449,28 @@ final class CommitQueue {
     }
     Request first = group.getFirst();
     try {
-      if (!first.conditions.isEmpty() && !conditionsHold(first)) {
+      if (!closed && awaitRoom(group)) {
+        for (Request r : group) {
+          if (r.late()) {
+            r.refused = true;
+            r.refusal = lateException(r, "waited in a write stall");
+          }
+        }
+      }
+    } catch (BusyException e) {
+      group.forEach(r -> r.complete(e));
+      return;
+    } catch (StorageException e) {
+      EngineFailedException stopped = failStop.stop("the writer stopped after a failure", e);
+      group.forEach(r -> r.complete(e instanceof EngineFailedException ? stopped : e));
+      return;
+    } catch (RuntimeException e) {
+      EngineFailedException stopped = failStop.stop("the writer stopped unexpectedly", e);
+      group.forEach(r -> r.complete(stopped));
+      return;
+    }
+    try {
+      if (!first.refused && !first.conditions.isEmpty() && !conditionsHold(first)) {
         first.refused = true;
       }
     } catch (RuntimeException e) {
@@ -385,17 +490,14 @@ final class CommitQueue {
       memory += r.memoryBytes;
     }
     try {
-      if (!closed) {
-        awaitRoom();
-      }
       if (first.kind == Kind.ROLL) {
         if (!state.current().mutable.isEmpty()) {
-          roll();
+          roll("a flush was asked for");
         }
       } else if (memory > 0) {
         MemTable mem = state.current().mutable;
         if (!mem.isEmpty() && mem.approximateBytes() + memory > limits.memtableSize()) {
-          roll();
+          roll("the memtable is full");
         }
       }
       if (framed > 0) {
@@ -510,30 +612,70 @@ final class CommitQueue {
     return r.refusal;
   }
 
-  /** Makes the memtable immutable and starts a new one with a new log. */
-  private void roll() {
-    WalFile next = syncer.roll(versions.newFileNumber());
-    wal.close();
-    wal = next;
-    state.switchMemTable(new MemTable(next.number()));
+  /** Makes the memtable immutable and starts a new one with a new log; reports a roll. */
+  private void roll(String why) {
+    long start = System.nanoTime();
+    long from = wal.number();
+    long bytes = wal.position();
+    MemTable full = state.current().mutable;
+    boolean done = false;
+    try {
+      WalFile next = syncer.roll(versions.newFileNumber());
+      wal.close();
+      wal = next;
+      becomingImmutable.accept(full);
+      state.switchMemTable(new MemTable(next.number()));
+      done = true;
+    } finally {
+      Events.report(
+          listener,
+          EngineEvent.Kind.ROLL,
+          start,
+          -1,
+          "roll of write-ahead log "
+              + from
+              + " ("
+              + bytes
+              + " bytes, memtable of "
+              + full.approximateBytes()
+              + " bytes) to log "
+              + (done ? wal.number() : "(failed)")
+              + ": "
+              + why);
+    }
     onImmutable.run();
   }
 
-  /** Waits while the flush or compaction is too far behind; see the class comment on stalls. */
-  private void awaitRoom() {
+  /**
+   * Waits while the flush or compaction is too far behind; see the class comment on stalls. Gives
+   * up early once every request of {@code group} is late (they are refused then). Reports the
+   * stall.
+   *
+   * @return whether the group stalled
+   */
+  private boolean awaitRoom(List<Request> group) {
     if (!mustStall()) {
-      return;
+      return false;
     }
     statistics.stalls.increment();
     long start = System.nanoTime();
+    int immutables = state.current().immutables.size();
+    int level0 = state.current().version.level(0).size();
+    String outcome = "went on";
     try {
       while (mustStall()) {
         failStop.check();
         if (closed) {
-          return;
+          outcome = "ended: the store closes";
+          return true;
+        }
+        if (allLate(group)) {
+          outcome = "ended: every write of the group is past its deadline (refused)";
+          return true;
         }
         long waited = System.nanoTime() - start;
         if (waited >= limits.stallTimeoutNanos()) {
+          outcome = "refused the group as busy after " + waited / 1_000_000 + " ms";
           throw new BusyException(
               "writes stalled for "
                   + waited / 1_000_000
@@ -549,9 +691,41 @@ final class CommitQueue {
           interruptSwallowed = true;
         }
       }
+      return true;
+    } catch (RuntimeException | Error e) {
+      if (outcome.equals("went on")) {
+        outcome = "failed: " + e;
+      }
+      throw e;
     } finally {
       statistics.stallMillis.add((System.nanoTime() - start) / 1_000_000);
+      Events.report(
+          listener,
+          EngineEvent.Kind.STALL,
+          start,
+          -1,
+          "a group of "
+              + group.size()
+              + " requests stalled (memtables waiting: "
+              + immutables
+              + " of at most "
+              + limits.maxImmutables()
+              + ", level-0 tables: "
+              + level0
+              + ", stop at "
+              + limits.l0Stop()
+              + "); "
+              + outcome);
     }
+  }
+
+  private static boolean allLate(List<Request> group) {
+    for (Request r : group) {
+      if (!r.late()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean mustStall() {
@@ -565,14 +739,17 @@ final class CommitQueue {
     return lastSequence;
   }
 
-  /** Makes everything written durable; from any thread, waits for it. */
-  void sync() {
-    submit(new Request(Kind.SYNC));
+  /**
+   * Makes everything written durable; from any thread, waits for it. Refused when late, as {@code
+   * operation}.
+   */
+  void sync(String operation) {
+    submit(new Request(Kind.SYNC, operation));
   }
 
   /** Makes the memtable immutable if it holds anything; from any thread, waits for it. */
   void rollNow() {
-    submit(new Request(Kind.ROLL));
+    submit(new Request(Kind.ROLL, null));
   }
 
   /**

@@ -1,10 +1,14 @@
 package dev.cairn.engine.lsm;
 
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
+import dev.cairn.spi.RequestContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,6 +35,13 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Reads never wait for compaction: readers keep the version they pinned, and the new one is
  * published whole. Runs on one engine thread.
+ *
+ * <p><b>Cause.</b> Each flush names the request that caused it ({@link #causedBy}) as it starts and
+ * again once its table is installed; the compactions that start after that, until none is due, run
+ * with that request's context bound ({@link #cause}, given to the {@link BackgroundThread}) and
+ * their {@link EngineEvent.Kind#COMPACTION} events name it; a later flush's request takes over.
+ * Compactions found due with no flush before them since the last time none was (at open, after a
+ * snapshot closed) name no request.
  */
 final class Compactor {
 
@@ -40,6 +51,15 @@ final class Compactor {
   private final Statistics statistics;
   private final LsmEngineProvider.Settings settings;
   private final CompactionPicker picker;
+  private final EngineEventListener listener;
+  private final AtomicReference<Cause> cause = new AtomicReference<>();
+
+  /** The cause the running step took; on the compaction thread. */
+  private Cause stepCause;
+
+  /** One naming of a cause: a flush names its request as it starts and again once it is done. */
+  private record Cause(RequestContext context) {}
+
   private volatile BooleanSupplier stopping = () -> false;
 
   Compactor(
@@ -47,13 +67,28 @@ final class Compactor {
       VersionSet versions,
       FsyncGuard guard,
       Statistics statistics,
-      LsmEngineProvider.Settings settings) {
+      LsmEngineProvider.Settings settings,
+      EngineEventListener listener) {
+    this.listener = listener;
     this.state = state;
     this.versions = versions;
     this.guard = guard;
     this.statistics = statistics;
     this.settings = settings;
     this.picker = new CompactionPicker(settings);
+  }
+
+  /** Records that the request {@code c} (null: none) caused the last flush; any thread. */
+  void causedBy(RequestContext c) {
+    if (c != null) {
+      cause.set(new Cause(c));
+    }
+  }
+
+  /** The request context the next step runs with, or null; on the compaction thread. */
+  RequestContext cause() {
+    stepCause = cause.get();
+    return stepCause == null ? null : stepCause.context();
   }
 
   /** Tells the compactor when to give up a compaction: the store is closing. */
@@ -79,18 +114,36 @@ final class Compactor {
       CompactionPicker.Compaction c =
           picker.pick(v, state.snapshots.smallest(state.visibleSequence()));
       if (c == null) {
+        // NB: caught up: what a later compaction does is no longer this request's doing, unless a
+        // flush named its request again meanwhile (as each does once done, after installing its
+        // table: so a compaction due after a flush always names it).
+        cause.compareAndSet(stepCause, null);
         return false;
       }
       if (c.isTrivialMove()) {
+        long start = System.nanoTime();
         TableFile f = c.inputs().getFirst();
         VersionEdit edit =
             new VersionEdit().deleteTable(c.level(), f.number()).addTable(c.level() + 1, f.meta());
         versions.logAndApply(edit, Map.of(), state::installVersion);
         statistics.trivialMoves.increment();
         picker.ran(c);
+        Events.report(
+            listener,
+            EngineEvent.Kind.COMPACTION,
+            start,
+            0,
+            "trivial move of table "
+                + f.number()
+                + " ("
+                + f.meta().size()
+                + " bytes) from level "
+                + c.level()
+                + " to level "
+                + (c.level() + 1));
         return true;
       }
-      run(v, c);
+      report(v, c);
       picker.ran(c);
       return true;
     } finally {
@@ -135,7 +188,49 @@ final class Compactor {
     }
   }
 
-  private void run(Version v, CompactionPicker.Compaction c) {
+  /** Runs compaction {@code c} and reports it, failed or not. */
+  private void report(Version v, CompactionPicker.Compaction c) {
+    long start = System.nanoTime();
+    long readBefore = statistics.compactionBytesRead.sum();
+    long writtenBefore = statistics.compactionBytesWritten.sum();
+    String outcome = "";
+    boolean done = false;
+    try {
+      done = run(v, c);
+      if (!done) {
+        outcome = " (given up: the store closes)";
+      }
+    } catch (RuntimeException | Error e) {
+      outcome = " (failed: " + e + ")";
+      throw e;
+    } finally {
+      // NB: the statistics count only this thread's compactions: the differences are this one's.
+      long read = statistics.compactionBytesRead.sum() - readBefore;
+      long written = statistics.compactionBytesWritten.sum() - writtenBefore;
+      Events.report(
+          listener,
+          EngineEvent.Kind.COMPACTION,
+          start,
+          written,
+          "compaction of level "
+              + c.level()
+              + " to level "
+              + (c.level() + 1)
+              + ": "
+              + c.inputs().size()
+              + " + "
+              + c.overlaps().size()
+              + " tables, read "
+              + read
+              + " bytes, wrote "
+              + written
+              + " bytes"
+              + outcome);
+    }
+  }
+
+  /** Runs compaction {@code c}; false if it gave up because the store closes. */
+  private boolean run(Version v, CompactionPicker.Compaction c) {
     int outputLevel = c.level() + 1;
     long smallestSnapshot = state.snapshots.smallest(state.visibleSequence());
     KeyspaceCatalog catalog = versions.catalog();
@@ -176,7 +271,7 @@ final class Compactor {
       long n = 0;
       for (it.seekToFirst(); it.valid(); it.next()) {
         if ((++n & 1023) == 0 && stopping.getAsBoolean()) {
-          return; // the store closes: give up, deleting the outputs (finally)
+          return false; // the store closes: give up, deleting the outputs (finally)
         }
         InternalKey k = it.key();
         boolean newKey = currentKey == null || !Arrays.equals(k.userKey, currentKey);
@@ -265,6 +360,7 @@ final class Compactor {
       statistics.compactions.increment();
       statistics.compactionBytesRead.add(read);
       statistics.compactionBytesWritten.add(written);
+      return true;
     } finally {
       if (out != null) {
         out.close();

@@ -9,6 +9,8 @@ import dev.cairn.spi.ConsistencyReport;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineOptions;
 import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Health;
@@ -17,6 +19,7 @@ import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StorageIOException;
@@ -40,6 +43,10 @@ import java.util.function.Consumer;
  * ReadState} from the caller's thread; the flush thread ({@link Flusher}) writes full memtables to
  * tables and deletes obsolete files, and the compaction thread ({@link Compactor}) merges tables
  * down the levels. Thread-safe; must be closed.
+ *
+ * <p>Request contexts, deadlines and events (SPI 1.2): see docs/engines/lsm.md, "Request context,
+ * deadlines and events"; {@link CommitQueue}, {@link Flusher} and {@link Compactor} say how each
+ * carries the causing request's context to its thread.
  */
 final class LsmEngine implements StorageEngine {
 
@@ -134,25 +141,42 @@ final class LsmEngine implements StorageEngine {
     Statistics statistics = new Statistics();
     BlockCache cache = new BlockCache(settings.cacheSize());
     FileDeleter deleter = new FileDeleter(statistics);
+    EngineEventListener listener = options.eventListener();
     VersionSet versions =
-        new VersionSet(dir, cache, statistics, guard, settings.manifestSize(), deleter::queue, 1);
+        new VersionSet(
+            dir, cache, statistics, guard, settings.manifestSize(), deleter::queue, 1, listener);
     boolean readOnly = options.readOnly();
     WalSyncer syncer =
-        readOnly ? null : new WalSyncer(dir, guard, failStop, statistics, name + "-sync");
+        readOnly ? null : new WalSyncer(dir, guard, failStop, statistics, listener, name + "-sync");
     try {
-      Recovery.Result r =
+      Recovery recovery =
           new Recovery(
-                  dir,
-                  versions,
-                  readOnly,
-                  options.createIfMissing(),
-                  settings.memtableSize(),
-                  settings.blockSize(),
-                  settings.bloomBitsPerKey(),
-                  settings.compression(),
-                  statistics,
-                  guard)
-              .run(syncer);
+              dir,
+              versions,
+              readOnly,
+              options.createIfMissing(),
+              settings.memtableSize(),
+              settings.blockSize(),
+              settings.bloomBitsPerKey(),
+              settings.compression(),
+              statistics,
+              guard);
+      long recoveryStart = System.nanoTime();
+      String failure = "";
+      Recovery.Result r;
+      try {
+        r = recovery.run(syncer);
+      } catch (RuntimeException | Error e) {
+        failure = " (failed: " + e + ")";
+        throw e;
+      } finally {
+        Events.report(
+            listener,
+            EngineEvent.Kind.RECOVERY,
+            recoveryStart,
+            recovery.bytesRead(),
+            "recovery of " + dir + ": " + recovery.summary() + failure);
+      }
       ReadState initial;
       if (readOnly) {
         List<MemTable> mems = r.memTables();
@@ -168,9 +192,10 @@ final class LsmEngine implements StorageEngine {
       }
       initial = new ReadState(new MemTable(r.wal().number()), List.of(), versions.current());
       StoreState state = new StoreState(initial, r.lastSequence());
-      Compactor compactor = new Compactor(state, versions, guard, statistics, settings);
+      Compactor compactor = new Compactor(state, versions, guard, statistics, settings, listener);
       BackgroundThread compactThread =
-          new BackgroundThread(name + "-compact", "compaction", failStop, compactor::step);
+          new BackgroundThread(
+              name + "-compact", "compaction", failStop, compactor::step, compactor::cause);
       compactor.stopWhen(compactThread::stopping);
       Flusher flusher =
           new Flusher(
@@ -182,9 +207,25 @@ final class LsmEngine implements StorageEngine {
               settings.blockSize(),
               settings.bloomBitsPerKey(),
               settings.compression(),
-              compactThread::wake);
+              () -> {
+                // On the flush thread, with the flushed memtable's cause bound.
+                compactor.causedBy(RequestContext.currentOrNull());
+                compactThread.wake();
+              },
+              listener);
       BackgroundThread flushThread =
-          new BackgroundThread(name + "-flush", "flush", failStop, flusher::step);
+          new BackgroundThread(
+              name + "-flush",
+              "flush",
+              failStop,
+              flusher::step,
+              () -> {
+                // NB: told before the flush installs its table, so that a compaction the new
+                // table makes due (the compaction thread may look at once) names this request.
+                RequestContext cause = flusher.nextCause();
+                compactor.causedBy(cause);
+                return cause;
+              });
       deleter.onQueued(flushThread::wake);
       CommitQueue commits =
           new CommitQueue(
@@ -201,7 +242,10 @@ final class LsmEngine implements StorageEngine {
                   settings.maxImmutables(),
                   settings.l0Stop(),
                   settings.stallTimeoutNanos()),
-              flushThread::wake);
+              // On the leader's thread, with the group's cause bound.
+              full -> flusher.causedBy(full, RequestContext.currentOrNull()),
+              flushThread::wake,
+              listener);
       return new Parts(
           failStop,
           statistics,
@@ -355,12 +399,13 @@ final class LsmEngine implements StorageEngine {
   public Keyspace createKeyspace(String name) {
     checkWritable();
     Keyspace.checkName(name);
+    Events.checkDeadline("createKeyspace");
     synchronized (keyspaceLock) {
       if (keyspaceId(name) >= 0) {
         throw new InvalidArgumentException("keyspace '" + name + "' exists");
       }
       failStop.check();
-      syncLogBeforeCatalogChange();
+      syncLogBeforeCatalogChange("createKeyspace");
       int id =
           Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.createKeyspace(name, state));
       return new LsmKeyspace(this, name, id);
@@ -374,12 +419,13 @@ final class LsmEngine implements StorageEngine {
     if (name.equals(Keyspace.DEFAULT)) {
       throw new InvalidArgumentException("the default keyspace cannot be dropped");
     }
+    Events.checkDeadline("dropKeyspace");
     synchronized (keyspaceLock) {
       if (keyspaceId(name) < 0) {
         throw new InvalidArgumentException("no keyspace '" + name + "' in this store");
       }
       failStop.check();
-      syncLogBeforeCatalogChange();
+      syncLogBeforeCatalogChange("dropKeyspace");
       long seq = state.visibleSequence();
       Threads.onEngineThread("cairn-lsm-keyspace", () -> versions.dropKeyspace(name, seq, state));
     }
@@ -389,11 +435,12 @@ final class LsmEngine implements StorageEngine {
    * Makes every write logged so far durable before a keyspace is created or dropped. The catalog
    * lives in the manifest, which is forced, while the log may hold {@code BUFFERED} writes: without
    * this, a power cut could keep a keyspace change and lose writes made before it, a state that was
-   * never the store's.
+   * never the store's. Refused as {@code operation} if its deadline passes first (nothing changed
+   * then).
    */
-  private void syncLogBeforeCatalogChange() {
+  private void syncLogBeforeCatalogChange(String operation) {
     if (commits != null) {
-      commits.sync();
+      commits.sync(operation);
     }
   }
 
@@ -460,6 +507,7 @@ final class LsmEngine implements StorageEngine {
   @Override
   public void put(byte[] key, byte[] value, Durability durability) {
     checkWritable();
+    Events.checkDeadline("write");
     Limits.checkKey(key);
     Limits.checkValue(value);
     boolean sync = sync(durability);
@@ -472,6 +520,7 @@ final class LsmEngine implements StorageEngine {
   @Override
   public void delete(byte[] key, Durability durability) {
     checkWritable();
+    Events.checkDeadline("write");
     Limits.checkKey(key);
     boolean sync = sync(durability);
     commits.submit(
@@ -485,10 +534,11 @@ final class LsmEngine implements StorageEngine {
     if (batch == null) {
       throw new InvalidArgumentException("batch is null");
     }
+    Events.checkDeadline("write");
     boolean sync = sync(durability);
     if (batch.isEmpty()) {
       if (sync) {
-        commits.sync();
+        commits.sync("write");
       }
       return;
     }
@@ -532,8 +582,9 @@ final class LsmEngine implements StorageEngine {
   @Override
   public void flush() {
     checkOpen();
+    Events.checkDeadline("flush");
     if (commits != null) {
-      commits.sync();
+      commits.sync("flush");
     }
   }
 
@@ -544,6 +595,9 @@ final class LsmEngine implements StorageEngine {
       throw new InvalidArgumentException("checkpoint target is null");
     }
     ReadState rs = state.acquire();
+    long start = System.nanoTime();
+    long bytes = -1;
+    String outcome = "";
     try {
       long seq = state.visibleSequence();
       Threads.onEngineThread(
@@ -552,9 +606,32 @@ final class LsmEngine implements StorageEngine {
             Checkpointer.write(rs, seq, versions.catalog(), target, settings);
             return null;
           });
+      bytes = treeBytes(target);
+    } catch (RuntimeException | Error e) {
+      outcome = " (failed: " + e + ")";
+      throw e;
     } finally {
       rs.release();
+      Events.report(
+          options.eventListener(),
+          EngineEvent.Kind.CHECKPOINT,
+          start,
+          bytes,
+          "checkpoint to " + target + outcome);
     }
+  }
+
+  /** The bytes of the files directly in {@code dir} (a checkpoint's), as listed now. */
+  private static long treeBytes(Path dir) {
+    long n = 0;
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        n += Files.size(p);
+      }
+    } catch (java.io.IOException e) {
+      return n; // an event's figure: what could be listed
+    }
+    return n;
   }
 
   // ---- introspection ---------------------------------------------------------------------------

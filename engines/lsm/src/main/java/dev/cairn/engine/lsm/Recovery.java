@@ -66,6 +66,12 @@ final class Recovery {
   private final Statistics statistics;
   private final FsyncGuard guard;
 
+  // What the run did, for its RECOVERY event (summary()).
+  private long bytesRead;
+  private int logsReplayed;
+  private int tablesWritten;
+  private String outcome = "did not finish";
+
   Recovery(
       Path dir,
       VersionSet versions,
@@ -87,6 +93,31 @@ final class Recovery {
     this.bitsPerKey = bitsPerKey;
     this.compression = compression;
     this.statistics = statistics;
+  }
+
+  /** The bytes of the manifest and logs read so far. */
+  long bytesRead() {
+    return bytesRead;
+  }
+
+  /** One line on what the run did (or how far it got), for its event. */
+  String summary() {
+    return outcome
+        + ": replayed "
+        + logsReplayed
+        + " write-ahead logs into "
+        + tablesWritten
+        + " level-0 tables, read "
+        + bytesRead
+        + " bytes";
+  }
+
+  private void countRead(Path p) {
+    try {
+      bytesRead += Files.size(p);
+    } catch (IOException e) {
+      // statistics only; reading it fails or failed where it matters
+    }
   }
 
   /** The files of the directory by kind and number; temporary files by path. */
@@ -146,9 +177,12 @@ final class Recovery {
       if (readOnly || !createIfMissing) {
         throw new StorageIOException(dir + ": no LSM store here (and creation was not asked for)");
       }
-      return create(files, syncer);
+      Result created = create(files, syncer);
+      outcome = "created a new store";
+      return created;
     }
     long manifestNumber = Manifest.readCurrent(dir);
+    countRead(FileNames.manifest(dir, manifestNumber));
     Manifest.Replay replay = Manifest.read(dir, manifestNumber);
     versions.recover(replay.edits(), manifestNumber);
     long logNumber = versions.logNumber();
@@ -169,7 +203,9 @@ final class Recovery {
     List<MemTable> memTables = new ArrayList<>();
     List<FileMeta> flushed = new ArrayList<>();
     long lastSequence = replayLogs(replayed, memTables, flushed);
+    tablesWritten = flushed.size();
     if (readOnly) {
+      outcome = "opened read-only at manifest " + manifestNumber + ", sequence " + lastSequence;
       return new Result(memTables, lastSequence, null);
     }
     // The new log first, then the manifest that names it, then the deletions.
@@ -179,6 +215,13 @@ final class Recovery {
     versions.applyAtOpen(added);
     versions.writeNewManifest(wal.number(), lastSequence);
     deleteLeftovers(files, replayed);
+    outcome =
+        "opened at manifest "
+            + manifestNumber
+            + ", sequence "
+            + lastSequence
+            + ", new log "
+            + wal.number();
     return new Result(List.of(), lastSequence, wal);
   }
 
@@ -233,6 +276,8 @@ final class Recovery {
       Path path = FileNames.wal(dir, number);
       String where = path.toString();
       boolean content = false;
+      countRead(path);
+      logsReplayed++;
       try (WalReader r = WalReader.open(path)) {
         WalReader.Record header = r.next();
         FormatVersion version = FormatVersion.V1;

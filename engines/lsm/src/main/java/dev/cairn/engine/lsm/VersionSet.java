@@ -2,6 +2,8 @@ package dev.cairn.engine.lsm;
 
 import dev.cairn.engine.toolkit.RecordWriter;
 import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,9 @@ import java.util.function.Consumer;
  * forced, then the new version is installed for readers; only then may files the edit made obsolete
  * be deleted. When the manifest grows past its limit, a new one is written with the whole tree,
  * forced, and {@code CURRENT} switched to it atomically ({@link Manifest}); the old one is deleted
- * after.
+ * after. Each forced edit is reported as an {@link EngineEvent.Kind#FSYNC} event, each new manifest
+ * written because the old one grew past its limit as a {@link EngineEvent.Kind#ROLL} event, on the
+ * thread that logged the edit, with its request context.
  *
  * <p><b>Obsolete tables</b> are deleted once no version holds them ({@link TableFile}): the
  * deletion is queued for the flush thread, never done on a reader's thread.
@@ -38,6 +42,7 @@ final class VersionSet {
   private final FsyncGuard guard;
   private final long manifestLimit;
   private final Consumer<Path> obsolete;
+  private final EngineEventListener listener;
   private final AtomicLong nextFile;
   private volatile Version current;
   private volatile KeyspaceCatalog catalog = KeyspaceCatalog.initial();
@@ -55,6 +60,7 @@ final class VersionSet {
 
   /**
    * @param obsolete told of every file the tree no longer needs, to delete it on an engine thread
+   * @param listener where events go
    */
   VersionSet(
       Path directory,
@@ -63,7 +69,9 @@ final class VersionSet {
       FsyncGuard guard,
       long manifestLimit,
       Consumer<Path> obsolete,
-      long nextFile) {
+      long nextFile,
+      EngineEventListener listener) {
+    this.listener = listener;
     this.directory = directory;
     this.cache = cache;
     this.statistics = statistics;
@@ -264,22 +272,56 @@ final class VersionSet {
       if (manifest.size() >= manifestLimit) {
         current = next;
         catalog = previousCatalog.apply(edit);
+        long start = System.nanoTime();
+        long from = manifestNumber;
+        long oldSize = manifest.size();
+        String outcome = "";
         try {
           writeNewManifest(edit.logNumber, edit.lastSequence);
           statistics.manifestRolls.increment();
         } catch (RuntimeException e) {
           current = previous;
           catalog = previousCatalog;
+          outcome = " (failed: " + e + ")";
           throw e;
+        } finally {
+          Events.report(
+              listener,
+              EngineEvent.Kind.ROLL,
+              start,
+              -1,
+              "roll of manifest "
+                  + from
+                  + " ("
+                  + oldSize
+                  + " bytes, limit "
+                  + manifestLimit
+                  + ") to manifest "
+                  + manifestNumber
+                  + outcome);
         }
       } else {
         byte[] bytes = edit.encode();
-        guard.sync(
-            "logging a version edit",
-            () -> {
-              manifest.append(Manifest.EDIT, bytes);
-              manifest.sync();
-            });
+        long start = System.nanoTime();
+        String outcome = "";
+        try {
+          guard.sync(
+              "logging a version edit",
+              () -> {
+                manifest.append(Manifest.EDIT, bytes);
+                manifest.sync();
+              });
+        } catch (RuntimeException e) {
+          outcome = " (failed: " + e + ")";
+          throw e;
+        } finally {
+          Events.report(
+              listener,
+              EngineEvent.Kind.FSYNC,
+              start,
+              bytes.length,
+              "fsync of manifest " + manifestNumber + " after logging a version edit" + outcome);
+        }
       }
     } catch (RuntimeException e) {
       frozen = true;

@@ -2,7 +2,10 @@ package dev.cairn.engine.lsm;
 
 import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.engine.toolkit.SyncedFiles;
+import dev.cairn.spi.EngineEvent;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
+import dev.cairn.spi.RequestContext;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,16 +43,26 @@ import java.util.function.Supplier;
  * before any record is appended. It records how far the current log is forced ({@link
  * #durableOffset()}), which the writer copies into every record it frames.
  *
+ * <p><b>Events.</b> Every force is reported ({@link EngineEvent.Kind#FSYNC}, with the bytes forced)
+ * with a request context bound: a group commit's force, that of the first request with a context
+ * among the groups it makes durable (each group's was captured as its ticket was queued, on the
+ * leader's thread); a force or roll the writer or a caller asked for, that caller's.
+ *
  * <p>Thread-safe.
  */
 final class WalSyncer {
 
-  /** A written group waiting to be durable. */
-  private record Ticket(List<CommitQueue.Request> requests) {}
+  /**
+   * A written group waiting to be durable.
+   *
+   * @param cause the request context the group was written with, or null
+   */
+  private record Ticket(List<CommitQueue.Request> requests, RequestContext cause) {}
 
   /** Work that must run on this thread, in order with the tickets; the caller waits for it. */
   private static final class Call {
     final Supplier<?> work;
+    final RequestContext cause = RequestContext.currentOrNull();
     volatile boolean done;
     volatile Thread waiter;
     Object result;
@@ -70,6 +83,7 @@ final class WalSyncer {
   private final FsyncGuard guard;
   private final FailStop failStop;
   private final Statistics statistics;
+  private final EngineEventListener listener;
   private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean parked;
@@ -98,8 +112,14 @@ final class WalSyncer {
   private long lastForceNanos;
 
   WalSyncer(
-      Path directory, FsyncGuard guard, FailStop failStop, Statistics statistics, String name) {
+      Path directory,
+      FsyncGuard guard,
+      FailStop failStop,
+      Statistics statistics,
+      EngineEventListener listener,
+      String name) {
     this.directory = directory;
+    this.listener = listener;
     this.guard = guard;
     this.failStop = failStop;
     this.statistics = statistics;
@@ -129,7 +149,7 @@ final class WalSyncer {
 
   /** Queues {@code requests}, written already, to complete once the log is forced. */
   void ticket(List<CommitQueue.Request> requests) {
-    tasks.add(new Ticket(requests));
+    tasks.add(new Ticket(requests, RequestContext.currentOrNull()));
     int awaited = siblingsAwaited;
     if (awaited == 0 || queued.addAndGet(requests.size()) >= awaited) {
       wake();
@@ -155,7 +175,7 @@ final class WalSyncer {
   WalFile roll(long number) {
     return call(
         () -> {
-          force();
+          force("before rolling to log " + number);
           closeQuietly(syncChannel);
           syncChannel = null;
           return createLog(number);
@@ -170,7 +190,7 @@ final class WalSyncer {
   void forceNow() {
     call(
         () -> {
-          force();
+          force("asked for");
           return null;
         });
   }
@@ -317,15 +337,34 @@ final class WalSyncer {
     return n;
   }
 
-  /** Forces once for every ticket taken, then completes them all. */
+  /**
+   * Forces once for every ticket taken, then completes them all; with the first ticket's cause
+   * bound (see the class comment).
+   */
   private void settle(List<Ticket> tickets) {
     if (tickets.isEmpty()) {
       return;
     }
+    RequestContext cause = null;
+    for (Ticket t : tickets) {
+      if (t.cause() != null) {
+        cause = t.cause();
+        break;
+      }
+    }
+    Events.within(cause, () -> settleNow(tickets));
+  }
+
+  private void settleNow(List<Ticket> tickets) {
     RuntimeException error = null;
     long start = System.nanoTime();
     try {
-      force();
+      force(
+          "for a group commit of "
+              + waiters(tickets)
+              + " requests in "
+              + tickets.size()
+              + " groups");
       lastForceNanos = System.nanoTime() - start;
       // NB: a background fsync may have failed while the group was written: acknowledge nothing
       // after a failure. Wait for background fsyncs in flight, then look.
@@ -344,18 +383,28 @@ final class WalSyncer {
     tickets.clear();
   }
 
-  /** On the thread: forces the current log through the thread's own channel. */
-  private void force() {
+  /** On the thread: forces the current log through the thread's own channel; reports it. */
+  private void force(String why) {
     if (syncChannel == null) {
       failStop.check();
       throw new IllegalStateException("no log to force");
     }
     long end = current.position();
+    long start = System.nanoTime();
+    String outcome = "";
     try {
       syncChannel.force(false);
       statistics.walSyncs.increment();
     } catch (IOException e) {
+      outcome = " (failed: " + e + ")";
       throw failStop.stop(current.path() + ": fsync of the write-ahead log failed", e);
+    } finally {
+      Events.report(
+          listener,
+          EngineEvent.Kind.FSYNC,
+          start,
+          end - durable,
+          "fsync of write-ahead log " + current.number() + " " + why + outcome);
     }
     durable = end;
   }
@@ -407,7 +456,7 @@ final class WalSyncer {
 
   private static void run(Call c) {
     try {
-      c.result = c.work.get();
+      c.result = c.cause == null ? c.work.get() : c.cause.call(c.work::get);
     } catch (RuntimeException e) {
       c.error = e;
     } catch (Error e) {

@@ -1,6 +1,7 @@
 package dev.cairn.engine.lsm;
 
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,12 @@ final class TestStores {
   }
 
   static LsmEngine open(Path dir, Map<String, String> settings, boolean readOnly) {
+    return open(dir, settings, readOnly, EngineEventListener.NONE);
+  }
+
+  /** Opens with {@code listener} given the engine's events. */
+  static LsmEngine open(
+      Path dir, Map<String, String> settings, boolean readOnly, EngineEventListener listener) {
     Map<String, String> all = new HashMap<>(LsmConformanceTest.TINY);
     all.putAll(settings);
     return (LsmEngine)
@@ -32,6 +39,7 @@ final class TestStores {
                     .readOnly(readOnly)
                     .defaultDurability(Durability.BUFFERED)
                     .settings(all)
+                    .eventListener(listener)
                     .build());
   }
 
