@@ -31,6 +31,15 @@ final class OpenTelemetryTracer implements OperationTracer {
   static final AttributeKey<Boolean> SAMPLED = AttributeKey.booleanKey("cairn.request.sampled");
   static final AttributeKey<String> EXCEPTION = AttributeKey.stringKey("cairn.exception");
 
+  /** Each operation's span name, {@code "cairn " + op.tag()}, built once rather than per span. */
+  private static final String[] SPAN_NAMES = new String[Op.values().length];
+
+  static {
+    for (Op op : Op.values()) {
+      SPAN_NAMES[op.ordinal()] = "cairn " + op.tag();
+    }
+  }
+
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("dev.cairn.runtime");
 
   @Override
@@ -40,7 +49,7 @@ final class OpenTelemetryTracer implements OperationTracer {
     long startEpochNanos = endEpochNanos - (now - startNanos);
     var builder =
         tracer
-            .spanBuilder("cairn " + op.tag())
+            .spanBuilder(SPAN_NAMES[op.ordinal()])
             .setSpanKind(SpanKind.INTERNAL)
             .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
             .setAttribute(ENGINE, engine)
