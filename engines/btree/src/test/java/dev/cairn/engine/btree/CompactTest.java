@@ -67,16 +67,22 @@ class CompactTest {
     return v;
   }
 
-  private static TreeMap<byte[], byte[]> newModel() {
+  static TreeMap<byte[], byte[]> newModel() {
     return new TreeMap<>(Arrays::compareUnsigned);
   }
 
-  /** Fills two keyspaces with values, overflow values and long keys, then deletes most. */
-  private Map<String, TreeMap<byte[], byte[]>> fillAndDeleteMost(BtreeEngine e, Random r) {
+  private static Map<String, TreeMap<byte[], byte[]>> fillAndDeleteMost(BtreeEngine e, Random r) {
+    return fillAndDeleteMost(e, r, 6000);
+  }
+
+  /**
+   * Fills two keyspaces with {@code n} entries, values, overflow values and long keys, then deletes
+   * nine in ten, and flushes.
+   */
+  static Map<String, TreeMap<byte[], byte[]>> fillAndDeleteMost(BtreeEngine e, Random r, int n) {
     e.createKeyspace("other");
     Map<String, TreeMap<byte[], byte[]>> model =
         new TreeMap<>(Map.of("default", newModel(), "other", newModel()));
-    int n = 6000;
     for (int i = 0; i < n; i += 200) {
       WriteBatch batch = new WriteBatch();
       for (int j = i; j < i + 200; j++) {
