@@ -693,7 +693,10 @@ final class Committer implements Runnable {
    */
   long compact() {
     long before = file.size();
-    while (true) {
+    // NB: a bound on the steps, for writers that keep adding pages above the target meanwhile;
+    // without them each step leaves fewer pages above it, and the steps end by themselves.
+    long steps = 16 + 4 * (before / layout.pageSize() / stepPages());
+    for (long step = 0; step < steps; step++) {
       long[] moved = {0};
       submit(Request.alone(() -> planRelocation(moved)));
       if (moved[0] == 0) {
