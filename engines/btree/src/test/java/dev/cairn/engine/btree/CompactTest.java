@@ -183,14 +183,27 @@ class CompactTest {
   }
 
   @Test
-  void aSnapshotKeepsItsViewAndThePagesItPinsGoBackAfterItCloses() {
+  void aSnapshotAndACursorKeepTheirViewAndThePagesTheyPinGoBackAfterTheyClose() {
     Random r = new Random(seed);
     try (BtreeEngine e = TestStores.open(dir)) {
       Map<String, TreeMap<byte[], byte[]>> model = fillAndDeleteMost(e, r);
       long before = e.dataFileSize();
       Snapshot s = e.snapshot();
+      Cursor cursor = e.keyspace("other").cursor();
+      assertTrue(cursor.next());
 
       e.compact();
+
+      // A cursor opened before goes on over the state it started on.
+      List<byte[]> seen = new ArrayList<>();
+      seen.add(cursor.key());
+      assertArrayEquals(model.get("other").get(cursor.key()), cursor.value());
+      while (cursor.next()) {
+        seen.add(cursor.key());
+        assertArrayEquals(model.get("other").get(cursor.key()), cursor.value());
+      }
+      cursor.close();
+      assertEquals(model.get("other").size(), seen.size());
 
       long pinned = e.dataFileSize();
       // The pages moved away from are the snapshot's: they stay while it is open.
