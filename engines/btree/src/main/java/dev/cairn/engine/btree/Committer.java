@@ -313,7 +313,12 @@ final class Committer implements Runnable {
     } catch (Throwable t) {
       failStop.stop("the committer failed unexpectedly", t);
     } finally {
-      Request r;
+      Request r = carried;
+      carried = null;
+      if (r != null) {
+        r.done.completeExceptionally(
+            failStop.failed() ? failStop.failure() : new ClosedHandleException("the store closed"));
+      }
       while ((r = queue.poll()) != null) {
         r.done.completeExceptionally(
             failStop.failed() ? failStop.failure() : new ClosedHandleException("the store closed"));
@@ -727,7 +732,8 @@ final class Committer implements Runnable {
     Version v = readers.current();
     long used = highWater - Meta.SLOTS - freelist.freeCount() - freelist.pendingCount();
     long reserve = chainPages.size() + 4L;
-    long limit = Meta.SLOTS + used + reserve + 8L * v.catalog.roots().size() + 8;
+    long trees = v.catalog.roots().values().stream().filter(t -> !t.empty()).count();
+    long limit = Meta.SLOTS + used + reserve + 8L * trees + 8;
     if (limit >= highWater) {
       return null;
     }
