@@ -52,6 +52,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ScanCommand.class,
       KeyspacesCommand.class,
       CheckCommand.class,
+      CompactCommand.class,
       StatsCommand.class,
       SalvageCommand.class,
       CertifyCommand.class,

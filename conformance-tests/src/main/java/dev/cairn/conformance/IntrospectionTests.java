@@ -31,8 +31,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * What SPI 1.1 gives every engine, each with a default an engine may replace with its own: {@code
  * multiGet}, approximate counts and sizes, {@code health()}, typed settings and the standard
- * statistic names. An engine that keeps the defaults passes by construction; these tests hold an
- * engine's own versions to the same contract.
+ * statistic names; and SPI 1.2's {@code compact()}. An engine that keeps the defaults passes by
+ * construction; these tests hold an engine's own versions to the same contract.
  */
 abstract class IntrospectionTests extends ConformanceGroup {
 
@@ -86,6 +86,60 @@ abstract class IntrospectionTests extends ConformanceGroup {
       List<byte[]> values = s.multiGet(List.of(b("a"), b("b")));
       assertArrayEquals(b("old"), values.get(0), "the snapshot's multiGet sees a later put");
       assertNull(values.get(1), "the snapshot's multiGet sees a key put after it");
+    }
+  }
+
+  /** SPI 1.2's {@code compact()}: nothing read changes, before or after, in the store. */
+  @Test
+  void compactKeepsEveryEntry() {
+    StorageEngine e = open();
+    for (int i = 0; i < 300; i++) {
+      e.put(b("key" + (1000 + i)), b("value" + i));
+    }
+    for (int i = 0; i < 300; i++) {
+      if (i % 3 != 0) {
+        e.delete(b("key" + (1000 + i)));
+      }
+    }
+    long released = e.compact();
+    assertTrue(released >= 0, "compact() released " + released + " bytes");
+    assertCompacted(e, "after compact()");
+    assertTrue(e.compact() >= 0, "a second compact()");
+    assertCompacted(e, "after a second compact()");
+  }
+
+  /** A snapshot taken before {@code compact()} reads what it read before, during and after. */
+  @Test
+  @Tag("capability:SNAPSHOTS")
+  void aSnapshotHeldAcrossCompactReadsItsState() {
+    requires(Capability.SNAPSHOTS);
+    StorageEngine e = open();
+    for (int i = 0; i < 300; i++) {
+      e.put(b("key" + (1000 + i)), b("value" + i));
+    }
+    try (Snapshot s = e.snapshot()) {
+      for (int i = 0; i < 300; i++) {
+        if (i % 3 != 0) {
+          e.delete(b("key" + (1000 + i)));
+        }
+      }
+      assertTrue(e.compact() >= 0);
+      for (int i = 0; i < 300; i++) {
+        assertArrayEquals(
+            b("value" + i), s.get(b("key" + (1000 + i))), "the snapshot's key" + (1000 + i));
+      }
+      assertCompacted(e, "after compact() with a snapshot open");
+    }
+  }
+
+  private static void assertCompacted(StorageEngine e, String when) {
+    for (int i = 0; i < 300; i++) {
+      byte[] v = e.get(b("key" + (1000 + i)));
+      if (i % 3 == 0) {
+        assertArrayEquals(b("value" + i), v, when + ": key" + (1000 + i));
+      } else {
+        assertNull(v, when + ": deleted key" + (1000 + i));
+      }
     }
   }
 

@@ -372,6 +372,31 @@ final class BoundaryEngine extends BoundaryReadView implements StorageEngine {
     }
   }
 
+  /**
+   * The engine's {@link StorageEngine#compact()}: refused on a read-only store and once the
+   * request's deadline has passed, before the engine sees it; a negative answer is a contract
+   * violation.
+   */
+  @Override
+  public long compact() {
+    long start = System.nanoTime();
+    try {
+      checkOpen();
+      checkWritable();
+      Boundary.checkDeadline("compact");
+      long released = delegate.compact();
+      if (released < 0) {
+        throw boundary
+            .errors()
+            .violation(Op.COMPACT, "returned " + released + " bytes released from compact()");
+      }
+      boundary.succeeded(Op.COMPACT, start);
+      return released;
+    } catch (Throwable t) {
+      throw boundary.failed(Op.COMPACT, start, t);
+    }
+  }
+
   @Override
   public EngineStatistics statistics() {
     long start = System.nanoTime();

@@ -21,6 +21,8 @@ enum Op {
   SNAPSHOT("snapshot", true),
   FLUSH("flush", true),
   CHECKPOINT("checkpoint", true),
+  /** Giving a store's free space back to the file system (SPI 1.2). */
+  COMPACT("compact", true),
   STATISTICS("statistics", true),
   CHECK("check", true),
   CLOSE("close", true),

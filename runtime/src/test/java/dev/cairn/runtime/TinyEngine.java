@@ -363,6 +363,16 @@ final class TinyEngine implements StorageEngine {
     check("flush");
   }
 
+  /** What {@link #compact()} answers: the bytes it says it released. */
+  volatile long compacted;
+
+  @Override
+  public long compact() {
+    check("compact");
+    calls.add("compact");
+    return compacted;
+  }
+
   @Override
   public synchronized void checkpoint(Path target) {
     check("checkpoint");

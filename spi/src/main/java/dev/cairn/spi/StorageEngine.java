@@ -260,6 +260,37 @@ public interface StorageEngine extends ReadView, AutoCloseable {
   void checkpoint(Path target);
 
   /**
+   * Reclaims space now: gives the store's free space back to the file system, so that its files
+   * shrink. What it reclaims is the engine's to say (the free pages of a page file, the obsolete
+   * versions an LSM tree's compaction drops); an engine that has no such work keeps this default.
+   *
+   * <p>It guarantees that:
+   *
+   * <ul>
+   *   <li>the store's contents are unchanged: every key, value and keyspace reads as before;
+   *   <li>snapshots and cursors open across the call still see the state they saw; space they still
+   *       need is given back once they close, or by a later call, as the engine documents;
+   *   <li>what it changed is durable before it returns, and every write acknowledged before it is
+   *       as durable as it was;
+   *   <li>a crash at any point leaves a store that opens at a whole state with nothing acknowledged
+   *       lost.
+   * </ul>
+   *
+   * <p>It blocks until done and may take time proportional to the store's size. Whether writes and
+   * reads go on meanwhile, or wait, the engine documents. The default does nothing and returns 0.
+   *
+   * @return the bytes by which the store's files shrank (0 when there was nothing to reclaim, or
+   *     when the files did not shrink)
+   * @throws ReadOnlyStoreException if the store was opened read-only
+   * @throws EngineFailedException if a write or sync fails (the engine then fail-stops)
+   * @throws ClosedHandleException after close
+   * @since 1.2
+   */
+  default long compact() {
+    return 0;
+  }
+
+  /**
    * Current figures on the store's size and the engine's work.
    *
    * @throws ClosedHandleException after close

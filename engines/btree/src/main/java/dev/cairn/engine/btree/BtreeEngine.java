@@ -506,6 +506,36 @@ final class BtreeEngine implements StorageEngine {
     }
   }
 
+  /**
+   * Compacts in place: moves the pages the current state uses above a target into free pages below
+   * it, in durable commits of the single writer, then gives the free pages at the file's top back
+   * to the file system (truncates). Writes queue between its commits and readers never wait. Pages
+   * an open snapshot or cursor still reads stay until it closes: the first commit after that gives
+   * them back ({@code docs/engines/btree.md}, "Checkpoints and compaction").
+   */
+  @Override
+  public long compact() {
+    checkWritable();
+    dev.cairn.spi.RequestContext context = dev.cairn.spi.RequestContext.currentOrNull();
+    if (context != null) {
+      context.checkDeadline("compact");
+    }
+    long start = System.nanoTime();
+    long released = -1;
+    try {
+      released = committer.compact();
+      return released;
+    } finally {
+      Events.report(
+          options.eventListener(),
+          EngineEvent.Kind.COMPACTION,
+          start,
+          released,
+          "compaction in place"
+              + (released < 0 ? ": failed" : ": the file shrank by " + released + " bytes"));
+    }
+  }
+
   // ---- introspection ---------------------------------------------------------------------------
 
   @Override
@@ -541,6 +571,10 @@ final class BtreeEngine implements StorageEngine {
         d.put("syncs", committer.syncs.sum());
         d.put("syncs.forced.by.pinned.pages", committer.forcedByPending.sum());
         d.put("pages.written", committer.pagesWritten.sum());
+        d.put("compactions", committer.compactions.sum());
+        d.put("compaction.pages.relocated", committer.pagesRelocated.sum());
+        d.put("compaction.bytes.released", committer.bytesReleased.sum());
+        d.put("compaction.release.deferred", committer.trimDeferred() ? 1L : 0L);
       }
       long now = System.nanoTime();
       long oldest = now;

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The single writer: an engine-owned thread that takes every queued write, applies the group to one
@@ -62,6 +63,13 @@ final class Committer implements Runnable {
   static final class Request {
     final Consumer<Tx> apply; // null: a sync alone
     final boolean sync;
+
+    /**
+     * A step of a compaction, run alone on the committer's thread: it plans a transaction from the
+     * writer's state (null: nothing to commit), which is committed durably.
+     */
+    final Supplier<Tx> plan;
+
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
     /** The request of the caller who made this one, if any: captured where it was made. */
@@ -76,8 +84,13 @@ final class Committer implements Runnable {
     }
 
     private Request(Consumer<Tx> apply, boolean sync, boolean mayExpire) {
+      this(apply, sync, mayExpire, null);
+    }
+
+    private Request(Consumer<Tx> apply, boolean sync, boolean mayExpire, Supplier<Tx> plan) {
       this.apply = apply;
       this.sync = sync;
+      this.plan = plan;
       this.context = RequestContext.currentOrNull();
       this.mayExpire = mayExpire && context != null && context.deadline().isPresent();
     }
@@ -85,6 +98,11 @@ final class Committer implements Runnable {
     /** A commit of the engine's own (a checkpoint's copy): never refused for a deadline. */
     static Request internal(Consumer<Tx> apply, boolean sync) {
       return new Request(apply, sync, false);
+    }
+
+    /** A step of a compaction: a commit of its own, never refused for a deadline. */
+    static Request alone(Supplier<Tx> plan) {
+      return new Request(null, true, false, plan);
     }
 
     private String operation() {
@@ -143,6 +161,15 @@ final class Committer implements Runnable {
   private long syncedTxid;
   private int durableSlot;
   private long unforcedBytes; // written since the last force
+  private Request carried; // a request taken while forming a group that must run alone
+
+  /**
+   * Set by a compaction: each commit gives the free pages at the file's top back (lowers the
+   * high-water mark), is made durable when it did, and then truncates the file. Cleared once the
+   * top page is in use; kept while it is pending (pinned by a reader, or waiting for a sync), so
+   * that the first commit after it is released gives it back.
+   */
+  private boolean trimWanted;
 
   // ---- figures, for statistics -----------------------------------------------------------------
   final LongAdder commits = new LongAdder();
@@ -154,6 +181,10 @@ final class Committer implements Runnable {
   private volatile long freePages;
   private volatile long pendingPages;
   private volatile long pendingUnsynced;
+  final LongAdder compactions = new LongAdder();
+  final LongAdder pagesRelocated = new LongAdder();
+  final LongAdder bytesReleased = new LongAdder();
+  private volatile boolean trimDeferred;
 
   Committer(
       Recovery.Opened opened,
@@ -282,7 +313,12 @@ final class Committer implements Runnable {
     } catch (Throwable t) {
       failStop.stop("the committer failed unexpectedly", t);
     } finally {
-      Request r;
+      Request r = carried;
+      carried = null;
+      if (r != null) {
+        r.done.completeExceptionally(
+            failStop.failed() ? failStop.failure() : new ClosedHandleException("the store closed"));
+      }
       while ((r = queue.poll()) != null) {
         r.done.completeExceptionally(
             failStop.failed() ? failStop.failure() : new ClosedHandleException("the store closed"));
@@ -297,9 +333,14 @@ final class Committer implements Runnable {
    * @return whether the committer is to stop after this group
    */
   private boolean takeGroup(List<Request> group) {
-    Request first = take();
+    Request first = carried != null ? carried : take();
+    carried = null;
     if (first == STOP) {
       return true;
+    }
+    if (first.plan != null) {
+      group.add(first);
+      return false;
     }
     if (!first.refuseIfExpired()) {
       group.add(first);
@@ -308,6 +349,10 @@ final class Committer implements Runnable {
     while (group.size() < MAX_GROUP && (more = queue.poll()) != null) {
       if (more == STOP) {
         return true;
+      }
+      if (more.plan != null) {
+        carried = more; // NB: runs alone, as the next group
+        break;
       }
       if (!more.refuseIfExpired()) {
         group.add(more);
@@ -332,6 +377,10 @@ final class Committer implements Runnable {
     EngineFailedException failed = failStop.failure();
     if (failed != null) {
       group.forEach(r -> r.done.completeExceptionally(failed));
+      return;
+    }
+    if (group.getFirst().plan != null) {
+      processAlone(group.getFirst());
       return;
     }
     boolean sync = false;
@@ -380,6 +429,28 @@ final class Committer implements Runnable {
     for (int i = 0; i < refused.size(); i++) {
       refused.get(i).done.completeExceptionally(reasons.get(i));
     }
+  }
+
+  /** Runs a compaction's step: plans its transaction and commits it durably. */
+  private void processAlone(Request r) {
+    Tx tx;
+    try {
+      tx = r.plan.get();
+    } catch (RuntimeException | Error e) {
+      // NB: nothing was written: the plan only read pages and built a transaction.
+      r.done.completeExceptionally(e);
+      return;
+    }
+    try {
+      if (tx != null && tx.changed()) {
+        commit(tx, true, 1);
+      }
+    } catch (Throwable e) {
+      r.done.completeExceptionally(
+          failStop.stop("the commit of transaction " + tx.txid + " failed", e));
+      return;
+    }
+    r.done.complete(null);
   }
 
   /**
@@ -476,6 +547,13 @@ final class Committer implements Runnable {
     long txid = tx.txid;
     Version base = readers.current();
     freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    boolean trimmed = false;
+    if (trimWanted) {
+      // NB: only free pages go: no reader and no durable meta uses them (Freelist.release).
+      long h = freelist.trimTop(highWater);
+      trimmed = h < highWater;
+      highWater = h;
+    }
     Output out = new Output();
     Catalog catalog = tx.spill(out);
     for (long id : chainPages) {
@@ -519,8 +597,9 @@ final class Committer implements Runnable {
           Blobs.write(list, PageFormat.FREELIST, txid, () -> ids[next[0]++], chainSink, layout);
     }
     long unsynced = freelist.pendingAfter(syncedTxid);
-    boolean sync = syncRequested || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
-    if (sync && !syncRequested) {
+    boolean sync =
+        syncRequested || trimmed || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
+    if (sync && !syncRequested && !trimmed) {
       forcedByPending.increment();
     }
     Meta meta =
@@ -537,7 +616,12 @@ final class Committer implements Runnable {
             inlineCatalog,
             inlineFreelist);
     int slot = 1 - durableSlot;
-    String why = syncRequested ? "" : ", forced: " + unsynced + " pages pinned until a sync";
+    String why =
+        syncRequested
+            ? ""
+            : trimmed
+                ? ", forced: the file's top pages are given back"
+                : ", forced: " + unsynced + " pages pinned until a sync";
     if (sync) {
       force(
           "data of transaction "
@@ -563,6 +647,13 @@ final class Committer implements Runnable {
       syncs.increment();
       syncedTxid = txid;
       durableSlot = slot;
+      if (trimWanted) {
+        truncate(txid);
+      }
+    }
+    if (trimWanted) {
+      trimWanted = freelist.pendingMax() == highWater - 1;
+      trimDeferred = trimWanted;
     }
     chainPages = chains;
     nextTxid = txid + 1;
@@ -571,6 +662,93 @@ final class Committer implements Runnable {
     pendingPages = freelist.pendingCount();
     pendingUnsynced = freelist.pendingAfter(syncedTxid);
     readers.publish(new Version(meta, catalog, slot));
+  }
+
+  /**
+   * Cuts the file to the high-water mark of the meta just forced, and forces it. The pages cut off
+   * were free in that meta and in the other slot's (the durable meta before it, whose txid the
+   * release of those pages waited for), and no reader uses them: a crash before or after leaves
+   * either meta whole.
+   */
+  private void truncate(long txid) {
+    long size = layout.offset(highWater);
+    long before = file.size();
+    if (before <= size) {
+      return;
+    }
+    file.truncate(size);
+    force("the file cut to " + highWater + " pages after transaction " + txid);
+    bytesReleased.add(before - size);
+  }
+
+  // ---- compaction: from the caller's thread ---------------------------------------------------
+
+  /** Pages one relocation step may rewrite: about 32 MiB of nodes in memory. */
+  private int stepPages() {
+    return Math.max(256, (32 << 20) / layout.pageSize());
+  }
+
+  /**
+   * Compacts in place ({@code docs/engines/btree.md}, "Checkpoints and compaction"): relocation
+   * steps, each a durable commit of its own, move the pages of the current state that lie above a
+   * target into free pages below it, until none can move; a last commit gives the free pages at the
+   * top back and truncates the file. Writers queue between the steps; readers never wait.
+   *
+   * @return the bytes by which the file shrank
+   */
+  long compact() {
+    long before = file.size();
+    // NB: a bound on the steps, for writers that keep adding pages above the target meanwhile;
+    // without them each step leaves fewer pages above it, and the steps end by themselves.
+    long steps = 16 + 4 * (before / layout.pageSize() / stepPages());
+    for (long step = 0; step < steps; step++) {
+      long[] moved = {0};
+      submit(Request.alone(() -> planRelocation(moved)));
+      if (moved[0] == 0) {
+        break;
+      }
+      pagesRelocated.add(moved[0]);
+    }
+    submit(
+        Request.alone(
+            () -> {
+              trimWanted = true;
+              Tx tx = new Tx(nextTxid, readers.current(), pager);
+              tx.touch();
+              return tx;
+            }));
+    compactions.increment();
+    return Math.max(0, before - file.size());
+  }
+
+  /**
+   * Plans one relocation step: the target is the pages the state uses, plus room for the chains of
+   * a commit and the paths above what moves; what lies above it moves into the free pages below it,
+   * as many as those pages hold. Null when nothing above can move.
+   */
+  private Tx planRelocation(long[] moved) {
+    trimWanted = true;
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    Version v = readers.current();
+    long used = highWater - Meta.SLOTS - freelist.freeCount() - freelist.pendingCount();
+    long reserve = chainPages.size() + 4L;
+    long trees = v.catalog.roots().values().stream().filter(t -> !t.empty()).count();
+    long limit = Meta.SLOTS + used + reserve + 8L * trees + 8;
+    if (limit >= highWater) {
+      return null;
+    }
+    long budget = Math.min(stepPages(), freelist.freeBelow(limit) - reserve);
+    if (budget <= 0) {
+      return null;
+    }
+    Tx tx = new Tx(nextTxid, v, pager);
+    moved[0] = tx.relocate(limit, budget);
+    return moved[0] > 0 ? tx : null;
+  }
+
+  /** Whether pages at the file's top wait for a reader to close before they are given back. */
+  boolean trimDeferred() {
+    return trimDeferred;
   }
 
   long freePages() {

@@ -60,6 +60,36 @@ final class Freelist {
     }
   }
 
+  /** The free pages below {@code limit}. */
+  long freeBelow(long limit) {
+    return free.headSet(limit, false).size();
+  }
+
+  /**
+   * Gives up the free pages at the top of {@code [2, highWater)}: returns the new high-water mark,
+   * the lowest {@code h} such that every page of {@code [h, highWater)} was free, and forgets those
+   * pages. Pending pages are never given up: a reader or the durable meta may still use them.
+   */
+  long trimTop(long highWater) {
+    long h = highWater;
+    while (h > Meta.SLOTS && free.contains(h - 1)) {
+      h--;
+    }
+    free.tailSet(h, true).clear();
+    return h;
+  }
+
+  /** The highest pending page, or -1 when none is pending. */
+  long pendingMax() {
+    long max = -1;
+    for (List<Long> pages : pending.values()) {
+      for (long id : pages) {
+        max = Math.max(max, id);
+      }
+    }
+    return max;
+  }
+
   int freeCount() {
     return free.size();
   }

@@ -164,6 +164,19 @@ final class PageFile {
     SyncedFiles.sync(writer, path);
   }
 
+  /**
+   * Cuts the file to {@code size} bytes, from the writer's thread; the caller forces it.
+   *
+   * @throws StorageIOException if it fails (the caller fail-stops the store)
+   */
+  void truncate(long size) {
+    try {
+      writer.truncate(size);
+    } catch (IOException e) {
+      throw new StorageIOException(path + ": truncating the file to " + size + " bytes failed", e);
+    }
+  }
+
   private void reopen(FileChannel broken, int attempt, IOException cause) {
     if (closed) {
       throw new ClosedHandleException(path + ": the store was closed");

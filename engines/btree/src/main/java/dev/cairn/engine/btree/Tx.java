@@ -364,6 +364,132 @@ final class Tx {
     }
   }
 
+  // ---- relocation (compaction) ----------------------------------------------------------------
+
+  /** What a relocation may still rewrite, and what it moved. */
+  private static final class Relocation {
+    final long limit;
+    final long budget;
+    long rewritten;
+    long moved;
+
+    Relocation(long limit, long budget) {
+      this.limit = limit;
+      this.budget = budget;
+    }
+
+    /**
+     * Whether {@code pages} more may be rewritten, keeping room for the {@code ancestors} above
+     * them, which are rewritten once their child is.
+     */
+    boolean room(long pages, int ancestors) {
+      return rewritten + pages + ancestors <= budget;
+    }
+  }
+
+  /**
+   * Rewrites, copy-on-write, the nodes and overflow chains of every tree that lie on pages at or
+   * above {@code limit}, and with them the nodes above them, while at most {@code budget} pages are
+   * rewritten in all: spilled, they go to the lowest free pages, below {@code limit} when the
+   * budget is what is free there. Nothing else changes: every key, value and keyspace stays as it
+   * was.
+   *
+   * @return the pages at or above {@code limit} this transaction moves (nodes and chain pages)
+   */
+  long relocate(long limit, long budget) {
+    Relocation r = new Relocation(limit, budget);
+    for (Tree t : trees.values()) {
+      if (isEmpty(t.root) || t.root.dirty() != null) {
+        continue;
+      }
+      Child moved = relocate(t.root, r, 0);
+      if (moved != t.root) {
+        t.root = moved;
+        t.changed = true;
+      }
+    }
+    return r.moved;
+  }
+
+  private Child relocate(Child c, Relocation r, int level) {
+    Node clean = pager.node(c.pageId(), c.txid());
+    Child[] children = null;
+    if (!clean.leaf) {
+      for (int i = 0; i < clean.size(); i++) {
+        Child child = clean.children.get(i);
+        Child moved = relocate(child, r, level + 1);
+        if (moved != child) {
+          if (children == null) {
+            children = new Child[clean.size()];
+          }
+          children[i] = moved;
+        }
+      }
+    }
+    // Chains of this node with a page at or above the limit, that the budget lets move.
+    List<Integer> keyChains = new ArrayList<>();
+    List<Integer> valueChains = new ArrayList<>();
+    long chainPages = 0;
+    for (int i = 0; i < clean.size(); i++) {
+      chainPages += chainToMove(clean.keyRefs.get(i), i, keyChains, r, chainPages, level);
+      if (clean.leaf) {
+        chainPages += chainToMove(clean.values.get(i), i, valueChains, r, chainPages, level);
+      }
+    }
+    boolean self = c.pageId() >= r.limit;
+    boolean needed = children != null || !keyChains.isEmpty() || !valueChains.isEmpty();
+    if (!needed && !(self && r.room(1, level))) {
+      return c;
+    }
+    Node copy = mutable(c);
+    r.rewritten += 1 + chainPages;
+    r.moved += self ? 1 : 0;
+    if (children != null) {
+      for (int i = 0; i < children.length; i++) {
+        if (children[i] != null) {
+          copy.children.set(i, children[i]);
+        }
+      }
+    }
+    for (int i : keyChains) {
+      // NB: the copy holds the whole key; without its reference, spill writes a new chain.
+      freeBlob(copy.keyRefs.get(i));
+      copy.keyRefs.set(i, null);
+    }
+    for (int i : valueChains) {
+      Object v = copy.values.get(i);
+      copy.values.set(i, pager.value(v));
+      freeBlob(v);
+    }
+    copy.appended = false;
+    return Child.of(copy);
+  }
+
+  /**
+   * When {@code ref} is a chain with a page at or above the limit, and the budget lets it and this
+   * node move ({@code pending} pages of this node's chains already chosen), adds {@code i} to
+   * {@code chosen} and returns the chain's pages counted as moved; else 0.
+   */
+  private long chainToMove(
+      Object ref, int i, List<Integer> chosen, Relocation r, long pending, int level) {
+    if (!(ref instanceof BlobRef b)) {
+      return 0;
+    }
+    List<Long> pages = Blobs.pages(b, PageFormat.OVERFLOW, pager, layout, pager.where());
+    long above = pages.stream().filter(id -> id >= r.limit).count();
+    if (above == 0 || !r.room(pending + pages.size() + 1, level)) {
+      return 0;
+    }
+    chosen.add(i);
+    r.moved += above;
+    return pages.size();
+  }
+
+  /** Makes this transaction commit even if it changes no tree: its catalog is written anew. */
+  void touch() {
+    catalogChanged = true;
+  }
+
   // ---- spill -----------------------------------------------------------------------------------
 
   /** Where spilled pages go: allocation and the write of a sealed page. */
