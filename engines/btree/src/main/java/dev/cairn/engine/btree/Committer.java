@@ -437,11 +437,11 @@ final class Committer implements Runnable {
     public void write(long pageId, byte[] page) {
       writeFile(layout.offset(pageId), page);
       pagesWritten.increment();
-    }
-
-    @Override
-    public void written(Node n) {
-      pager.cache().put(n);
+      byte type = page[PageFormat.TYPE_OFFSET];
+      if (type == PageFormat.LEAF || type == PageFormat.BRANCH) {
+        // Reads after writes hit: the page as written, its txid in its header.
+        pager.cache().put(pageId, PageFormat.txid(page), page);
+      }
     }
   }
 

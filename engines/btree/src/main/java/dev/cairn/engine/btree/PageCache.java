@@ -1,68 +1,274 @@
 package dev.cairn.engine.btree;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Decoded nodes by page id, least recently used evicted first, bounded by {@code cache.size} bytes.
+ * Node pages in engine-owned memory: a fixed number of page-size slots allocated once, when the
+ * store opens, from a shared {@link Arena} the cache owns and frees at {@link #close()}; bounded by
+ * {@code cache.size} (decision 0021).
  *
- * <p>An entry is found only under the txid its reference expects: a page freed and rewritten by a
- * later transaction is a miss for a reference to its old content, never a wrong hit. The cache is
- * split into shards, each an access-ordered map under its own lock, so concurrent readers rarely
- * meet; each shard holds a sixteenth of the budget. A capacity of 0 caches nothing.
+ * <p><b>Slots.</b> {@code capacity / stride} slots, a stride being a page and its index region (two
+ * bytes an entry for up to a sixteenth of the body's bytes, so the offsets of a node's entries need
+ * not be recomputed on a hit: {@link NodeView}). A capacity below one stride caches nothing: every
+ * read goes to the file, into a private buffer. The cache never allocates past its slots but for
+ * the offsets of nodes of many tiny entries (a short array a slot, replaced on refill).
+ *
+ * <p><b>Lookups.</b> The slots are split into shards (up to 16), each with its own page table (page
+ * id to slot, open addressing) and CLOCK hand. A hit takes no lock: it probes the table, pins the
+ * slot (a reference count raised by compare-and-set, refused while the slot is being refilled) and
+ * then checks that the slot still holds the page id <em>and the txid</em> its reference expects: a
+ * slot refilled meanwhile, or a page freed and rewritten by a later transaction, is a miss, never a
+ * wrong hit. A miss takes its shard's lock, looks again, and fills a slot (an empty one, or the
+ * first the CLOCK hand finds unpinned and not recently used) from the file through the loader,
+ * which verifies the page before the slot is published. A slot is pinned while a reader uses it: a
+ * get for the length of its descent (one level at a time), a cursor while it stands on a leaf (the
+ * views it lends point into the slot). When every slot of the shard is pinned, the page is read
+ * into a private heap buffer instead: never a wait, never an unbounded allocation.
+ *
+ * <p><b>Writes.</b> The writer puts each node page it writes into the cache ({@link #put}), so
+ * reads after writes hit.
  *
  * <p>Thread-safe.
  */
-final class PageCache {
+final class PageCache implements AutoCloseable {
 
-  private static final int SHARDS = 16;
+  /** Reads and verifies page {@code pageId} of {@code txid} into {@code target}. */
+  interface Loader {
+    void load(long pageId, long txid, MemorySegment target);
+  }
+
+  private static final int MAX_SHARDS = 16;
+  private static final int SLOTS_PER_SHARD_AT_LEAST = 8;
+  private static final long EMPTY = -1;
+  private static final int CLOSE_ATTEMPTS = 5000;
 
   private final long capacity;
-  private final Shard[] shards = new Shard[SHARDS];
+  private final int pageSize;
+  private final long stride;
+  private final int slots;
+  private final Arena arena; // null when there are no slots
+  private final long[]
+      slotPage; // EMPTY when the slot holds no page (or a page dropped while pinned)
+  private final long[] slotTxid;
+  private final AtomicIntegerArray refs; // pins; -1 while the slot is claimed for a refill
+  private final byte[] referenced; // CLOCK's bit
+  private final NodeView[] views;
+  private final Shard[] shards;
+  private final int shardShift;
+  private final String where;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  private final LongAdder privateReads = new LongAdder();
 
-  PageCache(long capacity) {
-    this.capacity = capacity;
-    for (int i = 0; i < SHARDS; i++) {
-      shards[i] = new Shard(capacity / SHARDS);
+  /**
+   * @param capacity bytes of engine-owned memory at most ({@code cache.size})
+   * @param pageSize the store's page size
+   * @param where names the file, for messages
+   */
+  PageCache(long capacity, int pageSize, String where) {
+    this.capacity = Math.max(0, capacity);
+    this.pageSize = pageSize;
+    this.where = where;
+    int indexEntries = (pageSize - PageFormat.HEADER_SIZE) / 16 + 1;
+    this.stride = pageSize + 2L * indexEntries;
+    this.slots = (int) Math.min(Integer.MAX_VALUE / 2, this.capacity / stride);
+    this.slotPage = new long[slots];
+    this.slotTxid = new long[slots];
+    Arrays.fill(slotPage, EMPTY);
+    this.refs = new AtomicIntegerArray(slots);
+    this.referenced = new byte[slots];
+    this.views = new NodeView[slots];
+    int shardCount =
+        Math.max(1, Math.min(MAX_SHARDS, Integer.highestOneBit(slots / SLOTS_PER_SHARD_AT_LEAST)));
+    if (slots == 0) {
+      this.arena = null;
+      this.shards = new Shard[0];
+      this.shardShift = 64;
+      return;
+    }
+    this.arena = Arena.ofShared();
+    MemorySegment memory;
+    try {
+      memory = arena.allocate(stride * slots, 4096);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      arena.close();
+      throw e;
+    }
+    for (int s = 0; s < slots; s++) {
+      MemorySegment slot = memory.asSlice(s * stride, stride);
+      views[s] = new NodeView(slot.asSlice(0, pageSize), slot.asSlice(pageSize), s);
+    }
+    this.shards = new Shard[shardCount];
+    this.shardShift = 64 - Integer.numberOfTrailingZeros(shardCount);
+    for (int i = 0; i < shardCount; i++) {
+      int from = (int) ((long) slots * i / shardCount);
+      int to = (int) ((long) slots * (i + 1) / shardCount);
+      shards[i] = new Shard(from, to);
     }
   }
 
-  private Shard shard(long pageId) {
-    return shards[Long.hashCode(pageId * 0x9E3779B97F4A7C15L) & (SHARDS - 1)];
+  private static long mix(long pageId) {
+    return pageId * 0x9E3779B97F4A7C15L;
   }
 
-  /** The node of page {@code pageId} written by {@code txid}, or null. */
-  Node get(long pageId, long txid) {
-    Node n = shard(pageId).get(pageId);
-    if (n != null && n.txid == txid) {
-      hits.increment();
-      return n;
+  private Shard shard(long h) {
+    return shardShift == 64 ? shards[0] : shards[(int) (h >>> shardShift)];
+  }
+
+  /**
+   * The node page {@code pageId} written by {@code txid}, pinned: from its slot, or loaded into a
+   * slot (or, when none is free, into a private buffer) by {@code loader}. Give it back with {@link
+   * #release}.
+   */
+  NodeView acquire(long pageId, long txid, Loader loader) {
+    if (slots > 0) {
+      long h = mix(pageId);
+      Shard sh = shard(h);
+      int s = sh.probe(pageId, h);
+      if (s >= 0 && pin(s)) {
+        if (slotPage[s] == pageId && slotTxid[s] == txid) {
+          if (referenced[s] == 0) {
+            referenced[s] = 1;
+          }
+          hits.increment();
+          return views[s];
+        }
+        unpin(s);
+      }
+      misses.increment();
+      synchronized (sh) {
+        s = claim(sh, pageId, txid, h);
+        if (s >= 0 && refs.get(s) > 0) {
+          return views[s]; // filled by another reader meanwhile, and pinned for us
+        }
+        if (s >= 0) {
+          fill(sh, s, pageId, txid, h, loader);
+          return views[s];
+        }
+      }
+    } else {
+      misses.increment();
     }
-    misses.increment();
-    return null;
+    privateReads.increment();
+    NodeView v = NodeView.heap(pageSize);
+    loader.load(pageId, txid, v.page);
+    v.index(pageId, txid, where);
+    return v;
   }
 
-  /** Caches {@code node}, which has its page id and txid. */
-  void put(Node node) {
-    if (capacity > 0) {
-      shard(node.pageId).put(node);
+  /** Gives back a view {@link #acquire} returned. */
+  void release(NodeView v) {
+    if (v.slot >= 0) {
+      unpin(v.slot);
     }
   }
 
+  /**
+   * Under the shard's lock: the slot holding {@code pageId} of {@code txid}, pinned (refs > 0), or
+   * a slot claimed for it (refs -1), or -1 when every slot of the shard is pinned.
+   */
+  private int claim(Shard sh, long pageId, long txid, long h) {
+    int s = sh.probe(pageId, h);
+    if (s >= 0) {
+      if (slotTxid[s] == txid && pin(s)) {
+        return s;
+      }
+      // An older content of the page: no reader can reach it any more.
+      sh.remove(pageId, h);
+      if (refs.compareAndSet(s, 0, -1)) {
+        slotPage[s] = EMPTY;
+        return s;
+      }
+      slotPage[s] = EMPTY; // pinned by a reader about to find it is not the page it wants
+    }
+    return sh.evict();
+  }
+
+  /** Fills claimed slot {@code s} with the page and publishes it, pinned once. */
+  private void fill(Shard sh, int s, long pageId, long txid, long h, Loader loader) {
+    NodeView v = views[s];
+    try {
+      loader.load(pageId, txid, v.page);
+      v.index(pageId, txid, where);
+    } catch (RuntimeException | Error e) {
+      slotPage[s] = EMPTY;
+      refs.set(s, 0);
+      throw e;
+    }
+    slotPage[s] = pageId;
+    slotTxid[s] = txid;
+    referenced[s] = 1;
+    sh.insert(pageId, h, s);
+    refs.set(s, 1);
+  }
+
+  /**
+   * Puts node page {@code page}, just written at {@code pageId} by {@code txid} and sealed, in the
+   * cache, if a slot is free of pins.
+   */
+  void put(long pageId, long txid, byte[] page) {
+    if (slots == 0) {
+      return;
+    }
+    long h = mix(pageId);
+    Shard sh = shard(h);
+    synchronized (sh) {
+      int s = claim(sh, pageId, txid, h);
+      if (s < 0) {
+        return;
+      }
+      if (refs.get(s) > 0) {
+        unpin(s); // already there
+        return;
+      }
+      fill(sh, s, pageId, txid, h, (id, t, target) -> copy(page, target));
+      unpin(s);
+    }
+  }
+
+  private static void copy(byte[] page, MemorySegment target) {
+    MemorySegment.copy(page, 0, target, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, page.length);
+  }
+
+  private boolean pin(int s) {
+    while (true) {
+      int r = refs.get(s);
+      if (r < 0) {
+        return false;
+      }
+      if (refs.compareAndSet(s, r, r + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private void unpin(int s) {
+    refs.decrementAndGet(s);
+  }
+
+  /** Bytes of engine-owned memory the cache may use: its slots. */
   long capacity() {
+    return slots * stride;
+  }
+
+  /** Bytes the cache was asked to stay within ({@code cache.size}). */
+  long requested() {
     return capacity;
   }
 
+  /** Bytes of slots holding a page. */
   long usedBytes() {
     long n = 0;
-    for (Shard s : shards) {
-      n += s.used();
+    for (int s = 0; s < slots; s++) {
+      if (slotPage[s] != EMPTY) {
+        n++;
+      }
     }
-    return n;
+    return n * stride;
   }
 
   long hits() {
@@ -73,43 +279,146 @@ final class PageCache {
     return misses.sum();
   }
 
-  private static final class Shard {
-    private final long budget;
-    private final LinkedHashMap<Long, Node> map = new LinkedHashMap<>(64, 0.75f, true);
-    private long used;
+  /** Misses read into a private buffer, every slot being pinned (or there being none). */
+  long privateReads() {
+    return privateReads.sum();
+  }
 
-    Shard(long budget) {
-      this.budget = budget;
+  /** Slots pinned now, by readers and cursors. */
+  int pinned() {
+    int n = 0;
+    for (int s = 0; s < slots; s++) {
+      if (refs.get(s) > 0) {
+        n++;
+      }
     }
+    return n;
+  }
 
-    synchronized Node get(long id) {
-      return map.get(id);
+  /**
+   * Frees the memory. Readers still in a page then fail ({@link IllegalStateException} from the
+   * memory access), which the engine reports as its store being closed. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (arena == null) {
+      return;
     }
-
-    synchronized void put(Node node) {
-      long size = node.memoryBytes();
-      if (size > budget) {
-        Node old = map.remove(node.pageId);
-        if (old != null) {
-          used -= old.memoryBytes();
+    for (int attempt = 0; arena.scope().isAlive(); attempt++) {
+      try {
+        arena.close();
+      } catch (IllegalStateException e) {
+        // A read into a slot is in flight (the file channel holds the memory): wait for it. After
+        // a few seconds, give up and leave the memory allocated rather than fail the close.
+        if (attempt >= CLOSE_ATTEMPTS) {
+          return;
         }
-        return;
-      }
-      Node old = map.put(node.pageId, node);
-      if (old != null) {
-        used -= old.memoryBytes();
-      }
-      used += size;
-      Iterator<Map.Entry<Long, Node>> it = map.entrySet().iterator();
-      while (used > budget && it.hasNext()) {
-        Node victim = it.next().getValue();
-        it.remove();
-        used -= victim.memoryBytes();
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
+  }
 
-    synchronized long used() {
-      return used;
+  /** A part of the slots with its page table and CLOCK hand; the table changes under its lock. */
+  private final class Shard {
+    private final int from;
+    private final int count;
+    private final long[] keys;
+    private final int[] values;
+    private final int mask;
+    private int hand;
+
+    Shard(int from, int to) {
+      this.from = from;
+      this.count = to - from;
+      int tableSize = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
+      this.keys = new long[tableSize];
+      this.values = new int[tableSize];
+      this.mask = tableSize - 1;
+      Arrays.fill(keys, EMPTY);
+    }
+
+    /** The slot of {@code pageId}, or -1; without the lock it may miss, or name a stale slot. */
+    int probe(long pageId, long h) {
+      int i = (int) h & mask;
+      for (int n = 0; n <= mask; n++) {
+        long k = keys[i];
+        if (k == pageId) {
+          return values[i];
+        }
+        if (k == EMPTY) {
+          return -1;
+        }
+        i = (i + 1) & mask;
+      }
+      return -1;
+    }
+
+    void insert(long pageId, long h, int slot) {
+      int i = (int) h & mask;
+      while (keys[i] != EMPTY && keys[i] != pageId) {
+        i = (i + 1) & mask;
+      }
+      values[i] = slot;
+      keys[i] = pageId;
+    }
+
+    /** Removes {@code pageId}'s entry, shifting back the entries after it (no tombstones). */
+    void remove(long pageId, long h) {
+      int i = (int) h & mask;
+      while (keys[i] != pageId) {
+        if (keys[i] == EMPTY) {
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+      int j = i;
+      while (true) {
+        j = (j + 1) & mask;
+        long k = keys[j];
+        if (k == EMPTY) {
+          break;
+        }
+        int home = (int) mix(k) & mask;
+        boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+          values[i] = values[j];
+          keys[i] = k;
+          i = j;
+        }
+      }
+      keys[i] = EMPTY;
+    }
+
+    /**
+     * A slot claimed (refs -1) for a new page: the CLOCK hand's first slot that is neither pinned
+     * nor recently used, its old page dropped from the table; -1 when every slot is pinned.
+     */
+    int evict() {
+      for (int n = 0; n < 2 * count + 1; n++) {
+        int s = from + hand;
+        hand = hand + 1 == count ? 0 : hand + 1;
+        if (refs.get(s) != 0) {
+          continue;
+        }
+        if (referenced[s] != 0) {
+          referenced[s] = 0;
+          continue;
+        }
+        if (refs.compareAndSet(s, 0, -1)) {
+          long old = slotPage[s];
+          if (old != EMPTY) {
+            remove(old, mix(old));
+            slotPage[s] = EMPTY;
+          }
+          return s;
+        }
+      }
+      return -1;
     }
   }
 }
