@@ -587,6 +587,8 @@ final class BtreeEngine implements StorageEngine {
       d.put("cache.used.bytes", cache.usedBytes());
       d.put("cache.hits", cache.hits());
       d.put("cache.misses", cache.misses());
+      d.put("cache.private.reads", cache.privateReads());
+      d.put("cache.pinned", (long) cache.pinned());
       d.put("recovery.fell.back", recoveryNotes.isEmpty() ? 0L : 1L);
       d.put("failed", failStop.failed() ? 1L : 0L);
       return new EngineStatistics(v.catalog.entries(), file.size(), cache.usedBytes(), d);
