@@ -589,9 +589,10 @@ final class BtreeEngine implements StorageEngine {
       d.put("cache.misses", cache.misses());
       d.put("cache.private.reads", cache.privateReads());
       d.put("cache.pinned", (long) cache.pinned());
+      d.put("cache.allocated.bytes", cache.allocatedBytes());
       d.put("recovery.fell.back", recoveryNotes.isEmpty() ? 0L : 1L);
       d.put("failed", failStop.failed() ? 1L : 0L);
-      return new EngineStatistics(v.catalog.entries(), file.size(), cache.usedBytes(), d);
+      return new EngineStatistics(v.catalog.entries(), file.size(), cache.allocatedBytes(), d);
     } finally {
       readers.release(v);
     }

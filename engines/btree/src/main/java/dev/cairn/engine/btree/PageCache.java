@@ -7,15 +7,16 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Node pages in engine-owned memory: a fixed number of page-size slots allocated once, when the
- * store opens, from a shared {@link Arena} the cache owns and frees at {@link #close()}; bounded by
- * {@code cache.size} (decision 0021).
+ * Node pages in engine-owned memory: a fixed number of page-size slots, allocated (in chunks, as
+ * first needed) from a shared {@link Arena} the cache owns and frees at {@link #close()}; bounded
+ * by {@code cache.size} (decision 0021).
  *
- * <p><b>Slots.</b> {@code capacity / stride} slots, a stride being a page and its index region (two
- * bytes an entry for up to a sixteenth of the body's bytes, so the offsets of a node's entries need
- * not be recomputed on a hit: {@link NodeView}). A capacity below one stride caches nothing: every
- * read goes to the file, into a private buffer. The cache never allocates past its slots but for
- * the offsets of nodes of many tiny entries (a short array a slot, replaced on refill).
+ * <p><b>Slots.</b> {@code capacity / stride} slots (their memory allocated as first needed, in
+ * chunks), a stride being a page and its index region (two bytes an entry for up to a sixteenth of
+ * the body's bytes, so the offsets of a node's entries need not be recomputed on a hit: {@link
+ * NodeView}). A capacity below one stride caches nothing: every read goes to the file, into a
+ * private buffer. The cache never allocates past its slots but for the offsets of nodes of many
+ * tiny entries (a short array a slot, replaced on refill).
  *
  * <p><b>Lookups.</b> The slots are split into shards (up to 16), each with its own page table (page
  * id to slot, open addressing) and CLOCK hand. A hit takes no lock: it probes the table, pins the
@@ -45,6 +46,7 @@ final class PageCache implements AutoCloseable {
   private static final int SLOTS_PER_SHARD_AT_LEAST = 8;
   private static final long EMPTY = -1;
   private static final int CLOSE_ATTEMPTS = 5000;
+  private static final int CHUNK_SLOTS = 128;
 
   private final long capacity;
   private final int pageSize;
@@ -91,17 +93,6 @@ final class PageCache implements AutoCloseable {
       return;
     }
     this.arena = Arena.ofShared();
-    MemorySegment memory;
-    try {
-      memory = arena.allocate(stride * slots, 4096);
-    } catch (RuntimeException | OutOfMemoryError e) {
-      arena.close();
-      throw e;
-    }
-    for (int s = 0; s < slots; s++) {
-      MemorySegment slot = memory.asSlice(s * stride, stride);
-      views[s] = new NodeView(slot.asSlice(0, pageSize), slot.asSlice(pageSize), s);
-    }
     this.shards = new Shard[shardCount];
     this.shardShift = 64 - Integer.numberOfTrailingZeros(shardCount);
     for (int i = 0; i < shardCount; i++) {
@@ -260,6 +251,17 @@ final class PageCache implements AutoCloseable {
     return capacity;
   }
 
+  /** Bytes of engine-owned memory allocated so far (slots are allocated as first needed). */
+  long allocatedBytes() {
+    long n = 0;
+    for (Shard sh : shards) {
+      synchronized (sh) {
+        n += sh.chunkEnd;
+      }
+    }
+    return n * stride;
+  }
+
   /** Bytes of slots holding a page. */
   long usedBytes() {
     long n = 0;
@@ -323,10 +325,16 @@ final class PageCache implements AutoCloseable {
     }
   }
 
-  /** A part of the slots with its page table and CLOCK hand; the table changes under its lock. */
+  /**
+   * A part of the slots with its page table and CLOCK hand; the table changes under its lock. Its
+   * slots' memory is allocated as they are first needed, {@value #CHUNK_SLOTS} at a time, so a
+   * store opens without touching all of {@code cache.size} and a small store never does.
+   */
   private final class Shard {
     private final int from;
     private final int count;
+    private int allocated; // slots [from, from + allocated) have memory
+    private int chunkEnd; // slots [from + allocated, from + chunkEnd) have memory, never used yet
     private final long[] keys;
     private final int[] values;
     private final int mask;
@@ -399,6 +407,21 @@ final class PageCache implements AutoCloseable {
      * nor recently used, its old page dropped from the table; -1 when every slot is pinned.
      */
     int evict() {
+      if (allocated < count) {
+        if (allocated == chunkEnd) {
+          int n = Math.min(CHUNK_SLOTS, count - chunkEnd);
+          MemorySegment chunk = arena.allocate(stride * n, 4096);
+          for (int i = 0; i < n; i++) {
+            int s = from + chunkEnd + i;
+            MemorySegment slot = chunk.asSlice(i * stride, stride);
+            views[s] = new NodeView(slot.asSlice(0, pageSize), slot.asSlice(pageSize), s);
+          }
+          chunkEnd += n;
+        }
+        int s = from + allocated++;
+        refs.set(s, -1);
+        return s;
+      }
       for (int n = 0; n < 2 * count + 1; n++) {
         int s = from + hand;
         hand = hand + 1 == count ? 0 : hand + 1;
