@@ -56,6 +56,7 @@ final class BtreeCursor implements Cursor {
   private byte[] target; // where the next next() starts when not started; null: the range's start
   private boolean exhausted;
   private boolean onEntry;
+  private boolean pastStart; // an entry within the starting bound was met since the last position
   private byte[] keyBytes; // a long key read from its chain, or a copy for key()
   private byte[] valueBytes; // an overflow value read from its chain
 
@@ -106,7 +107,10 @@ final class BtreeCursor implements Cursor {
         if (forward ? !belowUpper(i) : !aboveLower(i)) {
           break;
         }
-        if (forward ? aboveLower(i) : belowUpper(i)) {
+        // NB: keys only move away from the bound the cursor started at: once past it, every
+        // later entry is too, and is not compared with it again.
+        if (pastStart || (forward ? aboveLower(i) : belowUpper(i))) {
+          pastStart = true;
           onEntry = true;
           return true;
         }
@@ -165,6 +169,7 @@ final class BtreeCursor implements Cursor {
   /** Puts the path on the first entry to visit; false when there is none. */
   private boolean position() {
     leaveLeaf();
+    pastStart = false;
     depth = 0;
     if (root.empty()) {
       return false;

@@ -443,6 +443,11 @@ final class Committer implements Runnable {
         pager.cache().put(pageId, PageFormat.txid(page), page);
       }
     }
+
+    @Override
+    public void written(Node n) {
+      pager.written(n);
+    }
   }
 
   private void writeFile(long offset, byte[] bytes) {

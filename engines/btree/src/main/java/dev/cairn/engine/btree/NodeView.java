@@ -125,6 +125,15 @@ final class NodeView {
         where + ": " + PageFormat.typeName(type) + " page " + pageId + " has entries past its end");
   }
 
+  /**
+   * True when the page is {@code pageId} as written by {@code txid}, read from its header (for a
+   * pinned slot, which cannot be refilled meanwhile).
+   */
+  boolean holds(long pageId, long txid) {
+    return page.get(LONG_LE, PageFormat.ID_OFFSET) == pageId
+        && page.get(LONG_LE, PageFormat.TXID_OFFSET) == txid;
+  }
+
   boolean leaf() {
     return leaf;
   }

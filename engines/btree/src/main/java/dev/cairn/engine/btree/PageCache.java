@@ -47,6 +47,8 @@ final class PageCache implements AutoCloseable {
   private static final long EMPTY = -1;
   private static final int CLOSE_ATTEMPTS = 5000;
   private static final int CHUNK_SLOTS = 128;
+  private static final int REFERENCED = 1 << 30;
+  private static final int COUNT = REFERENCED - 1;
 
   private final long capacity;
   private final int pageSize;
@@ -56,8 +58,9 @@ final class PageCache implements AutoCloseable {
   private final long[]
       slotPage; // EMPTY when the slot holds no page (or a page dropped while pinned)
   private final long[] slotTxid;
-  private final AtomicIntegerArray refs; // pins; -1 while the slot is claimed for a refill
-  private final byte[] referenced; // CLOCK's bit
+  // Per slot: the pins (the low bits) and CLOCK's recently-used bit, set by each pin; -1 while
+  // the slot is claimed for a refill.
+  private final AtomicIntegerArray refs;
   private final NodeView[] views;
   private final Shard[] shards;
   private final int shardShift;
@@ -82,7 +85,6 @@ final class PageCache implements AutoCloseable {
     this.slotTxid = new long[slots];
     Arrays.fill(slotPage, EMPTY);
     this.refs = new AtomicIntegerArray(slots);
-    this.referenced = new byte[slots];
     this.views = new NodeView[slots];
     int shardCount =
         Math.max(1, Math.min(MAX_SHARDS, Integer.highestOneBit(slots / SLOTS_PER_SHARD_AT_LEAST)));
@@ -121,12 +123,10 @@ final class PageCache implements AutoCloseable {
       Shard sh = shard(h);
       int s = sh.probe(pageId, h);
       if (s >= 0 && pin(s)) {
-        if (slotPage[s] == pageId && slotTxid[s] == txid) {
-          if (referenced[s] == 0) {
-            referenced[s] = 1;
-          }
+        NodeView v = views[s];
+        if (v != null && v.holds(pageId, txid)) { // null: a torn read of the table
           hits.increment();
-          return views[s];
+          return v;
         }
         unpin(s);
       }
@@ -170,11 +170,14 @@ final class PageCache implements AutoCloseable {
       }
       // An older content of the page: no reader can reach it any more.
       sh.remove(pageId, h);
-      if (refs.compareAndSet(s, 0, -1)) {
+      int r = refs.get(s);
+      if ((r & COUNT) == 0 && refs.compareAndSet(s, r, -1)) {
         slotPage[s] = EMPTY;
         return s;
       }
-      slotPage[s] = EMPTY; // pinned by a reader about to find it is not the page it wants
+      // Pinned by a reader about to find it is not the page it wants (or that still reads that
+      // older content, rightly): out of the table, the CLOCK reclaims it once unpinned.
+      slotPage[s] = EMPTY;
     }
     return sh.evict();
   }
@@ -192,9 +195,8 @@ final class PageCache implements AutoCloseable {
     }
     slotPage[s] = pageId;
     slotTxid[s] = txid;
-    referenced[s] = 1;
     sh.insert(pageId, h, s);
-    refs.set(s, 1);
+    refs.set(s, 1 | REFERENCED);
   }
 
   /**
@@ -231,7 +233,7 @@ final class PageCache implements AutoCloseable {
       if (r < 0) {
         return false;
       }
-      if (refs.compareAndSet(s, r, r + 1)) {
+      if (refs.compareAndSet(s, r, (r + 1) | REFERENCED)) {
         return true;
       }
     }
@@ -290,7 +292,7 @@ final class PageCache implements AutoCloseable {
   int pinned() {
     int n = 0;
     for (int s = 0; s < slots; s++) {
-      if (refs.get(s) > 0) {
+      if (refs.get(s) > 0 && (refs.get(s) & COUNT) > 0) {
         n++;
       }
     }
@@ -335,8 +337,7 @@ final class PageCache implements AutoCloseable {
     private final int count;
     private int allocated; // slots [from, from + allocated) have memory
     private int chunkEnd; // slots [from + allocated, from + chunkEnd) have memory, never used yet
-    private final long[] keys;
-    private final int[] values;
+    private final long[] table; // [2i] a page id (EMPTY: none), [2i + 1] its slot
     private final int mask;
     private int hand;
 
@@ -344,19 +345,20 @@ final class PageCache implements AutoCloseable {
       this.from = from;
       this.count = to - from;
       int tableSize = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
-      this.keys = new long[tableSize];
-      this.values = new int[tableSize];
+      this.table = new long[2 * tableSize];
       this.mask = tableSize - 1;
-      Arrays.fill(keys, EMPTY);
+      for (int i = 0; i < tableSize; i++) {
+        table[2 * i] = EMPTY;
+      }
     }
 
     /** The slot of {@code pageId}, or -1; without the lock it may miss, or name a stale slot. */
     int probe(long pageId, long h) {
       int i = (int) h & mask;
       for (int n = 0; n <= mask; n++) {
-        long k = keys[i];
+        long k = table[2 * i];
         if (k == pageId) {
-          return values[i];
+          return (int) table[2 * i + 1];
         }
         if (k == EMPTY) {
           return -1;
@@ -368,18 +370,18 @@ final class PageCache implements AutoCloseable {
 
     void insert(long pageId, long h, int slot) {
       int i = (int) h & mask;
-      while (keys[i] != EMPTY && keys[i] != pageId) {
+      while (table[2 * i] != EMPTY && table[2 * i] != pageId) {
         i = (i + 1) & mask;
       }
-      values[i] = slot;
-      keys[i] = pageId;
+      table[2 * i + 1] = slot;
+      table[2 * i] = pageId;
     }
 
     /** Removes {@code pageId}'s entry, shifting back the entries after it (no tombstones). */
     void remove(long pageId, long h) {
       int i = (int) h & mask;
-      while (keys[i] != pageId) {
-        if (keys[i] == EMPTY) {
+      while (table[2 * i] != pageId) {
+        if (table[2 * i] == EMPTY) {
           return;
         }
         i = (i + 1) & mask;
@@ -387,19 +389,19 @@ final class PageCache implements AutoCloseable {
       int j = i;
       while (true) {
         j = (j + 1) & mask;
-        long k = keys[j];
+        long k = table[2 * j];
         if (k == EMPTY) {
           break;
         }
         int home = (int) mix(k) & mask;
         boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) {
-          values[i] = values[j];
-          keys[i] = k;
+          table[2 * i + 1] = table[2 * j + 1];
+          table[2 * i] = k;
           i = j;
         }
       }
-      keys[i] = EMPTY;
+      table[2 * i] = EMPTY;
     }
 
     /**
@@ -425,11 +427,12 @@ final class PageCache implements AutoCloseable {
       for (int n = 0; n < 2 * count + 1; n++) {
         int s = from + hand;
         hand = hand + 1 == count ? 0 : hand + 1;
-        if (refs.get(s) != 0) {
+        int r = refs.get(s);
+        if (r < 0 || (r & COUNT) != 0) {
           continue;
         }
-        if (referenced[s] != 0) {
-          referenced[s] = 0;
+        if (r != 0) {
+          refs.compareAndSet(s, r, 0); // recently used: a second chance
           continue;
         }
         if (refs.compareAndSet(s, 0, -1)) {

@@ -20,6 +20,17 @@ final class Pager implements Blobs.PageSource {
   private final String where;
   private final PageCache.Loader loader = this::loadNode;
 
+  private static final int WRITTEN_NODES = 64;
+
+  @SuppressWarnings("serial")
+  private final java.util.LinkedHashMap<Long, Node> written =
+      new java.util.LinkedHashMap<>(WRITTEN_NODES * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Node> eldest) {
+          return size() > WRITTEN_NODES;
+        }
+      };
+
   Pager(PageFile file, PageCache cache, Layout layout) {
     this.file = file;
     this.cache = cache;
@@ -102,11 +113,29 @@ final class Pager implements Blobs.PageSource {
    * @throws CorruptionException if its page or a long key's chain fails a check
    */
   Node node(long pageId, long txid) {
+    synchronized (written) {
+      Node n = written.get(pageId);
+      if (n != null && n.txid == txid) {
+        return n;
+      }
+    }
     NodeView v = acquire(pageId, txid);
     try {
       return Node.decode(v.bytes(), pageId, txid, this::key, where);
     } finally {
       release(v);
+    }
+  }
+
+  /**
+   * Keeps {@code n}, just written by the writer, decoded for the writer's next transactions: the
+   * top of each tree is rewritten by every commit, and decoding it again each time was a third of a
+   * small commit's work. Bounded ({@value #WRITTEN_NODES} nodes, the most recent); the nodes are
+   * never changed (a transaction changes a copy).
+   */
+  void written(Node n) {
+    synchronized (written) {
+      written.put(n.pageId, n);
     }
   }
 

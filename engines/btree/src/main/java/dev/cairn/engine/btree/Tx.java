@@ -369,6 +369,9 @@ final class Tx {
   /** Where spilled pages go: allocation and the write of a sealed page. */
   interface Output extends Blobs.PageSink {
     long allocate();
+
+    /** Called with each node written, page id and txid set. */
+    void written(Node n);
   }
 
   /**
@@ -447,6 +450,7 @@ final class Tx {
       out.write(id, page);
       nodesDelta++;
       bytesDelta += part.encodedSize(layout);
+      out.written(part);
       pieces.add(new Piece(key, keyRef, new Child(id, txid, null)));
     }
     return pieces;
