@@ -47,6 +47,7 @@ final class PageCache implements AutoCloseable {
   private static final long EMPTY = -1;
   private static final int CLOSE_ATTEMPTS = 5000;
   private static final int CHUNK_SLOTS = 128;
+  private static final long SLOT_HEAP_BYTES = 192;
   private static final int REFERENCED = 1 << 30;
   private static final int COUNT = REFERENCED - 1;
 
@@ -80,7 +81,11 @@ final class PageCache implements AutoCloseable {
     this.where = where;
     int indexEntries = (pageSize - PageFormat.HEADER_SIZE) / 16 + 1;
     this.stride = pageSize + 2L * indexEntries;
-    this.slots = (int) Math.min(Integer.MAX_VALUE / 2, this.capacity / stride);
+    // NB: each slot also costs the heap about SLOT_HEAP_BYTES (its entries in the arrays below,
+    // the page table, its view): a cache.size far beyond the heap is clipped to slots whose
+    // bookkeeping takes at most an eighth of it, rather than fail the open or exhaust the heap.
+    long maxSlots = Math.max(16, Runtime.getRuntime().maxMemory() / 8 / SLOT_HEAP_BYTES);
+    this.slots = (int) Math.min(Math.min(Integer.MAX_VALUE / 4, maxSlots), this.capacity / stride);
     this.slotPage = new long[slots];
     this.slotTxid = new long[slots];
     Arrays.fill(slotPage, EMPTY);
