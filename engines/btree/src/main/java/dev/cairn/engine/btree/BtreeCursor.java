@@ -36,6 +36,9 @@ final class BtreeCursor implements Cursor {
   private final boolean ownsVersion;
   private final Catalog.Root root;
   private final KeyRange range;
+  private final byte[]
+      lowerKey; // the range's bounds' keys, copied once (a bound copies on each ask)
+  private final byte[] upperKey;
   private final boolean forward;
   private final Consumer<BtreeCursor> onClose;
   private final ViewGuard guard = new ViewGuard();
@@ -80,6 +83,8 @@ final class BtreeCursor implements Cursor {
     this.ownsVersion = ownsVersion;
     this.root = root;
     this.range = range;
+    this.lowerKey = range.lower() == null ? null : range.lower().key();
+    this.upperKey = range.upper() == null ? null : range.upper().key();
     this.forward = forward;
     this.onClose = onClose;
   }
@@ -134,21 +139,19 @@ final class BtreeCursor implements Cursor {
   }
 
   private boolean aboveLower(int i) {
-    KeyRange.Bound b = range.lower();
-    if (b == null) {
+    if (lowerKey == null) {
       return true;
     }
-    int c = leaf.compareKey(i, b.key(), pager);
-    return b.inclusive() ? c >= 0 : c > 0;
+    int c = leaf.compareKey(i, lowerKey, pager);
+    return range.lower().inclusive() ? c >= 0 : c > 0;
   }
 
   private boolean belowUpper(int i) {
-    KeyRange.Bound b = range.upper();
-    if (b == null) {
+    if (upperKey == null) {
       return true;
     }
-    int c = leaf.compareKey(i, b.key(), pager);
-    return b.inclusive() ? c <= 0 : c < 0;
+    int c = leaf.compareKey(i, upperKey, pager);
+    return range.upper().inclusive() ? c <= 0 : c < 0;
   }
 
   private void leaveLeaf() {

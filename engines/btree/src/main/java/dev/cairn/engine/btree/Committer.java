@@ -509,12 +509,24 @@ final class Committer implements Runnable {
       // NB: the freelist's own pages come off the freelist: take them first, then list what is
       // left, padded so that the chain uses exactly the pages taken (none leaks, none is listed
       // and used).
+      // NB: taking a page can lengthen the list (a page taken from the middle of a run of free
+      // and pending pages splits it in two; a gap can need another varint byte): take more until
+      // the list fits the pages taken.
       int k = Blobs.pagesFor(freelist.encodedSize(), layout);
-      long[] ids = new long[k];
-      for (int i = 0; i < k; i++) {
-        ids[i] = out.allocate();
+      List<Long> taken = new ArrayList<>(k);
+      byte[] list;
+      while (true) {
+        while (taken.size() < k) {
+          taken.add(out.allocate());
+        }
+        list = freelist.encode();
+        int need = Blobs.pagesFor(list.length, layout);
+        if (need <= k) {
+          break;
+        }
+        k = need;
       }
-      byte[] list = freelist.encode();
+      long[] ids = taken.stream().mapToLong(Long::longValue).toArray();
       int minLength = (k - 1) * layout.blobPayload() + 1;
       if (list.length < minLength) {
         list = java.util.Arrays.copyOf(list, minLength);
