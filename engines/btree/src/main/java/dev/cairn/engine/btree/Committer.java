@@ -509,24 +509,9 @@ final class Committer implements Runnable {
       // NB: the freelist's own pages come off the freelist: take them first, then list what is
       // left, padded so that the chain uses exactly the pages taken (none leaks, none is listed
       // and used).
-      // NB: taking a page can lengthen the list (a page taken from the middle of a run of free
-      // and pending pages splits it in two; a gap can need another varint byte): take more until
-      // the list fits the pages taken.
-      int k = Blobs.pagesFor(freelist.encodedSize(), layout);
-      List<Long> taken = new ArrayList<>(k);
-      byte[] list;
-      while (true) {
-        while (taken.size() < k) {
-          taken.add(out.allocate());
-        }
-        list = freelist.encode();
-        int need = Blobs.pagesFor(list.length, layout);
-        if (need <= k) {
-          break;
-        }
-        k = need;
-      }
-      long[] ids = taken.stream().mapToLong(Long::longValue).toArray();
+      long[] ids = takeChainPages(freelist, out::allocate, layout);
+      int k = ids.length;
+      byte[] list = freelist.encode();
       int minLength = (k - 1) * layout.blobPayload() + 1;
       if (list.length < minLength) {
         list = java.util.Arrays.copyOf(list, minLength);
@@ -588,6 +573,28 @@ final class Committer implements Runnable {
     pendingPages = freelist.pendingCount();
     pendingUnsynced = freelist.pendingAfter(syncedTxid);
     readers.publish(new Version(meta, catalog, slot));
+  }
+
+  /**
+   * Takes the pages of the freelist's own chain off {@code freelist}: as many as its list, once
+   * they are taken, needs. NB: taking a page can lengthen the list (a page taken from within a run
+   * of free and pending pages splits it in two; a gap can need another varint byte), so pages are
+   * taken until the list fits them; the chain is then padded to use exactly these.
+   */
+  static long[] takeChainPages(
+      Freelist freelist, java.util.function.LongSupplier allocate, Layout layout) {
+    int k = Blobs.pagesFor(freelist.encodedSize(), layout);
+    List<Long> taken = new ArrayList<>(k);
+    while (true) {
+      while (taken.size() < k) {
+        taken.add(allocate.getAsLong());
+      }
+      int need = Blobs.pagesFor(freelist.encodedSize(), layout);
+      if (need <= k) {
+        return taken.stream().mapToLong(Long::longValue).toArray();
+      }
+      k = need;
+    }
   }
 
   long freePages() {
