@@ -7,7 +7,8 @@ import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Limits;
 import dev.cairn.spi.ViewGuard;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -17,8 +18,10 @@ import java.util.function.Consumer;
  *
  * <p>The state stays registered with {@link Readers} until the cursor closes, so no page it may
  * reach is reused meanwhile: the cursor reads without locks and sees the state of the moment it
- * opened, whatever commits follow. Keys and inline values are lent as zero-copy views of the
- * shared, immutable nodes; an overflow value is read when first asked for.
+ * opened, whatever commits follow. Keys and inline values are lent as zero-copy views of the leaf's
+ * page in the {@link PageCache}, which stays pinned while the cursor stands on it (a view lives no
+ * longer: the {@link ViewGuard} invalidates it when the cursor moves); an overflow value is read
+ * when first asked for.
  *
  * <p>Used by one thread at a time; {@link #close()} may come from another (the store or snapshot
  * closing), after which every method but close throws {@link ClosedHandleException}.
@@ -33,22 +36,32 @@ final class BtreeCursor implements Cursor {
   private final boolean ownsVersion;
   private final Catalog.Root root;
   private final KeyRange range;
+  private final byte[]
+      lowerKey; // the range's bounds' keys, copied once (a bound copies on each ask)
+  private final byte[] upperKey;
   private final boolean forward;
   private final Consumer<BtreeCursor> onClose;
   private final ViewGuard guard = new ViewGuard();
   private final AtomicBoolean closed = new AtomicBoolean();
   final long openedNanos = System.nanoTime();
 
-  private final Node[] nodes = new Node[MAX_DEPTH];
+  // The path: per level the page, its txid, the entry the cursor stands under, and its size. Only
+  // the leaf is held pinned, while the cursor stands on it; a branch is looked up again when the
+  // cursor steps past its child.
+  private final long[] pageIds = new long[MAX_DEPTH];
+  private final long[] txids = new long[MAX_DEPTH];
   private final int[] index = new int[MAX_DEPTH];
-  private int depth; // nodes on the path; the leaf is nodes[depth - 1]
+  private final int[] sizes = new int[MAX_DEPTH];
+  private int depth; // nodes on the path; the leaf is level depth - 1
+  private NodeView leaf; // pinned while not null
 
   private boolean started;
   private byte[] target; // where the next next() starts when not started; null: the range's start
   private boolean exhausted;
-  private byte[] key;
-  private Object value;
-  private byte[] valueBytes;
+  private boolean onEntry;
+  private boolean pastStart; // an entry within the starting bound was met since the last position
+  private byte[] keyBytes; // a long key read from its chain, or a copy for key()
+  private byte[] valueBytes; // an overflow value read from its chain
 
   /**
    * @param version a state registered with {@code readers}, released when the cursor closes if
@@ -70,6 +83,8 @@ final class BtreeCursor implements Cursor {
     this.ownsVersion = ownsVersion;
     this.root = root;
     this.range = range;
+    this.lowerKey = range.lower() == null ? null : range.lower().key();
+    this.upperKey = range.upper() == null ? null : range.upper().key();
     this.forward = forward;
     this.onClose = onClose;
   }
@@ -79,41 +94,85 @@ final class BtreeCursor implements Cursor {
   }
 
   @Override
-  public boolean next() {
+  public synchronized boolean next() {
     leaveEntry();
     if (exhausted) {
       return false;
     }
-    boolean on;
-    if (!started) {
-      started = true;
-      on = position();
-    } else {
-      on = forward ? advance() : retreat();
-    }
-    while (on) {
-      byte[] k = leaf().keys.get(index[depth - 1]);
-      if (forward ? !range.isBelowUpper(k) : !range.isAboveLower(k)) {
-        break;
+    try {
+      boolean on;
+      if (!started) {
+        started = true;
+        on = position();
+      } else {
+        on = forward ? advance() : retreat();
       }
-      if (forward ? range.isAboveLower(k) : range.isBelowUpper(k)) {
-        key = k;
-        value = leaf().values.get(index[depth - 1]);
-        return true;
+      while (on) {
+        int i = index[depth - 1];
+        if (forward ? !belowUpper(i) : !aboveLower(i)) {
+          break;
+        }
+        // NB: keys only move away from the bound the cursor started at: once past it, every
+        // later entry is too, and is not compared with it again.
+        if (pastStart || (forward ? aboveLower(i) : belowUpper(i))) {
+          pastStart = true;
+          onEntry = true;
+          return true;
+        }
+        on = forward ? advance() : retreat();
       }
-      on = forward ? advance() : retreat();
+      exhausted = true;
+      leaveLeaf();
+      depth = 0;
+      return false;
+    } catch (IllegalStateException e) {
+      throw closedUnder(e);
     }
-    exhausted = true;
-    depth = 0;
-    return false;
   }
 
-  private Node leaf() {
-    return nodes[depth - 1];
+  /** A read that met the cache's memory freed: the store closed under the cursor. */
+  private RuntimeException closedUnder(IllegalStateException e) {
+    if (closed.get() || guard.isClosed()) {
+      return new ClosedHandleException("cursor is closed (its store closed during the read)");
+    }
+    return e;
+  }
+
+  private boolean aboveLower(int i) {
+    if (lowerKey == null) {
+      return true;
+    }
+    int c = leaf.compareKey(i, lowerKey, pager);
+    return range.lower().inclusive() ? c >= 0 : c > 0;
+  }
+
+  private boolean belowUpper(int i) {
+    if (upperKey == null) {
+      return true;
+    }
+    int c = leaf.compareKey(i, upperKey, pager);
+    return range.upper().inclusive() ? c <= 0 : c < 0;
+  }
+
+  private void leaveLeaf() {
+    NodeView l = leaf;
+    if (l != null) {
+      leaf = null;
+      pager.release(l);
+    }
+  }
+
+  private void checkDepth() {
+    if (depth == MAX_DEPTH) {
+      throw new dev.cairn.spi.CorruptionException(
+          pager.where() + ": the tree is deeper than " + MAX_DEPTH + " levels (a page cycle?)");
+    }
   }
 
   /** Puts the path on the first entry to visit; false when there is none. */
   private boolean position() {
+    leaveLeaf();
+    pastStart = false;
     depth = 0;
     if (root.empty()) {
       return false;
@@ -123,31 +182,37 @@ final class BtreeCursor implements Cursor {
       KeyRange.Bound b = forward ? range.lower() : range.upper();
       t = b == null ? null : b.key();
     }
-    Node n = pager.node(root.pageId(), root.txid());
+    long pageId = root.pageId();
+    long txid = root.txid();
     while (true) {
-      if (depth == MAX_DEPTH) {
-        throw new dev.cairn.spi.CorruptionException(
-            pager.where() + ": the tree is deeper than " + MAX_DEPTH + " levels (a page cycle?)");
-      }
-      nodes[depth] = n;
-      if (n.leaf) {
+      checkDepth();
+      NodeView n = pager.acquire(pageId, txid);
+      pageIds[depth] = pageId;
+      txids[depth] = txid;
+      sizes[depth] = n.size();
+      if (n.leaf()) {
+        leaf = n;
         int i;
         if (t == null) {
           i = forward ? 0 : n.size() - 1;
         } else {
-          int s = n.search(t);
+          int s = n.search(t, pager);
           i = forward ? (s >= 0 ? s : -s - 1) : (s >= 0 ? s : -s - 2);
         }
         index[depth++] = i;
         break;
       }
-      int i = t == null ? (forward ? 0 : n.size() - 1) : n.childIndex(t);
-      index[depth++] = i;
-      Node.Child c = n.children.get(i);
-      n = pager.node(c.pageId(), c.txid());
+      try {
+        int i = t == null ? (forward ? 0 : n.size() - 1) : n.childIndex(t, pager);
+        index[depth++] = i;
+        pageId = n.childPage(i);
+        txid = n.childTxid(i);
+      } finally {
+        pager.release(n);
+      }
     }
     int i = index[depth - 1];
-    if (forward && i >= leaf().size()) {
+    if (forward && i >= sizes[depth - 1]) {
       return advance();
     }
     if (!forward && i < 0) {
@@ -158,11 +223,12 @@ final class BtreeCursor implements Cursor {
 
   private boolean advance() {
     index[depth - 1]++;
-    if (index[depth - 1] < leaf().size()) {
+    if (index[depth - 1] < sizes[depth - 1]) {
       return true;
     }
+    leaveLeaf();
     int level = depth - 2;
-    while (level >= 0 && index[level] + 1 >= nodes[level].size()) {
+    while (level >= 0 && index[level] + 1 >= sizes[level]) {
       level--;
     }
     if (level < 0) {
@@ -178,6 +244,7 @@ final class BtreeCursor implements Cursor {
     if (index[depth - 1] >= 0) {
       return true;
     }
+    leaveLeaf();
     int level = depth - 2;
     while (level >= 0 && index[level] - 1 < 0) {
       level--;
@@ -193,32 +260,42 @@ final class BtreeCursor implements Cursor {
   /** From the child at the path's end, down to its first (or last) entry. */
   private boolean descend(boolean first) {
     while (true) {
-      Node parent = nodes[depth - 1];
-      Node.Child c = parent.children.get(index[depth - 1]);
-      Node n = pager.node(c.pageId(), c.txid());
-      if (depth == MAX_DEPTH) {
-        throw new dev.cairn.spi.CorruptionException(
-            pager.where() + ": the tree is deeper than " + MAX_DEPTH + " levels (a page cycle?)");
+      NodeView parent = pager.acquire(pageIds[depth - 1], txids[depth - 1]);
+      long pageId;
+      long txid;
+      try {
+        int i = index[depth - 1];
+        pageId = parent.childPage(i);
+        txid = parent.childTxid(i);
+      } finally {
+        pager.release(parent);
       }
-      nodes[depth] = n;
+      checkDepth();
+      NodeView n = pager.acquire(pageId, txid);
+      pageIds[depth] = pageId;
+      txids[depth] = txid;
+      sizes[depth] = n.size();
       index[depth++] = first ? 0 : n.size() - 1;
-      if (n.leaf) {
+      if (n.leaf()) {
+        leaf = n;
         if (n.size() == 0) {
           return first ? advance() : retreat();
         }
         return true;
       }
+      pager.release(n);
     }
   }
 
   @Override
-  public void seek(byte[] t) {
+  public synchronized void seek(byte[] t) {
     checkOpen();
     Limits.checkKey(t);
     leaveEntry();
     boolean before = forward ? !range.isAboveLower(t) : !range.isBelowUpper(t);
     boolean beyond = forward ? !range.isBelowUpper(t) : !range.isAboveLower(t);
     started = false;
+    leaveLeaf();
     depth = 0;
     if (before) {
       exhausted = false;
@@ -233,29 +310,61 @@ final class BtreeCursor implements Cursor {
   }
 
   @Override
-  public byte[] key() {
-    return current().clone();
+  public synchronized byte[] key() {
+    checkEntry();
+    try {
+      MemorySegment k = leaf.keyInPlace(index[depth - 1]);
+      return k != null ? k.toArray(ValueLayout.JAVA_BYTE) : longKey().clone();
+    } catch (IllegalStateException e) {
+      throw closedUnder(e);
+    }
   }
 
   @Override
-  public byte[] value() {
-    return currentValue().clone();
+  public synchronized byte[] value() {
+    checkEntry();
+    try {
+      MemorySegment v = leaf.valueInPlace(index[depth - 1]);
+      return v != null ? v.toArray(ValueLayout.JAVA_BYTE) : overflowValue().clone();
+    } catch (IllegalStateException e) {
+      throw closedUnder(e);
+    }
   }
 
+  /** The current key, a view of the page in the cache (or of a long key's bytes, read). */
   @Override
-  public ByteView keyView() {
-    return ByteView.of(current(), guard);
+  public synchronized ByteView keyView() {
+    checkEntry();
+    try {
+      MemorySegment k = leaf.keyInPlace(index[depth - 1]);
+      return k != null ? ByteView.of(k, guard) : ByteView.of(longKey(), guard);
+    } catch (IllegalStateException e) {
+      throw closedUnder(e);
+    }
   }
 
+  /** The current value, a view of the page in the cache (or of an overflow value, read). */
   @Override
-  public ByteView valueView() {
-    return ByteView.of(currentValue(), guard);
+  public synchronized ByteView valueView() {
+    checkEntry();
+    try {
+      MemorySegment v = leaf.valueInPlace(index[depth - 1]);
+      return v != null ? ByteView.of(v, guard) : ByteView.of(overflowValue(), guard);
+    } catch (IllegalStateException e) {
+      throw closedUnder(e);
+    }
   }
 
-  private byte[] currentValue() {
-    current();
+  private byte[] longKey() {
+    if (keyBytes == null) {
+      keyBytes = leaf.key(index[depth - 1], pager);
+    }
+    return keyBytes;
+  }
+
+  private byte[] overflowValue() {
     if (valueBytes == null) {
-      valueBytes = pager.value(value);
+      valueBytes = pager.value(leaf.valueRef(index[depth - 1]));
     }
     return valueBytes;
   }
@@ -264,7 +373,11 @@ final class BtreeCursor implements Cursor {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       guard.close();
-      Arrays.fill(nodes, null);
+      synchronized (this) {
+        // NB: under the cursor's lock, so the slot is not given back while a call of the
+        // cursor's own thread still reads it.
+        leaveLeaf();
+      }
       if (ownsVersion) {
         readers.release(version);
       }
@@ -275,18 +388,17 @@ final class BtreeCursor implements Cursor {
   private void leaveEntry() {
     checkOpen();
     guard.invalidate();
-    key = null;
-    value = null;
+    onEntry = false;
+    keyBytes = null;
     valueBytes = null;
   }
 
-  private byte[] current() {
+  private void checkEntry() {
     checkOpen();
-    if (key == null) {
+    if (!onEntry) {
       throw new InvalidStateException(
           "cursor is not on an entry: call next() and check that it returned true");
     }
-    return key;
   }
 
   private void checkOpen() {

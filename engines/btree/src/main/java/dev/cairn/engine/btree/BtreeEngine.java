@@ -120,11 +120,11 @@ final class BtreeEngine implements StorageEngine {
     PageFile file = PageFile.open(Recovery.dataFile(dir), options.readOnly());
     long start = System.nanoTime();
     String outcome = "failed";
+    PageCache cache = null;
     try {
-      PageCache cache = new PageCache(settings.cacheSize());
       Recovery.Opened opened;
       try {
-        opened = Recovery.open(file, cache);
+        opened = Recovery.open(file);
         outcome = opened.describe();
       } finally {
         Events.report(
@@ -134,13 +134,18 @@ final class BtreeEngine implements StorageEngine {
             file.bytesRead(),
             "recovery of " + file.path() + ": " + outcome);
       }
-      Pager pager = new Pager(file, cache, new Layout(opened.version().meta.pageSize()));
       if (!options.readOnly()) {
         // The state opened at becomes the durable one before anything is written after it.
         file.force();
       }
+      int pageSize = opened.version().meta.pageSize();
+      cache = new PageCache(settings.cacheSize(), pageSize, file.path().toString());
+      Pager pager = new Pager(file, cache, new Layout(pageSize));
       return new BtreeEngine(options, dir, lock, opened, pager, new FailStop(dir));
     } catch (RuntimeException | Error e) {
+      if (cache != null) {
+        cache.close();
+      }
       file.close();
       throw e;
     }
@@ -181,6 +186,7 @@ final class BtreeEngine implements StorageEngine {
         committer.close();
       }
     } finally {
+      pager.cache().close();
       file.close();
       lock.close();
     }
@@ -215,26 +221,48 @@ final class BtreeEngine implements StorageEngine {
     }
   }
 
-  /** The value of {@code key} in the tree of {@code root}, or null; a new array. */
+  /**
+   * The value of {@code key} in the tree of {@code root}, or null; a new array, copied from the
+   * page in the cache (the one copy a get makes). Each level's page is pinned while it is searched.
+   */
   byte[] lookup(Catalog.Root root, byte[] key) {
     if (root.empty()) {
       return null;
     }
-    Node n = pager.node(root.pageId(), root.txid());
-    for (int depth = 0; !n.leaf; depth++) {
-      if (depth > 64) {
-        throw new dev.cairn.spi.CorruptionException(
-            pager.where() + ": the tree is deeper than 64 levels (a page cycle?)");
+    try {
+      NodeView n = pager.acquire(root.pageId(), root.txid());
+      for (int depth = 0; !n.leaf(); depth++) {
+        NodeView branch = n;
+        try {
+          if (depth > 64) {
+            throw new dev.cairn.spi.CorruptionException(
+                pager.where() + ": the tree is deeper than 64 levels (a page cycle?)");
+          }
+          int i = branch.childIndex(key, pager);
+          n = pager.acquire(branch.childPage(i), branch.childTxid(i));
+        } finally {
+          pager.release(branch);
+        }
       }
-      Node.Child c = n.children.get(n.childIndex(key));
-      n = pager.node(c.pageId(), c.txid());
+      try {
+        int i = n.search(key, pager);
+        return i < 0 ? null : n.value(i, pager);
+      } finally {
+        pager.release(n);
+      }
+    } catch (IllegalStateException e) {
+      throw closedUnder(e);
     }
-    int i = n.search(key);
-    if (i < 0) {
-      return null;
+  }
+
+  /**
+   * A read that met the cache's memory freed: the store closed under it ({@link PageCache#close}).
+   */
+  RuntimeException closedUnder(IllegalStateException e) {
+    if (closed) {
+      return new ClosedHandleException("store " + directory + " was closed during the read");
     }
-    Object v = n.values.get(i);
-    return v instanceof byte[] b ? b.clone() : pager.value(v);
+    return e;
   }
 
   static void checkCursorArguments(KeyRange range, Direction direction) {
@@ -593,9 +621,12 @@ final class BtreeEngine implements StorageEngine {
       d.put("cache.used.bytes", cache.usedBytes());
       d.put("cache.hits", cache.hits());
       d.put("cache.misses", cache.misses());
+      d.put("cache.private.reads", cache.privateReads());
+      d.put("cache.pinned", (long) cache.pinned());
+      d.put("cache.allocated.bytes", cache.allocatedBytes());
       d.put("recovery.fell.back", recoveryNotes.isEmpty() ? 0L : 1L);
       d.put("failed", failStop.failed() ? 1L : 0L);
-      return new EngineStatistics(v.catalog.entries(), file.size(), cache.usedBytes(), d);
+      return new EngineStatistics(v.catalog.entries(), file.size(), cache.allocatedBytes(), d);
     } finally {
       readers.release(v);
     }
@@ -606,11 +637,22 @@ final class BtreeEngine implements StorageEngine {
       return 0;
     }
     int depth = 1;
-    Node n = pager.node(root.pageId(), root.txid());
-    while (!n.leaf && depth < 64) {
-      Node.Child c = n.children.getFirst();
-      n = pager.node(c.pageId(), c.txid());
-      depth++;
+    NodeView n = pager.acquire(root.pageId(), root.txid());
+    try {
+      while (!n.leaf() && depth < 64) {
+        NodeView branch = n;
+        n = null;
+        try {
+          n = pager.acquire(branch.childPage(0), branch.childTxid(0));
+        } finally {
+          pager.release(branch);
+        }
+        depth++;
+      }
+    } finally {
+      if (n != null) {
+        pager.release(n);
+      }
     }
     return depth;
   }

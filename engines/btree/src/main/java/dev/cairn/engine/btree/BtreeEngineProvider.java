@@ -33,7 +33,7 @@ public final class BtreeEngineProvider implements StorageEngineProvider {
   static final EngineSetting CACHE_SIZE =
       EngineSetting.size(
           EngineSetting.CACHE_SIZE,
-          "bytes of decoded pages kept in the page cache (0: none)",
+          "bytes of engine-owned memory for the page cache, allocated as first needed (0: none)",
           "32m",
           0,
           1L << 40);

@@ -508,11 +508,16 @@ final class Committer implements Runnable {
     public void write(long pageId, byte[] page) {
       writeFile(layout.offset(pageId), page);
       pagesWritten.increment();
+      byte type = page[PageFormat.TYPE_OFFSET];
+      if (type == PageFormat.LEAF || type == PageFormat.BRANCH) {
+        // Reads after writes hit: the page as written, its txid in its header.
+        pager.cache().put(pageId, PageFormat.txid(page), page);
+      }
     }
 
     @Override
     public void written(Node n) {
-      pager.cache().put(n);
+      pager.written(n);
     }
   }
 
@@ -582,11 +587,8 @@ final class Committer implements Runnable {
       // NB: the freelist's own pages come off the freelist: take them first, then list what is
       // left, padded so that the chain uses exactly the pages taken (none leaks, none is listed
       // and used).
-      int k = Blobs.pagesFor(freelist.encodedSize(), layout);
-      long[] ids = new long[k];
-      for (int i = 0; i < k; i++) {
-        ids[i] = out.allocate();
-      }
+      long[] ids = takeChainPages(freelist, out::allocate, layout);
+      int k = ids.length;
       byte[] list = freelist.encode();
       int minLength = (k - 1) * layout.blobPayload() + 1;
       if (list.length < minLength) {
@@ -749,6 +751,28 @@ final class Committer implements Runnable {
   /** Whether pages at the file's top wait for a reader to close before they are given back. */
   boolean trimDeferred() {
     return trimDeferred;
+  }
+
+  /**
+   * Takes the pages of the freelist's own chain off {@code freelist}: as many as its list, once
+   * they are taken, needs. NB: taking a page can lengthen the list (a page taken from within a run
+   * of free and pending pages splits it in two; a gap can need another varint byte), so pages are
+   * taken until the list fits them; the chain is then padded to use exactly these.
+   */
+  static long[] takeChainPages(
+      Freelist freelist, java.util.function.LongSupplier allocate, Layout layout) {
+    int k = Blobs.pagesFor(freelist.encodedSize(), layout);
+    List<Long> taken = new ArrayList<>(k);
+    while (true) {
+      while (taken.size() < k) {
+        taken.add(allocate.getAsLong());
+      }
+      int need = Blobs.pagesFor(freelist.encodedSize(), layout);
+      if (need <= k) {
+        return taken.stream().mapToLong(Long::longValue).toArray();
+      }
+      k = need;
+    }
   }
 
   long freePages() {

@@ -38,17 +38,25 @@ final class Freelist {
   private final TreeSet<Long> free = new TreeSet<>();
   private final TreeMap<Long, List<Long>> pending = new TreeMap<>();
   private long pendingCount;
+  private long changes; // counts changes, so that an encoding is reused until the list changes
+  private byte[] encoded;
+  private long encodedAt = -1;
 
   /** Reuses the lowest free page, or returns -1 when none is free. */
   long allocate() {
     Long id = free.pollFirst();
-    return id == null ? -1 : id;
+    if (id == null) {
+      return -1;
+    }
+    changes++;
+    return id;
   }
 
   /** Frees {@code page}, part of states before {@code txid}, pending until it is safe to reuse. */
   void free(long txid, long page) {
     pending.computeIfAbsent(txid, t -> new ArrayList<>()).add(page);
     pendingCount++;
+    changes++;
   }
 
   /** Makes the pages freed by transactions up to {@code txid} reusable. */
@@ -57,6 +65,7 @@ final class Freelist {
       List<Long> pages = pending.pollFirstEntry().getValue();
       free.addAll(pages);
       pendingCount -= pages.size();
+      changes++;
     }
   }
 
@@ -116,10 +125,30 @@ final class Freelist {
 
   /** Every free and pending page, as runs of consecutive pages, as persisted. */
   byte[] encode() {
-    TreeSet<Long> all = new TreeSet<>(free);
-    pending.values().forEach(all::addAll);
+    if (encoded != null && encodedAt == changes) {
+      return encoded;
+    }
+    long[] held = new long[Math.toIntExact(pendingCount)];
+    int h = 0;
+    for (List<Long> pages : pending.values()) {
+      for (long id : pages) {
+        held[h++] = id;
+      }
+    }
+    java.util.Arrays.sort(held, 0, h);
+    // The union of the two sorted sets (disjoint), merged in one pass, as runs.
     List<long[]> runs = new ArrayList<>();
-    for (long id : all) {
+    java.util.Iterator<Long> f = free.iterator();
+    long nextFree = f.hasNext() ? f.next() : Long.MAX_VALUE;
+    int p = 0;
+    while (nextFree != Long.MAX_VALUE || p < h) {
+      long id;
+      if (p < h && held[p] < nextFree) {
+        id = held[p++];
+      } else {
+        id = nextFree;
+        nextFree = f.hasNext() ? f.next() : Long.MAX_VALUE;
+      }
       long[] last = runs.isEmpty() ? null : runs.getLast();
       if (last != null && last[0] + last[1] == id) {
         last[1]++;
@@ -137,7 +166,9 @@ final class Freelist {
       Varints.putUnsignedLong(b, r[1]);
       end = r[0] + r[1];
     }
-    return java.util.Arrays.copyOf(b.array(), b.position());
+    encoded = java.util.Arrays.copyOf(b.array(), b.position());
+    encodedAt = changes;
+    return encoded;
   }
 
   /** The bytes {@link #encode()} writes. */

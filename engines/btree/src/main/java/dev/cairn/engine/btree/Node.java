@@ -17,8 +17,9 @@ import java.util.function.Function;
  * searches compare arrays. A value is a {@code byte[]} or, when it lives in an overflow chain, a
  * {@link BlobRef} read on demand.
  *
- * <p><b>Ownership.</b> A node read from the file is shared by every reader through the {@link
- * PageCache} and never changes. A transaction that changes a node works on its own {@link #copy()}
+ * <p><b>Ownership.</b> Only the writer decodes nodes: readers read pages in place ({@link
+ * NodeView}, in the {@link PageCache}). A decoded node the writer keeps ({@link Pager#written})
+ * never changes: a transaction that changes a node works on its own {@link #copy()}
  * (copy-on-write), which no reader sees until the commit has written it to a new page.
  *
  * <pre>
@@ -267,19 +268,5 @@ final class Node {
       }
     }
     return refs;
-  }
-
-  /** Approximate heap bytes, for the cache's budget. */
-  long memoryBytes() {
-    long n = 64;
-    for (int i = 0; i < size(); i++) {
-      n += 48 + keys.get(i).length;
-      if (leaf && values.get(i) instanceof byte[] v) {
-        n += 16 + v.length;
-      } else {
-        n += 32;
-      }
-    }
-    return n;
   }
 }

@@ -96,14 +96,29 @@ final class PageFile {
    */
   byte[] read(long offset, int length) {
     byte[] target = new byte[length];
+    read(offset, ByteBuffer.wrap(target));
+    return target;
+  }
+
+  /**
+   * Fills {@code target} (from its position to its limit) with the bytes at {@code offset}: into
+   * engine-owned memory when it is a buffer of a memory segment, with no copy in between.
+   *
+   * @throws CorruptionException if the file ends first (a page the store references is missing)
+   * @throws StorageIOException if the read fails
+   * @throws ClosedHandleException if the file was closed
+   */
+  void read(long offset, ByteBuffer target) {
+    int start = target.position();
+    int length = target.remaining();
     boolean interrupted = false;
     try {
       for (int attempt = 0; ; attempt++) {
         FileChannel ch = reader;
-        ByteBuffer b = ByteBuffer.wrap(target);
+        ByteBuffer b = target.duplicate();
         try {
           while (b.hasRemaining()) {
-            int n = ch.read(b, offset + b.position());
+            int n = ch.read(b, offset + b.position() - start);
             if (n < 0) {
               throw new CorruptionException(
                   path
@@ -115,7 +130,7 @@ final class PageFile {
             }
           }
           bytesRead.add(length);
-          return target;
+          return;
         } catch (ClosedByInterruptException e) {
           interrupted |= Thread.interrupted();
           reopen(ch, attempt, e);

@@ -2,6 +2,7 @@ package dev.cairn.engine.btree;
 
 import dev.cairn.engine.toolkit.Crc32c;
 import dev.cairn.spi.CorruptionException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -93,7 +94,20 @@ final class PageFormat {
    * @throws CorruptionException naming the page and what is wrong
    */
   static void verify(byte[] page, long pageId, long txid, byte type, String where) {
-    if (!checksumMatches(page, page.length)) {
+    verify(MemorySegment.ofArray(page), pageId, txid, type, where);
+  }
+
+  /**
+   * Checks that {@code page} (a whole page, in engine-owned memory or on the heap), read from
+   * {@code pageId}, is intact, belongs there, was written by {@code txid} and has {@code type}.
+   *
+   * @param where names the file, for messages
+   * @throws CorruptionException naming the page and what is wrong
+   */
+  static void verify(MemorySegment page, long pageId, long txid, byte type, String where) {
+    ByteBuffer b = page.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    int crc = Crc32c.value(b.slice(TYPE_OFFSET, b.capacity() - TYPE_OFFSET));
+    if (b.getInt(CHECKSUM_OFFSET) != crc) {
       throw new CorruptionException(
           where
               + ": page "
@@ -104,7 +118,6 @@ final class PageFormat {
               + txid
               + ")");
     }
-    ByteBuffer b = buffer(page);
     long id = b.getLong(ID_OFFSET);
     if (id != pageId) {
       throw new CorruptionException(
@@ -143,6 +156,11 @@ final class PageFormat {
   /** The type byte of a page that passed {@link #verify}. */
   static byte type(byte[] page) {
     return page[TYPE_OFFSET];
+  }
+
+  /** The txid in the header of {@code page}. */
+  static long txid(byte[] page) {
+    return buffer(page).getLong(TXID_OFFSET);
   }
 
   /** The entry count of a page that passed {@link #verify}. */

@@ -1,12 +1,14 @@
 package dev.cairn.engine.btree;
 
 import dev.cairn.spi.CorruptionException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Verified reads of pages, nodes and blobs: every read from the file goes through {@link
- * PageFormat#verify} against the id, txid and type its reference expects, and decoded nodes are
- * kept in the {@link PageCache}. The read path of production is the one the crash campaigns run,
- * through the store's file system.
+ * PageFormat#verify} against the id, txid and type its reference expects; node pages are read into
+ * the {@link PageCache}'s engine-owned memory and read there in place ({@link NodeView}). The read
+ * path of production is the one the crash campaigns run, through the store's file system.
  *
  * <p>Thread-safe.
  */
@@ -16,6 +18,18 @@ final class Pager implements Blobs.PageSource {
   private final PageCache cache;
   private final Layout layout;
   private final String where;
+  private final PageCache.Loader loader = this::loadNode;
+
+  private static final int WRITTEN_NODES = 64;
+
+  @SuppressWarnings("serial")
+  private final java.util.LinkedHashMap<Long, Node> written =
+      new java.util.LinkedHashMap<>(WRITTEN_NODES * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Node> eldest) {
+          return size() > WRITTEN_NODES;
+        }
+      };
 
   Pager(PageFile file, PageCache cache, Layout layout) {
     this.file = file;
@@ -62,18 +76,67 @@ final class Pager implements Blobs.PageSource {
   }
 
   /**
-   * The node at {@code pageId} written by {@code txid}, from the cache or the file.
+   * The node page {@code pageId} written by {@code txid}, verified, pinned in the cache (or read
+   * into a private buffer when the cache has no slot to give): read it in place, then {@link
+   * #release} it.
+   *
+   * @throws CorruptionException if its page fails a check
+   */
+  NodeView acquire(long pageId, long txid) {
+    return cache.acquire(pageId, txid, loader);
+  }
+
+  /** Gives back a page {@link #acquire} returned. */
+  void release(NodeView v) {
+    cache.release(v);
+  }
+
+  private void loadNode(long pageId, long txid, MemorySegment target) {
+    if (pageId < Meta.SLOTS) {
+      throw new CorruptionException(
+          where + ": a reference to page " + pageId + " (a meta slot) where a node belongs");
+    }
+    file.read(layout.offset(pageId), target.asByteBuffer());
+    byte type = target.get(ValueLayout.JAVA_BYTE, PageFormat.TYPE_OFFSET);
+    PageFormat.verify(
+        target,
+        pageId,
+        txid,
+        type == PageFormat.BRANCH ? PageFormat.BRANCH : PageFormat.LEAF,
+        where);
+  }
+
+  /**
+   * The node at {@code pageId} written by {@code txid}, decoded (for the writer, which changes a
+   * copy), from the cache's bytes or the file.
    *
    * @throws CorruptionException if its page or a long key's chain fails a check
    */
   Node node(long pageId, long txid) {
-    Node n = cache.get(pageId, txid);
-    if (n != null) {
-      return n;
+    synchronized (written) {
+      Node n = written.get(pageId);
+      if (n != null && n.txid == txid) {
+        return n;
+      }
     }
-    n = readNode(pageId, txid);
-    cache.put(n);
-    return n;
+    NodeView v = acquire(pageId, txid);
+    try {
+      return Node.decode(v.bytes(), pageId, txid, this::key, where);
+    } finally {
+      release(v);
+    }
+  }
+
+  /**
+   * Keeps {@code n}, just written by the writer, decoded for the writer's next transactions: the
+   * top of each tree is rewritten by every commit, and decoding it again each time was a third of a
+   * small commit's work. Bounded ({@value #WRITTEN_NODES} nodes, the most recent); the nodes are
+   * never changed (a transaction changes a copy).
+   */
+  void written(Node n) {
+    synchronized (written) {
+      written.put(n.pageId, n);
+    }
   }
 
   /** The node at {@code pageId}, read from the file past the cache (for checks). */

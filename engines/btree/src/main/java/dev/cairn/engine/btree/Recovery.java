@@ -112,7 +112,7 @@ final class Recovery {
    * @throws CorruptionException if neither meta can be opened at
    * @throws IncompatibleVersionException if the file is in a format this engine does not read
    */
-  static Opened open(PageFile file, PageCache cache) {
+  static Opened open(PageFile file) {
     String where = file.path().toString();
     List<String> notes = new ArrayList<>();
     Meta[] metas = readMetas(file, notes);
@@ -139,7 +139,9 @@ final class Recovery {
       if (m == null) {
         continue;
       }
-      Pager pager = new Pager(file, cache, new Layout(m.pageSize()));
+      // NB: verifies past any cache: what an open reads comes from the file.
+      Pager pager =
+          new Pager(file, new PageCache(0, m.pageSize(), where), new Layout(m.pageSize()));
       try {
         Opened o = openAt(file, pager, m, slot, maxTxid, notes);
         if (!rejected.isEmpty()) {
