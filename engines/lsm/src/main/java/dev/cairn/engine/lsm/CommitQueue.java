@@ -71,6 +71,9 @@ final class CommitQueue {
   private static final int MAX_GROUP_BYTES = 1 << 20;
   private static final long STALL_SLICE_NANOS = 10_000_000;
 
+  /** How much the log may grow unforced by {@code BUFFERED} writes before it is forced anyway. */
+  static final long WAL_SYNC_BYTES = 1 << 20;
+
   /** What a request asks for. */
   enum Kind {
     /** Log and apply a batch. */
@@ -211,6 +214,10 @@ final class CommitQueue {
 
   private Request carried;
   private WalFile wal;
+
+  /** How far the current log was when a force of it was last queued with nobody waiting. */
+  private long backgroundForcedTo;
+
   private long lastSequence;
   private boolean interruptSwallowed;
   private final ByteBuffer direct = ByteBuffer.allocateDirect(256 * 1024);
@@ -534,6 +541,12 @@ final class CommitQueue {
     }
     if (durable) {
       syncer.ticket(waiting);
+    } else if (wal.position() - backgroundForcedTo >= WAL_SYNC_BYTES) {
+      // NB: the log is forced as it grows, on the fsync thread, with nobody waiting: a roll must
+      // force the old log before the new one takes a record, and that force, on the write path,
+      // then covers at most this much (a whole 64 MiB log held the writers for over 100 ms).
+      backgroundForcedTo = wal.position();
+      syncer.ticket(List.of());
     }
   }
 
@@ -623,6 +636,7 @@ final class CommitQueue {
       WalFile next = syncer.roll(versions.newFileNumber());
       wal.close();
       wal = next;
+      backgroundForcedTo = 0;
       becomingImmutable.accept(full);
       state.switchMemTable(new MemTable(next.number()));
       done = true;

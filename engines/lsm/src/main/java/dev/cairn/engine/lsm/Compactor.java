@@ -309,12 +309,13 @@ final class Compactor {
         if (out == null) {
           out =
               new TableWriter(
-                  versions.directory(),
-                  versions.newFileNumber(),
-                  settings.blockSize(),
-                  settings.bloomBitsPerKey(),
-                  settings.compression(),
-                  statistics);
+                      versions.directory(),
+                      versions.newFileNumber(),
+                      settings.blockSize(),
+                      settings.bloomBitsPerKey(),
+                      settings.compression(),
+                      statistics)
+                  .syncingAsItGrows(guard);
         }
         out.add(k.encode(), it.value());
       }
@@ -322,12 +323,13 @@ final class Compactor {
       if (out == null && !lastRanges.isEmpty()) {
         out = // NB: tombstones left after the last entry (or with no entry at all)
             new TableWriter(
-                versions.directory(),
-                versions.newFileNumber(),
-                settings.blockSize(),
-                settings.bloomBitsPerKey(),
-                settings.compression(),
-                statistics);
+                    versions.directory(),
+                    versions.newFileNumber(),
+                    settings.blockSize(),
+                    settings.bloomBitsPerKey(),
+                    settings.compression(),
+                    statistics)
+                .syncingAsItGrows(guard);
       }
       if (out != null) {
         out.rangeTombstones(lastRanges);

@@ -195,7 +195,8 @@ final class Flusher {
       Statistics statistics,
       FsyncGuard guard) {
     try (TableWriter w =
-        new TableWriter(dir, number, blockSize, bitsPerKey, compression, statistics)) {
+        new TableWriter(dir, number, blockSize, bitsPerKey, compression, statistics)
+            .syncingAsItGrows(guard)) {
       for (long n = m.first(); n != 0; n = m.next(n)) {
         if (InternalKey.sequenceOf(m.trailer(n)) <= maxSequence) {
           w.add(m.encodedKey(n), m.value(n));

@@ -700,6 +700,7 @@ final class LsmEngine implements StorageEngine {
       d.put("bloom.negatives", statistics.bloomNegatives.sum());
       d.put("write.groups", statistics.writeGroups.sum());
       d.put("wal.syncs", statistics.walSyncs.sum());
+      d.put("table.syncs.while.writing", statistics.tableGrowthSyncs.sum());
       d.put("wal.bytes", statistics.walBytes.sum());
       d.put("flush.count", statistics.flushes.sum());
       d.put("flush.bytes", statistics.flushBytes.sum());

@@ -31,4 +31,5 @@ final class Statistics {
   final LongAdder compressionRawBytes = new LongAdder(); // data blocks written, uncompressed
   final LongAdder compressionStoredBytes = new LongAdder(); // the same blocks as stored
   final LongAdder compressionSkippedBlocks = new LongAdder(); // stored as is: saved under 1/8
+  final LongAdder tableGrowthSyncs = new LongAdder(); // tables forced while being written
 }
