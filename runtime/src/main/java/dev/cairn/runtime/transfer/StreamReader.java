@@ -84,6 +84,11 @@ final class StreamReader {
     this.source = source;
   }
 
+  /** The payload buffer's size: what the reader holds for one frame. */
+  int bufferSize() {
+    return payload.length;
+  }
+
   /** The name of the keyspace at {@code index} in the header's list; "" before the header. */
   String keyspaceName(int index) {
     return header == null || index >= header.keyspaces().size()

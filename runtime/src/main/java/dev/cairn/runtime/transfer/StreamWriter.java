@@ -31,8 +31,16 @@ final class StreamWriter {
   private final List<EntryDigest> done = new ArrayList<>();
   private long written;
 
+  private final int chunkTarget;
+
   StreamWriter(OutputStream out) {
+    this(out, ExportFormat.CHUNK_TARGET);
+  }
+
+  /** A writer whose chunks close near {@code chunkTarget} bytes (small ones for tests). */
+  StreamWriter(OutputStream out, int chunkTarget) {
     this.out = out;
+    this.chunkTarget = chunkTarget;
   }
 
   /** Bytes written so far. */
@@ -98,7 +106,7 @@ final class StreamWriter {
     int k = key.size();
     int v = value.size();
     int size = ExportFormat.RECORD_HEADER_SIZE + k + v;
-    if (used > 0 && used + size > ExportFormat.CHUNK_TARGET) {
+    if (used > 0 && used + size > chunkTarget) {
       flushChunk();
     }
     ensure(used + size);
