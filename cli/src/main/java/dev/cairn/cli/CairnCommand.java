@@ -54,6 +54,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CheckCommand.class,
       StatsCommand.class,
       SalvageCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       HelpCommand.class,

@@ -75,6 +75,7 @@ public final class StoreImport {
   private Consumer<TransferProgress> progress = p -> {};
   private boolean verifyTarget = true;
   private boolean used;
+  private boolean changedTarget; // a keyspace created or a batch written
 
   private StoreImport(Path file, InputStream given, String source, long size) {
     this.file = file;
@@ -277,6 +278,11 @@ public final class StoreImport {
       summary = importInto(opened.reader(), store);
     } catch (IOException e) {
       throw new StorageIOException("cannot close " + source, e);
+    } catch (RuntimeException e) {
+      if (!changedTarget) {
+        removeStaging(staging, e); // refused before anything was written: nothing to keep
+      }
+      throw e;
     }
     try {
       if (Files.exists(target)) {
@@ -348,6 +354,7 @@ public final class StoreImport {
     }
     for (String name : names) {
       if (!present.contains(name)) {
+        changedTarget = true;
         store.createKeyspace(name);
       }
     }
@@ -435,6 +442,7 @@ public final class StoreImport {
     }
 
     private void flushBatch() {
+      changedTarget = true;
       store.write(batch, durability);
       batch = new WriteBatch();
     }
@@ -472,6 +480,23 @@ public final class StoreImport {
       if (owned) {
         in.close();
       }
+    }
+  }
+
+  /**
+   * Removes the staging directory of an import refused before it wrote anything (a stream whose
+   * header is damaged, a target that cannot take its keyspaces): it holds an empty store only.
+   */
+  private static void removeStaging(Path staging, RuntimeException failure) {
+    if (!Files.exists(staging)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(staging)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
