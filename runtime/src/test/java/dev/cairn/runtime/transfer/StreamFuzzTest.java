@@ -92,8 +92,15 @@ class StreamFuzzTest {
   /** Reads {@code bytes}, collecting what the reader hands on; rethrows what it throws. */
   static StreamReader.Totals read(byte[] bytes, List<Entry> seen) {
     StreamReader r = new StreamReader(new ByteArrayInputStream(bytes), "test.cairnexp");
-    r.header();
-    return r.readAll((ks, k, v) -> seen.add(new Entry(ks, k, v)));
+    try {
+      r.header();
+      return r.readAll((ks, k, v) -> seen.add(new Entry(ks, k, v)));
+    } finally {
+      // NB: whatever the damage, the reader held no more than twice what the stream has
+      assertTrue(
+          r.bufferSize() <= Math.max(64 * 1024, 2 * bytes.length),
+          "the reader's buffer grew to " + r.bufferSize() + " for a stream of " + bytes.length);
+    }
   }
 
   @Test
