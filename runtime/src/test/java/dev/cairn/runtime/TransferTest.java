@@ -39,7 +39,8 @@ class TransferTest {
   private final TinyProvider spaces = TinyProvider.spi11("spaces");
   private final TinyProvider plain = TinyProvider.inMemory("plain");
   private final TinyProvider durable = TinyProvider.durable("tiny");
-  private final EngineRegistry registry = EngineRegistry.of(List.of(spaces, plain, durable));
+  private final TinyProvider basic = TinyProvider.basic("basic");
+  private final EngineRegistry registry = EngineRegistry.of(List.of(spaces, plain, durable, basic));
 
   private StorageEngine filled() {
     StorageEngine s = registry.store().engine("spaces").open();
@@ -224,6 +225,24 @@ class TransferTest {
                       .progress(p -> t.put(b("zzz"), b("another writer")))
                       .into(t));
       assertTrue(e.getMessage().contains("of the target holds 3 entries"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anEngineWithoutSnapshotsOrOrderIsExportedByItsCursorAndSaysSo() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TransferSummary exported;
+    try (StorageEngine s = registry.store().engine("basic").open()) {
+      for (int i = 0; i < 100; i++) {
+        s.put(b("k" + i), b("v" + i));
+      }
+      exported = StoreExport.of(s, registry.info("basic")).to(out);
+    }
+    assertFalse(exported.ordered());
+    try (StorageEngine t = registry.store().engine("spaces").open()) {
+      assertEquals(
+          exported, StoreImport.from(new ByteArrayInputStream(out.toByteArray()), "x").into(t));
+      assertArrayEquals(b("v99"), t.get(b("k99")));
     }
   }
 

@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  * Capability#ORDERED_SCANS} (the stream's header says so), the engine's own order otherwise (the
  * hash engine's is its index's, stable for one snapshot but no order a reader may rely on). Every
  * keyspace is read from the same snapshot, so the stream is one consistent state of the store even
- * while others write to it.
+ * while others write to it. (An engine without {@link Capability#SNAPSHOTS} has each keyspace read
+ * by a cursor of its own, which sees one state of that keyspace.)
  *
  * <p>Memory: one chunk of the stream (about 1 MiB, or one record when a record is larger), whatever
  * the store's size. Not thread-safe; one export at a time per instance.
@@ -214,12 +215,18 @@ public final class StoreExport {
     long[] bytes = new long[names.size()];
     byte[][] digests = new byte[names.size()][];
     byte[] streamDigest;
-    try (Snapshot snapshot = store.snapshot()) {
+    // NB: without SNAPSHOTS each keyspace is read by a cursor of its own, which sees one state of
+    // that keyspace (the SPI's cursor contract) but not the same state as the others
+    boolean snapshots = source.has(Capability.SNAPSHOTS);
+    try (Snapshot snapshot = snapshots ? store.snapshot() : null) {
       writer.header(header);
       long total = 0;
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
-        ReadView view = snapshot.keyspace(name);
+        ReadView view =
+            snapshots
+                ? snapshot.keyspace(name)
+                : name.equals(Keyspace.DEFAULT) ? store : store.keyspace(name);
         writer.beginKeyspace(i);
         long reported = writer.written();
         try (Cursor c = view.cursor()) {
