@@ -55,6 +55,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CompactCommand.class,
       StatsCommand.class,
       SalvageCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       HelpCommand.class,

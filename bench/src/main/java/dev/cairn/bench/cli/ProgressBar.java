@@ -8,9 +8,10 @@ import java.util.Locale;
  * A one-line progress bar redrawn in place with a carriage return, at most five times a second.
  * Drawn from the benchmark's thread; {@link #close} may come from another (a shutdown hook), so
  * every method is synchronized: once closed, the bar draws nothing more. It never hides the cursor,
- * so closing it has only the line to end.
+ * so closing it has only the line to end. Other {@code cairn} commands draw their progress with it
+ * too ({@code cairn export}, {@code cairn import}).
  */
-final class ProgressBar implements ProgressListener {
+public final class ProgressBar implements ProgressListener {
 
   private static final int WIDTH = 30;
 
@@ -27,7 +28,7 @@ final class ProgressBar implements ProgressListener {
    * @param terminal true to redraw one line in place; false (output is not a terminal) to print a
    *     line per phase instead
    */
-  ProgressBar(PrintWriter err, boolean enabled, boolean terminal) {
+  public ProgressBar(PrintWriter err, boolean enabled, boolean terminal) {
     this.err = err;
     this.enabled = enabled;
     this.terminal = terminal;
@@ -75,7 +76,7 @@ final class ProgressBar implements ProgressListener {
    * Clears the bar's line and leaves the cursor at its start, so that what is printed next starts
    * on a clean line; the bar draws nothing after. Idempotent.
    */
-  synchronized void close() {
+  public synchronized void close() {
     if (enabled && terminal && drawn && !closed) {
       err.print("\r" + " ".repeat(lastLength) + "\r");
       err.flush();
