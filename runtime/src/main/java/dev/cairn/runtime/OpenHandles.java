@@ -41,6 +41,19 @@ final class OpenHandles {
     }
   }
 
+  /**
+   * Closes every handle as leaked, reporting each: called when the owner's wrapper was found
+   * unreachable, which every handle opened on it keeps reachable, so theirs were too (their own
+   * reports could otherwise be lost to the order in which the cleaner runs); later {@link #add}s
+   * fail.
+   */
+  void leakAll() {
+    closed = true;
+    for (TrackedHandle h : open) {
+      h.run();
+    }
+  }
+
   boolean isClosed() {
     return closed;
   }

@@ -57,7 +57,7 @@ final class TrackedHandle implements Runnable {
    */
   void close() {
     if (closed.compareAndSet(false, true)) {
-      Throwable failure = release();
+      Throwable failure = release(false);
       if (failure != null) {
         throw boundary.errors().convert(closeOp(), failure);
       }
@@ -67,7 +67,7 @@ final class TrackedHandle implements Runnable {
   /** Closed by its owner: failures are counted and logged, never thrown. */
   void closeQuietly() {
     if (closed.compareAndSet(false, true)) {
-      failQuietly(release());
+      failQuietly(release(false));
     }
   }
 
@@ -75,15 +75,22 @@ final class TrackedHandle implements Runnable {
   @Override
   public void run() {
     if (closed.compareAndSet(false, true)) {
-      failQuietly(release());
+      failQuietly(release(true));
       boundary.leaks().report(kind, openedAt, requestId);
     }
   }
 
-  private Throwable release() {
+  /**
+   * Releases the handle; {@code leaked}: its wrapper was found unreachable, and so its children's.
+   */
+  private Throwable release(boolean leaked) {
     owner.remove(this);
     if (children != null) {
-      children.closeAll();
+      if (leaked) {
+        children.leakAll();
+      } else {
+        children.closeAll();
+      }
     }
     try {
       resource.close();
