@@ -134,23 +134,12 @@ final class CatalogFile {
           file,
           "bad magic " + HexFormat.of().formatHex(bytes, 0, MAGIC.length) + "; not a catalog");
     }
+    // NB: every version keeps this framing (magic, version, body length, trailing checksum), so
+    // the checksum is checked before the version: a damaged version field is damage, not a newer
+    // format.
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    buf.position(MAGIC.length);
-    int version = Short.toUnsignedInt(buf.getShort());
-    if (version > FORMAT_VERSION) {
-      throw new IncompatibleVersionException(
-          "database catalog "
-              + file
-              + " has format version "
-              + version
-              + ", newer than the newest this runtime reads, "
-              + FORMAT_VERSION
-              + "; open the database with a newer Cairn");
-    }
-    if (version == 0) {
-      throw corrupt(file, "format version 0 does not exist");
-    }
-    long length = Integer.toUnsignedLong(buf.getInt());
+    int version = Short.toUnsignedInt(buf.getShort(MAGIC.length));
+    long length = Integer.toUnsignedLong(buf.getInt(MAGIC.length + 2));
     long expected = HEADER + length + TRAILER;
     if (bytes.length != expected) {
       throw corrupt(
@@ -164,7 +153,7 @@ final class CatalogFile {
               + "; torn or truncated");
     }
     int end = (int) (HEADER + length);
-    int stored = ByteBuffer.wrap(bytes, end, TRAILER).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int stored = buf.getInt(end);
     int actual = crc(bytes, end);
     if (stored != actual) {
       throw corrupt(
@@ -173,6 +162,19 @@ final class CatalogFile {
               + Integer.toHexString(stored)
               + ", computed "
               + Integer.toHexString(actual));
+    }
+    if (version > FORMAT_VERSION) {
+      throw new IncompatibleVersionException(
+          "database catalog "
+              + file
+              + " has format version "
+              + version
+              + ", newer than the newest this runtime reads, "
+              + FORMAT_VERSION
+              + "; open the database with a newer Cairn");
+    }
+    if (version == 0) {
+      throw corrupt(file, "format version 0 does not exist");
     }
     Catalog catalog;
     try {

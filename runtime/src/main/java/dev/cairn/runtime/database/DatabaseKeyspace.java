@@ -251,6 +251,26 @@ public final class DatabaseKeyspace implements Keyspace {
     return applied(new WriteBatch().requireValue(key, expected).delete(key), durability);
   }
 
+  /** {@link #putIfAbsent(byte[], byte[], Durability)} at the default durability. */
+  public boolean putIfAbsent(byte[] key, byte[] value) {
+    return putIfAbsent(key, value, defaultDurability());
+  }
+
+  /** {@link #replace(byte[], byte[], byte[], Durability)} at the default durability. */
+  public boolean replace(byte[] key, byte[] expected, byte[] value) {
+    return replace(key, expected, value, defaultDurability());
+  }
+
+  /** {@link #deleteIfEquals(byte[], byte[], Durability)} at the default durability. */
+  public boolean deleteIfEquals(byte[] key, byte[] expected) {
+    return deleteIfEquals(key, expected, defaultDurability());
+  }
+
+  /** {@link #deleteRange(KeyRange, Durability)} at the default durability. */
+  public void deleteRange(KeyRange range) {
+    deleteRange(range, defaultDurability());
+  }
+
   private boolean applied(WriteBatch batch, Durability durability) {
     try {
       write(batch, durability);
