@@ -69,6 +69,16 @@ class CatalogFileTest {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     assertEquals((int) crc.getValue(), b.getInt(bytes.length - 4));
+    // docs/formats/database-catalog.md's example, byte for byte
+    assertEquals(
+        "434149524e444243"
+            + "0100"
+            + "12000000"
+            + "0100000000000000"
+            + "01000000"
+            + "000000000000"
+            + "5294fe5a",
+        java.util.HexFormat.of().formatHex(bytes));
   }
 
   @Test
