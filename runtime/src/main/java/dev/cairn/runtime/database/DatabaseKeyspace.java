@@ -31,6 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread-safe. Needs no closing; after the database closes every call throws {@link
  * ClosedHandleException}, after the keyspace is dropped {@link InvalidStateException}.
+ *
+ * @since 1.2
  */
 public final class DatabaseKeyspace implements Keyspace {
 

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param engineKeyspace the engine keyspace holding its data: {@code default} in a store of its own
  * @param sharedStore the name of the shared store it is in, or null when it owns its store
  * @param settings the engine settings its store is opened with
+ * @since 1.2
  */
 public record KeyspaceInfo(
     String name,

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param engine its store's engine
  * @param store its store's directory
  * @param engineKeyspace the engine keyspace in a shared store, or null for the whole store
+ * @since 1.2
  */
 public record RetiredStore(String keyspace, String engine, Path store, String engineKeyspace) {
 

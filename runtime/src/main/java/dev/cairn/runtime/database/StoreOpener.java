@@ -52,6 +52,7 @@ public interface StoreOpener {
    * @param defaultDurability the durability of writes that do not name one
    * @param meterRegistry where the store's meters go
    * @param storeName the value of the {@code store} tag of its meters
+   * @since 1.2
    */
   record Request(
       Path directory,
