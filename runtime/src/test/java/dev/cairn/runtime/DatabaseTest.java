@@ -315,6 +315,57 @@ class DatabaseTest {
   }
 
   @Test
+  void aKeyspaceOfASharedStoreIsCutOverToAStoreOfItsOwnAndItsEngineKeyspaceRetired() {
+    try (Database db =
+        registry
+            .database(dir)
+            .sharedStore("main", "one")
+            .keyspaceIn("a", "main")
+            .keyspaceIn("b", "main")
+            .open()) {
+      db.keyspace("a").put(b("k"), b("1"));
+      db.keyspace("b").put(b("k"), b("2"));
+      Path target = db.newStoreDirectory("a");
+      try (StorageEngine copy = registry.store(target).engine("two").open()) {
+        copy.put(b("k"), b("1"));
+      }
+      RetiredStore former = db.cutOver("a", target, Map.of(), () -> {});
+      assertFalse(former.wholeStore());
+      assertEquals("a", former.engineKeyspace());
+      assertEquals("two", db.keyspace("a").engine());
+      assertArrayEquals(b("1"), db.keyspace("a").get(b("k")));
+      assertArrayEquals(b("2"), db.keyspace("b").get(b("k")), "the shared store stays open");
+      assertTrue(db.keyspace("b").store().keyspaces().contains("a"), "kept until retired");
+      // a batch across the two is now across stores
+      assertThrows(
+          UnsupportedCapabilityException.class,
+          () -> db.write(new WriteBatch().put("a", b("x"), b("1")).put("b", b("x"), b("2"))));
+      db.retire(former);
+      assertFalse(db.keyspace("b").store().keyspaces().contains("a"));
+      assertTrue(db.retired().isEmpty());
+    }
+  }
+
+  @Test
+  void droppingAKeyspaceOfASharedStoreDropsItsEngineKeyspaceOnly() {
+    try (Database db =
+        registry
+            .database(dir)
+            .sharedStore("main", "mem")
+            .keyspaceIn("a", "main")
+            .keyspaceIn("b", "main")
+            .open()) {
+      db.keyspace("b").put(b("k"), b("2"));
+      db.dropKeyspace("a");
+      assertEquals(List.of("b"), db.keyspaceNames());
+      assertFalse(db.keyspace("b").store().keyspaces().contains("a"));
+      assertArrayEquals(b("2"), db.keyspace("b").get(b("k")));
+      // a new keyspace of that name gets an engine keyspace of its own, empty
+      assertNull(db.createKeyspaceIn("a", "main").get(b("k")));
+    }
+  }
+
+  @Test
   void aCutOverWhoseHeldStepFailsChangesNothing() {
     try (Database db = open()) {
       DatabaseKeyspace events = db.createKeyspace("events", "one");
