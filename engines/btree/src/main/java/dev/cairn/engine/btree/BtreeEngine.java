@@ -713,6 +713,9 @@ final class BtreeEngine implements StorageEngine {
         d.put("commit.requests", committer.requests.sum());
         d.put("syncs", committer.syncs.sum());
         d.put("syncs.forced.by.pinned.pages", committer.forcedByPending.sum());
+        d.put("buffered.groups", committer.bufferedGroups.sum());
+        d.put("working.commits", committer.workCommits.sum());
+        d.put("log.bytes", committer.logBytes());
         d.put("pages.written", committer.pagesWritten.sum());
         d.put("compactions", committer.compactions.sum());
         d.put("compaction.pages.relocated", committer.pagesRelocated.sum());

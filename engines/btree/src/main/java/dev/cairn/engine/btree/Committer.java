@@ -176,6 +176,15 @@ final class Committer implements Runnable {
   private final EngineEventListener events;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final WriteLog log;
+
+  /**
+   * The writer's lock: whoever holds it owns the writer's state below. The committer's thread takes
+   * it for each group; a caller's thread takes it to apply its own {@code BUFFERED} write (the fast
+   * path of {@link #submit}), which then never waits for a hand-off.
+   */
+  private final java.util.concurrent.locks.ReentrantLock lock =
+      new java.util.concurrent.locks.ReentrantLock();
+
   private final Thread thread;
   private volatile boolean closed;
 
@@ -195,6 +204,10 @@ final class Committer implements Runnable {
    */
   private Tx work;
 
+  private boolean stopped; // the committer took STOP: no write may start any more
+  private boolean workCommitQueued; // a caller asked the committer to commit the working state
+  private long lastWriteNanos; // when a BUFFERED group was last logged
+
   /**
    * Set by a compaction: each commit gives the free pages at the file's top back (lowers the
    * high-water mark), is made durable when it did, and then truncates the file. Cleared once the
@@ -212,6 +225,7 @@ final class Committer implements Runnable {
   final LongAdder forcedByPending = new LongAdder();
   final LongAdder bufferedGroups = new LongAdder();
   final LongAdder workCommits = new LongAdder();
+  private volatile long logBytes;
   private volatile long freePages;
   private volatile long pendingPages;
   private volatile long pendingUnsynced;
@@ -265,9 +279,24 @@ final class Committer implements Runnable {
     if (closed) {
       throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
     }
-    queue.add(r);
-    if (closed) {
-      failIfQueued(r);
+    if (r.apply != null && !r.sync && !r.publish && r.plan == null) {
+      // A BUFFERED write: applied, logged and published on the caller's thread (decision 0026).
+      lock.lock();
+      try {
+        if (stopped) {
+          throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
+        }
+        if (!r.refuseIfExpired()) {
+          process(List.of(r), true);
+        }
+      } finally {
+        lock.unlock();
+      }
+    } else {
+      queue.add(r);
+      if (closed) {
+        failIfQueued(r);
+      }
     }
     try {
       r.done.join();
@@ -331,8 +360,16 @@ final class Committer implements Runnable {
       while (!stop) {
         List<Request> group = new ArrayList<>();
         stop = takeGroup(group);
-        if (group.isEmpty() && !stop && work != null && queue.isEmpty() && carried == null) {
-          Events.within(null, () -> idleCommit());
+        if (group.isEmpty() && !stop) {
+          lock.lock();
+          try {
+            if (work != null
+                && System.nanoTime() - lastWriteNanos >= IDLE_COMMIT_MILLIS * 1_000_000) {
+              Events.within(null, () -> idleCommit());
+            }
+          } finally {
+            lock.unlock();
+          }
         }
         if (!group.isEmpty()) {
           RequestContext cause = null;
@@ -342,15 +379,26 @@ final class Committer implements Runnable {
               break;
             }
           }
-          Events.within(cause, () -> process(group));
+          lock.lock();
+          try {
+            Events.within(cause, () -> process(group, false));
+          } finally {
+            lock.unlock();
+          }
         }
       }
-      if (!failStop.failed() && work != null) {
-        Events.within(null, () -> commitWork(true));
-      }
-      if (!failStop.failed() && syncedTxid < readers.current().txid()) {
-        // A clean close leaves the last state durable: the next open need not verify its pages.
-        forceCurrent();
+      lock.lock();
+      try {
+        stopped = true;
+        if (!failStop.failed() && work != null) {
+          Events.within(null, () -> commitWork(true));
+        }
+        if (!failStop.failed() && syncedTxid < readers.current().txid()) {
+          // A clean close leaves the last state durable: the next open need not verify its pages.
+          forceCurrent();
+        }
+      } finally {
+        lock.unlock();
       }
     } catch (Throwable t) {
       failStop.stop("the committer failed unexpectedly", t);
@@ -406,21 +454,26 @@ final class Committer implements Runnable {
     return false;
   }
 
-  /** The next request; null when a working state waited {@link #IDLE_COMMIT_MILLIS} for one. */
+  /**
+   * The next request; null after {@link #IDLE_COMMIT_MILLIS} without one (the caller then looks
+   * whether a working state waits for an idle commit).
+   */
   private Request take() {
     while (true) {
       try {
-        if (work != null) {
-          return queue.poll(IDLE_COMMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-        return queue.take();
+        return queue.poll(IDLE_COMMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         // Nobody interrupts the committer but a JVM shutting down: keep serving until STOP.
       }
     }
   }
 
-  private void process(List<Request> group) {
+  /**
+   * Applies and commits {@code group}, holding the writer's lock; {@code onCaller}: a {@code
+   * BUFFERED} request on its caller's thread, which never writes the data file (a commit it makes
+   * due is queued for the committer).
+   */
+  private void process(List<Request> group, boolean onCaller) {
     groups.increment();
     requests.add(group.size());
     EngineFailedException failed = failStop.failure();
@@ -484,6 +537,8 @@ final class Committer implements Runnable {
         if (!effects.isEmpty()) {
           // Acknowledged once the operating system has the record: a process crash keeps it.
           log.append(effects);
+          logBytes = log.bytes();
+          lastWriteNanos = System.nanoTime();
           bufferedGroups.increment();
           Version base = readers.current();
           readers.publish(new Version(base.meta, base.catalog, base.slot, tx.view()));
@@ -492,7 +547,14 @@ final class Committer implements Runnable {
         }
         if (work != null
             && (publish || work.dirtyMade() > WORKING_NODES || log.bytes() > LOG_BYTES)) {
-          commitWork(log.bytes() > LOG_BYTES);
+          boolean durable = log.bytes() > LOG_BYTES;
+          if (!onCaller) {
+            commitWork(durable);
+          } else if (!workCommitQueued) {
+            // NB: the data file is written on engine threads only: hand the commit over.
+            workCommitQueued = true;
+            queue.add(durable ? Request.internal(null, true) : Request.publishWork());
+          }
         }
       }
     } catch (Throwable e) {
@@ -577,6 +639,7 @@ final class Committer implements Runnable {
   private void commitWork(boolean durable) {
     Tx tx = work;
     work = null;
+    workCommitQueued = false;
     if (tx == null || !tx.changed()) {
       return;
     }
@@ -647,6 +710,7 @@ final class Committer implements Runnable {
       syncedTxid = txid;
       durableSlot = slot;
       log.reset(txid);
+      logBytes = 0;
       readers.publish(new Version(synced, current.catalog, slot));
     }
   }
@@ -752,6 +816,19 @@ final class Committer implements Runnable {
       freelistRef =
           Blobs.write(list, PageFormat.FREELIST, txid, () -> ids[next[0]++], chainSink, layout);
     }
+    if (freelist.pendingMax() >= highWater || freelist.freeMax() >= highWater) {
+      // NB: never write a meta whose freelist names pages past its high-water mark.
+      throw new IllegalStateException(
+          "transaction "
+              + txid
+              + " would list pages at or above its high-water mark "
+              + highWater
+              + " as free ("
+              + freelist.freeMax()
+              + ") or pending ("
+              + freelist.pendingMax()
+              + ")");
+    }
     long unsynced = freelist.pendingAfter(syncedTxid);
     boolean sync =
         syncRequested || trimmed || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
@@ -806,6 +883,7 @@ final class Committer implements Runnable {
       syncedTxid = txid;
       durableSlot = slot;
       log.reset(txid);
+      logBytes = 0;
       if (trimWanted) {
         truncate(txid);
       }
@@ -930,6 +1008,11 @@ final class Committer implements Runnable {
       }
       k = need;
     }
+  }
+
+  /** Bytes of the log of BUFFERED writes since the last durable commit. */
+  long logBytes() {
+    return logBytes;
   }
 
   long freePages() {

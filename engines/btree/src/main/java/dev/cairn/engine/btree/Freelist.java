@@ -88,6 +88,10 @@ final class Freelist {
     return h;
   }
 
+  long freeMax() {
+    return free.isEmpty() ? -1 : free.last();
+  }
+
   /** The highest pending page, or -1 when none is pending. */
   long pendingMax() {
     long max = -1;

@@ -71,7 +71,10 @@ final class Tx {
   /** Whether a keyspace was created or dropped: such a transaction commits durably, unlogged. */
   private boolean structural;
 
-  /** Dirty nodes made, copies of published ones included: a bound on the working tree's size. */
+  /**
+   * Pages copied into this transaction (and new leaves): a bound on the working tree's size. The
+   * copies of published dirty nodes replace them and are not counted.
+   */
   private long dirtyMade;
 
   Tx(long txid, Version base, Pager pager) {
@@ -182,7 +185,6 @@ final class Tx {
 
   private Node made(Node n) {
     n.epoch = epoch;
-    dirtyMade++;
     return n;
   }
 
@@ -257,6 +259,7 @@ final class Tx {
     freePage(c.pageId(), clean);
     Node copy = made(clean.copy());
     copy.appended = true;
+    dirtyMade++;
     return copy;
   }
 

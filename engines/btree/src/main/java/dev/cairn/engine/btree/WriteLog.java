@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,9 @@ import java.util.zip.CRC32C;
  * of transaction T was forced, and a forced meta is never lost, so its txid is never given to
  * another transaction; records of an older generation left in the file fail the generation check.
  *
- * <p>Written from the committer's thread only; {@link #replay} at open. Not thread-safe.
+ * <p>Appended to from the thread that holds the writer's lock (a caller's, for a {@code BUFFERED}
+ * write: an interrupt that closes the channel is survived by reopening it and writing the record
+ * again at its offset, decision 0012); {@link #replay} at open. Not thread-safe.
  */
 final class WriteLog {
 
@@ -47,14 +50,105 @@ final class WriteLog {
   /** One logged change: a put, or a delete when {@code value} is null. */
   record Effect(String keyspace, byte[] key, byte[] value) {}
 
-  private final PageFile file;
+  private final Path path;
+  private final boolean readOnly;
+  private FileChannel channel;
+  private boolean closed;
   private long generation;
   private long sequence;
   private long offset;
   private long recordsSinceReset;
 
-  private WriteLog(PageFile file) {
-    this.file = file;
+  private WriteLog(Path path, boolean readOnly) {
+    this.path = path;
+    this.readOnly = readOnly;
+    this.channel = openChannel();
+  }
+
+  private FileChannel openChannel() {
+    try {
+      return readOnly
+          ? FileChannel.open(path, StandardOpenOption.READ)
+          : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new StorageIOException(path + ": cannot open the log of buffered writes", e);
+    }
+  }
+
+  /** An I/O operation on the channel, which an interrupt of the calling thread may close. */
+  private interface Io<T> {
+    T run(FileChannel c) throws IOException;
+  }
+
+  /**
+   * Runs {@code io}, repeated on a reopened channel when an interrupt of the calling thread closed
+   * it (decision 0012: positional writes, repeated whole); the interrupt is given back.
+   */
+  private <T> T io(String what, Io<T> io) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        if (closed) {
+          throw new dev.cairn.spi.ClosedHandleException(path + " is closed");
+        }
+        try {
+          return io.run(channel);
+        } catch (java.nio.channels.ClosedChannelException e) {
+          interrupted |= Thread.interrupted();
+          if (closed || attempt >= 8) {
+            throw new StorageIOException(path + ": " + what + " failed: the channel closed", e);
+          }
+          closeQuietly(channel);
+          channel = openChannel();
+        } catch (IOException e) {
+          throw new StorageIOException(path + ": " + what + " failed", e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // NB: only a channel an interrupt closed, about to be replaced
+    }
+  }
+
+  private long size() {
+    return io("reading its size", FileChannel::size);
+  }
+
+  private byte[] read(long offset, int length) {
+    byte[] target = new byte[length];
+    io(
+        "a read of " + length + " bytes at offset " + offset,
+        c -> {
+          ByteBuffer b = ByteBuffer.wrap(target);
+          while (b.hasRemaining()) {
+            if (c.read(b, offset + b.position()) < 0) {
+              throw new java.io.EOFException("end of file");
+            }
+          }
+          return null;
+        });
+    return target;
+  }
+
+  private void write(long offset, byte[] bytes) {
+    io(
+        "a write of " + bytes.length + " bytes at offset " + offset,
+        c -> {
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          while (b.hasRemaining()) {
+            c.write(b, offset + b.position());
+          }
+          return null;
+        });
   }
 
   static Path path(Path dir) {
@@ -80,11 +174,11 @@ final class WriteLog {
       }
       SyncedFiles.syncDirectory(dir);
     }
-    return new WriteLog(PageFile.open(p, readOnly));
+    return new WriteLog(p, readOnly);
   }
 
   Path path() {
-    return file.path();
+    return path;
   }
 
   /** Bytes appended since the log was last started anew. */
@@ -105,8 +199,8 @@ final class WriteLog {
     generation = gen;
     sequence = 0;
     recordsSinceReset = 0;
-    if (offset > 0 || file.size() > 0) {
-      file.truncate(0);
+    if (offset > 0 || size() > 0) {
+      io("cutting it", c -> c.truncate(0));
     }
     offset = 0;
   }
@@ -118,7 +212,7 @@ final class WriteLog {
    */
   void append(List<Effect> effects) {
     byte[] record = encode(generation, sequence, effects);
-    file.write(offset, record);
+    write(offset, record);
     offset += record.length;
     sequence++;
     recordsSinceReset++;
@@ -167,7 +261,7 @@ final class WriteLog {
    * end stops the replay.
    */
   Replayed replay(long gen, Consumer<List<Effect>> apply) {
-    long size = file.size();
+    long size = size();
     long at = 0;
     long seq = 0;
     long effects = 0;
@@ -177,7 +271,7 @@ final class WriteLog {
         stop = at == size ? "end of the log" : "a partial record header at offset " + at;
         break;
       }
-      ByteBuffer h = ByteBuffer.wrap(file.read(at, HEADER)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer h = ByteBuffer.wrap(read(at, HEADER)).order(ByteOrder.LITTLE_ENDIAN);
       int magic = h.getInt();
       int length = h.getInt();
       long g = h.getLong();
@@ -199,7 +293,7 @@ final class WriteLog {
         stop = "a record of " + length + " bytes past the end of the file at offset " + at;
         break;
       }
-      byte[] body = file.read(at + HEADER, length);
+      byte[] body = read(at + HEADER, length);
       CRC32C c = new CRC32C();
       c.update(h.array(), 0, HEADER - 4);
       c.update(body);
@@ -207,7 +301,7 @@ final class WriteLog {
         stop = "a torn record (checksum mismatch) at offset " + at;
         break;
       }
-      List<Effect> decoded = decode(body, at);
+      List<Effect> decoded = decode(body);
       if (decoded == null) {
         stop = "an undecodable record at offset " + at;
         break;
@@ -221,7 +315,7 @@ final class WriteLog {
   }
 
   /** The effects of a record's payload, or null when it does not decode (it passed its CRC). */
-  private static List<Effect> decode(byte[] body, long at) {
+  private static List<Effect> decode(byte[] body) {
     ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
     try {
       int n = b.getInt();
@@ -256,6 +350,7 @@ final class WriteLog {
   }
 
   void close() {
-    file.close();
+    closed = true;
+    closeQuietly(channel);
   }
 }
