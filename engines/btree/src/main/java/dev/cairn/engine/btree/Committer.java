@@ -60,8 +60,10 @@ final class Committer implements Runnable {
   private static final int MAX_GROUP = 4096;
 
   /**
-   * Dirty nodes the working transaction of {@code BUFFERED} writes may make before its pages are
-   * written (unforced): about 16 MiB of nodes at 4 KiB pages.
+   * Pages the working transaction of {@code BUFFERED} writes may copy, and puts and deletes it may
+   * take, before its pages are written (unforced): about 16 MiB of nodes at 4 KiB pages; the second
+   * bound keeps nodes that grow in memory (a tree loaded from empty, appends at one leaf) from
+   * growing, and being copied per write, without bound.
    */
   static final long WORKING_NODES = 4096;
 
@@ -546,7 +548,10 @@ final class Committer implements Runnable {
           work = tx;
         }
         if (work != null
-            && (publish || work.dirtyMade() > WORKING_NODES || log.bytes() > LOG_BYTES)) {
+            && (publish
+                || work.dirtyMade() > WORKING_NODES
+                || work.effects() > WORKING_NODES
+                || log.bytes() > LOG_BYTES)) {
           boolean durable = log.bytes() > LOG_BYTES;
           if (!onCaller) {
             commitWork(durable);

@@ -111,6 +111,11 @@ final class Tx {
     return dirtyMade;
   }
 
+  /** The puts and deletes journaled so far: a bound on the working tree's growth in memory. */
+  long effects() {
+    return journal == null ? 0 : journal.size();
+  }
+
   /** The state of the transaction at a {@link #mark()}: what a {@link #rollback} restores. */
   record Mark(
       Map<String, Object[]> trees,
