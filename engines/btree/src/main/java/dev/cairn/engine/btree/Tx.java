@@ -723,7 +723,6 @@ final class Tx {
   }
 
   private void spillChildren(Node n, Output out) {
-    redistribute(n);
     ArrayList<byte[]> keys = new ArrayList<>(n.size() + 4);
     ArrayList<BlobRef> refs = new ArrayList<>(n.size() + 4);
     ArrayList<Child> children = new ArrayList<>(n.size() + 4);
@@ -767,54 +766,6 @@ final class Tx {
     n.children.clear();
     n.children.addAll(children);
     n.appended = appended;
-  }
-
-  /**
-   * Before a dirty leaf that outgrew its page is split, moves its first entries into its left
-   * sibling when the two then fit two pages (a B*-tree's redistribution): the pair ends about
-   * evenly full, with no new page, where an even split would leave two half-empty ones. Random
-   * inserts so leave leaves fuller. A load in key order (appended leaves) keeps its full pages.
-   */
-  private void redistribute(Node n) {
-    int body = layout.body();
-    for (int i = 1; i < n.size(); i++) {
-      Child c = n.children.get(i);
-      Node d = c.dirty();
-      if (d == null || !d.leaf || d.appended) {
-        continue;
-      }
-      int size = d.encodedSize(layout);
-      if (size <= body) {
-        continue;
-      }
-      Child lc = n.children.get(i - 1);
-      Node peek = load(lc);
-      if (!peek.leaf) {
-        continue;
-      }
-      int leftSize = peek.encodedSize(layout);
-      if (leftSize + size > 2 * body - body / 16) {
-        continue; // NB: the pair needs three pages: split as usual
-      }
-      Node right = mutable(c);
-      Node left = mutable(lc);
-      n.children.set(i, Child.of(right));
-      n.children.set(i - 1, Child.of(left));
-      int target = (leftSize + size) / 2;
-      int rightSize = size;
-      while (right.size() > 1 && rightSize > target) {
-        rightSize -= right.entrySize(0, layout);
-        left.keys.add(right.keys.removeFirst());
-        left.keyRefs.add(right.keyRefs.removeFirst());
-        left.values.add(right.values.removeFirst());
-      }
-      left.appended = false;
-      right.appended = false;
-      // The separator: the right leaf's new first key (written to a chain at spill when long).
-      freeBlob(n.keyRefs.get(i));
-      n.keys.set(i, right.keys.getFirst());
-      n.keyRefs.set(i, null);
-    }
   }
 
   /** {@code n} cut into nodes that each fit a page. */
