@@ -84,7 +84,10 @@ final class Freelist {
     while (h > Meta.SLOTS && free.contains(h - 1)) {
       h--;
     }
-    free.tailSet(h, true).clear();
+    if (h < highWater) {
+      free.tailSet(h, true).clear();
+      changes++; // NB: the kept encoding lists the pages given back
+    }
     return h;
   }
 
