@@ -48,6 +48,7 @@ final class BtreeEngine implements StorageEngine {
   private final Path directory;
   private final DirectoryLock lock;
   private final PageFile file;
+  private final WriteLog log; // null when read-only
   private final Pager pager;
   private final Readers readers;
   private final FailStop failStop;
@@ -62,12 +63,14 @@ final class BtreeEngine implements StorageEngine {
       Path directory,
       DirectoryLock lock,
       Recovery.Opened opened,
+      WriteLog log,
       Pager pager,
       FailStop failStop) {
     this.options = options;
     this.directory = directory;
     this.lock = lock;
     this.file = opened.file();
+    this.log = log;
     this.pager = pager;
     this.readers = new Readers(opened.version());
     this.failStop = failStop;
@@ -77,6 +80,7 @@ final class BtreeEngine implements StorageEngine {
             ? null
             : new Committer(
                 opened,
+                log,
                 pager,
                 readers,
                 failStop,
@@ -121,6 +125,7 @@ final class BtreeEngine implements StorageEngine {
     long start = System.nanoTime();
     String outcome = "failed";
     PageCache cache = null;
+    WriteLog log = null;
     try {
       Recovery.Opened opened;
       try {
@@ -141,13 +146,72 @@ final class BtreeEngine implements StorageEngine {
       int pageSize = opened.version().meta.pageSize();
       cache = new PageCache(settings.cacheSize(), pageSize, file.path().toString());
       Pager pager = new Pager(file, cache, new Layout(pageSize));
-      return new BtreeEngine(options, dir, lock, opened, pager, new FailStop(dir));
+      log = WriteLog.open(dir, options.readOnly());
+      if (options.readOnly()) {
+        refusePendingLog(log, opened.version());
+        if (log != null) {
+          log.close();
+          log = null;
+        }
+      }
+      BtreeEngine engine =
+          new BtreeEngine(options, dir, lock, opened, log, pager, new FailStop(dir));
+      if (engine.committer != null) {
+        engine.replayLog(log);
+      }
+      return engine;
     } catch (RuntimeException | Error e) {
       if (cache != null) {
         cache.close();
       }
+      if (log != null) {
+        log.close();
+      }
       file.close();
       throw e;
+    }
+  }
+
+  /**
+   * A read-only open cannot take the log's writes into the tree: it refuses a store whose log holds
+   * acknowledged writes the tree lacks, rather than show a state without them.
+   */
+  private static void refusePendingLog(WriteLog log, Version opened) {
+    if (log == null) {
+      return;
+    }
+    WriteLog.Replayed r = log.replay(opened.txid(), effects -> {});
+    if (r.records() > 0) {
+      throw new dev.cairn.spi.InvalidStateException(
+          log.path()
+              + " holds "
+              + r.records()
+              + " groups of BUFFERED writes not yet in the tree (the store was not closed): open it"
+              + " read-write once, which takes them in, before opening it read-only");
+    }
+  }
+
+  /** Replays the log's writes after the state opened at, and commits them durably. */
+  private void replayLog(WriteLog log) {
+    long start = System.nanoTime();
+    String outcome = "failed";
+    try {
+      WriteLog.Replayed r = committer.replay();
+      outcome =
+          r.records()
+              + " records ("
+              + r.effects()
+              + " writes, "
+              + r.bytes()
+              + " bytes) taken in; stopped at "
+              + r.stop();
+    } finally {
+      Events.report(
+          options.eventListener(),
+          EngineEvent.Kind.RECOVERY,
+          start,
+          0,
+          "replay of " + log.path() + ": " + outcome);
     }
   }
 
@@ -187,6 +251,9 @@ final class BtreeEngine implements StorageEngine {
       }
     } finally {
       pager.cache().close();
+      if (log != null) {
+        log.close();
+      }
       file.close();
       lock.close();
     }
@@ -213,6 +280,12 @@ final class BtreeEngine implements StorageEngine {
       Catalog.Root root = v.catalog.root(name);
       if (root == null || (id >= 0 && root.id() != id)) {
         throw new dev.cairn.spi.InvalidStateException("keyspace '" + name + "' was dropped");
+      }
+      if (v.working != null) {
+        Tx.TreeView t = v.working.get(name);
+        if (t != null) {
+          return lookupWorking(root, t.root(), key);
+        }
       }
       return lookup(root, key);
     } finally {
@@ -256,6 +329,43 @@ final class BtreeEngine implements StorageEngine {
   }
 
   /**
+   * The value of {@code key} in a working tree of {@code BUFFERED} writes (decision 0026): its
+   * nodes in memory, published and never changed again, down to the first page, from which {@link
+   * #lookup} goes on.
+   */
+  private byte[] lookupWorking(Catalog.Root root, Node.Child c, byte[] key) {
+    for (int depth = 0; c.dirty() != null; depth++) {
+      Node n = c.dirty();
+      if (n.leaf) {
+        int i = n.search(key);
+        if (i < 0) {
+          return null;
+        }
+        Object v = n.values.get(i);
+        return v instanceof byte[] b ? b.clone() : pager.value(v);
+      }
+      if (depth > 64) {
+        throw new IllegalStateException("a working tree deeper than 64 levels");
+      }
+      c = n.children.get(n.childIndex(key));
+    }
+    if (c.pageId() == 0) {
+      return null;
+    }
+    return lookup(new Catalog.Root(root.id(), c.pageId(), c.txid(), 0), key);
+  }
+
+  /**
+   * Has the working state of {@code BUFFERED} writes written as pages, so that a cursor, snapshot
+   * or walk of the trees sees them (decision 0026): unforced, no meta.
+   */
+  void publishWorking() {
+    if (committer != null && readers.current().working != null) {
+      committer.submit(Committer.Request.publishWork());
+    }
+  }
+
+  /**
    * A read that met the cache's memory freed: the store closed under it ({@link PageCache#close}).
    */
   RuntimeException closedUnder(IllegalStateException e) {
@@ -280,6 +390,7 @@ final class BtreeEngine implements StorageEngine {
   /** A cursor on keyspace {@code name} at the current state, closed with the store. */
   Cursor trackedCursor(String name, int id, KeyRange range, Direction direction) {
     checkCursorArguments(range, direction);
+    publishWorking();
     Version v = readers.acquire();
     Catalog.Root root = v.catalog.root(name);
     if (root == null || (id >= 0 && root.id() != id)) {
@@ -319,6 +430,7 @@ final class BtreeEngine implements StorageEngine {
     }
     checkOpen();
     if (range.isAll()) {
+      publishWorking();
       return readers.current().catalog.root(Keyspace.DEFAULT).entries();
     }
     return StorageEngine.super.approximateCount(range);
@@ -329,6 +441,7 @@ final class BtreeEngine implements StorageEngine {
   @Override
   public Snapshot snapshot() {
     checkOpen();
+    publishWorking();
     BtreeSnapshot s = new BtreeSnapshot(this, readers.acquire());
     handles.add(s);
     readersOpen.put(s, s.openedNanos);
@@ -511,6 +624,7 @@ final class BtreeEngine implements StorageEngine {
     if (Files.exists(target)) {
       throw new InvalidArgumentException("checkpoint target " + target + " exists");
     }
+    publishWorking();
     Version v = readers.acquire();
     long start = System.nanoTime();
     long bytes = -1;
@@ -575,6 +689,7 @@ final class BtreeEngine implements StorageEngine {
   @Override
   public EngineStatistics statistics() {
     checkOpen();
+    publishWorking();
     Version v = readers.acquire();
     try {
       Meta m = v.meta;
@@ -598,6 +713,9 @@ final class BtreeEngine implements StorageEngine {
         d.put("commit.requests", committer.requests.sum());
         d.put("syncs", committer.syncs.sum());
         d.put("syncs.forced.by.pinned.pages", committer.forcedByPending.sum());
+        d.put("buffered.groups", committer.bufferedGroups.sum());
+        d.put("working.commits", committer.workCommits.sum());
+        d.put("log.bytes", committer.logBytes());
         d.put("pages.written", committer.pagesWritten.sum());
         d.put("compactions", committer.compactions.sum());
         d.put("compaction.pages.relocated", committer.pagesRelocated.sum());
@@ -660,6 +778,7 @@ final class BtreeEngine implements StorageEngine {
   @Override
   public ConsistencyReport checkConsistency() {
     checkOpen();
+    publishWorking();
     Version v = readers.acquire();
     try {
       return Checker.check(pager, v);

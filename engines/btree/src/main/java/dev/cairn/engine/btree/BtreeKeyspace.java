@@ -80,6 +80,7 @@ final class BtreeKeyspace implements Keyspace {
   @Override
   public long approximateCount(KeyRange range) {
     if (range != null && range.isAll()) {
+      engine.publishWorking();
       return checkLive().entries();
     }
     return Keyspace.super.approximateCount(range);
@@ -87,6 +88,7 @@ final class BtreeKeyspace implements Keyspace {
 
   @Override
   public EngineStatistics statistics() {
+    engine.publishWorking();
     Catalog.Root r = checkLive();
     Map<String, Long> d = new TreeMap<>();
     d.put("keyspace.id", (long) id);

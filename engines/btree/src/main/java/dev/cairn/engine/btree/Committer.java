@@ -59,10 +59,27 @@ final class Committer implements Runnable {
 
   private static final int MAX_GROUP = 4096;
 
+  /**
+   * Pages the working transaction of {@code BUFFERED} writes may copy, and puts and deletes it may
+   * take, before its pages are written (unforced): about 16 MiB of nodes at 4 KiB pages; the second
+   * bound keeps nodes that grow in memory (a tree loaded from empty, appends at one leaf) from
+   * growing, and being copied per write, without bound.
+   */
+  static final long WORKING_NODES = 4096;
+
+  /** Bytes of log after which the working state is committed durably and the log started anew. */
+  static final long LOG_BYTES = 64L << 20;
+
+  /** Idle time after which a working state of {@code BUFFERED} writes is committed durably. */
+  static final long IDLE_COMMIT_MILLIS = 1000;
+
   /** A write waiting for the committer. */
   static final class Request {
     final Consumer<Tx> apply; // null: a sync alone
     final boolean sync;
+
+    /** Asks for the working transaction's pages to be written, so that cursors can read them. */
+    boolean publish;
 
     /**
      * A step of a compaction, run alone on the committer's thread: it plans a transaction from the
@@ -98,6 +115,16 @@ final class Committer implements Runnable {
     /** A commit of the engine's own (a checkpoint's copy): never refused for a deadline. */
     static Request internal(Consumer<Tx> apply, boolean sync) {
       return new Request(apply, sync, false);
+    }
+
+    /**
+     * Writes the pages of the working transaction of {@code BUFFERED} writes, unforced, so that the
+     * state readers see is one of pages (for a cursor or snapshot): never refused for a deadline.
+     */
+    static Request publishWork() {
+      Request r = new Request(null, false, false);
+      r.publish = true;
+      return r;
     }
 
     /** A step of a compaction: a commit of its own, never refused for a deadline. */
@@ -150,6 +177,16 @@ final class Committer implements Runnable {
   private final FailStop failStop;
   private final EngineEventListener events;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  private final WriteLog log;
+
+  /**
+   * The writer's lock: whoever holds it owns the writer's state below. The committer's thread takes
+   * it for each group; a caller's thread takes it to apply its own {@code BUFFERED} write (the fast
+   * path of {@link #submit}), which then never waits for a hand-off.
+   */
+  private final java.util.concurrent.locks.ReentrantLock lock =
+      new java.util.concurrent.locks.ReentrantLock();
+
   private final Thread thread;
   private volatile boolean closed;
 
@@ -162,6 +199,16 @@ final class Committer implements Runnable {
   private int durableSlot;
   private long unforcedBytes; // written since the last force
   private Request carried; // a request taken while forming a group that must run alone
+
+  /**
+   * The working transaction of {@code BUFFERED} writes (decision 0026): every such write since the
+   * last commit, logged and visible to gets through {@link Version#working}; null when none.
+   */
+  private Tx work;
+
+  private boolean stopped; // the committer took STOP: no write may start any more
+  private boolean workCommitQueued; // a caller asked the committer to commit the working state
+  private long lastWriteNanos; // when a BUFFERED group was last logged
 
   /**
    * Set by a compaction: each commit gives the free pages at the file's top back (lowers the
@@ -178,6 +225,9 @@ final class Committer implements Runnable {
   final LongAdder syncs = new LongAdder();
   final LongAdder pagesWritten = new LongAdder();
   final LongAdder forcedByPending = new LongAdder();
+  final LongAdder bufferedGroups = new LongAdder();
+  final LongAdder workCommits = new LongAdder();
+  private volatile long logBytes;
   private volatile long freePages;
   private volatile long pendingPages;
   private volatile long pendingUnsynced;
@@ -188,6 +238,7 @@ final class Committer implements Runnable {
 
   Committer(
       Recovery.Opened opened,
+      WriteLog log,
       Pager pager,
       Readers readers,
       FailStop failStop,
@@ -195,6 +246,7 @@ final class Committer implements Runnable {
       String name) {
     this.events = events;
     this.file = opened.file();
+    this.log = log;
     this.pager = pager;
     this.layout = pager.layout();
     this.readers = readers;
@@ -229,9 +281,24 @@ final class Committer implements Runnable {
     if (closed) {
       throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
     }
-    queue.add(r);
-    if (closed) {
-      failIfQueued(r);
+    if (r.apply != null && !r.sync && !r.publish && r.plan == null) {
+      // A BUFFERED write: applied, logged and published on the caller's thread (decision 0026).
+      lock.lock();
+      try {
+        if (stopped) {
+          throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
+        }
+        if (!r.refuseIfExpired()) {
+          process(List.of(r), true);
+        }
+      } finally {
+        lock.unlock();
+      }
+    } else {
+      queue.add(r);
+      if (closed) {
+        failIfQueued(r);
+      }
     }
     try {
       r.done.join();
@@ -295,6 +362,17 @@ final class Committer implements Runnable {
       while (!stop) {
         List<Request> group = new ArrayList<>();
         stop = takeGroup(group);
+        if (group.isEmpty() && !stop) {
+          lock.lock();
+          try {
+            if (work != null
+                && System.nanoTime() - lastWriteNanos >= IDLE_COMMIT_MILLIS * 1_000_000) {
+              Events.within(null, () -> idleCommit());
+            }
+          } finally {
+            lock.unlock();
+          }
+        }
         if (!group.isEmpty()) {
           RequestContext cause = null;
           for (Request r : group) {
@@ -303,12 +381,26 @@ final class Committer implements Runnable {
               break;
             }
           }
-          Events.within(cause, () -> process(group));
+          lock.lock();
+          try {
+            Events.within(cause, () -> process(group, false));
+          } finally {
+            lock.unlock();
+          }
         }
       }
-      if (!failStop.failed() && syncedTxid < readers.current().txid()) {
-        // A clean close leaves the last state durable: the next open need not verify its pages.
-        forceCurrent();
+      lock.lock();
+      try {
+        stopped = true;
+        if (!failStop.failed() && work != null) {
+          Events.within(null, () -> commitWork(true));
+        }
+        if (!failStop.failed() && syncedTxid < readers.current().txid()) {
+          // A clean close leaves the last state durable: the next open need not verify its pages.
+          forceCurrent();
+        }
+      } finally {
+        lock.unlock();
       }
     } catch (Throwable t) {
       failStop.stop("the committer failed unexpectedly", t);
@@ -335,6 +427,9 @@ final class Committer implements Runnable {
   private boolean takeGroup(List<Request> group) {
     Request first = carried != null ? carried : take();
     carried = null;
+    if (first == null) {
+      return false; // idle: the caller commits the working state
+    }
     if (first == STOP) {
       return true;
     }
@@ -361,17 +456,26 @@ final class Committer implements Runnable {
     return false;
   }
 
+  /**
+   * The next request; null after {@link #IDLE_COMMIT_MILLIS} without one (the caller then looks
+   * whether a working state waits for an idle commit).
+   */
   private Request take() {
     while (true) {
       try {
-        return queue.take();
+        return queue.poll(IDLE_COMMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         // Nobody interrupts the committer but a JVM shutting down: keep serving until STOP.
       }
     }
   }
 
-  private void process(List<Request> group) {
+  /**
+   * Applies and commits {@code group}, holding the writer's lock; {@code onCaller}: a {@code
+   * BUFFERED} request on its caller's thread, which never writes the data file (a commit it makes
+   * due is queued for the committer).
+   */
+  private void process(List<Request> group, boolean onCaller) {
     groups.increment();
     requests.add(group.size());
     EngineFailedException failed = failStop.failure();
@@ -380,11 +484,18 @@ final class Committer implements Runnable {
       return;
     }
     if (group.getFirst().plan != null) {
+      if (work != null && !commitWorkOrFail(group)) {
+        return;
+      }
       processAlone(group.getFirst());
       return;
     }
     boolean sync = false;
-    Tx tx = new Tx(nextTxid, readers.current(), pager);
+    boolean publish = false;
+    boolean fresh = work == null;
+    Tx tx = fresh ? new Tx(nextTxid, readers.current(), pager) : work;
+    tx.keepJournal();
+    Tx.Mark mark = tx.mark();
     List<Request> applied = new ArrayList<>(group.size());
     List<Request> refused = new ArrayList<>();
     List<RuntimeException> reasons = new ArrayList<>();
@@ -404,19 +515,52 @@ final class Committer implements Runnable {
         }
         applied.add(r);
         sync |= r.sync;
+        publish |= r.publish;
       }
     } catch (RuntimeException | Error e) {
-      // NB: the transaction may hold part of a request: discard it whole; nothing was written.
+      // NB: the transaction may hold part of a request: back to where the group began (the
+      // working state readers see, acknowledged and logged); nothing of the group was written.
+      tx.rollback(mark);
       for (Request r : group) {
         r.done.completeExceptionally(e);
       }
       return;
     }
     try {
-      if (tx.changed()) {
-        commit(tx, sync, applied.size());
-      } else if (sync && syncedTxid < readers.current().txid()) {
-        forceCurrent();
+      if (sync || tx.structural()) {
+        work = null;
+        if (tx.changed()) {
+          commit(tx, true, applied.size());
+        } else if (sync && syncedTxid < readers.current().txid()) {
+          forceCurrent();
+        }
+      } else {
+        List<WriteLog.Effect> effects = tx.journalSince(mark);
+        if (!effects.isEmpty()) {
+          // Acknowledged once the operating system has the record: a process crash keeps it.
+          log.append(effects);
+          logBytes = log.bytes();
+          lastWriteNanos = System.nanoTime();
+          bufferedGroups.increment();
+          Version base = readers.current();
+          readers.publish(new Version(base.meta, base.catalog, base.slot, tx.view()));
+          tx.mark(); // NB: readers may now reach every dirty node: later changes copy them
+          work = tx;
+        }
+        if (work != null
+            && (publish
+                || work.dirtyMade() > WORKING_NODES
+                || work.effects() > WORKING_NODES
+                || log.bytes() > LOG_BYTES)) {
+          boolean durable = log.bytes() > LOG_BYTES;
+          if (!onCaller) {
+            commitWork(durable);
+          } else if (!workCommitQueued) {
+            // NB: the data file is written on engine threads only: hand the commit over.
+            workCommitQueued = true;
+            queue.add(durable ? Request.internal(null, true) : Request.publishWork());
+          }
+        }
       }
     } catch (Throwable e) {
       EngineFailedException f =
@@ -429,6 +573,83 @@ final class Committer implements Runnable {
     for (int i = 0; i < refused.size(); i++) {
       refused.get(i).done.completeExceptionally(reasons.get(i));
     }
+  }
+
+  /**
+   * Replays the log of {@code BUFFERED} writes made after the durable state opened at, and commits
+   * them durably; before the committer starts, on the opening thread (an engine thread).
+   *
+   * @return what the replay found, for the recovery event
+   */
+  WriteLog.Replayed replay() {
+    Version v = readers.current();
+    Tx tx = new Tx(nextTxid, v, pager);
+    WriteLog.Replayed r = log.replay(v.txid(), effects -> effects.forEach(e -> apply(tx, e)));
+    if (tx.changed()) {
+      work = tx;
+      commitWork(true);
+    } else if (v.meta.formatVersion() != FormatVersion.CURRENT.number()) {
+      // NB: an engine that reads only the older format must refuse the store once it has a log.
+      Tx upgrade = new Tx(nextTxid, v, pager);
+      upgrade.touch();
+      commit(upgrade, true, 0);
+    } else {
+      log.reset(v.txid());
+    }
+    return r;
+  }
+
+  static void apply(Tx tx, WriteLog.Effect e) {
+    if (!tx.hasKeyspace(e.keyspace())) {
+      throw new dev.cairn.spi.CorruptionException(
+          WriteLog.NAME
+              + ": a logged write names keyspace '"
+              + e.keyspace()
+              + "', which the store does not have");
+    }
+    if (e.value() == null) {
+      tx.delete(e.keyspace(), e.key());
+    } else {
+      tx.put(e.keyspace(), e.key(), e.value());
+    }
+  }
+
+  /** Commits the working state before a request that must run alone; false if that failed. */
+  private boolean commitWorkOrFail(List<Request> group) {
+    try {
+      commitWork(true);
+      return true;
+    } catch (Throwable e) {
+      EngineFailedException f =
+          failStop.stop("the commit of transaction " + nextTxid + " failed", e);
+      group.forEach(r -> r.done.completeExceptionally(f));
+      return false;
+    }
+  }
+
+  /** The working state waited for writes long enough: committed durably. */
+  private void idleCommit() {
+    try {
+      commitWork(true);
+    } catch (Throwable e) {
+      failStop.stop("the commit of transaction " + nextTxid + " failed", e);
+    }
+  }
+
+  /**
+   * Commits the working transaction of {@code BUFFERED} writes: its pages written, and durably
+   * ({@code durable}: forced, a meta, forced; the log started anew) or not (readers then see the
+   * pages; the log still holds the writes until a durable commit).
+   */
+  private void commitWork(boolean durable) {
+    Tx tx = work;
+    work = null;
+    workCommitQueued = false;
+    if (tx == null || !tx.changed()) {
+      return;
+    }
+    workCommits.increment();
+    commit(tx, durable, (int) Math.min(Integer.MAX_VALUE, log.records()));
   }
 
   /** Runs a compaction's step: plans its transaction and commits it durably. */
@@ -471,7 +692,7 @@ final class Committer implements Runnable {
       Meta synced =
           new Meta(
               txid,
-              m.formatVersion(),
+              FormatVersion.CURRENT.number(),
               m.pageSize(),
               m.highWater(),
               txid,
@@ -493,6 +714,8 @@ final class Committer implements Runnable {
               + " durable)");
       syncedTxid = txid;
       durableSlot = slot;
+      log.reset(txid);
+      logBytes = 0;
       readers.publish(new Version(synced, current.catalog, slot));
     }
   }
@@ -598,6 +821,19 @@ final class Committer implements Runnable {
       freelistRef =
           Blobs.write(list, PageFormat.FREELIST, txid, () -> ids[next[0]++], chainSink, layout);
     }
+    if (freelist.pendingMax() >= highWater || freelist.freeMax() >= highWater) {
+      // NB: never write a meta whose freelist names pages past its high-water mark.
+      throw new IllegalStateException(
+          "transaction "
+              + txid
+              + " would list pages at or above its high-water mark "
+              + highWater
+              + " as free ("
+              + freelist.freeMax()
+              + ") or pending ("
+              + freelist.pendingMax()
+              + ")");
+    }
     long unsynced = freelist.pendingAfter(syncedTxid);
     boolean sync =
         syncRequested || trimmed || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
@@ -634,8 +870,10 @@ final class Committer implements Runnable {
               + why
               + ")");
     }
-    writeFile(layout.offset(slot), meta.encode(slot));
     if (sync) {
+      // NB: a commit that is not durable writes no meta: the last durable meta and the log of
+      // BUFFERED writes are what an open finds (decision 0026); its pages are only for readers.
+      writeFile(layout.offset(slot), meta.encode(slot));
       force(
           "meta of transaction "
               + txid
@@ -649,6 +887,8 @@ final class Committer implements Runnable {
       syncs.increment();
       syncedTxid = txid;
       durableSlot = slot;
+      log.reset(txid);
+      logBytes = 0;
       if (trimWanted) {
         truncate(txid);
       }
@@ -663,7 +903,7 @@ final class Committer implements Runnable {
     freePages = freelist.freeCount();
     pendingPages = freelist.pendingCount();
     pendingUnsynced = freelist.pendingAfter(syncedTxid);
-    readers.publish(new Version(meta, catalog, slot));
+    readers.publish(new Version(meta, catalog, sync ? slot : durableSlot));
   }
 
   /**
@@ -773,6 +1013,11 @@ final class Committer implements Runnable {
       }
       k = need;
     }
+  }
+
+  /** Bytes of the log of BUFFERED writes since the last durable commit. */
+  long logBytes() {
+    return logBytes;
   }
 
   long freePages() {

@@ -11,10 +11,18 @@ enum FormatVersion {
   /**
    * The formats of {@code docs/formats/btree-page.md} and {@code btree-meta.md} as first written.
    */
-  V1(1);
+  V1(1),
+
+  /**
+   * V1's data file, with the log of {@code BUFFERED} writes beside it ({@code btree.log}, {@code
+   * docs/formats/btree-log.md}, decision 0026): an engine that reads only V1 would open such a
+   * store without the writes its log holds, so it must refuse it. Every meta this engine writes
+   * says V2; it opens V1 stores (they have no log) and writes V2 metas from their next commit.
+   */
+  V2(2);
 
   /** The version new stores are written in. */
-  static final FormatVersion CURRENT = V1;
+  static final FormatVersion CURRENT = V2;
 
   private final int number;
 

@@ -84,8 +84,15 @@ final class Freelist {
     while (h > Meta.SLOTS && free.contains(h - 1)) {
       h--;
     }
-    free.tailSet(h, true).clear();
+    if (h < highWater) {
+      free.tailSet(h, true).clear();
+      changes++; // NB: the kept encoding lists the pages given back
+    }
     return h;
+  }
+
+  long freeMax() {
+    return free.isEmpty() ? -1 : free.last();
   }
 
   /** The highest pending page, or -1 when none is pending. */

@@ -55,6 +55,12 @@ final class Node {
   /** Set while a transaction appends at the node's end: its split then fills pages. */
   boolean appended;
 
+  /**
+   * The epoch of its transaction this dirty node was made in; once the transaction published it to
+   * readers (a later epoch), it is never changed again: a change copies it.
+   */
+  int epoch;
+
   private Node(boolean leaf, int capacity) {
     this.leaf = leaf;
     this.keys = new ArrayList<>(capacity);

@@ -51,8 +51,14 @@ final class Readers {
   void publish(Version next) {
     Version old = current;
     current = next;
-    synchronized (retired) {
-      retired.addLast(old);
+    // NB: a reader counts itself, then checks that its state is still current: one that counted
+    // itself on the old state after this look sees the new one and gives the old one up. So a
+    // state nobody reads now is never read again and need not be kept (one published per BUFFERED
+    // write would otherwise pile up until the next commit).
+    if (old.readers.get() > 0) {
+      synchronized (retired) {
+        retired.addLast(old);
+      }
     }
   }
 

@@ -59,6 +59,24 @@ final class Tx {
   private long nodesDelta;
   private long bytesDelta;
 
+  /**
+   * Dirty nodes made in an earlier epoch were published to readers ({@link #view}) and are never
+   * changed again: {@link #mutable} and {@link #spill} copy them.
+   */
+  private int epoch;
+
+  /** The puts and deletes applied, in order, for the log; null when not kept. */
+  private List<WriteLog.Effect> journal;
+
+  /** Whether a keyspace was created or dropped: such a transaction commits durably, unlogged. */
+  private boolean structural;
+
+  /**
+   * Pages copied into this transaction (and new leaves): a bound on the working tree's size. The
+   * copies of published dirty nodes replace them and are not counted.
+   */
+  private long dirtyMade;
+
   Tx(long txid, Version base, Pager pager) {
     this.txid = txid;
     this.pager = pager;
@@ -74,6 +92,105 @@ final class Tx {
 
   boolean changed() {
     return catalogChanged || trees.values().stream().anyMatch(t -> t.changed);
+  }
+
+  // ---- the working transaction of BUFFERED writes (decision 0026) -----------------------------
+
+  /** Keeps the puts and deletes applied from now on, for the log. */
+  void keepJournal() {
+    if (journal == null) {
+      journal = new ArrayList<>();
+    }
+  }
+
+  boolean structural() {
+    return structural;
+  }
+
+  long dirtyMade() {
+    return dirtyMade;
+  }
+
+  /** The puts and deletes journaled so far: a bound on the working tree's growth in memory. */
+  long effects() {
+    return journal == null ? 0 : journal.size();
+  }
+
+  /** The state of the transaction at a {@link #mark()}: what a {@link #rollback} restores. */
+  record Mark(
+      Map<String, Object[]> trees,
+      int freed,
+      int nextId,
+      boolean catalogChanged,
+      long nodesDelta,
+      long bytesDelta,
+      int journal,
+      boolean structural) {}
+
+  /**
+   * Freezes every dirty node made so far (a new epoch: later changes copy them) and returns the
+   * state to which {@link #rollback} returns.
+   */
+  Mark mark() {
+    epoch++;
+    Map<String, Object[]> saved = new TreeMap<>();
+    trees.forEach((name, t) -> saved.put(name, new Object[] {t.id, t.root, t.entries, t.changed}));
+    return new Mark(
+        saved,
+        freed.size(),
+        nextId,
+        catalogChanged,
+        nodesDelta,
+        bytesDelta,
+        journal == null ? 0 : journal.size(),
+        structural);
+  }
+
+  /**
+   * Undoes everything done since {@code m}: nodes made since are dropped, frozen ones untouched.
+   */
+  void rollback(Mark m) {
+    epoch++;
+    trees.clear();
+    m.trees()
+        .forEach(
+            (name, o) -> {
+              Tree t = new Tree((Integer) o[0], (Child) o[1], (Long) o[2]);
+              t.changed = (Boolean) o[3];
+              trees.put(name, t);
+            });
+    freed.subList(m.freed(), freed.size()).clear();
+    nextId = m.nextId();
+    catalogChanged = m.catalogChanged();
+    nodesDelta = m.nodesDelta();
+    bytesDelta = m.bytesDelta();
+    if (journal != null) {
+      journal.subList(m.journal(), journal.size()).clear();
+    }
+    structural = m.structural();
+  }
+
+  /** The effects journaled since {@code m}, in order. */
+  List<WriteLog.Effect> journalSince(Mark m) {
+    return journal == null ? List.of() : List.copyOf(journal.subList(m.journal(), journal.size()));
+  }
+
+  /** A keyspace's tree in the working state: its root (dirty or a page) and its entries. */
+  record TreeView(int id, Child root, long entries) {}
+
+  /**
+   * The trees as this transaction has them now, for readers: call {@link #mark()} right after, so
+   * that no node they reach changes.
+   */
+  Map<String, TreeView> view() {
+    Map<String, TreeView> v = new TreeMap<>();
+    trees.forEach((name, t) -> v.put(name, new TreeView(t.id, t.root, t.entries)));
+    return v;
+  }
+
+  private Node made(Node n) {
+    n.epoch = epoch;
+    return n;
   }
 
   /** The pages this transaction freed: parts of earlier states only. */
@@ -133,13 +250,21 @@ final class Tx {
 
   /** The node of {@code c}, made private to this transaction (its page freed when it had one). */
   private Node mutable(Child c) {
-    if (c.dirty() != null) {
-      return c.dirty();
+    Node d = c.dirty();
+    if (d != null) {
+      if (d.epoch == epoch) {
+        return d;
+      }
+      // NB: published to readers: they may be reading it; change a copy.
+      Node copy = made(d.copy());
+      copy.appended = d.appended;
+      return copy;
     }
     Node clean = pager.node(c.pageId(), c.txid());
     freePage(c.pageId(), clean);
-    Node copy = clean.copy();
+    Node copy = made(clean.copy());
     copy.appended = true;
+    dirtyMade++;
     return copy;
   }
 
@@ -161,8 +286,11 @@ final class Tx {
   void put(String keyspace, byte[] key, byte[] value) {
     Tree t = tree(keyspace);
     t.changed = true;
+    if (journal != null) {
+      journal.add(new WriteLog.Effect(keyspace, key, value));
+    }
     if (isEmpty(t.root)) {
-      Node leaf = Node.newLeaf();
+      Node leaf = made(Node.newLeaf());
       leaf.appended = true;
       leaf.keys.add(key);
       leaf.keyRefs.add(null);
@@ -198,6 +326,9 @@ final class Tx {
     Tree t = tree(keyspace);
     if (find(t, key) == null) {
       return false;
+    }
+    if (journal != null) {
+      journal.add(new WriteLog.Effect(keyspace, key, null));
     }
     t.changed = true;
     List<Node> path = new ArrayList<>();
@@ -337,6 +468,7 @@ final class Tx {
     }
     trees.put(name, new Tree(nextId++, EMPTY, 0));
     catalogChanged = true;
+    structural = true;
   }
 
   /** Drops keyspace {@code name}, freeing every page of its tree. */
@@ -347,6 +479,7 @@ final class Tx {
     }
     trees.remove(name);
     catalogChanged = true;
+    structural = true;
   }
 
   private void freeTree(Child c) {
@@ -533,7 +666,14 @@ final class Tx {
     return pieces.isEmpty() ? EMPTY : pieces.getFirst().child();
   }
 
-  private List<Piece> spill(Node n, Output out) {
+  private List<Piece> spill(Node published, Output out) {
+    Node n = published;
+    if (n.epoch != epoch) {
+      // NB: readers of the working state may be reading it: spill a copy.
+      n = published.copy();
+      n.appended = published.appended;
+      n.epoch = epoch;
+    }
     if (!n.leaf) {
       spillChildren(n, out);
     }
