@@ -10,6 +10,7 @@ module dev.cairn.runtime {
 
   exports dev.cairn.runtime;
   exports dev.cairn.runtime.transfer; // export and import streams (docs/formats/export-stream.md)
+  exports dev.cairn.runtime.shadow; // a candidate engine shadowing a store (docs/shadow.md)
 
   uses dev.cairn.spi.StorageEngineProvider;
 }

@@ -54,6 +54,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CheckCommand.class,
       CompactCommand.class,
       StatsCommand.class,
+      ShadowReportCommand.class,
       SalvageCommand.class,
       ExportCommand.class,
       ImportCommand.class,
