@@ -60,6 +60,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ImportCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
+      dev.cairn.bench.cli.RecommendCommand.class,
       HelpCommand.class,
     })
 public final class CairnCommand implements Callable<Integer> {
