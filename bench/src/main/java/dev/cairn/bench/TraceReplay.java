@@ -21,17 +21,18 @@ import org.HdrHistogram.Histogram;
  * figures as a {@link BenchReport} with one workload, {@value #WORKLOAD}, so that the bench's
  * table, JSON and chart show them as they show a workload's.
  *
- * <p>Method, per engine: a fresh store in a directory of the run's (deleted after); every key the
- * trace touches written first (unmeasured; each key with the value length of its first put in the
- * trace, or the trace's median put length), then the trace once unmeasured (warm-up), then {@code
- * passes} times measured, one operation at a time on one thread, in the trace's order, each timed
- * with HdrHistogram (three significant digits). A trace records keys by fingerprint: the replayed
- * key is the fingerprint's 8 bytes padded with zeros to the recorded key length, so the same key is
- * the same key again and the distribution of keys is the trace's, but their order is not (a scan
- * starts at the same key and reads as many entries, over neighbours that differ from the
- * original's). Values are the recorded ones when the trace has them, else incompressible bytes of
- * the recorded length. Range deletes are replayed as scans of the same start (the bench's stores
- * have no range delete); the count says so.
+ * <p>Method, per engine: a fresh store in a directory of the run's (deleted after); the keys that
+ * existed when the trace began written first, unmeasured (those whose first operation in the trace
+ * found them: a get that found it, with the length it found, a delete, a scan's start; a key first
+ * put is created by the put, one first missed stays absent), then the trace once unmeasured
+ * (warm-up), then {@code passes} times measured, one operation at a time on one thread, in the
+ * trace's order, each timed with HdrHistogram (three significant digits). A trace records keys by
+ * fingerprint: the replayed key is the fingerprint's 8 bytes padded with zeros to the recorded key
+ * length, so the same key is the same key again and the distribution of keys is the trace's, but
+ * their order is not (a scan starts at the same key and reads as many entries, over neighbours that
+ * differ from the original's). Values are the recorded ones when the trace has them, else
+ * incompressible bytes of the recorded length. Range deletes are replayed as scans of the same
+ * start (the bench's stores have no range delete); the count says so.
  *
  * <p>An engine that lacks what the trace needs is not run, with the reason: one without key order
  * when the trace scans or deletes ranges, and one that is not durable when the traced store was (an
@@ -277,18 +278,33 @@ public final class TraceReplay {
       return byOperation[i];
     }
 
-    /** Writes every key the trace touches, with the value length of its first put. */
+    /**
+     * Writes the keys that existed when the trace began, as far as it tells: those whose first
+     * operation found them (a get that found it, a delete, a scan's start), each with the length
+     * the get found, else the median. A key first put is created by the put, and one first missed
+     * stays absent.
+     */
     void load(BenchStore store, ValueSource values, SplittableRandom random) {
-      Map<Long, Integer> firstPut = new HashMap<>();
+      Map<Long, Integer> existing = new HashMap<>();
+      java.util.Set<Long> seen = new java.util.HashSet<>();
       for (int i = 0; i < trace.size(); i++) {
-        if (trace.kind(i) == OperationTrace.PUT) {
-          firstPut.putIfAbsent(trace.fingerprint(i), trace.valueLength(i));
+        byte kind = trace.kind(i);
+        if (byOperation[i].length == 0 || kind == OperationTrace.DELETE_RANGE) {
+          continue;
+        }
+        long fp = trace.fingerprint(i);
+        if (!seen.add(fp)) {
+          continue;
+        }
+        if (kind == OperationTrace.GET && trace.found(i)) {
+          existing.put(fp, Math.max(0, trace.valueLength(i)));
+        } else if (kind == OperationTrace.DELETE || kind == OperationTrace.SCAN) {
+          existing.put(fp, values.valueSize());
         }
       }
-      for (Map.Entry<Long, byte[]> e : distinct.entrySet()) {
-        int length = firstPut.getOrDefault(e.getKey(), values.valueSize());
-        store.put(
-            e.getValue(), values.next(random, Math.min(length, 1 << 20)), Durability.BUFFERED);
+      for (Map.Entry<Long, Integer> e : existing.entrySet()) {
+        byte[] value = values.next(random, Math.min(e.getValue(), 1 << 20));
+        store.put(distinct.get(e.getKey()), value, Durability.BUFFERED);
       }
     }
   }
