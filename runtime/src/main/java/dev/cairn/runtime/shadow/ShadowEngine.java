@@ -602,7 +602,8 @@ public final class ShadowEngine implements StorageEngine {
     /**
      * The shadow's name: its meters' {@code shadow} tag and its thread's name; default {@code
      * "shadow"}. {@code primary} and {@code candidate} say what the two stores are (their engines'
-     * names, say), for the meters' tags and the report.
+     * names, say), for the meters' tags and the report. Give each shadow of a JVM its own name: two
+     * of one name in one registry would share meters.
      *
      * @throws InvalidArgumentException if any is null or blank
      */
