@@ -19,6 +19,7 @@ module dev.cairn.bench {
 
   exports dev.cairn.bench;
   exports dev.cairn.bench.cli;
+  exports dev.cairn.bench.trace; // operation traces, read for cairn recommend
 
   opens dev.cairn.bench.cli to
       info.picocli;

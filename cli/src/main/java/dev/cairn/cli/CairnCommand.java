@@ -55,11 +55,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CheckCommand.class,
       CompactCommand.class,
       StatsCommand.class,
+      ShadowReportCommand.class,
       SalvageCommand.class,
       ExportCommand.class,
       ImportCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
+      dev.cairn.bench.cli.RecommendCommand.class,
       HelpCommand.class,
     })
 public final class CairnCommand implements Callable<Integer> {

@@ -81,6 +81,12 @@ public final class StoreBuilder {
   private String storeName;
   private Duration statisticsInterval = DEFAULT_STATISTICS_INTERVAL;
   private Duration statisticsFileInterval;
+  private Path traceFile;
+  private double traceRate;
+  private boolean traceValues;
+
+  /** The most bytes an {@linkplain #operationTrace operation trace} grows to: 1 GiB. */
+  static final long TRACE_MAX_BYTES = 1L << 30;
 
   /**
    * The default {@link #statisticsInterval(Duration)}.
@@ -293,6 +299,41 @@ public final class StoreBuilder {
   }
 
   /**
+   * Records a sampled trace of the store's operations in {@code file} (created, or replaced), for
+   * {@code cairn recommend}, which replays it against every engine: each sampled operation's kind
+   * (get, put, delete, scan, range delete), key and value sizes, whether a read found its key, a
+   * fingerprint of the key (a hash salted per trace: equal keys match within the trace, the key
+   * itself is not kept) and when it began; values only with {@link #operationTraceValues}. Only
+   * operations that succeeded are recorded; writes through a keyspace handle are not. Format:
+   * {@code docs/formats/operation-trace.md}. Recording costs a few atomic operations per call, and
+   * a short lock and a buffered file write per sampled one; the file stops growing at 1 GiB, and a
+   * failure to write it stops the recording, never an operation. Written as the store runs and
+   * completed when it closes; not synced. Default off.
+   *
+   * @param sampleRate the fraction of operations recorded, in (0, 1]
+   * @throws InvalidArgumentException if {@code file} is null or the rate is out of range
+   * @since 1.2
+   */
+  public StoreBuilder operationTrace(Path file, double sampleRate) {
+    Boundary.nonNull(file, "trace file");
+    OperationTraceWriter.checkRate(sampleRate);
+    this.traceFile = file;
+    this.traceRate = sampleRate;
+    return this;
+  }
+
+  /**
+   * Whether an {@linkplain #operationTrace operation trace} also records the values written
+   * (default false: only their sizes), so that a replay writes the same bytes (compression).
+   *
+   * @since 1.2
+   */
+  public StoreBuilder operationTraceValues(boolean record) {
+    this.traceValues = record;
+    return this;
+  }
+
+  /**
    * Opens the store.
    *
    * @return the engine, wrapped in the runtime's boundary; the caller must close it
@@ -395,7 +436,20 @@ public final class StoreBuilder {
             new Leaks(name, leakListener, meters, openingStacks),
             tracer);
     StorageEngine opened = null;
+    OperationTraceWriter trace = null;
     try {
+      if (traceFile != null) {
+        trace =
+            OperationTraceWriter.open(
+                traceFile,
+                traceRate,
+                traceValues,
+                TRACE_MAX_BYTES,
+                name,
+                defaultDurability,
+                info.has(Capability.DURABLE),
+                info.has(Capability.ORDERED_SCANS));
+      }
       opened = provider.open(options);
       if (opened == null) {
         throw errors.violation(Op.OPEN, "returned null from open()");
@@ -406,9 +460,12 @@ public final class StoreBuilder {
       }
       BoundaryEngine store = new BoundaryEngine(boundary, opened, durability, storeTag);
       observe(store, name, storeTag, meterRegistry, published);
-      return store;
+      return trace == null ? store : new RecordingEngine(store, trace);
     } catch (Throwable t) {
       RuntimeException e = errors.convert(Op.OPEN, t);
+      if (trace != null) {
+        trace.close();
+      }
       if (opened != null) {
         closeQuietly(opened, e);
       }
