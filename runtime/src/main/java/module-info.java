@@ -10,6 +10,9 @@ module dev.cairn.runtime {
 
   exports dev.cairn.runtime;
   exports dev.cairn.runtime.transfer; // export and import streams (docs/formats/export-stream.md)
+  exports dev.cairn
+      .runtime
+      .migrate; // engine-to-engine migration, offline and online (docs/migration.md)
 
   uses dev.cairn.spi.StorageEngineProvider;
 }
