@@ -57,6 +57,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       SalvageCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      MigrateCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       HelpCommand.class,

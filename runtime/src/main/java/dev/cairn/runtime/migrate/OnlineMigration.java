@@ -170,10 +170,39 @@ public final class OnlineMigration {
     return this;
   }
 
-  /** Checkpoint spacing and range sizes; for tests that need many of each. */
-  OnlineMigration granularity(long checkpointBytes, int rangeEntries, int buckets) {
-    this.checkpointBytes = checkpointBytes;
-    this.rangeEntries = rangeEntries;
+  /**
+   * How much data is copied between two checkpoints (the target flushed, the resume point
+   * recorded); default 16 MiB. Smaller loses less work to a crash and flushes more often.
+   *
+   * @throws InvalidArgumentException if {@code bytes} is under 1
+   * @since 1.2
+   */
+  public OnlineMigration checkpointEvery(long bytes) {
+    if (bytes < 1) {
+      throw new InvalidArgumentException(
+          "checkpoint spacing must be at least 1 byte, got " + bytes);
+    }
+    this.checkpointBytes = bytes;
+    return this;
+  }
+
+  /**
+   * The verification's ranges: {@code entries} source entries per key range when both engines scan
+   * in order (default 65,536), else {@code buckets} hash buckets (default 256). Smaller ranges name
+   * a difference more precisely and cost a digest each.
+   *
+   * @throws InvalidArgumentException if either is under 1, or {@code buckets} over 65,536
+   * @since 1.2
+   */
+  public OnlineMigration ranges(int entries, int buckets) {
+    if (entries < 1 || buckets < 1 || buckets > 65_536) {
+      throw new InvalidArgumentException(
+          "ranges need at least 1 entry and 1 to 65536 buckets, got "
+              + entries
+              + " and "
+              + buckets);
+    }
+    this.rangeEntries = entries;
     this.buckets = buckets;
     return this;
   }
