@@ -36,7 +36,10 @@ class ApiSurfaceTest {
   static final String RELEASED = "1.0";
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"spi, dev.cairn.spi", "runtime, dev.cairn.runtime dev.cairn.runtime.transfer"})
+  @CsvSource({
+    "spi, dev.cairn.spi",
+    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.migrate"
+  })
   void theApiIsTheCommittedOne(String module, String packageName) throws IOException {
     List<String> actual = surface(module, packageName);
     Path file = apiFile(module);
@@ -65,7 +68,10 @@ class ApiSurfaceTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"spi, dev.cairn.spi", "runtime, dev.cairn.runtime dev.cairn.runtime.transfer"})
+  @CsvSource({
+    "spi, dev.cairn.spi",
+    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.migrate"
+  })
   void theChangelogNamesEveryTypeChangedSinceTheRelease(String module, String packageName)
       throws IOException {
     Set<String> changed = changedTypes(read(released(module)), surface(module, packageName));
@@ -89,7 +95,10 @@ class ApiSurfaceTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"spi, dev.cairn.spi", "runtime, dev.cairn.runtime dev.cairn.runtime.transfer"})
+  @CsvSource({
+    "spi, dev.cairn.spi",
+    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.migrate"
+  })
   void whatWasAddedSinceTheReleaseSaysSince(String module, String packageName) throws IOException {
     List<String> before = read(released(module));
     List<String> now = surface(module, packageName);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.runtime.Cairn;
 import dev.cairn.runtime.EngineInfo;
+import dev.cairn.runtime.EngineRegistry;
 import dev.cairn.runtime.migrate.MigrationProgress;
 import dev.cairn.runtime.migrate.MigrationSummary;
 import dev.cairn.runtime.migrate.OfflineMigration;
@@ -19,7 +20,9 @@ import dev.cairn.spi.Durability;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.ReadView;
 import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.WriteBatch;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +98,61 @@ class MigrationTest {
               () -> changedSource(pair[0], pair[1], tmp.resolve(pair[0] + "-" + pair[1]))));
     }
     return list;
+  }
+
+  /**
+   * {@code cairn migrate} continues a migration stopped in its copy: the staging directory's
+   * progress file is found, the command says so, and the store appears only once verified.
+   */
+  @Test
+  void cairnMigrateContinuesAStoppedMigration() throws Exception {
+    Path from = tmp.resolve("cli-from");
+    Path to = tmp.resolve("cli-to");
+    Path staging = tmp.resolve("cli-to.migrating");
+    int entries = 25_000;
+    try (StorageEngine s = Cairn.store(from).engine("hash").open()) {
+      WriteBatch batch = new WriteBatch();
+      for (int i = 0; i < entries; i++) {
+        batch.put(b(String.format("k%05d", i)), b("value-" + i));
+      }
+      s.write(batch, Durability.BUFFERED);
+    }
+    int[] batches = {0};
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            OfflineMigration.intoNewStore(
+                Cairn.engines(),
+                from,
+                "btree",
+                to,
+                Map.of(),
+                p -> {
+                  if (p.phase() == MigrationProgress.Phase.COPYING && ++batches[0] == 2) {
+                    throw new IllegalStateException("stopped");
+                  }
+                }));
+    assertFalse(Files.exists(to), "no store at the target until it is verified");
+    assertFalse(OfflineMigration.isComplete(staging.resolve(OfflineMigration.PROGRESS_FILE)));
+    CliRun r =
+        CliRun.run(
+            EngineRegistry.discover(),
+            "migrate",
+            "--from",
+            from.toString(),
+            "--to",
+            "btree:" + to,
+            "--no-progress");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("continuing the migration recorded in " + staging), r.describe());
+    assertTrue(r.out().contains(": 25000 entries in 1 keyspace"), r.describe());
+    assertTrue(r.out().contains("(resumed)"), r.describe());
+    assertTrue(r.out().contains("verified: 256 hash buckets equal on both sides"), r.describe());
+    assertFalse(Files.exists(staging));
+    assertTrue(OfflineMigration.isComplete(to.resolve(OfflineMigration.PROGRESS_FILE)));
+    try (StorageEngine t = Cairn.store(to).open()) {
+      assertEquals("value-24999", s(t.get(b("k24999"))));
+    }
   }
 
   private void online(String from, String to, Path dir, long seed) throws Exception {

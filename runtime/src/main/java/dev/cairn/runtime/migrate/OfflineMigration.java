@@ -251,6 +251,19 @@ public final class OfflineMigration {
               expected);
     }
     if (!v.mismatches().isEmpty()) {
+      if (record.state() == ProgressFile.State.COMPLETE && progressFile != null) {
+        // a target verified before and not now is no longer complete
+        record
+            .with(
+                ProgressFile.State.VERIFYING,
+                names.size(),
+                "",
+                null,
+                record.entries(),
+                record.bytes(),
+                clock.millis())
+            .writeTo(progressFile);
+      }
       throw Steps.mismatch(
           v.mismatches(),
           "the target is not marked complete"

@@ -36,8 +36,8 @@ import java.util.function.Function;
  * sides' snapshots taken, then compared range by range while writes go on (ranges that differ, as
  * after a copy resumed from a crashed run, are repaired from the source's snapshot and compared
  * again); (5) captured keys are replayed again; (6) the cut-over: writes blocked, the last captured
- * keys replayed, the target flushed, the {@link CutOver} hook called, the handle switched, the
- * progress file marked {@code COMPLETE}, writes unblocked.
+ * keys replayed, the target flushed, the progress file marked {@code COMPLETE}, the {@link CutOver}
+ * hook called, the handle switched, writes unblocked.
  *
  * <p>A crash before the cut-over leaves the source serving every acknowledged write (every write
  * went to it first); the target is incomplete, and the progress file says so. Running the migration
@@ -312,25 +312,29 @@ public final class OnlineMigration {
         progress.accept(phase(MigrationProgress.Phase.CUTTING_OVER, "", record));
         replayed += capture.drain(source, target, batchEntries);
         target.flush();
-        cutOver.switchTo(target);
+        // NB: COMPLETE is recorded before the hook: a crash between the two leaves both stores
+        // equal (writes are blocked) and a progress file that refuses to migrate again over a
+        // target the hook may already have made the store to use
+        ProgressFile verified = record;
+        record = complete(record, names.size());
+        try {
+          cutOver.switchTo(target);
+        } catch (RuntimeException e) {
+          if (progressFile != null) {
+            try {
+              verified.writeTo(progressFile); // the source serves on: not complete after all
+            } catch (RuntimeException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+          }
+          throw e;
+        }
         store.switchTo(target);
         switched = true;
       } finally {
         store.unblock();
       }
       blocked = System.nanoTime() - blocked;
-      record =
-          record.with(
-              ProgressFile.State.COMPLETE,
-              names.size(),
-              "",
-              null,
-              record.entries(),
-              record.bytes(),
-              clock.millis());
-      if (progressFile != null) {
-        record.writeTo(progressFile);
-      }
       return new MigrationSummary(
           sourceInfo.name(),
           targetInfo.name(),
@@ -437,6 +441,23 @@ public final class OnlineMigration {
         }
       }
     }
+  }
+
+  /** Records the migration complete: verified and (about to be) cut over. */
+  private ProgressFile complete(ProgressFile record, int keyspaces) {
+    ProgressFile done =
+        record.with(
+            ProgressFile.State.COMPLETE,
+            keyspaces,
+            "",
+            null,
+            record.entries(),
+            record.bytes(),
+            clock.millis());
+    if (progressFile != null) {
+      done.writeTo(progressFile);
+    }
+    return done;
   }
 
   private static MigrationProgress phase(

@@ -76,6 +76,9 @@ record ProgressFile(
   static final int MAX_SIZE =
       MAGIC.length + 2 + 1 + 1 + (1 + 255) * 3 + 4 + 1 + 2 + Limits.MAX_KEY_SIZE + 8 * 4 + 4;
 
+  /** The smallest file: fixed fields, empty names, no key. */
+  static final int MIN_SIZE = MAGIC.length + 2 + 1 + 1 + 1 + 1 + 4 + 1 + 1 + 2 + 8 * 4 + 4;
+
   /** Where a migration stands; the codes never change meaning. */
   enum State {
     /** Copying; the target is incomplete and must not be used. */
@@ -189,22 +192,27 @@ record ProgressFile(
         throw new CorruptionException(where + ": not a migration progress file (bad magic)");
       }
       int version = b.getShort() & 0xFFFF;
-      if (bytes.length < 4) {
-        throw new CorruptionException(where + ": migration progress file cut short");
+      if (version > VERSION) {
+        throw new IncompatibleVersionException(
+            where
+                + ": migration progress file version "
+                + version
+                + "; this Cairn reads version "
+                + VERSION
+                + " (a newer Cairn wrote it)");
+      }
+      if (version == 0) {
+        throw new CorruptionException(where + ": migration progress file version 0");
+      }
+      if (bytes.length < MIN_SIZE) {
+        throw new CorruptionException(
+            where + ": migration progress file cut short (" + bytes.length + " bytes)");
       }
       int stored =
           ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
       if (Crc32c.value(bytes, 0, bytes.length - 4) != stored) {
         throw new CorruptionException(
             where + ": migration progress file fails its checksum (damaged or cut)");
-      }
-      if (version != VERSION) {
-        throw new IncompatibleVersionException(
-            where
-                + ": migration progress file version "
-                + version
-                + "; this Cairn reads version "
-                + VERSION);
       }
       State state = state(b.get(), where);
       Mode mode = mode(b.get(), where);
