@@ -32,11 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An online migration hash -> lsm under a writer, in a child JVM killed with {@code kill -9} at a
- * seeded random moment: the store the progress file names (the source, unless it says the migration
- * is complete) serves every write the child acknowledged; then the migration, run again, completes
- * (resuming its copy and repairing what the lost change log would have replayed) and the target
- * holds what the source held. Each trial prints its seed; {@code -Dcairn.migration.seed=N} replays
- * it. Three trials; thirty under {@code -Pstress}.
+ * seeded random moment (half the trials during the migration, half soon after its cut-over): the
+ * store the progress file names (the source, unless it says the migration is complete) serves every
+ * write the child acknowledged; then the migration, run again, completes (resuming its copy and
+ * repairing what the lost change log would have replayed) and the target holds what the source
+ * held. Each trial prints its seed; {@code -Dcairn.migration.seed=N} replays it. Three trials;
+ * thirty under {@code -Pstress}.
  */
 class MigrationCrashTest {
 
@@ -115,7 +116,7 @@ class MigrationCrashTest {
                     // the child was killed mid-line: what was read is what it acknowledged
                   }
                 });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!lines.contains("started")) {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         p.destroyForcibly();
@@ -123,7 +124,19 @@ class MigrationCrashTest {
       }
       Thread.sleep(10);
     }
-    long delay = 200 + new Random(seed).nextInt(4000);
+    // half the trials are killed at a random moment of the migration, half soon after its cut-over
+    Random r = new Random(seed);
+    boolean afterCutOver = r.nextBoolean();
+    long delay = afterCutOver ? r.nextInt(300) : 100 + r.nextInt(2500);
+    if (afterCutOver) {
+      while (!lines.contains("cut over")) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          fail("the child did not cut over:\n" + Files.readString(err));
+        }
+        Thread.sleep(5);
+      }
+    }
     Thread.sleep(delay);
     assertTrue(p.isAlive(), "the child runs until killed:\n" + Files.readString(err));
     p.toHandle().destroyForcibly(); // SIGKILL
