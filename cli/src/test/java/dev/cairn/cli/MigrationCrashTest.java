@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MigrationCrashTest {
 
-  private static final int KEYS = 20_000;
+  private static final int KEYS = 10_000;
   private static final int TRIALS = Integer.getInteger("cairn.crash.scale", 1) > 1 ? 30 : 3;
   private static final long SEED = Long.getLong("cairn.migration.seed", System.nanoTime());
 

@@ -17,7 +17,9 @@ import dev.cairn.spi.Capability;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.Keyspace;
+import dev.cairn.spi.Limits;
 import dev.cairn.spi.ReadView;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
@@ -186,6 +188,12 @@ class MigrationTest {
       int[] seq = {0};
       migration.progress(
           p -> {
+            if (seq[0] == 0) {
+              // a write the source refuses is refused through the handle, and not replayed
+              assertThrows(
+                  InvalidArgumentException.class,
+                  () -> store.put(new byte[Limits.MAX_KEY_SIZE + 1], b("x"), Durability.BUFFERED));
+            }
             if (p.phase() == MigrationProgress.Phase.COPYING
                 || p.phase() == MigrationProgress.Phase.REPLAYING) {
               for (int i = 0; i < 10; i++) {

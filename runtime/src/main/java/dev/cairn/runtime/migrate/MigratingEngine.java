@@ -10,6 +10,7 @@ import dev.cairn.spi.Health;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Keyspace;
+import dev.cairn.spi.Limits;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
@@ -122,8 +123,10 @@ final class MigratingEngine implements StorageEngine {
         }
       } finally {
         ChangeCapture c = capture;
-        if (c != null && key != null) {
-          c.mark(keyspace, key); // NB: after the source applied it; even if it failed
+        // NB: after the source applied it, and even if it failed (it may have been applied);
+        // but not a key the source refused as invalid, which the replay could not read back
+        if (c != null && key != null && key.length <= Limits.MAX_KEY_SIZE) {
+          c.mark(keyspace, key);
         }
       }
     } finally {
