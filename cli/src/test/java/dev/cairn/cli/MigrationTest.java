@@ -157,6 +157,48 @@ class MigrationTest {
     }
   }
 
+  /**
+   * A cut-over hook that fails leaves the handle on the source, which goes on taking writes, and
+   * the target not complete; a second migration then cuts over, and the target holds what was
+   * written through the handle meanwhile.
+   */
+  @Test
+  void aFailedCutOverLeavesTheSourceServing() {
+    Path dir = tmp.resolve("failed-cut-over");
+    Path progress = dir.resolve("progress");
+    try (StorageEngine source = open("lsm", dir.resolve("from"));
+        StorageEngine target = open("btree", dir.resolve("to"))) {
+      for (int i = 0; i < 500; i++) {
+        source.put(b(String.format("k%05d", i)), b("v" + i), Durability.BUFFERED);
+      }
+      OnlineMigration first =
+          OnlineMigration.of(source, info("lsm"), target, info("btree"))
+              .progressFile(progress)
+              .cutOver(
+                  t -> {
+                    throw new IllegalStateException("the configuration store is down");
+                  });
+      StorageEngine store = first.store();
+      IllegalStateException e = assertThrows(IllegalStateException.class, first::run);
+      assertEquals("the configuration store is down", e.getMessage());
+      assertFalse(OfflineMigration.isComplete(progress), "a failed cut-over is not complete");
+      store.put(b("late"), b("after the failure"), Durability.BUFFERED);
+      assertEquals("after the failure", s(source.get(b("late"))), "the source serves on");
+      assertNull(target.get(b("late")));
+      boolean[] called = {false};
+      MigrationSummary s =
+          OnlineMigration.of(source, info("lsm"), target, info("btree"))
+              .progressFile(progress)
+              .cutOver(t -> called[0] = t == target)
+              .run();
+      assertTrue(called[0], "the hook was given the target");
+      assertTrue(s.resumed());
+      assertEquals(501, s.entries());
+      assertEquals("after the failure", s(target.get(b("late"))));
+      assertTrue(OfflineMigration.isComplete(progress));
+    }
+  }
+
   private void online(String from, String to, Path dir, long seed) throws Exception {
     System.out.println("MigrationTest online " + from + " -> " + to + ": seed " + seed);
     EngineInfo si = info(from);
