@@ -9,6 +9,7 @@ module dev.cairn.runtime {
   requires dev.cairn.engine.toolkit; // SyncedFiles: one atomic replace for the repository (0014)
 
   exports dev.cairn.runtime;
+  exports dev.cairn.runtime.database; // named keyspaces on chosen engines (docs/database.md)
   exports dev.cairn.runtime.transfer; // export and import streams (docs/formats/export-stream.md)
   exports dev.cairn
       .runtime

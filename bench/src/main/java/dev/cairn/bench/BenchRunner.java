@@ -50,6 +50,9 @@ import org.HdrHistogram.Histogram;
  */
 public final class BenchRunner {
 
+  /** Varies the random stream of a warm-up from the measured run's. */
+  private static final long WARMUP_SALT = 0x3A73;
+
   private enum State {
     NEW,
     RUNNING,
@@ -359,9 +362,9 @@ public final class BenchRunner {
         if (w.kind() == Workload.Kind.LOADED) {
           BenchStore store = loaded.get(t);
           WorkloadDriver.Context ctx = contexts.get(t);
-          if (w.warmsUp() && config.warmupOperations() > 0) {
-            WorkloadDriver.run(
-                w, store, ctx, threads, config.warmupOperations(), 0x3A73, progress, false);
+          long warmup = WorkloadDriver.warmupOperations(w, config);
+          if (warmup > 0) {
+            WorkloadDriver.run(w, store, ctx, threads, warmup, WARMUP_SALT, progress, false);
           }
           WorkloadDriver.Measurement m =
               WorkloadDriver.run(w, store, ctx, threads, ops, 0, progress, timeline(w));
@@ -370,9 +373,13 @@ public final class BenchRunner {
         Path dir = root.resolve(t.name()).resolve(w.id());
         BenchStore store = open(t, dir);
         try {
+          WorkloadDriver.Context ctx = context(keys, values);
+          long warmup = WorkloadDriver.warmupOperations(w, config);
+          if (warmup > 0) {
+            WorkloadDriver.run(w, store, ctx, threads, warmup, WARMUP_SALT, progress, false);
+          }
           WorkloadDriver.Measurement m =
-              WorkloadDriver.run(
-                  w, store, context(keys, values), threads, ops, 0, progress, timeline(w));
+              WorkloadDriver.run(w, store, ctx, threads, ops, 0, progress, timeline(w));
           store.flush();
           long disk = store.diskBytes();
           return result(w, t, round, threads, m, disk);
@@ -478,12 +485,17 @@ public final class BenchRunner {
   /**
    * The spec every store of a run is opened with. Records held at once are at most the loaded ones
    * plus every insert (ycsb-d and ycsb-e insert a share of their operations and warm-up) or the
-   * fills' records: bounded by records + ops + warm-up. Every store gets the run's cache size.
+   * fills' records: bounded by records + ops + warm-up, or by a syncput's puts and their warm-up.
+   * Every store gets the run's cache size.
    */
   static StoreSpec storeSpec(BenchConfig config) {
     long most =
-        Math.addExact(
-            Math.addExact(config.records(), config.operations()), config.warmupOperations());
+        Math.max(
+            Math.addExact(
+                Math.addExact(config.records(), config.operations()), config.warmupOperations()),
+            Math.addExact(
+                config.syncOperations(),
+                Math.min(config.warmupOperations(), config.syncOperations())));
     return new StoreSpec(
         config.durability(),
         most,

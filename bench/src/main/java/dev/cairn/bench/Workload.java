@@ -103,10 +103,14 @@ public enum Workload {
   /**
    * True for the workloads that run an unmeasured warm-up first: the loaded ones but deleterandom
    * (it would delete what it then measures) and the tail workloads (a warm-up would be a burst or a
-   * storm of its own).
+   * storm of its own); and the syncput ones, whose warm-up writes other keys into their fresh store
+   * first, so that a few thousand fsyncs are not measured while the code that issues them is still
+   * being compiled.
    */
   public boolean warmsUp() {
-    return kind == Kind.LOADED && this != DELETERANDOM && !tails();
+    return (kind == Kind.LOADED && this != DELETERANDOM && !tails())
+        || this == SYNCPUT
+        || this == SYNCPUT_CONCURRENT;
   }
 
   /**

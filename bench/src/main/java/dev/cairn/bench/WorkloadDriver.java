@@ -221,13 +221,32 @@ final class WorkloadDriver {
    * work of the tail workloads (readzipfianlarge's load, readwhilecompacting's storm).
    */
   static long units(Workload w, BenchConfig config) {
-    long u = operations(w, config) + (w.warmsUp() ? config.warmupOperations() : 0);
+    long u = operations(w, config) + warmupOperations(w, config);
     return switch (w) {
       case READZIPFIANLARGE -> u + config.records();
       case READWHILECOMPACTING -> u + stormWrites(config);
       default -> u;
     };
   }
+
+  /**
+   * How many unmeasured operations {@code w} runs first under {@code config}: {@code --warmup} for
+   * the workloads that warm up, at most as many as they measure for the syncput ones (an fsync
+   * each), none for the others.
+   */
+  static long warmupOperations(Workload w, BenchConfig config) {
+    if (!w.warmsUp()) {
+      return 0;
+    }
+    return switch (w) {
+      case SYNCPUT, SYNCPUT_CONCURRENT ->
+          Math.min(config.warmupOperations(), config.syncOperations());
+      default -> config.warmupOperations();
+    };
+  }
+
+  /** The first key id of a syncput warm-up: far above the ids the measured puts write. */
+  static final long SYNC_WARMUP_BASE = 1L << 47;
 
   /** How many client threads a workload uses under {@code config}. */
   static int threads(Workload w, BenchConfig config) {
@@ -273,7 +292,7 @@ final class WorkloadDriver {
       case READWHILECOMPACTING -> compacting(store, ctx, threads, operations, seed, progress);
       case READZIPFIANLARGE -> zipfianLarge(store, ctx, threads, operations, seed, progress);
       default -> {
-        Body body = body(w, store, ctx, operations);
+        Body body = body(w, store, ctx, operations, salt);
         if (!timeline) {
           yield execute(body, operations, threads, seed, progress, null, 0, null);
         }
@@ -641,7 +660,7 @@ final class WorkloadDriver {
     }
   }
 
-  private static Body body(Workload w, BenchStore store, Context ctx, long operations) {
+  private static Body body(Workload w, BenchStore store, Context ctx, long operations, long salt) {
     KeySpace keys = ctx.keys();
     ValueSource values = ctx.values();
     long records = ctx.records();
@@ -684,9 +703,12 @@ final class WorkloadDriver {
           };
       case SYNCPUT, SYNCPUT_CONCURRENT ->
           (t, first, count, r, op) -> {
+            // NB: the warm-up (another salt) writes keys of its own, so the measured puts go in as
+            // new keys, as they would into an empty store.
+            long base = salt == 0 ? 0 : SYNC_WARMUP_BASE;
             for (long i = first; i < first + count; i++) {
               long s = System.nanoTime();
-              store.put(keys.key(i), values.next(r), d);
+              store.put(keys.key(base + i), values.next(r), d);
               op.record(s, 1);
             }
             return -1;

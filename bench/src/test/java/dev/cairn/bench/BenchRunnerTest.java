@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.bench.store.StoreSpec;
+import dev.cairn.bench.store.Target;
 import dev.cairn.bench.store.Targets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +131,50 @@ class BenchRunnerTest {
             "seekrandom          hash          -   n/a (no key order)",
             "ycsb-e              hash          -   n/a (no key order)"),
         rows);
+  }
+
+  @Test
+  void syncputWarmsUpOnOtherKeysBeforeItMeasures() throws Exception {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("a"))
+            .workloads(List.of(Workload.SYNCPUT, Workload.SYNCPUT_CONCURRENT))
+            .records(100)
+            .operations(100)
+            .syncOperations(40)
+            .syncWriters(4)
+            .warmupOperations(25)
+            .directory(tmp)
+            .build();
+    List<MapStore> stores = new ArrayList<>();
+    Target a =
+        new Target(
+            "a",
+            "peer",
+            "test",
+            "test store",
+            spec -> "test memory",
+            (dir, spec) -> {
+              MapStore m = new MapStore();
+              stores.add(m);
+              return m;
+            });
+    BenchReport r = new BenchRunner(config, Targets.of(List.of(), List.of(a))).run((p, d, t) -> {});
+
+    assertEquals(2, stores.size(), "a fresh store per syncput workload: " + stores.size());
+    for (MapStore m : stores) {
+      assertEquals(65, m.syncs.get(), "25 warm-up puts, then 40 measured, every one SYNC");
+      assertEquals(65, m.map.size(), "the measured puts write keys the warm-up did not");
+    }
+    assertTrue(r.runs().stream().allMatch(x -> x.operations() == 40), r.runs().toString());
+    assertEquals(
+        65, WorkloadDriver.units(Workload.SYNCPUT, config), "progress counts the warm-up too");
+    BenchConfig small =
+        BenchConfig.builder().syncOperations(10).warmupOperations(1000).records(5).build();
+    assertEquals(
+        10,
+        WorkloadDriver.warmupOperations(Workload.SYNCPUT_CONCURRENT, small),
+        "a syncput warms up with at most as many puts as it measures");
   }
 
   @Test

@@ -51,6 +51,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       DeleteCommand.class,
       ScanCommand.class,
       KeyspacesCommand.class,
+      DbCommand.class,
       CheckCommand.class,
       CompactCommand.class,
       StatsCommand.class,

@@ -34,7 +34,8 @@ final class KeyspaceOption {
   }
 
   /**
-   * The keyspace to work on, or null for the store handle itself (the default keyspace).
+   * The keyspace to work on, or null for the store handle itself (the default keyspace). With
+   * {@code --db}, the database keyspace it names, which must be named.
    *
    * @throws InvalidArgumentException if the name is not a keyspace name, or the store has no such
    *     keyspace (the message lists those it has)
@@ -42,6 +43,9 @@ final class KeyspaceOption {
    *     store's engine does not declare {@code KEYSPACES}
    */
   Keyspace resolve(StorageEngine store, Path dir) {
+    if (store instanceof DatabaseTarget database) {
+      return database.databaseKeyspace(name);
+    }
     if (name == null) {
       return null;
     }

@@ -35,10 +35,17 @@ final class StoreOptions {
 
   @Option(
       names = {"-d", "--dir"},
-      required = true,
       paramLabel = "DIR",
-      description = "The store's directory.")
+      description = "The store's directory (or --db).")
   Path dir;
+
+  @Option(
+      names = "--db",
+      paramLabel = "DIR",
+      description =
+          "A database's directory (see 'cairn db'), instead of --dir: the command works on the"
+              + " database keyspace that --keyspace names.")
+  Path db;
 
   @Option(
       names = {"-e", "--engine"},
@@ -64,6 +71,25 @@ final class StoreOptions {
    * @throws dev.cairn.spi.StorageException if the runtime or the engine cannot open the store
    */
   StorageEngine open(EngineRegistry registry, Access access) {
+    if ((dir == null) == (db == null)) {
+      throw new ParameterException(
+          command.commandLine(),
+          "name the store with --dir DIR, or a database with --db DIR (and --keyspace NAME)");
+    }
+    if (db != null) {
+      if (engine != null || !settings.isEmpty()) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--engine and --setting do not apply to a database: its catalog names each"
+                + " keyspace's engine and settings ('cairn db keyspaces')");
+      }
+      if (!Files.isDirectory(db)) {
+        throw new ParameterException(
+            command.commandLine(), "no database at " + db + ": the directory does not exist");
+      }
+      dir = db; // NB: messages name the database's directory
+      return DatabaseTarget.open(registry, db, access == Access.READ);
+    }
     checkDirectory(access);
     StoreBuilder builder =
         registry

@@ -1,5 +1,6 @@
 package dev.cairn.runtime;
 
+import dev.cairn.runtime.database.DatabaseBuilder;
 import dev.cairn.spi.InvalidArgumentException;
 import java.nio.file.Path;
 
@@ -47,5 +48,23 @@ public final class Cairn {
    */
   public static StoreBuilder inMemory(String engineName) {
     return engines().store().engine(engineName);
+  }
+
+  /**
+   * A builder for the database in {@code directory}: named keyspaces, each on the engine chosen for
+   * it, listed in a crash-safe catalog ({@code docs/database.md}): {@code
+   * engines().database(directory)}.
+   *
+   * <pre>{@code
+   * try (Database db = Cairn.database(dir).keyspace("sessions", "hash").open()) {
+   *   db.keyspace("sessions").put(key, value);
+   * }
+   * }</pre>
+   *
+   * @throws InvalidArgumentException if {@code directory} is null
+   * @since 1.2
+   */
+  public static DatabaseBuilder database(Path directory) {
+    return engines().database(directory);
   }
 }

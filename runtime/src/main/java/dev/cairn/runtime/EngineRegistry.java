@@ -1,5 +1,6 @@
 package dev.cairn.runtime;
 
+import dev.cairn.runtime.database.DatabaseBuilder;
 import dev.cairn.spi.ContractViolationException;
 import dev.cairn.spi.EngineNotFoundException;
 import dev.cairn.spi.IncompatibleVersionException;
@@ -284,6 +285,20 @@ public final class EngineRegistry {
       throw new InvalidArgumentException("directory is null");
     }
     return StoreMarker.read(directory);
+  }
+
+  /**
+   * A builder for the database in {@code directory}, whose stores are opened with this registry's
+   * engines ({@link Cairn#database(Path)} uses the installed ones).
+   *
+   * @throws InvalidArgumentException if {@code directory} is null
+   * @since 1.2
+   */
+  public DatabaseBuilder database(Path directory) {
+    if (directory == null) {
+      throw new InvalidArgumentException("database directory is null");
+    }
+    return new DatabaseBuilder(new RegistryStoreOpener(this), directory);
   }
 
   /** A builder for a store without a directory, for engines that are not durable. */
