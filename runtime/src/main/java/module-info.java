@@ -12,6 +12,7 @@ module dev.cairn.runtime {
   exports dev.cairn.runtime.database; // named keyspaces on chosen engines (docs/database.md)
   exports dev.cairn.runtime.transfer; // export and import streams (docs/formats/export-stream.md)
   exports dev.cairn.runtime.shadow; // a candidate engine shadowing a store (docs/shadow.md)
+  exports dev.cairn.runtime.migrate; // migration between engines (docs/migration.md)
 
   uses dev.cairn.spi.StorageEngineProvider;
 }

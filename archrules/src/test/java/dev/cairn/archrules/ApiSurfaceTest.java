@@ -38,7 +38,7 @@ class ApiSurfaceTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "spi, dev.cairn.spi",
-    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.database dev.cairn.runtime.shadow"
+    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.database dev.cairn.runtime.migrate dev.cairn.runtime.shadow"
   })
   void theApiIsTheCommittedOne(String module, String packageName) throws IOException {
     List<String> actual = surface(module, packageName);
@@ -70,7 +70,7 @@ class ApiSurfaceTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "spi, dev.cairn.spi",
-    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.database dev.cairn.runtime.shadow"
+    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.database dev.cairn.runtime.migrate dev.cairn.runtime.shadow"
   })
   void theChangelogNamesEveryTypeChangedSinceTheRelease(String module, String packageName)
       throws IOException {
@@ -97,7 +97,7 @@ class ApiSurfaceTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "spi, dev.cairn.spi",
-    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.database dev.cairn.runtime.shadow"
+    "runtime, dev.cairn.runtime dev.cairn.runtime.transfer dev.cairn.runtime.database dev.cairn.runtime.migrate dev.cairn.runtime.shadow"
   })
   void whatWasAddedSinceTheReleaseSaysSince(String module, String packageName) throws IOException {
     List<String> before = read(released(module));

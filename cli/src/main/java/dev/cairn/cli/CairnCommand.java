@@ -59,6 +59,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       SalvageCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      MigrateCommand.class,
       CertifyCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       dev.cairn.bench.cli.RecommendCommand.class,

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * What {@code cairn export} and {@code cairn import} print: a progress bar on standard error while
- * they work (redrawn in place on a terminal, a line per keyspace otherwise, none with {@code
- * --no-progress}), then a summary on standard output.
+ * What {@code cairn export}, {@code cairn import} and {@code cairn migrate} print: a progress bar
+ * on standard error while they work (redrawn in place on a terminal, a line per keyspace otherwise,
+ * none with {@code --no-progress}), then a summary on standard output.
  */
 final class TransferOutput implements Consumer<TransferProgress>, AutoCloseable {
 
@@ -30,6 +30,12 @@ final class TransferOutput implements Consumer<TransferProgress>, AutoCloseable 
   public void accept(TransferProgress p) {
     bar.progress(
         verb + " keyspace '" + p.keyspace() + "'", Math.round(p.fraction() * PERMILLE), PERMILLE);
+  }
+
+  /** Draws {@code p} under another verb (a migration's phase). */
+  void accept(String phase, TransferProgress p) {
+    bar.progress(
+        phase + " keyspace '" + p.keyspace() + "'", Math.round(p.fraction() * PERMILLE), PERMILLE);
   }
 
   /** Ends the bar's line, so that what follows starts on a clean one. */

@@ -66,17 +66,17 @@ class CairnCommandTest {
 
   @Test
   void unknownCommandNamesIt() {
-    CliRun r = CliRun.run("migrate");
+    CliRun r = CliRun.run("replicate");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
-    assertTrue(r.err().startsWith("cairn: Unknown command: 'migrate'"), r.err());
+    assertTrue(r.err().startsWith("cairn: Unknown command: 'replicate'"), r.err());
   }
 
   @Test
   void unknownCommandWithHelpIsAUsageErrorNotTheTopLevelHelp() {
     for (String help : new String[] {"--help", "-h"}) {
-      CliRun r = CliRun.run("migrate", help);
+      CliRun r = CliRun.run("replicate", help);
       assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
-      assertTrue(r.err().startsWith("cairn: Unknown command: 'migrate'"), r.err());
+      assertTrue(r.err().startsWith("cairn: Unknown command: 'replicate'"), r.err());
       assertEquals("", r.out(), "no help printed");
     }
     CliRun option = CliRun.run("get", "--bogus", "--help");
@@ -87,9 +87,9 @@ class CairnCommandTest {
 
   @Test
   void helpOfAnUnknownCommandIsAUsageError() {
-    CliRun r = CliRun.run("help", "migrate");
+    CliRun r = CliRun.run("help", "replicate");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
-    assertTrue(r.err().contains("'migrate'"), r.err());
+    assertTrue(r.err().contains("'replicate'"), r.err());
   }
 
   @Test

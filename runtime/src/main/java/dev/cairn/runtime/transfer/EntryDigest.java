@@ -19,8 +19,13 @@ import java.util.HexFormat;
  * (Wagner's generalized birthday attack); the chunks' CRCs and this digest are integrity checks,
  * not signatures. An entry added twice counts twice: a duplicate changes the digest (an XOR would
  * cancel it).
+ *
+ * <p>Public so that other verifications (a migration's per-range checksums, {@code
+ * dev.cairn.runtime.migrate}) compute the same digest as the export stream.
+ *
+ * @since 1.2
  */
-final class EntryDigest {
+public final class EntryDigest {
 
   private final MessageDigest sha;
   private final byte[] head = new byte[ExportFormat.RECORD_HEADER_SIZE];
@@ -29,12 +34,26 @@ final class EntryDigest {
   private long entries;
   private long bytes;
 
-  EntryDigest() {
+  /**
+   * An empty digest: no entries, digest zero.
+   *
+   * @since 1.2
+   */
+  public EntryDigest() {
     try {
       sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+  }
+
+  /**
+   * Adds one entry.
+   *
+   * @since 1.2
+   */
+  public void add(byte[] key, byte[] value) {
+    add(key, value, 0, value.length);
   }
 
   /** Adds one entry; {@code value} is {@code value[off, off + len)}. */
@@ -77,17 +96,30 @@ final class EntryDigest {
     }
   }
 
-  long entries() {
+  /**
+   * Entries added.
+   *
+   * @since 1.2
+   */
+  public long entries() {
     return entries;
   }
 
-  /** Bytes of keys and values added. */
-  long bytes() {
+  /**
+   * Bytes of keys and values added.
+   *
+   * @since 1.2
+   */
+  public long bytes() {
     return bytes;
   }
 
-  /** The digest: the sum, big-endian, 32 bytes. */
-  byte[] digest() {
+  /**
+   * The digest: the sum, big-endian, 32 bytes.
+   *
+   * @since 1.2
+   */
+  public byte[] digest() {
     byte[] out = new byte[ExportFormat.DIGEST_SIZE];
     for (int limb = 0; limb < 4; limb++) {
       for (int i = 0; i < 8; i++) {
@@ -97,7 +129,12 @@ final class EntryDigest {
     return out;
   }
 
-  static String hex(byte[] digest) {
+  /**
+   * A digest in lowercase hexadecimal, as the export's summary prints it.
+   *
+   * @since 1.2
+   */
+  public static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
   }
 
