@@ -77,6 +77,8 @@ public final class ReplicationNode implements AutoCloseable {
       RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
       RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
     }
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(
+        properties, b.snapshotThreshold > 0 && b.snapshotOnStop);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(b.logSegmentSize));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
     this.stateMachine = new StoreStateMachine(new LocalStore(b.engine, b.settings, b.directory));
@@ -222,6 +224,7 @@ public final class ReplicationNode implements AutoCloseable {
     private long snapshotThreshold = 100_000;
     private long logSegmentSize = 8L * 1024 * 1024;
     private Duration electionTimeout = Duration.ofMillis(1000);
+    private boolean snapshotOnStop = true;
 
     private Builder(UUID clusterId, Peer self, List<Peer> members) {
       this.clusterId = clusterId;
@@ -256,6 +259,15 @@ public final class ReplicationNode implements AutoCloseable {
         throw new InvalidArgumentException("snapshot threshold must be >= 0: " + entries);
       }
       this.snapshotThreshold = entries;
+      return this;
+    }
+
+    /**
+     * Whether a node that stops takes a snapshot first (default true, when snapshots are on), so
+     * that it replays less on restart. A node that crashes takes none either way.
+     */
+    public Builder snapshotOnStop(boolean on) {
+      this.snapshotOnStop = on;
       return this;
     }
 
