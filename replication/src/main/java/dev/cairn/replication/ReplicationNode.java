@@ -81,6 +81,9 @@ public final class ReplicationNode implements AutoCloseable {
         properties, b.snapshotThreshold > 0 && b.snapshotOnStop);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(b.logSegmentSize));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
+    // NB: Ratis waits up to 5 s between retries to a follower that failed; one restarted after a
+    // few seconds down would wait that long to be caught up. Retry every second at most.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 200ms,50, 1s,1000000");
     this.stateMachine = new StoreStateMachine(new LocalStore(b.engine, b.settings, b.directory));
     this.server =
         RaftServer.newBuilder()
