@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
@@ -22,7 +24,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
@@ -54,6 +55,10 @@ public final class ReplicatedStore implements AutoCloseable {
   private final RaftGroupId groupId;
   private final RaftClient client;
   private final Duration timeout;
+  private final DeadlineRetry retry;
+
+  /** How long {@link #leader} waits for each node it asks. */
+  private static final Duration ASK_LEADER_TIMEOUT = Duration.ofSeconds(1);
 
   private ReplicatedStore(UUID clusterId, List<Peer> members, Duration timeout) {
     this.groupId = RaftGroupId.valueOf(clusterId);
@@ -66,16 +71,13 @@ public final class ReplicatedStore implements AutoCloseable {
     long attemptMillis = Math.max(200, Math.min(timeout.toMillis(), 3_000));
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         properties, TimeDuration.valueOf(attemptMillis, TimeUnit.MILLISECONDS));
-    long sleepMillis = 100;
-    int attempts = (int) Math.max(1, timeout.toMillis() / (attemptMillis / 4 + sleepMillis));
+    this.retry = new DeadlineRetry((int) Math.max(1, timeout.toMillis() / 100));
     this.client =
         RaftClient.newBuilder()
             .setClientId(ClientId.randomId())
             .setRaftGroup(RaftGroup.valueOf(groupId, peers))
             .setProperties(properties)
-            .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    attempts, TimeDuration.valueOf(sleepMillis, TimeUnit.MILLISECONDS)))
+            .setRetryPolicy(retry)
             .build();
   }
 
@@ -133,7 +135,8 @@ public final class ReplicatedStore implements AutoCloseable {
     byte[] entry = Entry.encode(batch);
     RaftClientReply reply;
     try {
-      reply = client.io().send(Message.valueOf(ByteString.copyFrom(entry)));
+      reply =
+          retry.call(timeout, () -> client.io().send(Message.valueOf(ByteString.copyFrom(entry))));
     } catch (IOException e) {
       throw new ReplicationException("write failed: " + e.getMessage(), true, e);
     }
@@ -195,7 +198,12 @@ public final class ReplicatedStore implements AutoCloseable {
     Limits.checkKey(key);
     try {
       return value(
-          client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(Messages.get(key)))));
+          retry.call(
+              timeout,
+              () ->
+                  client
+                      .io()
+                      .sendReadOnly(Message.valueOf(ByteString.copyFrom(Messages.get(key))))));
     } catch (IOException e) {
       throw new ReplicationException("read failed: " + e.getMessage(), false, e);
     }
@@ -209,12 +217,15 @@ public final class ReplicatedStore implements AutoCloseable {
     Limits.checkKey(key);
     try {
       return value(
-          client
-              .io()
-              .sendStaleRead(
-                  Message.valueOf(ByteString.copyFrom(Messages.get(key))),
-                  0,
-                  RaftPeerId.valueOf(peerId)));
+          retry.call(
+              timeout,
+              () ->
+                  client
+                      .io()
+                      .sendStaleRead(
+                          Message.valueOf(ByteString.copyFrom(Messages.get(key))),
+                          0,
+                          RaftPeerId.valueOf(peerId))));
     } catch (IOException e) {
       throw new ReplicationException("stale read failed: " + e.getMessage(), false, e);
     }
@@ -235,7 +246,9 @@ public final class ReplicatedStore implements AutoCloseable {
   public List<Peer> members(String askPeerId) {
     try {
       GroupInfoReply info =
-          client.getGroupManagementApi(RaftPeerId.valueOf(askPeerId)).info(groupId);
+          retry.call(
+              timeout,
+              () -> client.getGroupManagementApi(RaftPeerId.valueOf(askPeerId)).info(groupId));
       List<Peer> out = new ArrayList<>();
       for (RaftPeer p : info.getGroup().getPeers()) {
         out.add(Peer.of(p));
@@ -244,6 +257,26 @@ public final class ReplicatedStore implements AutoCloseable {
     } catch (IOException e) {
       throw new ReplicationException("asking " + askPeerId + " for members failed", false, e);
     }
+  }
+
+  /**
+   * The id of the node that says it leads now, asking each of {@code candidates} in turn; empty
+   * when none does (an election is under way, or none answered). Leadership may move at any time.
+   */
+  public Optional<String> leader(List<Peer> candidates) {
+    for (Peer p : candidates) {
+      try {
+        GroupInfoReply info =
+            retry.call(
+                ASK_LEADER_TIMEOUT, () -> client.getGroupManagementApi(p.raftId()).info(groupId));
+        if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER) {
+          return Optional.of(p.id());
+        }
+      } catch (IOException e) {
+        // NB: a node that is down or unreachable is simply not the leader
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -264,7 +297,7 @@ public final class ReplicatedStore implements AutoCloseable {
     }
     RaftClientReply reply;
     try {
-      reply = client.admin().setConfiguration(peers);
+      reply = retry.call(timeout, () -> client.admin().setConfiguration(peers));
     } catch (IOException e) {
       throw new ReplicationException("membership change failed: " + e.getMessage(), true, e);
     }
@@ -282,7 +315,13 @@ public final class ReplicatedStore implements AutoCloseable {
   public void transferLeadership(String peerId) {
     RaftClientReply reply;
     try {
-      reply = client.admin().transferLeadership(RaftPeerId.valueOf(peerId), timeout.toMillis());
+      reply =
+          retry.call(
+              timeout,
+              () ->
+                  client
+                      .admin()
+                      .transferLeadership(RaftPeerId.valueOf(peerId), timeout.toMillis()));
     } catch (IOException e) {
       throw new ReplicationException("leadership transfer failed: " + e.getMessage(), false, e);
     }
