@@ -36,10 +36,17 @@ class ProcessClusterTest {
       for (int i = 0; i < 3; i++) {
         Path log = dir.resolve("p" + i + ".log");
         if (Files.exists(log)) {
+          // The whole log stays in target/ for a look after the build.
+          Path kept = Path.of("target", "process-cluster-logs");
+          Files.createDirectories(kept);
+          Files.copy(
+              log,
+              kept.resolve(log.getFileName()),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
           List<String> lines = Files.readAllLines(log);
           logs.append("\n--- p").append(i).append(".log (last lines) ---\n");
           logs.append(
-              String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+              String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
       }
       throw new AssertionError(e.getMessage() + logs, e);
@@ -120,6 +127,20 @@ class ProcessClusterTest {
     }
   }
 
+  /** Node processes log Ratis's INFO lines into their log files, shown when the test fails. */
+  private String loggingConfig() throws IOException {
+    Path file = dir.resolve("logging.properties");
+    if (!Files.exists(file)) {
+      Files.writeString(
+          file,
+          "handlers=java.util.logging.ConsoleHandler\n"
+              + ".level=INFO\n"
+              + "java.util.logging.ConsoleHandler.level=ALL\n"
+              + "org.apache.ratis.level=INFO\n");
+    }
+    return file.toString();
+  }
+
   private Process launch(UUID cluster, List<Peer> peers, int index, String engine)
       throws IOException {
     Peer self = peers.get(index);
@@ -128,6 +149,7 @@ class ProcessClusterTest {
         List.of(
             java,
             "-Xmx256m",
+            "-Djava.util.logging.config.file=" + loggingConfig(),
             "-cp",
             System.getProperty("java.class.path"),
             NodeMain.class.getName(),
