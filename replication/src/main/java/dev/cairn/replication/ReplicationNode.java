@@ -201,15 +201,57 @@ public final class ReplicationNode implements AutoCloseable {
     return sorted.size() + ":" + HexFormat.of().formatHex(sha.digest());
   }
 
-  /** Stops the server and closes the store. The data stays on disk for a restart. */
+  /**
+   * Stops the server and closes the store. The data stays on disk for a restart.
+   *
+   * @throws UncheckedIOException if the server failed to close, or did not close within {@link
+   *     #CLOSE_TIMEOUT}: Ratis 3.1.3 waits, when it closes a follower, until its state machine
+   *     applied every committed entry, which never happens while the follower waits for a snapshot
+   *     install (its apply thread spins); such a node is left running, and its process must be
+   *     killed (a crash it recovers from)
+   */
   @Override
   public void close() {
+    java.util.concurrent.CompletableFuture<Void> closed =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                server.close();
+                closed.complete(null);
+              } catch (Throwable t) {
+                closed.completeExceptionally(t);
+              }
+            },
+            "cairn-node-close-" + self.id());
+    closer.setDaemon(true);
+    closer.start();
     try {
-      server.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing node " + self + ": " + e.getMessage(), e);
+      closed.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new UncheckedIOException(
+          new IOException(
+              "node "
+                  + self
+                  + " did not stop within "
+                  + CLOSE_TIMEOUT
+                  + " (a follower waiting for a snapshot install cannot be closed; kill its"
+                  + " process)",
+              e));
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new UncheckedIOException(
+          "closing node " + self + ": " + e.getCause().getMessage(),
+          e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(
+          new java.io.InterruptedIOException("interrupted while closing node " + self));
     }
   }
+
+  /** How long {@link #close()} waits for the server to stop. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
   @Override
   public String toString() {

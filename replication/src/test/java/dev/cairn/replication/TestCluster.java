@@ -126,6 +126,14 @@ final class TestCluster implements AutoCloseable {
     return ReplicatedStore.connect(id, peers, Duration.ofSeconds(30));
   }
 
+  /** Waits until node {@code id} applied as far as the furthest running node had when called. */
+  void awaitCaughtUp(String id) {
+    long target =
+        running.values().stream().mapToLong(ReplicationNode::appliedIndex).max().orElse(0);
+    ReplicationNode node = running.get(id);
+    awaitTrue(() -> node.appliedIndex() >= target, Duration.ofSeconds(60), id + " to catch up");
+  }
+
   /** Waits until every running node applied as far as the furthest one. */
   void awaitConverged() {
     awaitTrue(
