@@ -1,0 +1,359 @@
+package dev.cairn.replication;
+
+import dev.cairn.spi.Cursor;
+import dev.cairn.spi.Direction;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.StorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One node of a replicated store: a Raft server on its own address, whose state machine is a Cairn
+ * store of the engine this node runs (nodes of one cluster may run different engines).
+ *
+ * <pre>{@code
+ * try (ReplicationNode node = ReplicationNode.builder(clusterId, self, members)
+ *         .engine("lsm").directory(dir).start()) {
+ *   ... // serves until closed
+ * }
+ * }</pre>
+ *
+ * <p>The node keeps its Raft log and snapshots in {@code <directory>/raft} and its store in {@code
+ * <directory>/store}; both survive a restart, which replays exactly the log entries the store
+ * misses (docs/replication.md). Clients talk to the cluster through {@link ReplicatedStore}, not to
+ * a node. Thread-safe; {@link #close()} stops the server and closes the store.
+ */
+public final class ReplicationNode implements AutoCloseable {
+
+  private final Peer self;
+  private final RaftGroupId groupId;
+  private final RaftServer server;
+  private final StoreStateMachine stateMachine;
+
+  private ReplicationNode(Builder b) throws IOException {
+    this.self = b.self;
+    this.groupId = RaftGroupId.valueOf(b.clusterId);
+    List<RaftPeer> peers = new ArrayList<>();
+    for (Peer p : b.members) {
+      peers.add(p.toRaft());
+    }
+    RaftProperties properties = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(properties, List.of(b.directory.resolve("raft").toFile()));
+    GrpcConfigKeys.Server.setPort(properties, self.port());
+    RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    long timeout = b.electionTimeout.toMillis();
+    RaftServerConfigKeys.Rpc.setTimeoutMin(
+        properties, TimeDuration.valueOf(timeout, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(
+        properties, TimeDuration.valueOf(2 * timeout, TimeUnit.MILLISECONDS));
+    if (b.snapshotThreshold > 0) {
+      RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+      RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, b.snapshotThreshold);
+      RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+      RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+      RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
+    }
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(
+        properties, b.snapshotThreshold > 0 && b.snapshotOnStop);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(b.logSegmentSize));
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
+    // NB: Ratis waits up to 5 s between retries to a follower that failed; one restarted after a
+    // few seconds down would wait that long to be caught up. Retry every second at most.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 200ms,50, 1s,1000000");
+    this.stateMachine = new StoreStateMachine(new LocalStore(b.engine, b.settings, b.directory));
+    this.server =
+        RaftServer.newBuilder()
+            .setServerId(self.raftId())
+            .setGroup(RaftGroup.valueOf(groupId, peers))
+            .setProperties(properties)
+            .setStateMachine(stateMachine)
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+    server.start();
+  }
+
+  /**
+   * A builder for a node of cluster {@code clusterId}, listening as {@code self}, in a cluster
+   * whose members are {@code members} ({@code self} among them) when it first starts.
+   *
+   * @throws InvalidArgumentException if an argument is null, or {@code self} is not a member
+   */
+  public static Builder builder(UUID clusterId, Peer self, List<Peer> members) {
+    if (clusterId == null || self == null || members == null) {
+      throw new InvalidArgumentException("cluster id, self and members must not be null");
+    }
+    if (!members.contains(self)) {
+      throw new InvalidArgumentException("members " + members + " must include this node " + self);
+    }
+    return new Builder(clusterId, self, List.copyOf(members));
+  }
+
+  /** This node's peer. */
+  public Peer self() {
+    return self;
+  }
+
+  /** Whether this node is the cluster's leader now (it may stop being at any moment). */
+  public boolean isLeader() {
+    try {
+      return server.getDivision(groupId).getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The log index of the last entry this node applied. */
+  public long appliedIndex() {
+    return stateMachine.getLastAppliedTermIndex().getIndex();
+  }
+
+  /** Entries this node applied to its store since it started (replays it skipped not counted). */
+  public long appliedEntries() {
+    return stateMachine.appliedEntries();
+  }
+
+  /** Entries replayed after a restart that the store already held, and were skipped. */
+  public long skippedEntries() {
+    return stateMachine.skippedEntries();
+  }
+
+  /** Snapshots this node replaced its store with since it started. */
+  public long installedSnapshots() {
+    return stateMachine.installedSnapshots();
+  }
+
+  /** The directory of this node's latest snapshot, if it has one. */
+  public Optional<Path> latestSnapshot() {
+    return stateMachine.latestSnapshot();
+  }
+
+  /**
+   * Reads {@code key} from this node's own store: a <b>stale read</b>, which may miss writes the
+   * cluster committed and this node has not applied yet.
+   */
+  public byte[] staleGet(byte[] key) {
+    return stateMachine.read(store -> store.get(key));
+  }
+
+  /**
+   * A digest of the clients' entries in this node's store (the replication's own key left out), the
+   * same on two nodes that applied the same entries, whatever engine each runs: SHA-256 of the
+   * entries in unsigned key order, each as {@code | key length (4B) | key | value length (4B) |
+   * value |}, with their count.
+   */
+  public String contentDigest() {
+    return stateMachine.read(ReplicationNode::digest);
+  }
+
+  /** The consistency check of this node's engine, one line per problem; empty when consistent. */
+  public List<String> checkConsistency() {
+    return stateMachine.read(store -> List.copyOf(store.checkConsistency().problems()));
+  }
+
+  static String digest(StorageEngine store) {
+    java.util.TreeMap<byte[], byte[]> sorted =
+        new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+    try (Cursor c = store.cursor(KeyRange.all(), Direction.FORWARD)) {
+      while (c.next()) {
+        byte[] k = c.key();
+        if (!AppliedIndex.isReserved(k)) {
+          sorted.put(k, c.value());
+        }
+      }
+    }
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    ByteBuffer length = ByteBuffer.allocate(4);
+    for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
+      sha.update(length.clear().putInt(e.getKey().length).array());
+      sha.update(e.getKey());
+      sha.update(length.clear().putInt(e.getValue().length).array());
+      sha.update(e.getValue());
+    }
+    return sorted.size() + ":" + HexFormat.of().formatHex(sha.digest());
+  }
+
+  /**
+   * Stops the server and closes the store. The data stays on disk for a restart.
+   *
+   * @throws UncheckedIOException if the server failed to close, or did not close within {@link
+   *     #CLOSE_TIMEOUT}: Ratis 3.1.3 waits, when it closes a follower, until its state machine
+   *     applied every committed entry, which never happens while the follower waits for a snapshot
+   *     install (its apply thread spins); such a node is left running, and its process must be
+   *     killed (a crash it recovers from)
+   */
+  @Override
+  public void close() {
+    java.util.concurrent.CompletableFuture<Void> closed =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                server.close();
+                closed.complete(null);
+              } catch (Throwable t) {
+                closed.completeExceptionally(t);
+              }
+            },
+            "cairn-node-close-" + self.id());
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closed.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new UncheckedIOException(
+          new IOException(
+              "node "
+                  + self
+                  + " did not stop within "
+                  + CLOSE_TIMEOUT
+                  + " (a follower waiting for a snapshot install cannot be closed; kill its"
+                  + " process)",
+              e));
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new UncheckedIOException(
+          "closing node " + self + ": " + e.getCause().getMessage(),
+          e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(
+          new java.io.InterruptedIOException("interrupted while closing node " + self));
+    }
+  }
+
+  /** How long {@link #close()} waits for the server to stop. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+  @Override
+  public String toString() {
+    return "node " + self + " (" + (isLeader() ? "leader" : "not leader") + ")";
+  }
+
+  /** How a node is set up. Not thread-safe. */
+  public static final class Builder {
+    private final UUID clusterId;
+    private final Peer self;
+    private final List<Peer> members;
+    private String engine;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private Path directory;
+    private long snapshotThreshold = 100_000;
+    private long logSegmentSize = 8L * 1024 * 1024;
+    private Duration electionTimeout = Duration.ofMillis(1000);
+    private boolean snapshotOnStop = true;
+
+    private Builder(UUID clusterId, Peer self, List<Peer> members) {
+      this.clusterId = clusterId;
+      this.self = self;
+      this.members = members;
+    }
+
+    /** The engine this node's store runs (required). */
+    public Builder engine(String name) {
+      this.engine = name;
+      return this;
+    }
+
+    /** An engine setting for this node's store. */
+    public Builder setting(String name, String value) {
+      settings.put(name, value);
+      return this;
+    }
+
+    /** Where this node keeps its Raft log, snapshots and store (required). */
+    public Builder directory(Path directory) {
+      this.directory = directory;
+      return this;
+    }
+
+    /**
+     * Applied entries between two snapshots (default 100,000); 0 takes none. A snapshot lets the
+     * log be purged up to it, and is what a follower that fell behind the purged log installs.
+     */
+    public Builder snapshotThreshold(long entries) {
+      if (entries < 0) {
+        throw new InvalidArgumentException("snapshot threshold must be >= 0: " + entries);
+      }
+      this.snapshotThreshold = entries;
+      return this;
+    }
+
+    /**
+     * Whether a node that stops takes a snapshot first (default true, when snapshots are on), so
+     * that it replays less on restart. A node that crashes takes none either way.
+     */
+    public Builder snapshotOnStop(boolean on) {
+      this.snapshotOnStop = on;
+      return this;
+    }
+
+    /** The size at which a Raft log segment is closed (default 8 MiB); only closed ones purge. */
+    public Builder logSegmentSize(long bytes) {
+      if (bytes < 1024) {
+        throw new InvalidArgumentException("log segment size must be >= 1024 bytes: " + bytes);
+      }
+      this.logSegmentSize = bytes;
+      return this;
+    }
+
+    /**
+     * The shortest time a follower waits for its leader before it stands for election (default 1 s;
+     * the longest is twice that).
+     */
+    public Builder electionTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 50) {
+        throw new InvalidArgumentException("election timeout must be >= 50 ms: " + timeout);
+      }
+      this.electionTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Opens the store and starts the server.
+     *
+     * @throws InvalidArgumentException if the engine or the directory is missing, or the engine
+     *     cannot be replicated
+     * @throws UncheckedIOException if the server cannot start (its port is taken, its storage is
+     *     damaged)
+     */
+    public ReplicationNode start() {
+      if (engine == null || directory == null) {
+        throw new InvalidArgumentException("a node needs an engine and a directory");
+      }
+      try {
+        return new ReplicationNode(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("starting node " + self + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package dev.cairn.replication;
+
+import dev.cairn.replication.AppliedIndex.Position;
+import dev.cairn.spi.ConflictException;
+import dev.cairn.spi.Durability;
+import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.WriteBatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+
+/**
+ * A Cairn store as the state machine of a Raft group: applies committed log entries to the store,
+ * answers reads from it, and snapshots it with the engine's checkpoint.
+ *
+ * <p>Design. Every entry is applied in one atomic batch together with the {@linkplain AppliedIndex
+ * applied index}, so the store and the index it records never disagree. Ratis replays a restarted
+ * node's log from its latest snapshot, not from what the store already holds; this state machine
+ * skips every entry at or below the store's recorded index and applies the rest, so each entry
+ * reaches the store exactly once. A conditional batch whose precondition fails changes nothing but
+ * the applied index, and fails alike on every node, because every node checks it against the same
+ * state (the log's prefix). Entries are applied on Ratis's one apply thread, synchronously: nothing
+ * else writes the store, and {@link #takeSnapshot} (on that thread too) checkpoints a store whose
+ * applied index is exactly the snapshot's. Applying uses {@link Durability#BUFFERED}: the Raft log
+ * is the durable record, and a store that lost buffered writes to a power cut applies them again
+ * from the log, or is rebuilt from the snapshot when the log was purged past it (a store whose
+ * index is below the latest snapshot's is replaced by the snapshot on start).
+ *
+ * <p>A write the engine refuses for any other reason (an I/O error, a fail-stopped engine) cannot
+ * be skipped without this node diverging from the others: the exception goes to Ratis, which stops
+ * the server (fail-stop). The node is restarted by its operator, and replays from the store's
+ * index.
+ *
+ * <p>Reads ({@link #query}) run on Ratis's threads while entries apply; they take the read side of
+ * a lock whose write side replaces the store when a snapshot is installed.
+ */
+final class StoreStateMachine extends BaseStateMachine {
+
+  private final LocalStore local;
+  private final SnapshotDirectory snapshots = new SnapshotDirectory();
+  private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong installed = new AtomicLong();
+
+  private volatile StorageEngine store;
+
+  /** The last entry the store holds: read and written on the apply thread only. */
+  private Position storeApplied = Position.NONE;
+
+  StoreStateMachine(LocalStore local) {
+    this.local = local;
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    snapshots.init(raftStorage);
+    getLifeCycle().startAndTransition(this::load, IOException.class);
+  }
+
+  /** Opens the store, and replaces it with the latest snapshot if the snapshot is newer. */
+  private void load() throws IOException {
+    store = local.open();
+    storeApplied = AppliedIndex.decode(store.get(AppliedIndex.KEY));
+    SnapshotInfo latest = snapshots.getLatestSnapshot();
+    if (latest != null) {
+      if (latest.getIndex() > storeApplied.index()) {
+        restore(latest);
+      }
+      // NB: Ratis applies from the snapshot's index on: lastApplied starts there
+      setLastAppliedTermIndex(latest.getTermIndex());
+    }
+  }
+
+  private void restore(SnapshotInfo snapshot) throws IOException {
+    Path dir = snapshots.pathOf(snapshot.getTermIndex());
+    swap.writeLock().lock();
+    try {
+      store = local.replace(store, dir);
+      storeApplied = AppliedIndex.decode(store.get(AppliedIndex.KEY));
+      installed.incrementAndGet();
+    } finally {
+      swap.writeLock().unlock();
+    }
+    if (storeApplied.index() != snapshot.getIndex()) {
+      throw new IOException(
+          "snapshot "
+              + dir
+              + " records applied index "
+              + storeApplied.index()
+              + ", not its own "
+              + snapshot.getIndex());
+    }
+  }
+
+  @Override
+  public void pause() {
+    LifeCycle lc = getLifeCycle();
+    if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+      lc.transition(LifeCycle.State.PAUSING);
+      lc.transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** After Ratis installed a snapshot from the leader into the state-machine directory. */
+  @Override
+  public void reinitialize() throws IOException {
+    SnapshotInfo latest = snapshots.refresh();
+    if (latest != null && latest.getIndex() > storeApplied.index()) {
+      restore(latest);
+      setLastAppliedTermIndex(latest.getTermIndex());
+    }
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /** Refuses, on the leader and before it enters the log, anything that is not a valid entry. */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    try {
+      Entry.checkReplicable(Entry.decode(request.getMessage().getContent().asReadOnlyByteBuffer()));
+    } catch (InvalidArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return super.startTransaction(request);
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    if (index <= storeApplied.index()) {
+      skipped.incrementAndGet();
+      updateLastAppliedTermIndex(entry.getTerm(), index);
+      return reply(Messages.writeReply(Messages.STATUS_REPLAYED, null));
+    }
+    WriteBatch batch =
+        Entry.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    Position position = new Position(entry.getTerm(), index);
+    byte[] marker = AppliedIndex.encode(position);
+    byte[] outcome;
+    try {
+      store.write(batch.put(AppliedIndex.KEY, marker), Durability.BUFFERED);
+      outcome = Messages.writeReply(Messages.STATUS_APPLIED, null);
+    } catch (ConflictException e) {
+      store.put(AppliedIndex.KEY, marker, Durability.BUFFERED);
+      outcome = Messages.writeReply(Messages.STATUS_CONFLICT, e.key());
+    }
+    storeApplied = position;
+    applied.incrementAndGet();
+    updateLastAppliedTermIndex(entry.getTerm(), index);
+    return reply(outcome);
+  }
+
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    // NB: configuration entries replayed below the snapshot's index must not move lastApplied back
+    if (index > getLastAppliedTermIndex().getIndex()) {
+      updateLastAppliedTermIndex(term, index);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    byte[] key;
+    try {
+      key = Messages.decodeGet(request.getContent().asReadOnlyByteBuffer());
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    swap.readLock().lock();
+    try {
+      return reply(Messages.readReply(store.get(key)));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      swap.readLock().unlock();
+    }
+  }
+
+  /**
+   * Checkpoints the store into a new snapshot directory, after recording in the store the last
+   * applied index (which a configuration entry may have moved past the last write). An engine
+   * without checkpoints takes no snapshot: its node keeps the whole log.
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (!local.canCheckpoint() || last == null || last.getIndex() < 0) {
+      SnapshotInfo s = snapshots.getLatestSnapshot();
+      return s == null ? RaftLog.INVALID_LOG_INDEX : s.getIndex();
+    }
+    Path target = snapshots.pathOf(last);
+    if (Files.exists(target)) {
+      return last.getIndex();
+    }
+    if (last.getIndex() > storeApplied.index()) {
+      Position position = new Position(last.getTerm(), last.getIndex());
+      store.put(AppliedIndex.KEY, AppliedIndex.encode(position), Durability.SYNC);
+      storeApplied = position;
+    }
+    Path temporary = snapshots.temporaryPath(last);
+    store.checkpoint(temporary);
+    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    snapshots.refresh();
+    return last.getIndex();
+  }
+
+  @Override
+  public void close() throws IOException {
+    swap.writeLock().lock();
+    try {
+      StorageEngine s = store;
+      if (s != null) {
+        s.close();
+      }
+    } finally {
+      swap.writeLock().unlock();
+    }
+    super.close();
+  }
+
+  /** The store, for reading on this node (stale reads, checks); null before initialize. */
+  <T> T read(java.util.function.Function<StorageEngine, T> reader) {
+    swap.readLock().lock();
+    try {
+      return reader.apply(store);
+    } finally {
+      swap.readLock().unlock();
+    }
+  }
+
+  long appliedEntries() {
+    return applied.get();
+  }
+
+  long skippedEntries() {
+    return skipped.get();
+  }
+
+  long installedSnapshots() {
+    return installed.get();
+  }
+
+  Optional<Path> latestSnapshot() {
+    return snapshots.latestPath();
+  }
+
+  private static CompletableFuture<Message> reply(byte[] bytes) {
+    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(bytes)));
+  }
+}

@@ -1,0 +1,170 @@
+package dev.cairn.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Nodes of one cluster in this JVM, on 127.0.0.1 and free ports, each in its own directory; a node
+ * can be stopped and started again on the same port and directory.
+ */
+final class TestCluster implements AutoCloseable {
+
+  /**
+   * Ratis logs every refused connection and stopped peer, which these tests cause on purpose: its
+   * lines stay out of the build log (the logger is held so that the level stays set).
+   */
+  static final java.util.logging.Logger RATIS_LOG =
+      java.util.logging.Logger.getLogger("org.apache.ratis");
+
+  static {
+    RATIS_LOG.setLevel(java.util.logging.Level.OFF);
+  }
+
+  final UUID id = UUID.randomUUID();
+  final List<Peer> peers = new ArrayList<>();
+  private final Map<String, String> engines = new LinkedHashMap<>();
+  private final Map<String, ReplicationNode> running = new LinkedHashMap<>();
+  private final Path root;
+  private final UnaryOperator<ReplicationNode.Builder> setup;
+
+  /** A cluster of one node per engine name, named n0, n1, ... */
+  TestCluster(Path root, UnaryOperator<ReplicationNode.Builder> setup, String... nodeEngines) {
+    this.root = root;
+    this.setup = setup;
+    for (int i = 0; i < nodeEngines.length; i++) {
+      Peer p = new Peer("n" + i, "127.0.0.1:" + freePort());
+      peers.add(p);
+      engines.put(p.id(), nodeEngines[i]);
+    }
+  }
+
+  TestCluster(Path root, String... nodeEngines) {
+    this(root, b -> b, nodeEngines);
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  TestCluster startAll() {
+    for (Peer p : peers) {
+      start(p.id());
+    }
+    return this;
+  }
+
+  Peer peer(String id) {
+    return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  /** Adds a peer (not started, not a member until the cluster's configuration says so). */
+  Peer addPeer(String id, String engine) {
+    Peer p = new Peer(id, "127.0.0.1:" + freePort());
+    peers.add(p);
+    engines.put(id, engine);
+    return p;
+  }
+
+  ReplicationNode start(String id) {
+    return start(id, peers);
+  }
+
+  ReplicationNode start(String id, List<Peer> members) {
+    ReplicationNode node =
+        setup
+            .apply(
+                ReplicationNode.builder(this.id, peer(id), members)
+                    .engine(engines.get(id))
+                    .directory(root.resolve(id))
+                    .electionTimeout(Duration.ofMillis(400)))
+            .start();
+    running.put(id, node);
+    return node;
+  }
+
+  void stop(String id) {
+    ReplicationNode node = running.remove(id);
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  ReplicationNode node(String id) {
+    return running.get(id);
+  }
+
+  List<ReplicationNode> running() {
+    return List.copyOf(running.values());
+  }
+
+  Optional<ReplicationNode> leader() {
+    return running.values().stream().filter(ReplicationNode::isLeader).findFirst();
+  }
+
+  ReplicationNode awaitLeader() {
+    awaitTrue(() -> leader().isPresent(), Duration.ofSeconds(30), "a leader");
+    return leader().orElseThrow();
+  }
+
+  ReplicatedStore client() {
+    return ReplicatedStore.connect(id, peers, Duration.ofSeconds(30));
+  }
+
+  /** Waits until node {@code id} applied as far as the furthest running node had when called. */
+  void awaitCaughtUp(String id) {
+    long target =
+        running.values().stream().mapToLong(ReplicationNode::appliedIndex).max().orElse(0);
+    ReplicationNode node = running.get(id);
+    awaitTrue(() -> node.appliedIndex() >= target, Duration.ofSeconds(60), id + " to catch up");
+  }
+
+  /** Waits until every running node applied as far as the furthest one. */
+  void awaitConverged() {
+    awaitTrue(
+        () -> {
+          long max =
+              running.values().stream().mapToLong(ReplicationNode::appliedIndex).max().orElse(0);
+          return running.values().stream().allMatch(n -> n.appliedIndex() == max);
+        },
+        Duration.ofSeconds(60),
+        "every node applied the same index");
+  }
+
+  static void awaitTrue(BooleanSupplier condition, Duration limit, String what) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + limit + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (String id : List.copyOf(running.keySet())) {
+      stop(id);
+    }
+  }
+}
