@@ -58,7 +58,10 @@ class GroupCommitTest {
       long groups = e.statistics().details().get("write.groups") - groupsBefore;
       assertTrue(syncs >= 1, "SYNC writes without any fsync");
       assertTrue(syncs < threads * each, "every one of the SYNC writes had its own fsync");
-      assertTrue(groups < threads * each, "every write was a group of its own");
+      // NB: not that groups < writes: a leader takes whoever has queued when it starts, and a
+      // fast leader may find nobody every time (a CI run saw it); fsyncs are what groups share.
+      assertTrue(groups <= threads * each, groups + " groups for " + threads * each + " writes");
+      assertTrue(syncs <= groups, syncs + " fsyncs for " + groups + " groups: more than one each");
     }
     try (LsmEngine e = open(dir, BIG)) {
       for (int t = 0; t < 16; t++) {
