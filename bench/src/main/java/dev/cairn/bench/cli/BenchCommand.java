@@ -119,7 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      description = "Unmeasured operations before each loaded workload (default: ops/10).")
+      description =
+          "Unmeasured operations before each loaded workload, and puts before each syncput one"
+              + " (at most --sync-ops) (default: ops/10).")
   Long warmup;
 
   @Option(
