@@ -13,12 +13,24 @@ import java.util.SplittableRandom;
  * Exhaustive small cases, as ALICE and CrashMonkey do: for short workloads (up to five steps),
  * every crash point (after each file system mutation, store creation included) times every state
  * the disk may be left in (every subset of the pending writes, and every prefix of each directory's
- * pending entry operations).
+ * pending entry operations), within a budget of crash states per workload ({@link #TRIAL_BUDGET}).
  */
 final class ExhaustiveCampaign {
 
   /** More pending operations than this are sampled (2^this subsets) instead of enumerated. */
   static final int MAX_EXHAUSTIVE = 10;
+
+  /**
+   * Crash states one workload may check in full. An engine that writes a long value as many small
+   * writes before one force leaves many pending writes at many crash points (2^{@value
+   * #MAX_EXHAUSTIVE} states at each); past this budget, each further crash point checks {@value
+   * #OVER_BUDGET_CHOICES} of its states, drawn from the trial's seed, so that a campaign ends in
+   * bounded time whatever the engine's write pattern.
+   */
+  static final long TRIAL_BUDGET = 20_000;
+
+  /** States checked at each crash point once a workload is past {@link #TRIAL_BUDGET}. */
+  static final int OVER_BUDGET_CHOICES = 16;
 
   private ExhaustiveCampaign() {}
 
@@ -55,6 +67,7 @@ final class ExhaustiveCampaign {
       Workload.Shape shape,
       long seed,
       CampaignLog log) {
+    long states = 0;
     for (long point = 0; ; point++) {
       try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
         Path dir = fs.root().resolve("store");
@@ -75,6 +88,10 @@ final class ExhaustiveCampaign {
         PowerCut cut = fs.powerCut();
         session.abandon();
         List<CrashChoice> choices = cut.enumerate(MAX_EXHAUSTIVE, seed ^ point);
+        if (states >= TRIAL_BUDGET) {
+          choices = sample(choices, new SplittableRandom(seed ^ point ^ 0x5DEECE66DL));
+        }
+        states += choices.size();
         for (CrashChoice choice : choices) {
           cut.restore(choice);
           log.crashStates++;
@@ -98,5 +115,21 @@ final class ExhaustiveCampaign {
         return "the fault-injecting file system failed: " + StoreSession.stack(e);
       }
     }
+  }
+
+  /**
+   * {@value #OVER_BUDGET_CHOICES} of {@code choices}: the first (nothing or least kept) and the
+   * last, and others drawn by {@code rnd}; all of them when there are no more.
+   */
+  static <T> List<T> sample(List<T> choices, SplittableRandom rnd) {
+    int n = choices.size();
+    if (n <= OVER_BUDGET_CHOICES) {
+      return choices;
+    }
+    java.util.TreeSet<Integer> picked = new java.util.TreeSet<>(List.of(0, n - 1));
+    while (picked.size() < OVER_BUDGET_CHOICES) {
+      picked.add(rnd.nextInt(n));
+    }
+    return picked.stream().map(choices::get).toList();
   }
 }

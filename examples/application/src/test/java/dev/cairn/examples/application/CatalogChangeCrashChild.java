@@ -12,9 +12,10 @@ import java.nio.file.Path;
 
 /**
  * The child JVM of {@link CatalogChangeCrashTest}: adds keyspaces (on hash, lsm and btree in turn,
- * and in a shared lsm store), writes one value to each, and drops every other one, until it is
- * killed. It prints {@code BEGIN add <name>} / {@code ADDED <name>}, {@code WROTE <name>} and
- * {@code BEGIN drop <name>} / {@code DROPPED <name>}, each line flushed.
+ * and in a shared lsm store), writes one value to each, and drops every other one (when its add
+ * finished: a killed child's add in flight may not have), until it is killed. It prints {@code
+ * BEGIN add <name>} / {@code ADDED <name>}, {@code WROTE <name>} and {@code BEGIN drop <name>} /
+ * {@code DROPPED <name>}, each line flushed.
  *
  * <p>Arguments: database directory, first number.
  */
@@ -43,8 +44,10 @@ public final class CatalogChangeCrashChild {
         line(out, "ADDED " + name);
         db.keyspace(name).put(name.getBytes(UTF_8), engine.getBytes(UTF_8), Durability.SYNC);
         line(out, "WROTE " + name);
-        if (n % 2 == 1) {
-          String drop = "ks" + (n - 1);
+        String drop = "ks" + (n - 1);
+        // the previous keyspace is absent when this child began where a killed one's add of it
+        // did not finish
+        if (n % 2 == 1 && db.keyspaceNames().contains(drop)) {
           line(out, "BEGIN drop " + drop);
           db.dropKeyspace(drop);
           line(out, "DROPPED " + drop);
