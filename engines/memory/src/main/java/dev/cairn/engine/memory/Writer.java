@@ -43,6 +43,13 @@ final class Writer {
   /** The horizon at the last sweep; guarded by the write lock. */
   private long sweptAt;
 
+  /**
+   * A reader unpinned while a writer held the lock: the writer sweeps as it lets go ({@link
+   * #unlock}), so that what the reader held (a dropped keyspace included) is released without
+   * waiting for another write.
+   */
+  private volatile boolean sweepWanted;
+
   Writer(Sequencer sequencer, Catalog catalog) {
     this.sequencer = sequencer;
     this.catalog = catalog;
@@ -69,7 +76,7 @@ final class Writer {
       }
       sweep(horizon);
     } finally {
-      sequencer.unlock();
+      unlock();
     }
   }
 
@@ -124,7 +131,7 @@ final class Writer {
       }
       sweep(horizon);
     } finally {
-      sequencer.unlock();
+      unlock();
     }
   }
 
@@ -146,7 +153,7 @@ final class Writer {
       sweep(sequencer.horizon());
       return keyspace;
     } finally {
-      sequencer.unlock();
+      unlock();
     }
   }
 
@@ -169,19 +176,38 @@ final class Writer {
       sequencer.publish(seq);
       sweep(sequencer.horizon());
     } finally {
-      sequencer.unlock();
+      unlock();
     }
   }
 
   /** Releases a reader's pin, and prunes what it held if no writer is busy (else the next will). */
   void unpin(long seq) {
     sequencer.unpin(seq);
-    if (sequencer.tryLock()) {
+    sweepWanted = true;
+    trySweep();
+  }
+
+  /**
+   * Sweeps if a reader asked for it and the lock is free; else whoever holds the lock sees the
+   * request as it lets go. (The reader sets the flag before it tries the lock; a holder reads it
+   * after it lets go: one of the two sweeps.)
+   */
+  private void trySweep() {
+    while (sweepWanted && sequencer.tryLock()) {
       try {
+        sweepWanted = false;
         sweep(sequencer.horizon());
       } finally {
         sequencer.unlock();
       }
+    }
+  }
+
+  /** Lets go of the write lock, then sweeps for a reader that unpinned meanwhile. */
+  private void unlock() {
+    sequencer.unlock();
+    if (sweepWanted) {
+      trySweep();
     }
   }
 
@@ -190,30 +216,37 @@ final class Writer {
    * VersionedMap#check}). Blocks writers while it runs.
    */
   ConsistencyReport check() {
-    sequencer.lock();
-    try {
-      List<String> problems = new ArrayList<>();
-      long published = sequencer.published();
-      catalog.check(published, problems);
-      long versions = 0;
-      for (VersionedMap keyspace : catalog.held()) {
-        versions += keyspace.check(published, problems);
-      }
-      return new ConsistencyReport(versions, problems);
-    } finally {
-      sequencer.unlock();
-    }
+    return underLock(
+        () -> {
+          List<String> problems = new ArrayList<>();
+          long published = sequencer.published();
+          catalog.check(published, problems);
+          long versions = 0;
+          for (VersionedMap keyspace : catalog.held()) {
+            versions += keyspace.check(published, problems);
+          }
+          return new ConsistencyReport(versions, problems);
+        });
   }
 
   /** Drops every version of every keyspace, for close. Readers still running see them empty. */
   void clear() {
+    underLock(
+        () -> {
+          for (VersionedMap keyspace : catalog.held()) {
+            keyspace.clear();
+          }
+          return null;
+        });
+  }
+
+  /** Runs {@code work} holding the write lock, and lets go of it as every writer does. */
+  <T> T underLock(java.util.function.Supplier<T> work) {
     sequencer.lock();
     try {
-      for (VersionedMap keyspace : catalog.held()) {
-        keyspace.clear();
-      }
+      return work.get();
     } finally {
-      sequencer.unlock();
+      unlock();
     }
   }
 
