@@ -188,9 +188,12 @@ final class ShadowReportCommand implements Callable<Integer> {
         b.append(
             String.format(
                 Locale.ROOT,
-                "  %s  key %s (%d bytes)  primary %s, candidate %s%n",
+                "  %s  key %s%s (%d bytes)  primary %s, candidate %s%n",
                 m.path("kind").asText(),
                 m.path("key").asText(),
+                m.path("keyspace").asText("default").equals("default")
+                    ? ""
+                    : " in keyspace " + m.path("keyspace").asText(),
                 m.path("keyLength").asInt(),
                 length(m.path("primaryLength").asInt()),
                 length(m.path("candidateLength").asInt())));

@@ -24,6 +24,8 @@ final class FaultyCandidate implements StorageEngine {
   private final StorageEngine inner;
   volatile int dropEveryPut;
   volatile int corruptEveryGet;
+  volatile int dropEveryBatch;
+  private final AtomicLong batches = new AtomicLong();
   volatile boolean throwing;
   volatile CountDownLatch hang;
   final CountDownLatch hanging = new CountDownLatch(1);
@@ -83,7 +85,33 @@ final class FaultyCandidate implements StorageEngine {
   @Override
   public void write(WriteBatch batch, Durability durability) {
     misbehave();
+    int n = dropEveryBatch;
+    if (n > 0 && batches.incrementAndGet() % n == 0) {
+      return; // NB: lost
+    }
     inner.write(batch, durability);
+  }
+
+  @Override
+  public java.util.List<String> keyspaces() {
+    return inner.keyspaces();
+  }
+
+  @Override
+  public dev.cairn.spi.Keyspace keyspace(String name) {
+    return inner.keyspace(name);
+  }
+
+  @Override
+  public dev.cairn.spi.Keyspace createKeyspace(String name) {
+    misbehave();
+    return inner.createKeyspace(name);
+  }
+
+  @Override
+  public void dropKeyspace(String name) {
+    misbehave();
+    inner.dropKeyspace(name);
   }
 
   @Override

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.runtime.shadow.ShadowEngine;
 import dev.cairn.runtime.shadow.ShadowReport;
+import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -123,6 +126,78 @@ class ShadowEngineTest {
               .functionCounter()
               .count();
       assertEquals(r.readsCompared(), (long) matched);
+    }
+  }
+
+  /**
+   * A seeded workload through a keyspace handle: puts, deletes, conditional writes, range deletes
+   * and reads, each read checked against a map kept beside it.
+   */
+  static void keyspaceWorkload(Keyspace ks, long seed, int ops, int keys) {
+    System.out.println(
+        "shadow keyspace workload seed " + seed + " (replay: -Dshadow.seed=" + seed + ")");
+    SplittableRandom random = new SplittableRandom(seed);
+    java.util.TreeMap<String, byte[]> model = new java.util.TreeMap<>();
+    for (int i = 0; i < ops; i++) {
+      int k = random.nextInt(keys);
+      byte[] key = key(k);
+      String s = new String(key, StandardCharsets.UTF_8);
+      byte[] value = new byte[1 + random.nextInt(40)];
+      random.nextBytes(value);
+      int what = random.nextInt(100);
+      if (what < 35) {
+        ks.put(key, value);
+        model.put(s, value);
+      } else if (what < 42) {
+        ks.delete(key);
+        model.remove(s);
+      } else if (what < 46) {
+        boolean applied = ks.putIfAbsent(key, value, Durability.BUFFERED);
+        assertEquals(!model.containsKey(s), applied, "putIfAbsent of " + s);
+        model.putIfAbsent(s, value);
+      } else if (what < 47) {
+        String to = s + "~"; // the key and the keys it prefixes ("key-1": "key-10".."key-199")
+        ks.deleteRange(
+            KeyRange.between(key, to.getBytes(StandardCharsets.UTF_8)), Durability.BUFFERED);
+        model.subMap(s, to).clear();
+      } else if (what < 50) {
+        List<byte[]> got = ks.multiGet(List.of(key, key(random.nextInt(keys))));
+        assertArrayEquals(model.get(s), got.get(0), "multiGet of " + s);
+      } else {
+        assertArrayEquals(model.get(s), ks.get(key), "get of " + s);
+      }
+    }
+  }
+
+  @Test
+  void writesAndReadsThroughAKeyspaceHandleAreMirroredAndCompared() {
+    try (ShadowEngine shadow = shadow(open("tiny2")).start()) {
+      Keyspace events = shadow.createKeyspace("events");
+      keyspaceWorkload(events, SEED, 4_000, 200);
+      shadow.createKeyspace("audit");
+      keyspaceWorkload(shadow.keyspace("audit"), SEED + 1, 1_000, 200);
+      assertTrue(shadow.awaitMirrored(Duration.ofSeconds(30)));
+      ShadowReport r = shadow.report();
+      assertEquals(0, r.mismatches(), () -> "mismatches: " + r.examples());
+      assertTrue(r.writes() > 2_000, () -> "writes through the handle counted: " + r.writes());
+      assertEquals(r.writes(), r.writesMirrored());
+      assertEquals(0, r.writesDropped() + r.writesFailed() + r.readsFailed());
+      assertTrue(r.readsCompared() > 1_000, () -> "compared " + r.readsCompared());
+    }
+  }
+
+  @Test
+  void aCandidateThatLosesKeyspaceWritesIsCaughtAndTheKeyspaceNamed() {
+    FaultyCandidate candidate = new FaultyCandidate(open("tiny2"));
+    candidate.dropEveryBatch = 7;
+    try (ShadowEngine shadow = shadow(candidate).start()) {
+      keyspaceWorkload(shadow.createKeyspace("events"), SEED, 4_000, 200);
+      assertTrue(shadow.awaitMirrored(Duration.ofSeconds(30)));
+      ShadowReport r = shadow.report();
+      assertTrue(r.mismatches() > 0, () -> "no mismatch caught: " + r);
+      assertTrue(
+          r.examples().stream().allMatch(m -> m.keyspace().equals("events")),
+          () -> "examples " + r.examples());
     }
   }
 

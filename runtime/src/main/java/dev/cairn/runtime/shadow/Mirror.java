@@ -2,6 +2,7 @@ package dev.cairn.runtime.shadow;
 
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.KeyRange;
+import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.time.Duration;
@@ -44,7 +45,8 @@ final class Mirror {
 
   record Flush() implements Task {}
 
-  record Compare(byte[] key, byte[] primaryValue, long primaryNanos) implements Task {}
+  record Compare(String keyspace, byte[] key, byte[] primaryValue, long primaryNanos)
+      implements Task {}
 
   private final StorageEngine candidate;
   private final ShadowFigures figures;
@@ -198,7 +200,10 @@ final class Mirror {
   }
 
   private void compare(Compare c, long t0) {
-    byte[] value = candidate.get(c.key());
+    byte[] value =
+        c.keyspace().equals(Keyspace.DEFAULT)
+            ? candidate.get(c.key())
+            : candidate.keyspace(c.keyspace()).get(c.key());
     long nanos = System.nanoTime() - t0;
     figures.candidateReads.record(nanos);
     figures.compareLatency(c.primaryNanos(), nanos);
@@ -209,13 +214,13 @@ final class Mirror {
           expected == null
               ? ShadowReport.Kind.EXTRA
               : value == null ? ShadowReport.Kind.MISSING : ShadowReport.Kind.DIFFERENT;
-      figures.mismatch(c.key(), kind, expected, value);
+      figures.mismatch(c.keyspace(), c.key(), kind, expected, value);
     }
   }
 
   private static String describe(Task t) {
     return switch (t) {
-      case Compare c -> "reading key " + ShadowFigures.keyHex(c.key());
+      case Compare c -> "reading key " + ShadowFigures.keyHex(c.key()) + " of " + c.keyspace();
       case Put p -> "putting key " + ShadowFigures.keyHex(p.key());
       case Delete d -> "deleting key " + ShadowFigures.keyHex(d.key());
       case Batch b -> "writing a batch of " + b.batch().size();

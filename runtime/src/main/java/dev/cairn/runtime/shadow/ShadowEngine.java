@@ -39,10 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>What is mirrored: puts, deletes, batches (without their preconditions, once the primary
  * applied them), range deletes, conditional writes that the primary applied (as the plain write
- * they became), keyspace creation and removal, and flushes. Not mirrored: writes through a {@link
- * Keyspace} handle, which is the primary's own. What is compared: sampled {@link #get} and {@link
- * #multiGet} keys. Cursors, snapshots, statistics, checkpoints, compaction and the consistency
- * check are the primary's alone.
+ * they became), keyspace creation and removal, and flushes, and the same through the {@link
+ * Keyspace} handles it gives out. What is compared: sampled {@link #get} and {@link #multiGet}
+ * keys, of the store and of its keyspace handles. Cursors, snapshots, statistics, checkpoints,
+ * compaction and the consistency check are the primary's alone.
  *
  * <p>Thread-safe as the primary is. Must be closed: closing closes the primary (on the caller's
  * thread, as usual), then lets the mirror finish its queue and close the candidate, waiting at most
@@ -196,7 +196,7 @@ public final class ShadowEngine implements StorageEngine {
     long t0 = System.nanoTime();
     byte[] value = primary.get(key);
     long nanos = System.nanoTime() - t0;
-    judge(key, value, nanos, began);
+    judge(Keyspace.DEFAULT, key, value, nanos, began);
     return value;
   }
 
@@ -220,17 +220,18 @@ public final class ShadowEngine implements StorageEngine {
     long nanos = (System.nanoTime() - t0) / keys.size();
     for (int i = 0; i < chosen.length && i < values.size(); i++) {
       if (chosen[i]) {
-        judge(keys.get(i), values.get(i), nanos, began);
+        judge(Keyspace.DEFAULT, keys.get(i), values.get(i), nanos, began);
       }
     }
     return values;
   }
 
-  private void judge(byte[] key, byte[] value, long nanos, long began) {
+  private void judge(String keyspace, byte[] key, byte[] value, long nanos, long began) {
     figures.readsSampled.increment();
     figures.primaryReads.record(nanos);
-    Mirror.Compare c = new Mirror.Compare(key.clone(), value == null ? null : value.clone(), nanos);
-    switch (order.compare(WriteOrder.hash(Keyspace.DEFAULT, key), began, seq -> mirror.offer(c))) {
+    Mirror.Compare c =
+        new Mirror.Compare(keyspace, key.clone(), value == null ? null : value.clone(), nanos);
+    switch (order.compare(WriteOrder.hash(keyspace, key), began, seq -> mirror.offer(c))) {
       case SKIPPED -> figures.readsSkipped.increment();
       case DROPPED -> figures.readsDropped.increment();
       case COMPARED -> {}
@@ -473,17 +474,161 @@ public final class ShadowEngine implements StorageEngine {
     return primary.keyspaces();
   }
 
-  /** The primary's own keyspace handle: writes through it are <b>not</b> mirrored. */
+  /**
+   * The primary's keyspace handle, shadowed: writes through it are mirrored to the candidate's
+   * keyspace of the same name, and sampled reads compared there, as the store's own are.
+   */
   @Override
   public Keyspace keyspace(String name) {
-    return primary.keyspace(name);
+    return new ShadowKeyspace(primary.keyspace(name));
   }
 
   @Override
   public Keyspace createKeyspace(String name) {
     Keyspace k = primary.createKeyspace(name);
     mirrorOther(new Mirror.CreateKeyspace(name));
-    return k;
+    return new ShadowKeyspace(k);
+  }
+
+  /**
+   * A keyspace of the primary seen through the shadow: its writes mirrored as one-keyspace batches
+   * (after the primary acknowledged them), its sampled reads compared. Conditional writes and range
+   * deletes go through the shadow's {@link ShadowEngine#write} (the SPI's defaults do), which
+   * mirrors them once the primary applied them.
+   */
+  private final class ShadowKeyspace implements Keyspace {
+    private final Keyspace own;
+
+    ShadowKeyspace(Keyspace own) {
+      this.own = own;
+    }
+
+    @Override
+    public String name() {
+      return own.name();
+    }
+
+    @Override
+    public StorageEngine store() {
+      return ShadowEngine.this;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      if (!sampled() || key == null) {
+        return own.get(key);
+      }
+      long began = order.sequence();
+      long t0 = System.nanoTime();
+      byte[] value = own.get(key);
+      judge(own.name(), key, value, System.nanoTime() - t0, began);
+      return value;
+    }
+
+    @Override
+    public List<byte[]> multiGet(List<byte[]> keys) {
+      if (keys == null || keys.isEmpty()) {
+        return own.multiGet(keys);
+      }
+      boolean[] chosen = new boolean[keys.size()];
+      boolean any = false;
+      for (int i = 0; i < chosen.length; i++) {
+        chosen[i] = sampled() && keys.get(i) != null;
+        any |= chosen[i];
+      }
+      if (!any) {
+        return own.multiGet(keys);
+      }
+      long began = order.sequence();
+      long t0 = System.nanoTime();
+      List<byte[]> values = own.multiGet(keys);
+      long nanos = (System.nanoTime() - t0) / keys.size();
+      for (int i = 0; i < chosen.length && i < values.size(); i++) {
+        if (chosen[i]) {
+          judge(own.name(), keys.get(i), values.get(i), nanos, began);
+        }
+      }
+      return values;
+    }
+
+    @Override
+    public Cursor cursor(KeyRange range, Direction direction) {
+      return own.cursor(range, direction);
+    }
+
+    @Override
+    public long approximateCount(KeyRange range) {
+      return own.approximateCount(range);
+    }
+
+    @Override
+    public long approximateSize(KeyRange range) {
+      return own.approximateSize(range);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value, Durability durability) {
+      if (key == null || value == null) {
+        own.put(key, value, durability); // NB: the primary's own error
+        return;
+      }
+      String ks = own.name();
+      WriteOrder.Footprint f =
+          new WriteOrder.Footprint(new long[] {WriteOrder.hash(ks, key)}, false);
+      long began = order.begin(f);
+      long nanos;
+      try {
+        long t0 = System.nanoTime();
+        own.put(key, value, durability);
+        nanos = System.nanoTime() - t0;
+      } catch (RuntimeException | Error e) {
+        order.abandon(f);
+        throw e;
+      }
+      mirror(
+          f,
+          began,
+          nanos,
+          () ->
+              new Mirror.Batch(
+                  new WriteBatch().put(ks, key.clone(), value.clone()), durability, nanos));
+    }
+
+    @Override
+    public void delete(byte[] key, Durability durability) {
+      if (key == null) {
+        own.delete(key, durability);
+        return;
+      }
+      String ks = own.name();
+      WriteOrder.Footprint f =
+          new WriteOrder.Footprint(new long[] {WriteOrder.hash(ks, key)}, false);
+      long began = order.begin(f);
+      long nanos;
+      try {
+        long t0 = System.nanoTime();
+        own.delete(key, durability);
+        nanos = System.nanoTime() - t0;
+      } catch (RuntimeException | Error e) {
+        order.abandon(f);
+        throw e;
+      }
+      mirror(
+          f,
+          began,
+          nanos,
+          () -> new Mirror.Batch(new WriteBatch().delete(ks, key.clone()), durability, nanos));
+    }
+
+    @Override
+    public dev.cairn.spi.EngineStatistics statistics() {
+      return own.statistics();
+    }
+
+    @Override
+    public String toString() {
+      return "shadowed " + own;
+    }
   }
 
   @Override

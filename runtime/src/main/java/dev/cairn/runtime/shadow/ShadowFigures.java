@@ -102,11 +102,13 @@ final class ShadowFigures {
   }
 
   /** Counts and logs a mismatch, keeping it as an example while there are few. */
-  void mismatch(byte[] key, ShadowReport.Kind kind, byte[] primary, byte[] candidate) {
+  void mismatch(
+      String keyspace, byte[] key, ShadowReport.Kind kind, byte[] primary, byte[] candidate) {
     mismatches.increment();
     long n = mismatches.sum();
     ShadowReport.Mismatch m =
         new ShadowReport.Mismatch(
+            keyspace,
             keyHex(key),
             key.length,
             kind,

@@ -84,6 +84,7 @@ public record ShadowReport(
   /**
    * One read where the stores disagreed. Values are not kept, only their sizes.
    *
+   * @param keyspace the keyspace read ({@code "default"} for the store's own reads)
    * @param keyHex the key in hex, its first {@value ShadowEngine#KEY_HEX_BYTES} bytes, with {@code
    *     "..."} when longer
    * @param keyLength the key's length
@@ -94,6 +95,7 @@ public record ShadowReport(
    * @since 1.2
    */
   public record Mismatch(
+      String keyspace,
       String keyHex,
       int keyLength,
       Kind kind,

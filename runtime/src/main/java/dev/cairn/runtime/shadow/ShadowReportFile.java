@@ -123,7 +123,9 @@ final class ShadowReportFile implements AutoCloseable {
     b.append(",\n  \"examples\": [");
     String sep = "\n    ";
     for (ShadowReport.Mismatch m : r.examples()) {
-      b.append(sep).append("{\"key\": ");
+      b.append(sep).append("{\"keyspace\": ");
+      string(b, m.keyspace());
+      b.append(", \"key\": ");
       string(b, m.keyHex());
       b.append(", \"keyLength\": ").append(m.keyLength());
       b.append(", \"kind\": ");
