@@ -51,6 +51,17 @@ public final class DatabaseKeyspace implements Keyspace {
   private volatile State state;
   private volatile boolean dropped;
 
+  /**
+   * While an online migration of the keyspace runs, the handle its writes go through so that the
+   * migration captures them (the migration's {@code OnlineMigration.store()} over a {@link
+   * KeyspaceStore}: the keyspace's data is its {@code default}); null otherwise. Set and cleared
+   * under the write fence, read under the read fence: a write goes either wholly through it or
+   * wholly around it.
+   */
+  private volatile StorageEngine capturing;
+
+  private volatile KeyspaceMove move;
+
   DatabaseKeyspace(Database database, String name, State state) {
     this.database = database;
     this.name = name;
@@ -101,9 +112,38 @@ public final class DatabaseKeyspace implements Keyspace {
     return state;
   }
 
-  /** Points the keyspace at its new place; the caller holds the write fence. */
+  /**
+   * Points the keyspace at its new place, and ends a migration's capture; the caller holds the
+   * write fence.
+   */
   void moveTo(State next) {
     this.state = next;
+    this.capturing = null;
+  }
+
+  /** Routes writes through {@code handle} (null: to the place again); holds the write fence. */
+  void captureThrough(StorageEngine handle) {
+    Lock lock = fence.writeLock();
+    lock.lock();
+    try {
+      this.capturing = handle;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether a migration captures the keyspace's writes now. */
+  boolean isCaptured() {
+    return capturing != null;
+  }
+
+  /** The move under way, or null; guarded by the database's lock on changes. */
+  KeyspaceMove move() {
+    return move;
+  }
+
+  void setMove(KeyspaceMove m) {
+    this.move = m;
   }
 
   void markDropped() {
@@ -172,7 +212,12 @@ public final class DatabaseKeyspace implements Keyspace {
     call(
         Op.PUT,
         p -> {
-          p.put(key, value, durability);
+          StorageEngine c = capturing;
+          if (c == null) {
+            p.put(key, value, durability);
+          } else {
+            c.put(key, value, durability);
+          }
           return null;
         });
   }
@@ -187,7 +232,12 @@ public final class DatabaseKeyspace implements Keyspace {
     call(
         Op.DELETE,
         p -> {
-          p.delete(key, durability);
+          StorageEngine c = capturing;
+          if (c == null) {
+            p.delete(key, durability);
+          } else {
+            c.delete(key, durability);
+          }
           return null;
         });
   }
@@ -223,7 +273,12 @@ public final class DatabaseKeyspace implements Keyspace {
     call(
         Op.WRITE,
         p -> {
-          p.write(Batches.translate(batch, Batches.all(batch, p.engineKeyspace())), durability);
+          StorageEngine c = capturing;
+          if (c == null) {
+            p.write(Batches.translate(batch, Batches.all(batch, p.engineKeyspace())), durability);
+          } else {
+            c.write(Batches.translate(batch, Batches.all(batch, Keyspace.DEFAULT)), durability);
+          }
           return null;
         });
   }
