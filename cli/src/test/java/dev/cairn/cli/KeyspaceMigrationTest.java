@@ -221,6 +221,70 @@ class KeyspaceMigrationTest {
     }
   }
 
+  /**
+   * {@code cairn migrate --db DIR --keyspace NAME --to ENGINE --online} continues a keyspace
+   * migration a stopped run left, cuts over, and says so; misused options are refused.
+   */
+  @Test
+  void cairnMigrateMovesADatabaseKeyspaceOnline() {
+    Path dir = tmp.resolve("cli");
+    Map<String, String> model = new ConcurrentHashMap<>();
+    Map<String, String> neighbour = new TreeMap<>();
+    try (Database db = create(dir, "hash", false)) {
+      fill(db, model, neighbour);
+      int[] batches = {0};
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              KeyspaceMigration.of(Cairn.engines(), db, "events", "btree", Map.of())
+                  .configure(
+                      m ->
+                          m.batch(100, 1 << 20)
+                              .checkpointEvery(2048)
+                              .progress(
+                                  p -> {
+                                    if (p.phase() == MigrationProgress.Phase.COPYING
+                                        && ++batches[0] == 5) {
+                                      throw new IllegalStateException("stopped");
+                                    }
+                                  }))
+                  .run());
+    }
+    String d = dir.resolve("db").toString();
+    CliRun wrongTo =
+        CliRun.run(Cairn.engines(), "migrate", "--db", d, "-k", "events", "--to", "btree:/x");
+    assertEquals(ExitCodes.USAGE, wrongTo.exitCode(), wrongTo.describe());
+    assertTrue(wrongTo.err().contains("the engine alone"), wrongTo.describe());
+    CliRun storeOnline =
+        CliRun.run(Cairn.engines(), "migrate", "--from", d, "--to", "btree:/x", "--online");
+    assertEquals(ExitCodes.USAGE, storeOnline.exitCode(), storeOnline.describe());
+    CliRun r =
+        CliRun.run(
+            Cairn.engines(),
+            "migrate",
+            "--db",
+            d,
+            "--keyspace",
+            "events",
+            "--to",
+            "btree",
+            "--online",
+            "--no-progress");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(
+        r.out().startsWith("migrated keyspace 'events' of " + d + " from hash to btree in "),
+        r.describe());
+    assertTrue(r.out().contains(": " + KEYS + " entries, "), r.describe());
+    assertTrue(r.out().contains("(resumed)"), r.describe());
+    assertTrue(r.out().contains("verified: 256 hash buckets equal on both sides"), r.describe());
+    try (Database db = Cairn.database(dir.resolve("db")).open()) {
+      assertEquals("btree", db.keyspace("events").engine());
+      assertEquals(new TreeMap<>(model), contents(db.keyspace("events")));
+      assertEquals(neighbour, contents(db.keyspace("other")));
+      assertEquals(List.of(), db.strays());
+    }
+  }
+
   /** While a keyspace moves, what would race its cut-over is refused, naming the migration. */
   private static void refusedWhileMoving(Database db, boolean shared) {
     InvalidStateException drop =
