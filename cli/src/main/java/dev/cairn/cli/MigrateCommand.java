@@ -188,19 +188,28 @@ final class MigrateCommand implements Callable<Integer> {
             + " in "
             + TransferOutput.count(s.keyspaces().size(), "keyspace", "keyspaces")
             + ", "
-            + TransferOutput.bytes(s.copiedBytes())
-            + " of keys and values, in "
-            + String.format(Locale.ROOT, "%.1f s", s.nanos() / 1e9)
-            + (s.resumed() ? " (resumed)" : ""));
-    out.println(
-        "verified: "
-            + TransferOutput.count(
-                s.ranges(),
-                s.orderedRanges() ? "key range" : "hash bucket",
-                s.orderedRanges() ? "key ranges" : "hash buckets")
-            + " equal on both sides");
+            + copied(s));
+    out.println(verified(s));
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The summary's line on the verification. */
+  private static String verified(MigrationSummary s) {
+    return "verified: "
+        + TransferOutput.count(
+            s.ranges(),
+            s.orderedRanges() ? "key range" : "hash bucket",
+            s.orderedRanges() ? "key ranges" : "hash buckets")
+        + " equal on both sides";
+  }
+
+  /** The summary's common ending: what was copied, how long it took, whether it resumed. */
+  private static String copied(MigrationSummary s) {
+    return TransferOutput.bytes(s.copiedBytes())
+        + " of keys and values, in "
+        + String.format(Locale.ROOT, "%.1f s", s.nanos() / 1e9)
+        + (s.resumed() ? " (resumed)" : "");
   }
 
   /** {@code --db DIR --keyspace NAME --to ENGINE}: a keyspace's online migration. */
@@ -270,20 +279,11 @@ final class MigrateCommand implements Callable<Integer> {
               + m.target()
               + ": "
               + TransferOutput.count(s.entries(), "entry", "entries")
-              + ", "
-              + TransferOutput.bytes(s.copiedBytes())
-              + " of keys and values, "
+              + " ("
               + TransferOutput.count(s.replayedKeys(), "key", "keys")
-              + " replayed, in "
-              + String.format(Locale.ROOT, "%.1f s", s.nanos() / 1e9)
-              + (s.resumed() ? " (resumed)" : ""));
-      out.println(
-          "verified: "
-              + TransferOutput.count(
-                  s.ranges(),
-                  s.orderedRanges() ? "key range" : "hash bucket",
-                  s.orderedRanges() ? "key ranges" : "hash buckets")
-              + " equal on both sides; the old store is retired (cairn db keyspaces lists it)");
+              + " replayed), "
+              + copied(s));
+      out.println(verified(s) + "; the old store is retired (cairn db keyspaces lists it)");
       out.flush();
     }
     return ExitCodes.OK;

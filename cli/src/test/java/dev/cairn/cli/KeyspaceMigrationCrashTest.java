@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cairn.runtime.Cairn;
 import dev.cairn.runtime.database.Database;
@@ -13,14 +12,9 @@ import dev.cairn.runtime.migrate.MigrationSummary;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.WriteBatch;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -40,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeyspaceMigrationCrashTest {
 
-  private static final int KEYS = 5_000;
+  private static final int KEYS = 10_000;
   private static final int TRIALS = Integer.getInteger("cairn.crash.scale", 1) > 1 ? 30 : 3;
   private static final long SEED = Long.getLong("cairn.migration.seed", System.nanoTime());
 
@@ -98,74 +92,29 @@ class KeyspaceMigrationCrashTest {
       d.keyspace("events").write(batch, Durability.BUFFERED);
       d.keyspace("other").put(bytes("neighbour"), bytes("kept"), Durability.BUFFERED);
     }
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "--class-path",
-            System.getProperty("java.class.path"),
-            "--module-path",
-            System.getProperty("jdk.module.path"),
-            "--add-modules",
+    KilledChild c =
+        KilledChild.start(
+            child,
             "dev.cairn.runtime,dev.cairn.engine.hash,dev.cairn.engine.lsm,dev.cairn.engine.btree",
-            child.toString(),
+            dir.resolve("child-err.txt"),
             db.toString(),
             to,
             Long.toString(seed),
             Integer.toString(KEYS));
-    Path err = dir.resolve("child-err.txt");
-    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try (BufferedReader r =
-                      new BufferedReader(
-                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                      lines.add(l);
-                    }
-                  } catch (java.io.IOException e) {
-                    // the child was killed mid-line: what was read is what it acknowledged
-                  }
-                });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    await(p, lines, "started", deadline, err);
+    c.await("started", deadline);
     Random r = new Random(seed);
     boolean afterCutOver = r.nextBoolean();
-    long delay = afterCutOver ? r.nextInt(300) : 100 + r.nextInt(2500);
+    long delay = afterCutOver ? r.nextInt(300) : r.nextInt(1500);
     if (afterCutOver) {
-      await(p, lines, "cut over", deadline, err);
+      c.await("cut over", deadline);
     }
     Thread.sleep(delay);
-    assertTrue(p.isAlive(), "the child runs until killed:\n" + Files.readString(err));
-    p.toHandle().destroyForcibly(); // SIGKILL
-    p.waitFor();
-    reader.join();
-    // what the child acknowledged: "> P key value" or "> D key" before, "<" after each write
-    String pending = null;
-    String pendingValue = null;
-    boolean cutOver = false;
-    for (String l : List.copyOf(lines)) {
-      if (l.startsWith("> ")) {
-        String[] w = l.split(" ");
-        if (w.length < 3 || (w[1].equals("P") && w.length < 4)) {
-          break; // a line cut by the kill
-        }
-        pending = w[2];
-        pendingValue = w[1].equals("P") ? w[3] : null;
-      } else if (l.equals("<") && pending != null) {
-        if (pendingValue == null) {
-          model.remove(pending);
-        } else {
-          model.put(pending, pendingValue);
-        }
-        pending = null;
-      } else if (l.equals("cut over")) {
-        cutOver = true;
-      }
-    }
+    c.kill();
+    KilledChild.Acknowledged ack = c.acknowledged();
+    ack.applyTo(model);
+    String pending = ack.pending();
+    boolean cutOver = c.printed("cut over");
     boolean onNew;
     try (Database d = Cairn.database(db).open()) {
       DatabaseKeyspace events = d.keyspace("events");
@@ -205,17 +154,6 @@ class KeyspaceMigrationCrashTest {
       assertEquals("kept", string(d.keyspace("other").get(bytes("neighbour"))));
     }
     return onNew;
-  }
-
-  private static void await(Process p, List<String> lines, String line, long deadline, Path err)
-      throws Exception {
-    while (!lines.contains(line)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        p.destroyForcibly();
-        fail("the child did not print '" + line + "':\n" + Files.readString(err));
-      }
-      Thread.sleep(5);
-    }
   }
 
   /** Every key holds its last acknowledged value; the one write in flight may or may not be in. */
@@ -282,7 +220,7 @@ class KeyspaceMigrationCrashTest {
                         });
             out.println("started");
             KeyspaceMigration.of(Cairn.engines(), db, "events", to, Map.of())
-                .configure(m -> m.batch(200, 1 << 20).checkpointEvery(8192))
+                .configure(m -> m.batch(100, 1 << 20).checkpointEvery(8192))
                 .run();
             out.println("cut over");
             writer.join(); // until killed

@@ -274,7 +274,7 @@ class KeyspaceMigrationTest {
     assertTrue(
         r.out().startsWith("migrated keyspace 'events' of " + d + " from hash to btree in "),
         r.describe());
-    assertTrue(r.out().contains(": " + KEYS + " entries, "), r.describe());
+    assertTrue(r.out().contains(": " + KEYS + " entries ("), r.describe());
     assertTrue(r.out().contains("(resumed)"), r.describe());
     assertTrue(r.out().contains("verified: 256 hash buckets equal on both sides"), r.describe());
     try (Database db = Cairn.database(dir.resolve("db")).open()) {
