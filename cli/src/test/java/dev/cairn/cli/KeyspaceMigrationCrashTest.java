@@ -12,7 +12,6 @@ import dev.cairn.runtime.migrate.MigrationSummary;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.WriteBatch;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -86,11 +85,15 @@ class KeyspaceMigrationCrashTest {
       WriteBatch batch = new WriteBatch();
       for (int i = 0; i < KEYS; i++) {
         String k = String.format("k%06d", i);
-        batch.put(bytes(k), bytes("v" + i));
+        batch.put(KeyspaceMigrationTest.b(k), KeyspaceMigrationTest.b("v" + i));
         model.put(k, "v" + i);
       }
       d.keyspace("events").write(batch, Durability.BUFFERED);
-      d.keyspace("other").put(bytes("neighbour"), bytes("kept"), Durability.BUFFERED);
+      d.keyspace("other")
+          .put(
+              KeyspaceMigrationTest.b("neighbour"),
+              KeyspaceMigrationTest.b("kept"),
+              Durability.BUFFERED);
     }
     KilledChild c =
         KilledChild.start(
@@ -131,7 +134,9 @@ class KeyspaceMigrationCrashTest {
               + model.size()
               + " keys checked");
       check(events, model, pending);
-      assertEquals("kept", string(d.keyspace("other").get(bytes("neighbour"))));
+      assertEquals(
+          "kept",
+          KeyspaceMigrationTest.s(d.keyspace("other").get(KeyspaceMigrationTest.b("neighbour"))));
       if (!onNew) {
         // migrate again: continues the killed migration's target if it recorded progress
         MigrationSummary s;
@@ -151,7 +156,9 @@ class KeyspaceMigrationCrashTest {
     try (Database d = Cairn.database(db).open()) {
       assertEquals(to, d.keyspace("events").engine());
       check(d.keyspace("events"), model, pending);
-      assertEquals("kept", string(d.keyspace("other").get(bytes("neighbour"))));
+      assertEquals(
+          "kept",
+          KeyspaceMigrationTest.s(d.keyspace("other").get(KeyspaceMigrationTest.b("neighbour"))));
     }
     return onNew;
   }
@@ -165,14 +172,6 @@ class KeyspaceMigrationCrashTest {
       expected.remove(pending);
     }
     assertEquals(expected, actual, "every acknowledged write, on " + k.engine());
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String string(byte[] b) {
-    return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   private static final String CHILD =

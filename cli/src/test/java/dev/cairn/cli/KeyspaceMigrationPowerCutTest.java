@@ -17,7 +17,6 @@ import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.WriteBatch;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -54,7 +53,7 @@ class KeyspaceMigrationPowerCutTest {
       try (Database db = Cairn.database(dir).keyspace("events", from).open()) {
         WriteBatch b = new WriteBatch();
         for (int i = 0; i < KEYS; i++) {
-          b.put(bytes(key(i)), bytes("v" + i));
+          b.put(KeyspaceMigrationTest.b(key(i)), KeyspaceMigrationTest.b("v" + i));
         }
         db.keyspace("events").write(b, Durability.SYNC);
       }
@@ -187,11 +186,11 @@ class KeyspaceMigrationPowerCutTest {
     String key = key(r.nextInt(KEYS + KEYS / 5));
     pending[0] = key;
     if (r.nextInt(4) == 0) {
-      k.delete(bytes(key), Durability.SYNC);
+      k.delete(KeyspaceMigrationTest.b(key), Durability.SYNC);
       model.put(key, null);
     } else {
       String v = "w" + r.nextInt(1_000_000);
-      k.put(bytes(key), bytes(v), Durability.SYNC);
+      k.put(KeyspaceMigrationTest.b(key), KeyspaceMigrationTest.b(v), Durability.SYNC);
       model.put(key, v);
     }
     pending[0] = null;
@@ -207,9 +206,5 @@ class KeyspaceMigrationPowerCutTest {
 
   private static String key(int i) {
     return String.format("k%05d", i);
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
