@@ -1,11 +1,13 @@
 package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.conformance.fs.CrashChoice;
 import dev.cairn.conformance.fs.CrashMode;
 import dev.cairn.conformance.fs.DiskImage;
+import dev.cairn.conformance.fs.Faults;
 import dev.cairn.conformance.fs.FaultyFileSystem;
 import dev.cairn.conformance.fs.PowerCut;
 import dev.cairn.runtime.Cairn;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -82,6 +85,53 @@ class KeyspaceMigrationPowerCutTest {
               + onNew
               + " found the keyspace on the new store");
       assertTrue(onNew > 0 && onNew < points.size(), "cuts fell before and after the cut-over");
+    }
+  }
+
+  /**
+   * A cut-over whose catalog write fails after the catalog's rename (its directory's fsync fails)
+   * may leave the file naming either store: the keyspace then refuses every call until the database
+   * is reopened, so that no write is acknowledged on a store the reopened database might not serve;
+   * reopened, it serves every acknowledged write.
+   */
+  @Test
+  void aCutOverWhoseCatalogWriteFailsRefusesCallsUntilReopened() throws Exception {
+    try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
+      Path dir = fs.root().resolve("db");
+      Map<String, String> model = new TreeMap<>();
+      try (Database db = Cairn.database(dir).keyspace("events", "hash").open()) {
+        DatabaseKeyspace events = db.keyspace("events");
+        for (int i = 0; i < 100; i++) {
+          events.put(KeyspaceMigrationTest.b(key(i)), KeyspaceMigrationTest.b("v" + i));
+          model.put(key(i), "v" + i);
+        }
+        StorageException failed =
+            assertThrows(
+                StorageException.class,
+                () ->
+                    KeyspaceMigration.of(Cairn.engines(), db, "events", "lsm", Map.of())
+                        .configure(
+                            m ->
+                                m.cutOver(
+                                    t ->
+                                        fs.faults()
+                                            .failNth(Faults.Op.FORCE, 1, p -> p.endsWith("db"))))
+                        .run());
+        assertEquals(Faults.Op.FORCE, fs.faults().lastInjected(), failed.toString());
+        StorageException refused =
+            assertThrows(
+                StorageException.class,
+                () -> events.put(KeyspaceMigrationTest.b("late"), KeyspaceMigrationTest.b("x")));
+        assertTrue(
+            refused.getMessage().contains("refuses calls until the database is reopened"),
+            refused.getMessage());
+      }
+      try (Database db = Cairn.database(dir).open()) {
+        DatabaseKeyspace events = db.keyspace("events");
+        assertEquals(model, KeyspaceMigrationTest.contents(events), "on " + events.engine());
+        events.put(KeyspaceMigrationTest.b("late"), KeyspaceMigrationTest.b("x"));
+        assertEquals("x", KeyspaceMigrationTest.s(events.get(KeyspaceMigrationTest.b("late"))));
+      }
     }
   }
 

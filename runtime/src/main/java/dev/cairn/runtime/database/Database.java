@@ -463,7 +463,17 @@ public final class Database implements AutoCloseable {
         whileHeld.run();
         StorageEngine opened = openStore(store, false);
         Catalog next = catalog.withCutOver(keyspace, store, reservedNumber);
-        writeCatalog(next, opened);
+        try {
+          writeCatalog(next, opened);
+        } catch (RuntimeException e) {
+          // NB: the file may name either store now; a write acknowledged on the old one could
+          // be lost when a reopen finds the new one, so the keyspace takes none until reopened
+          k.failStop(
+              "its cut-over's catalog write failed, and the catalog may name either store ("
+                  + e.getMessage()
+                  + ")");
+          throw e;
+        }
         former = next.retired().getLast();
         State old = k.state();
         stores.put(dir, opened);

@@ -12,6 +12,7 @@ import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
@@ -27,7 +28,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * and its engine). The handle stays valid across a {@linkplain Database#cutOver cut-over}: calls
  * made after it go to the new store. A cursor opened before a cut-over reads the old store until it
  * is closed, or until the cut-over closes the old store, after which it throws {@link
- * ClosedHandleException}.
+ * ClosedHandleException}. While an online migration moves the keyspace ({@link Database#move},
+ * {@code KeyspaceMigration}), its writes go through the migration, which captures them; reads go to
+ * the old store until the cut-over.
  *
  * <p>Thread-safe. Needs no closing; after the database closes every call throws {@link
  * ClosedHandleException}, after the keyspace is dropped {@link InvalidStateException}.
@@ -61,6 +64,9 @@ public final class DatabaseKeyspace implements Keyspace {
   private volatile StorageEngine capturing;
 
   private volatile KeyspaceMove move;
+
+  /** Why the keyspace refuses calls until the database is reopened, or null. */
+  private volatile String failure;
 
   DatabaseKeyspace(Database database, String name, State state) {
     this.database = database;
@@ -156,6 +162,21 @@ public final class DatabaseKeyspace implements Keyspace {
       throw new InvalidStateException(
           "keyspace '" + name + "' of database " + database.directory() + " was dropped");
     }
+    String f = failure;
+    if (f != null) {
+      throw new StorageIOException(
+          "keyspace '"
+              + name
+              + "' of database "
+              + database.directory()
+              + " refuses calls until the database is reopened: "
+              + f);
+    }
+  }
+
+  /** Refuses every later call, saying why; the caller holds the write fence. */
+  void failStop(String why) {
+    this.failure = why;
   }
 
   /** A read or write, under the fence, timed in the keyspace's meters. */

@@ -37,7 +37,9 @@ import java.util.function.Function;
  * after a copy resumed from a crashed run, are repaired from the source's snapshot and compared
  * again); (5) captured keys are replayed again; (6) the cut-over: writes blocked, the last captured
  * keys replayed, the target flushed, the progress file marked {@code COMPLETE}, the {@link CutOver}
- * hook called, the handle switched, writes unblocked.
+ * hook called, the handle switched, writes unblocked. With a {@link WriteHold} ({@link
+ * #cutOverHeldBy}), step (6) runs inside the application's hold instead, and the handle is closed
+ * rather than switched: the hold makes the application write to the target.
  *
  * <p>A crash before the cut-over leaves the source serving every acknowledged write (every write
  * went to it first); the target is incomplete, and the progress file says so. Running the migration
