@@ -51,7 +51,9 @@ import java.util.stream.Stream;
  * listed by {@link #retired()} and kept until {@link #retire} deletes it.
  *
  * <p>A write to the catalog that fails leaves the database refusing further changes until it is
- * reopened (the file may hold the old catalog or the new one); the keyspaces go on working.
+ * reopened (the file may hold the old catalog or the new one); the keyspaces go on working, except
+ * one whose cut-over's write failed, which refuses every call until the reopen (it could not tell
+ * which store a reopen would serve it from).
  *
  * <p>Thread-safe. <b>Must be closed</b>: closing closes every store and releases the directory's
  * lock.
