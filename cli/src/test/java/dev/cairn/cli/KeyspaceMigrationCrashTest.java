@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * from the old store or the new one, as its catalog says, with every write the child acknowledged;
  * a keyspace still on its old store is then migrated again, which continues the killed migration's
  * target, and holds every write after its cut-over and after a reopen. Each trial prints its seed;
- * {@code -Dcairn.migration.seed=N} replays it. Three trials; thirty under {@code -Pstress}.
+ * {@code -Dcairn.migration.seed=N} replays it. Two trials; thirty under {@code -Pstress}.
  */
 class KeyspaceMigrationCrashTest {
 
   private static final int KEYS = 10_000;
-  private static final int TRIALS = Integer.getInteger("cairn.crash.scale", 1) > 1 ? 30 : 3;
+  private static final int TRIALS = Integer.getInteger("cairn.crash.scale", 1) > 1 ? 30 : 2;
   private static final long SEED = Long.getLong("cairn.migration.seed", System.nanoTime());
 
   @TempDir Path tmp;

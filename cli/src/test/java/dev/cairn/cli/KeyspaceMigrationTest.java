@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeyspaceMigrationTest {
 
-  private static final int KEYS = 2000;
+  private static final int KEYS = 1000;
   private static final long SEED = Long.getLong("cairn.migration.seed", System.nanoTime());
 
   @TempDir Path tmp;
@@ -166,7 +166,7 @@ class KeyspaceMigrationTest {
     Path target;
     try (Database db = create(dir, "hash", false)) {
       fill(db, model, neighbour);
-      int stopAt = 3 + new Random(seed).nextInt(8);
+      int stopAt = 3 + new Random(seed).nextInt(5);
       int[] batches = {0};
       Random r = new Random(seed);
       KeyspaceMigration first =
