@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cairn.runtime.Cairn;
 import dev.cairn.runtime.migrate.MigrationSummary;
@@ -14,15 +13,10 @@ import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -84,83 +78,30 @@ class MigrationCrashTest {
       }
       s.write(b, Durability.BUFFERED);
     }
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "--class-path",
-            System.getProperty("java.class.path"),
-            "--module-path",
-            System.getProperty("jdk.module.path"),
-            "--add-modules",
+    KilledChild c =
+        KilledChild.start(
+            child,
             "dev.cairn.runtime,dev.cairn.engine.hash,dev.cairn.engine.lsm",
-            child.toString(),
+            dir.resolve("child-err.txt"),
             from.toString(),
             to.toString(),
             Long.toString(seed),
             Integer.toString(KEYS));
-    Path err = dir.resolve("child-err.txt");
-    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try (BufferedReader r =
-                      new BufferedReader(
-                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                      lines.add(l);
-                    }
-                  } catch (java.io.IOException e) {
-                    // the child was killed mid-line: what was read is what it acknowledged
-                  }
-                });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!lines.contains("started")) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        p.destroyForcibly();
-        fail("the child did not start:\n" + Files.readString(err));
-      }
-      Thread.sleep(10);
-    }
+    c.await("started", deadline);
     // half the trials are killed at a random moment of the migration, half soon after its cut-over
     Random r = new Random(seed);
     boolean afterCutOver = r.nextBoolean();
     long delay = afterCutOver ? r.nextInt(300) : 100 + r.nextInt(2500);
     if (afterCutOver) {
-      while (!lines.contains("cut over")) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          p.destroyForcibly();
-          fail("the child did not cut over:\n" + Files.readString(err));
-        }
-        Thread.sleep(5);
-      }
+      c.await("cut over", deadline);
     }
     Thread.sleep(delay);
-    assertTrue(p.isAlive(), "the child runs until killed:\n" + Files.readString(err));
-    p.toHandle().destroyForcibly(); // SIGKILL
-    p.waitFor();
-    reader.join();
-    // what the child acknowledged: "> P key value" or "> D key" before, "<" after each write
-    String pending = null;
-    String pendingValue = null;
-    boolean cutOver = false;
-    for (String l : List.copyOf(lines)) {
-      if (l.startsWith("> ")) {
-        String[] w = l.split(" ");
-        if (w.length < 3 || (w[1].equals("P") && w.length < 4)) {
-          break; // a line cut by the kill
-        }
-        pending = w[2];
-        pendingValue = w[1].equals("P") ? w[3] : null;
-      } else if (l.equals("<") && pending != null) {
-        model.put(pending, pendingValue);
-        pending = null;
-      } else if (l.equals("cut over")) {
-        cutOver = true;
-      }
-    }
+    c.kill();
+    KilledChild.Acknowledged ack = c.acknowledged();
+    model.putAll(ack.writes()); // NB: a delete's null, which check() compares with get()
+    String pending = ack.pending();
+    boolean cutOver = c.printed("cut over");
     boolean complete = OfflineMigration.isComplete(progress);
     assertTrue(complete || !cutOver, "the child cut over, so the progress file says complete");
     System.out.println(

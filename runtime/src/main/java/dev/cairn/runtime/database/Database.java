@@ -8,6 +8,7 @@ import dev.cairn.spi.ClosedHandleException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.InvalidArgumentException;
+import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StorageEngine;
@@ -50,7 +51,9 @@ import java.util.stream.Stream;
  * listed by {@link #retired()} and kept until {@link #retire} deletes it.
  *
  * <p>A write to the catalog that fails leaves the database refusing further changes until it is
- * reopened (the file may hold the old catalog or the new one); the keyspaces go on working.
+ * reopened (the file may hold the old catalog or the new one); the keyspaces go on working, except
+ * one whose cut-over's write failed, which refuses every call until the reopen (it could not tell
+ * which store a reopen would serve it from).
  *
  * <p>Thread-safe. <b>Must be closed</b>: closing closes every store and releases the directory's
  * lock.
@@ -322,6 +325,7 @@ public final class Database implements AutoCloseable {
     try {
       checkChangeable();
       DatabaseKeyspace k = keyspace(name);
+      refuseWhileMoving(k, "drop it");
       Catalog.Retired place;
       Lock fence = k.writeFence();
       fence.lock();
@@ -401,6 +405,16 @@ public final class Database implements AutoCloseable {
    */
   public RetiredStore cutOver(
       String keyspace, Path storeDirectory, Map<String, String> settings, Runnable whileHeld) {
+    return cutOver(keyspace, storeDirectory, settings, whileHeld, null);
+  }
+
+  /** {@link #cutOver}, by {@code move} (the keyspace's move under way) or by nobody (null). */
+  RetiredStore cutOver(
+      String keyspace,
+      Path storeDirectory,
+      Map<String, String> settings,
+      Runnable whileHeld,
+      KeyspaceMove move) {
     DatabaseBuilder.nonNull(storeDirectory, "store directory");
     DatabaseBuilder.nonNull(whileHeld, "whileHeld");
     Map<String, String> checked = DatabaseBuilder.checkSettings(settings);
@@ -417,6 +431,9 @@ public final class Database implements AutoCloseable {
     try {
       checkChangeable();
       DatabaseKeyspace k = keyspace(keyspace);
+      if (k.move() != move) {
+        refuseWhileMoving(k, "cut it over");
+      }
       if (!Keyspace.NAME.matcher(dir).matches() || catalog.directories().contains(dir)) {
         throw new InvalidArgumentException(
             "cannot cut keyspace '"
@@ -448,7 +465,17 @@ public final class Database implements AutoCloseable {
         whileHeld.run();
         StorageEngine opened = openStore(store, false);
         Catalog next = catalog.withCutOver(keyspace, store, reservedNumber);
-        writeCatalog(next, opened);
+        try {
+          writeCatalog(next, opened);
+        } catch (RuntimeException e) {
+          // NB: the file may name either store now; a write acknowledged on the old one could
+          // be lost when a reopen finds the new one, so the keyspace takes none until reopened
+          k.failStop(
+              "its cut-over's catalog write failed, and the catalog may name either store ("
+                  + e.getMessage()
+                  + ")");
+          throw e;
+        }
         former = next.retired().getLast();
         State old = k.state();
         stores.put(dir, opened);
@@ -476,6 +503,84 @@ public final class Database implements AutoCloseable {
       return toPublic(former);
     } finally {
       changes.unlock();
+    }
+  }
+
+  /**
+   * Begins moving keyspace {@code keyspace} to a new store of its own: what an online migration of
+   * the keyspace needs from the database (the keyspace's data as a store, its writes routed through
+   * the migration, the cut-over). {@code dev.cairn.runtime.migrate.KeyspaceMigration} is the entry
+   * point that uses it; see docs/migration.md, "Moving a database keyspace". While the move is open
+   * the keyspace cannot be dropped, cut over by anyone else or moved again.
+   *
+   * @throws InvalidArgumentException if there is no such keyspace
+   * @throws InvalidStateException if the keyspace is being moved already
+   * @throws ReadOnlyStoreException in a read-only database
+   */
+  public KeyspaceMove move(String keyspace) {
+    changes.lock();
+    try {
+      checkChangeable();
+      DatabaseKeyspace k = keyspace(keyspace);
+      refuseWhileMoving(k, "move it again");
+      KeyspaceMove m = new KeyspaceMove(this, k);
+      k.setMove(m);
+      return m;
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  /** Ends {@code move}, cut over or not. */
+  void endMove(DatabaseKeyspace k, KeyspaceMove move) {
+    changes.lock();
+    try {
+      if (k.move() == move) {
+        k.setMove(null);
+      }
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  /**
+   * The directories of the database that the catalog does not name and whose name is {@code
+   * label}'s ({@code <label>-<n>}, as {@link #newStoreDirectory} gives): what earlier moves of a
+   * keyspace left when they did not cut over. Sorted.
+   */
+  List<Path> unnamedDirectories(String label) {
+    String base = label.length() > 50 ? label.substring(0, 50) : label;
+    changes.lock();
+    try {
+      checkOpen();
+      Set<String> named = catalog.directories();
+      List<Path> found = new ArrayList<>();
+      for (String entry : DatabaseBuilder.foreignEntries(directory)) {
+        int dash = entry.lastIndexOf('-');
+        if (!named.contains(entry)
+            && dash > 0
+            && entry.substring(0, dash).equals(base)
+            && entry.substring(dash + 1).matches("[0-9]+")
+            && Files.isDirectory(directory.resolve(entry))) {
+          found.add(directory.resolve(entry));
+        }
+      }
+      return found;
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  private void refuseWhileMoving(DatabaseKeyspace k, String what) {
+    if (k.move() != null) {
+      throw new InvalidStateException(
+          "keyspace '"
+              + k.name()
+              + "' of database "
+              + directory
+              + " is being migrated to another store; cannot "
+              + what
+              + " until the migration ends");
     }
   }
 
@@ -572,6 +677,16 @@ public final class Database implements AutoCloseable {
       Place place = first.state().place();
       for (DatabaseKeyspace k : involved) {
         k.checkUsable();
+        if (k.isCaptured()) {
+          throw new InvalidStateException(
+              "keyspace '"
+                  + k.name()
+                  + "' of database "
+                  + directory
+                  + " is being migrated to a store of its own, so a batch across it and other"
+                  + " keyspaces cannot be atomic; write one batch per keyspace; nothing was"
+                  + " written");
+        }
         Place p = k.state().place();
         if (!p.storeDirectory().equals(place.storeDirectory())) {
           throw crossStore(first.name(), place, k.name(), p);

@@ -12,6 +12,7 @@ import dev.cairn.spi.InvalidStateException;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Keyspace;
 import dev.cairn.spi.StorageEngine;
+import dev.cairn.spi.StorageIOException;
 import dev.cairn.spi.WriteBatch;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
@@ -27,7 +28,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * and its engine). The handle stays valid across a {@linkplain Database#cutOver cut-over}: calls
  * made after it go to the new store. A cursor opened before a cut-over reads the old store until it
  * is closed, or until the cut-over closes the old store, after which it throws {@link
- * ClosedHandleException}.
+ * ClosedHandleException}. While an online migration moves the keyspace ({@link Database#move},
+ * {@code KeyspaceMigration}), its writes go through the migration, which captures them; reads go to
+ * the old store until the cut-over.
  *
  * <p>Thread-safe. Needs no closing; after the database closes every call throws {@link
  * ClosedHandleException}, after the keyspace is dropped {@link InvalidStateException}.
@@ -50,6 +53,20 @@ public final class DatabaseKeyspace implements Keyspace {
 
   private volatile State state;
   private volatile boolean dropped;
+
+  /**
+   * While an online migration of the keyspace runs, the handle its writes go through so that the
+   * migration captures them (the migration's {@code OnlineMigration.store()} over a {@link
+   * KeyspaceStore}: the keyspace's data is its {@code default}); null otherwise. Set and cleared
+   * under the write fence, read under the read fence: a write goes either wholly through it or
+   * wholly around it.
+   */
+  private volatile StorageEngine capturing;
+
+  private volatile KeyspaceMove move;
+
+  /** Why the keyspace refuses calls until the database is reopened, or null. */
+  private volatile String failure;
 
   DatabaseKeyspace(Database database, String name, State state) {
     this.database = database;
@@ -101,9 +118,38 @@ public final class DatabaseKeyspace implements Keyspace {
     return state;
   }
 
-  /** Points the keyspace at its new place; the caller holds the write fence. */
+  /**
+   * Points the keyspace at its new place, and ends a migration's capture; the caller holds the
+   * write fence.
+   */
   void moveTo(State next) {
     this.state = next;
+    this.capturing = null;
+  }
+
+  /** Routes writes through {@code handle} (null: to the place again); holds the write fence. */
+  void captureThrough(StorageEngine handle) {
+    Lock lock = fence.writeLock();
+    lock.lock();
+    try {
+      this.capturing = handle;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether a migration captures the keyspace's writes now. */
+  boolean isCaptured() {
+    return capturing != null;
+  }
+
+  /** The move under way, or null; guarded by the database's lock on changes. */
+  KeyspaceMove move() {
+    return move;
+  }
+
+  void setMove(KeyspaceMove m) {
+    this.move = m;
   }
 
   void markDropped() {
@@ -116,6 +162,21 @@ public final class DatabaseKeyspace implements Keyspace {
       throw new InvalidStateException(
           "keyspace '" + name + "' of database " + database.directory() + " was dropped");
     }
+    String f = failure;
+    if (f != null) {
+      throw new StorageIOException(
+          "keyspace '"
+              + name
+              + "' of database "
+              + database.directory()
+              + " refuses calls until the database is reopened: "
+              + f);
+    }
+  }
+
+  /** Refuses every later call, saying why; the caller holds the write fence. */
+  void failStop(String why) {
+    this.failure = why;
   }
 
   /** A read or write, under the fence, timed in the keyspace's meters. */
@@ -172,7 +233,12 @@ public final class DatabaseKeyspace implements Keyspace {
     call(
         Op.PUT,
         p -> {
-          p.put(key, value, durability);
+          StorageEngine c = capturing;
+          if (c == null) {
+            p.put(key, value, durability);
+          } else {
+            c.put(key, value, durability);
+          }
           return null;
         });
   }
@@ -187,7 +253,12 @@ public final class DatabaseKeyspace implements Keyspace {
     call(
         Op.DELETE,
         p -> {
-          p.delete(key, durability);
+          StorageEngine c = capturing;
+          if (c == null) {
+            p.delete(key, durability);
+          } else {
+            c.delete(key, durability);
+          }
           return null;
         });
   }
@@ -223,7 +294,12 @@ public final class DatabaseKeyspace implements Keyspace {
     call(
         Op.WRITE,
         p -> {
-          p.write(Batches.translate(batch, Batches.all(batch, p.engineKeyspace())), durability);
+          StorageEngine c = capturing;
+          if (c == null) {
+            p.write(Batches.translate(batch, Batches.all(batch, p.engineKeyspace())), durability);
+          } else {
+            c.write(Batches.translate(batch, Batches.all(batch, Keyspace.DEFAULT)), durability);
+          }
           return null;
         });
   }

@@ -37,7 +37,9 @@ import java.util.function.Function;
  * after a copy resumed from a crashed run, are repaired from the source's snapshot and compared
  * again); (5) captured keys are replayed again; (6) the cut-over: writes blocked, the last captured
  * keys replayed, the target flushed, the progress file marked {@code COMPLETE}, the {@link CutOver}
- * hook called, the handle switched, writes unblocked.
+ * hook called, the handle switched, writes unblocked. With a {@link WriteHold} ({@link
+ * #cutOverHeldBy}), step (6) runs inside the application's hold instead, and the handle is closed
+ * rather than switched: the hold makes the application write to the target.
  *
  * <p>A crash before the cut-over leaves the source serving every acknowledged write (every write
  * went to it first); the target is incomplete, and the progress file says so. Running the migration
@@ -74,6 +76,7 @@ public final class OnlineMigration {
   private int buckets = RangeChecksums.DEFAULT_BUCKETS;
   private Consumer<MigrationProgress> progress = p -> {};
   private CutOver cutOver = t -> {};
+  private WriteHold hold;
   private final Clock clock = Clock.systemUTC();
   private boolean used;
 
@@ -167,6 +170,23 @@ public final class OnlineMigration {
       throw new InvalidArgumentException("cut-over hook is null");
     }
     this.cutOver = hook;
+    return this;
+  }
+
+  /**
+   * Who holds the application's writers for the cut-over, when they reach {@link #store()} behind a
+   * lock of the application's own (see {@link WriteHold}); default none: {@link #store()} blocks
+   * its writers itself and switches to the target. With a hold, {@link #store()} is closed once the
+   * hold returns, and the application writes to the target as the hold arranged.
+   *
+   * @throws InvalidArgumentException if {@code hold} is null
+   * @since 1.2
+   */
+  public OnlineMigration cutOverHeldBy(WriteHold hold) {
+    if (hold == null) {
+      throw new InvalidArgumentException("write hold is null");
+    }
+    this.hold = hold;
     return this;
   }
 
@@ -307,33 +327,41 @@ public final class OnlineMigration {
       // (5) and (6)
       replayed += replay(capture);
       long blocked = System.nanoTime();
-      store.block();
+      ProgressFile verified = record;
+      CutOverSteps steps = new CutOverSteps(capture, verified, names.size());
       try {
-        progress.accept(phase(MigrationProgress.Phase.CUTTING_OVER, "", record));
-        replayed += capture.drain(source, target, batchEntries);
-        target.flush();
-        // NB: COMPLETE is recorded before the hook: a crash between the two leaves both stores
-        // equal (writes are blocked) and a progress file that refuses to migrate again over a
-        // target the hook may already have made the store to use
-        ProgressFile verified = record;
-        record = complete(record, names.size());
-        try {
-          cutOver.switchTo(target);
-        } catch (RuntimeException e) {
-          if (progressFile != null) {
-            try {
-              verified.writeTo(progressFile); // the source serves on: not complete after all
-            } catch (RuntimeException suppressed) {
-              e.addSuppressed(suppressed);
-            }
+        if (hold == null) {
+          store.block();
+          try {
+            steps.run();
+            store.switchTo(target);
+            switched = true;
+          } finally {
+            store.unblock();
           }
-          throw e;
+        } else {
+          hold.hold(steps);
+          if (steps.done == null) {
+            throw new InvalidStateException(
+                "the write hold returned without running the cut-over; the source keeps serving");
+          }
+          store.stopCapture();
+          store.close(); // NB: the application writes to the target now, not through this handle
+          switched = true;
         }
-        store.switchTo(target);
-        switched = true;
-      } finally {
-        store.unblock();
+      } catch (RuntimeException e) {
+        // the source serves on: not complete after all
+        if (steps.completing && progressFile != null) {
+          try {
+            verified.writeTo(progressFile);
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
       }
+      replayed += steps.replayed;
+      record = steps.done;
       blocked = System.nanoTime() - blocked;
       return new MigrationSummary(
           sourceInfo.name(),
@@ -353,6 +381,39 @@ public final class OnlineMigration {
       if (!switched) {
         store.stopCapture();
       }
+    }
+  }
+
+  /**
+   * The cut-over's steps, run while every writer is held: the last captured keys replayed, the
+   * target flushed, the migration recorded complete, the hook called.
+   */
+  private final class CutOverSteps implements Runnable {
+    private final ChangeCapture capture;
+    private final ProgressFile verified;
+    private final int keyspaces;
+    private long replayed;
+    private boolean completing;
+    private ProgressFile done;
+
+    CutOverSteps(ChangeCapture capture, ProgressFile verified, int keyspaces) {
+      this.capture = capture;
+      this.verified = verified;
+      this.keyspaces = keyspaces;
+    }
+
+    @Override
+    public void run() {
+      progress.accept(phase(MigrationProgress.Phase.CUTTING_OVER, "", verified));
+      replayed += capture.drain(source, target, batchEntries);
+      target.flush();
+      // NB: COMPLETE is recorded before the hook: a crash between the two leaves both stores
+      // equal (writes are held) and a progress file that refuses to migrate again over a
+      // target the hook may already have made the store to use
+      completing = true;
+      ProgressFile complete = complete(verified, keyspaces);
+      cutOver.switchTo(target);
+      done = complete;
     }
   }
 
