@@ -270,6 +270,40 @@ class DatabaseTest {
   }
 
   @Test
+  void aMovesTargetIsAdoptedOpenByItsCutOverAndClosedByTheMoveWhenNoneHappened() {
+    try (Database db = open()) {
+      DatabaseKeyspace events = db.createKeyspace("events", "one");
+      events.put(b("a"), b("1"));
+      StorageEngine view;
+      try (var move = db.move("events")) {
+        Path target = move.newTarget();
+        view = move.openTarget(target, "two", Map.of(), true);
+        view.put(b("a"), b("1"));
+        move.cutOver(target, Map.of(), () -> view.put(b("b"), b("2")));
+        assertEquals("two", events.engine());
+        assertArrayEquals(b("2"), events.get(b("b")));
+        view.put(b("c"), b("3")); // the same store, not closed and opened again
+      }
+      assertArrayEquals(b("3"), events.get(b("c")), "the move's end left the adopted store open");
+      assertArrayEquals(b("2"), view.get(b("b")));
+
+      DatabaseKeyspace other = db.createKeyspace("other", "one");
+      StorageEngine abandoned;
+      Path unused;
+      try (var move = db.move("other")) {
+        unused = move.newTarget();
+        abandoned = move.openTarget(unused, "two", Map.of(), true);
+        abandoned.put(b("x"), b("1"));
+      }
+      assertThrows(ClosedHandleException.class, () -> abandoned.get(b("x")), "closed by the move");
+      assertEquals("one", other.engine());
+      try (StorageEngine reopened = registry.store(unused).engine("two").open()) {
+        assertArrayEquals(b("1"), reopened.get(b("x")), "its directory was unlocked");
+      }
+    }
+  }
+
+  @Test
   void aCutOverMovesTheKeyspaceToTheNewStoreAndKeepsTheOldUntilRetired() {
     RetiredStore former;
     try (Database db = open()) {

@@ -463,7 +463,10 @@ public final class Database implements AutoCloseable {
       try {
         k.checkUsable();
         whileHeld.run();
-        StorageEngine opened = openStore(store, false);
+        // NB: a move's target, opened by the database for the move, is adopted as it is: closing
+        // and reopening it here would hold the keyspace for a memtable's flush and a log's replay
+        StorageEngine adopted = move == null ? null : move.adoptTarget(target);
+        StorageEngine opened = adopted != null ? adopted : openStore(store, false);
         Catalog next = catalog.withCutOver(keyspace, store, reservedNumber);
         try {
           writeCatalog(next, opened);
@@ -474,6 +477,11 @@ public final class Database implements AutoCloseable {
               "its cut-over's catalog write failed, and the catalog may name either store ("
                   + e.getMessage()
                   + ")");
+          try {
+            opened.close();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
           throw e;
         }
         former = next.retired().getLast();
@@ -526,6 +534,34 @@ public final class Database implements AutoCloseable {
       KeyspaceMove m = new KeyspaceMove(this, k);
       k.setMove(m);
       return m;
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  /**
+   * Opens the store in {@code storeDirectory}, a directory of this database, on {@code engine} with
+   * {@code settings}, as the database opens its stores (its meters, durability, read-only mode):
+   * the target of a move, which a cut-over then adopts as it is instead of opening it again.
+   *
+   * @throws InvalidArgumentException if the directory is not one of this database's
+   */
+  StorageEngine openMoveTarget(
+      Path storeDirectory, String engine, Map<String, String> settings, boolean create) {
+    Map<String, String> checked = DatabaseBuilder.checkSettings(settings);
+    Path target = storeDirectory.toAbsolutePath().normalize();
+    if (!directory.equals(target.getParent()) || target.getFileName() == null) {
+      throw new InvalidArgumentException(
+          "a move's target must be a directory of database "
+              + directory
+              + " (see newStoreDirectory), got "
+              + storeDirectory);
+    }
+    changes.lock();
+    try {
+      checkChangeable();
+      return openStore(
+          new Catalog.Store(target.getFileName().toString(), engine, "", checked), create);
     } finally {
       changes.unlock();
     }

@@ -26,6 +26,8 @@ public final class KeyspaceMove implements AutoCloseable {
   private final Database database;
   private final DatabaseKeyspace keyspace;
   private volatile boolean closed;
+  private StorageEngine target; // guarded by this
+  private Path targetDirectory; // guarded by this
 
   KeyspaceMove(Database database, DatabaseKeyspace keyspace) {
     this.database = database;
@@ -74,6 +76,38 @@ public final class KeyspaceMove implements AutoCloseable {
   }
 
   /**
+   * Opens the target store in {@code storeDirectory} (from {@link #newTarget} or {@link
+   * #unnamedTargets}) on {@code engine} with {@code settings}, as the database opens its stores.
+   * The move owns the handle: {@link #cutOver} to that directory adopts it as the keyspace's store
+   * (no close and reopen while the keyspace is held), and {@link #close} closes it if no cut-over
+   * did. Closing the handle returned closes nothing: the move does that.
+   *
+   * @throws InvalidStateException after {@link #close}, or when a target is open already
+   */
+  public synchronized StorageEngine openTarget(
+      Path storeDirectory, String engine, Map<String, String> settings, boolean create) {
+    checkOpen();
+    if (target != null) {
+      throw new InvalidStateException(
+          "the move of keyspace '" + keyspace.name() + "' has a target open already");
+    }
+    target = database.openMoveTarget(storeDirectory, engine, settings, create);
+    targetDirectory = storeDirectory.toAbsolutePath().normalize();
+    return new KeyspaceStore(
+        new Place(target, targetDirectory.getFileName().toString(), engine, Catalog.OWNED, null));
+  }
+
+  /** The open target, if it is in {@code directory}, handed over to the database; else null. */
+  synchronized StorageEngine adoptTarget(Path directory) {
+    if (target == null || !targetDirectory.equals(directory)) {
+      return null;
+    }
+    StorageEngine t = target;
+    target = null;
+    return t;
+  }
+
+  /**
    * Routes every write made through the keyspace's handle ({@link DatabaseKeyspace}: puts, deletes,
    * batches) through {@code handle}, a store whose {@code default} keyspace is the keyspace's data
    * (an online migration's capturing handle over {@link #source()}); null routes them to the
@@ -112,7 +146,18 @@ public final class KeyspaceMove implements AutoCloseable {
     try {
       keyspace.captureThrough(null);
     } finally {
-      database.endMove(keyspace, this);
+      try {
+        database.endMove(keyspace, this);
+      } finally {
+        StorageEngine t;
+        synchronized (this) {
+          t = target;
+          target = null;
+        }
+        if (t != null) {
+          t.close();
+        }
+      }
     }
   }
 

@@ -165,26 +165,14 @@ public final class KeyspaceMigration {
       this.target = dir;
       Path progressFile = dir.resolve(OfflineMigration.PROGRESS_FILE);
       Path to = dir;
-      StorageEngine store =
-          registry.store(dir).engine(engine).settings(settings).createIfMissing(!resuming).open();
-      try {
-        OnlineMigration m = OnlineMigration.of(move.source(), sourceInfo, store, targetInfo);
-        options.accept(m);
-        m.progressFile(progressFile)
-            .cutOverHeldBy(
-                steps ->
-                    move.cutOver(
-                        to,
-                        settings,
-                        () -> {
-                          steps.run();
-                          store.close(); // NB: the database opens the target itself
-                        }));
-        move.captureThrough(m.store());
-        return m.run();
-      } finally {
-        store.close(); // idempotent
-      }
+      // NB: the move owns the target: the cut-over adopts it as the keyspace's store, open, and
+      // closing the move closes it if no cut-over did
+      StorageEngine store = move.openTarget(dir, engine, settings, !resuming);
+      OnlineMigration m = OnlineMigration.of(move.source(), sourceInfo, store, targetInfo);
+      options.accept(m);
+      m.progressFile(progressFile).cutOverHeldBy(steps -> move.cutOver(to, settings, steps));
+      move.captureThrough(m.store());
+      return m.run();
     }
   }
 
