@@ -88,7 +88,7 @@ public final class ClusterCommand implements Callable<Integer> {
    * Runs {@code cairn cluster} with {@code args} and exits with its exit code.
    *
    * <p>NB: a node ({@code start-node}) runs until the process is stopped; its shutdown hook closes
-   * it, then the process exits 0.
+   * it, then the process exits as the signal says (143 for {@code SIGTERM}, 130 for Ctrl-C).
    */
   public static void main(String[] args) {
     int code =
