@@ -161,6 +161,18 @@ public final class ReplicationNode implements AutoCloseable {
     return stateMachine.getLastAppliedTermIndex().getIndex();
   }
 
+  /**
+   * The index of the first entry this node's Raft log still holds (entries before it were purged
+   * after a snapshot): a follower that needs an earlier one can only be caught up by a snapshot.
+   */
+  long logStartIndex() {
+    try {
+      return server.getDivision(groupId).getRaftLog().getStartIndex();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Entries this node applied to its store since it started (replays it skipped not counted). */
   public long appliedEntries() {
     return stateMachine.appliedEntries();
