@@ -45,8 +45,7 @@ class ClusterCommandTest {
 
   @Test
   void nodesAreStartedAddedReplacedRemovedAndLeadershipMoves() throws Exception {
-    try (NodeProcesses cluster =
-        new NodeProcesses(dir, List.of("--election-timeout", "400ms"), "lsm", "btree", "hash")) {
+    try (NodeProcesses cluster = new NodeProcesses(dir, List.of(), "lsm", "btree", "hash")) {
       try {
         drive(cluster);
       } catch (Exception | AssertionError e) {

@@ -46,12 +46,7 @@ class ProcessNemesisTest {
     List<String> schedule = Collections.synchronizedList(new ArrayList<>());
     List<Call> history = Collections.synchronizedList(new ArrayList<>());
     try (NodeProcesses cluster =
-        new NodeProcesses(
-            dir,
-            List.of("--election-timeout", "400ms", "--snapshot-threshold", "50"),
-            "lsm",
-            "btree",
-            "hash")) {
+        new NodeProcesses(dir, List.of("--snapshot-threshold", "50"), "lsm", "btree", "hash")) {
       try {
         run(cluster, seed, rounds, schedule, history);
       } catch (Exception | AssertionError e) {
@@ -133,8 +128,8 @@ class ProcessNemesisTest {
 
   /**
    * Each round stops a node and lets it come back: even rounds kill the leader's process and start
-   * it again; odd ones pause a node (the leader or a follower, for 0.3 to 2.3 s: past the election
-   * timeout as often as not) and resume it.
+   * it again; odd ones pause a node (the leader or a follower, for 0.3 to 3.3 s: past the election
+   * timeout (1 to 2 s) as often as not) and resume it.
    */
   private static void runNemesis(
       NodeProcesses cluster,
@@ -158,7 +153,7 @@ class ProcessNemesisTest {
       } else {
         String victim =
             r.nextBoolean() ? leader : cluster.peers.get(r.nextInt(cluster.peers.size())).id();
-        int pause = 300 + r.nextInt(2000);
+        int pause = 300 + r.nextInt(3000);
         schedule.add(
             NemesisTest.at(origin)
                 + " kill -STOP "
