@@ -55,9 +55,20 @@ class ClusterCommandTest {
   }
 
   private void drive(NodeProcesses cluster) throws Exception {
-    cluster.startAll();
-    String id = cluster.id.toString();
+    // NB: the two nodes to be added start with the others (with --join), which saves two waits
+    // for a JVM to start
+    Peer p3 = cluster.addPeer("btree");
+    Peer p4 = cluster.addPeer("lsm");
     String three = cluster.members(3);
+    for (String node : List.of("p0", "p1", "p2")) {
+      cluster.start(node, three, false);
+    }
+    cluster.start("p3", three, true);
+    cluster.start("p4", three, true);
+    for (Peer p : cluster.peers) {
+      cluster.awaitRunning(p.id());
+    }
+    String id = cluster.id.toString();
 
     Run status = awaitLeaderInStatus(id, cluster.peers.get(0).toString());
     for (String line :
@@ -79,9 +90,6 @@ class ClusterCommandTest {
       assertEquals(other, leaderOf(awaitLeaderInStatus(id, three)));
 
       // add: a node started with --join waits for the leader; add makes it a member
-      Peer p3 = cluster.addPeer("btree");
-      cluster.start("p3", three, true);
-      cluster.awaitRunning("p3");
       Run add = cairnCluster("add", "--cluster", id, "--members", three, p3.toString());
       assertEquals(0, add.code(), add.describe());
       String four = cluster.members(4);
@@ -91,9 +99,6 @@ class ClusterCommandTest {
       assertTrue(again.err().contains("'p3' is a member already"), again.describe());
 
       // replace: p0 leaves, p4 (another engine) takes its place in one change
-      Peer p4 = cluster.addPeer("lsm");
-      cluster.start("p4", four, true);
-      cluster.awaitRunning("p4");
       Run replace =
           cairnCluster("replace", "--cluster", id, "--members", four, "p0", p4.toString());
       assertEquals(0, replace.code(), replace.describe());
