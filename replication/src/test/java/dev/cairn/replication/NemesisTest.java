@@ -25,11 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it again; the history must be linearizable, which also means no acknowledged write was lost, and
  * every node must end with the same entries.
  *
- * <p>A call that fails without knowing its outcome is recorded as if it might take effect at any
- * time after it began (Jepsen's "info" operations): an unconditional write as itself, never
- * returning, and a conditional one as the unconditional write it would be if it applied, which can
- * only make the check more permissive, never fail a correct history. A failed read is left out.
- * {@code -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do
+ * <p>The clients and how a call of unknown outcome is recorded: {@link Workload}. {@code
+ * -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do
  * not); the stress profile ({@code cairn.crash.scale=100}) kills the leader 100 times.
  */
 class NemesisTest {
