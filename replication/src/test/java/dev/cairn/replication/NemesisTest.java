@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every node must end with the same entries.
  *
  * <p>The clients and how a call of unknown outcome is recorded: {@link Workload}. {@code
- * -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do
- * not); the stress profile ({@code cairn.crash.scale=100}) kills the leader 100 times.
+ * -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do not);
+ * the stress profile ({@code cairn.crash.scale=100}) kills the leader 100 times.
  */
 class NemesisTest {
 

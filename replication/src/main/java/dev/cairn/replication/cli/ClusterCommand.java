@@ -81,7 +81,9 @@ public final class ClusterCommand implements Callable<Integer> {
   @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,
-      description = "Print the stack trace of any error, and Ratis's log lines (INFO and above).")
+      description =
+          "Print the stack trace of any error, and Ratis's log lines from INFO up (a node prints"
+              + " WARNING and up without it, the other commands none).")
   boolean verbose;
 
   /**
@@ -110,7 +112,12 @@ public final class ClusterCommand implements Callable<Integer> {
     cmd.setErr(err);
     cmd.setExecutionStrategy(
         parsed -> {
-          RATIS_LOG.setLevel(command.verbose ? Level.INFO : Level.OFF);
+          // NB: a node shows Ratis's warnings (a peer down, a failed apply); a command that
+          // only asks the cluster would show one for each retry
+          boolean node =
+              parsed.hasSubcommand()
+                  && parsed.subcommand().commandSpec().name().equals("start-node");
+          RATIS_LOG.setLevel(command.verbose ? Level.INFO : node ? Level.WARNING : Level.OFF);
           return new CommandLine.RunLast().execute(parsed);
         });
     cmd.setParameterExceptionHandler(
