@@ -59,6 +59,12 @@ public final class ReplicatedStore implements AutoCloseable {
   private final Duration timeout;
   private final DeadlineRetry retry;
 
+  /**
+   * The smallest commit index a node asked for its engine must have: none. NB: with 0, a node of a
+   * cluster that has not committed its first entry yet (commit index -1) refuses the stale read.
+   */
+  private static final long ANY_COMMIT_INDEX = -1;
+
   /** How long {@link #leader} waits for each node it asks. */
   private static final Duration ASK_LEADER_TIMEOUT = Duration.ofSeconds(1);
 
@@ -283,7 +289,9 @@ public final class ReplicatedStore implements AutoCloseable {
                   client
                       .io()
                       .sendStaleRead(
-                          Message.valueOf(ByteString.copyFrom(Messages.info())), 0, peer.raftId()));
+                          Message.valueOf(ByteString.copyFrom(Messages.info())),
+                          ANY_COMMIT_INDEX,
+                          peer.raftId()));
       if (!engine.isSuccess()) {
         throw new ReplicationException(
             "asking " + peer + " for its engine failed: " + engine.getException(),

@@ -69,6 +69,12 @@ class ClusterCommandTest {
       cluster.awaitRunning(p.id());
     }
     String id = cluster.id.toString();
+    // A joining node answers nothing until it is added: Ratis keeps it STARTING until the leader
+    // sends it a configuration.
+    Run joining =
+        cairnCluster("status", "--cluster", id, "--members", p3.toString(), "--timeout", "1s");
+    assertEquals(3, joining.code(), joining.describe());
+    assertTrue(joining.err().contains("{p3="), joining.describe());
 
     Run status = awaitLeaderInStatus(id, cluster.peers.get(0).toString());
     for (String line :
