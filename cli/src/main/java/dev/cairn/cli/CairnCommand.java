@@ -31,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     versionProvider = VersionProvider.class,
     description =
         "Lists Cairn storage engines, reads, writes and checks stores, certifies and benchmarks"
-            + " engines.",
+            + " engines, runs and manages replicated clusters.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     exitCodeListHeading = "%nExit codes:%n",
@@ -61,6 +61,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ImportCommand.class,
       MigrateCommand.class,
       CertifyCommand.class,
+      ClusterCommand.class,
       dev.cairn.bench.cli.BenchCommand.class,
       dev.cairn.bench.cli.RecommendCommand.class,
       HelpCommand.class,
@@ -108,6 +109,8 @@ public final class CairnCommand implements Callable<Integer> {
     cmd.setExecutionExceptionHandler(reporter);
     cmd.setParameterExceptionHandler(reporter);
     cmd.setExecutionStrategy(CairnCommand::execute);
+    // NB: cairn cluster passes its whole line on to the JVM that runs it, options included
+    cmd.getSubcommands().get("cluster").setUnmatchedOptionsArePositionalParams(true);
     return cmd;
   }
 

@@ -52,6 +52,7 @@ class LauncherTest {
         public static void main(String[] args) {
           System.out.println("java " + Runtime.version().feature());
           System.out.println("launcher " + System.getProperty("cairn.launcher"));
+          System.out.println("cluster " + System.getProperty("cairn.cluster.classpath"));
           System.out.println("args " + String.join(" ", args));
         }
       }
@@ -76,6 +77,7 @@ class LauncherTest {
     Files.writeString(checkout.resolve("pom.xml"), "<project/>\n");
     Files.createDirectories(checkout.resolve("cli/src/main/java"));
     Files.writeString(checkout.resolve("cli/src/main/java/Source.java"), "class Source {}\n");
+    Files.createDirectories(checkout.resolve("replication"));
 
     Path cliJar = fakeCliJar();
     buildLog = work.resolve("build.log");
@@ -91,6 +93,12 @@ class LauncherTest {
         fi
         mkdir -p cli/target/lib
         cp '%s' cli/target/cairn-cli-0.1.0.jar
+        case "$*" in
+          *replication*)
+            mkdir -p replication/target/lib
+            echo 'a stand-in' >replication/target/cairn-replication-0.1.0.jar
+            ;;
+        esac
         """
             .formatted(buildLog, cliJar));
 
@@ -128,7 +136,7 @@ class LauncherTest {
 
     assertEquals(0, r.exitCode(), r.describe());
     assertEquals(
-        "java 25\nlauncher " + checkout.resolve("cairn") + "\nargs get --dir x y\n",
+        "java 25\nlauncher " + checkout.resolve("cairn") + "\ncluster null\nargs get --dir x y\n",
         r.out(),
         r.describe());
     assertTrue(
@@ -172,6 +180,39 @@ class LauncherTest {
     assertEquals(0, third.exitCode(), third.describe());
     assertTrue(third.err().contains("building the CLI"), third.describe());
     assertEquals(2, Files.readAllLines(buildLog).size());
+  }
+
+  /**
+   * {@code cairn cluster} builds the replication module too (only then), and hands the CLI its
+   * class path; other commands then run without building it again.
+   */
+  @Test
+  void clusterBuildsReplicationAndPassesItsClassPath() throws Exception {
+    Run cluster =
+        run(List.of(checkout.resolve("cairn").toString(), "--verbose", "cluster", "status"));
+    assertEquals(0, cluster.exitCode(), cluster.describe());
+    assertEquals(
+        "-q -B package -DskipTests -Dspotless.check.skip=true -pl cli,replication -am",
+        Files.readAllLines(buildLog).getLast().split("\\|", -1)[2]);
+    Path target = checkout.resolve("replication/target");
+    assertTrue(
+        cluster
+            .out()
+            .contains(
+                "\ncluster "
+                    + target.resolve("cairn-replication-0.1.0.jar")
+                    + ":"
+                    + target.resolve("lib")
+                    + "/*\n"),
+        cluster.describe());
+    assertTrue(cluster.out().endsWith("args --verbose cluster status\n"), cluster.describe());
+
+    Run again = run(List.of(checkout.resolve("cairn").toString(), "cluster", "status"));
+    assertEquals("", again.err(), "an up-to-date build says nothing");
+    Run engines = run(List.of(checkout.resolve("cairn").toString(), "engines"));
+    assertEquals(0, engines.exitCode(), engines.describe());
+    assertTrue(engines.out().contains("\ncluster null\n"), engines.describe());
+    assertEquals(1, Files.readAllLines(buildLog).size(), "built once");
   }
 
   @Test

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.LogInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
@@ -56,6 +58,12 @@ public final class ReplicatedStore implements AutoCloseable {
   private final RaftClient client;
   private final Duration timeout;
   private final DeadlineRetry retry;
+
+  /**
+   * The smallest commit index a node asked for its engine must have: none. NB: with 0, a node of a
+   * cluster that has not committed its first entry yet (commit index -1) refuses the stale read.
+   */
+  private static final long ANY_COMMIT_INDEX = -1;
 
   /** How long {@link #leader} waits for each node it asks. */
   private static final Duration ASK_LEADER_TIMEOUT = Duration.ofSeconds(1);
@@ -254,8 +262,75 @@ public final class ReplicatedStore implements AutoCloseable {
         out.add(Peer.of(p));
       }
       return out;
-    } catch (IOException e) {
-      throw new ReplicationException("asking " + askPeerId + " for members failed", false, e);
+    } catch (IOException | RuntimeException e) {
+      throw new ReplicationException(
+          "asking " + askPeerId + " for members failed: " + e.getMessage(), false, e);
+    }
+  }
+
+  /**
+   * What node {@code peer} says of itself: its role, the leader it knows, its configuration, its
+   * engine and how far it applied the log. Waits at most {@code wait} for the node, which may be
+   * down.
+   *
+   * @throws ReplicationException if the node did not answer in time
+   */
+  public NodeStatus status(Peer peer, Duration wait) {
+    if (peer == null || wait == null || wait.isNegative() || wait.isZero()) {
+      throw new InvalidArgumentException("status needs a peer and a positive wait");
+    }
+    try {
+      GroupInfoReply info =
+          retry.call(wait, () -> client.getGroupManagementApi(peer.raftId()).info(groupId));
+      RaftClientReply engine =
+          retry.call(
+              wait,
+              () ->
+                  client
+                      .io()
+                      .sendStaleRead(
+                          Message.valueOf(ByteString.copyFrom(Messages.info())),
+                          ANY_COMMIT_INDEX,
+                          peer.raftId()));
+      if (!engine.isSuccess()) {
+        throw new ReplicationException(
+            "asking " + peer + " for its engine failed: " + engine.getException(),
+            false,
+            engine.getException());
+      }
+      RoleInfoProto role = info.getRoleInfoProto();
+      Optional<String> leader =
+          switch (role.getRole()) {
+            case LEADER -> Optional.of(peer.id());
+            case FOLLOWER ->
+                role.getFollowerInfo().hasLeaderInfo()
+                    ? Optional.of(
+                            role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8())
+                        .filter(id -> !id.isEmpty())
+                    : Optional.empty();
+            default -> Optional.empty();
+          };
+      List<Peer> members = new ArrayList<>();
+      for (RaftPeer p : info.getGroup().getPeers()) {
+        members.add(Peer.of(p));
+      }
+      LogInfoProto log = info.getLogInfoProto();
+      return new NodeStatus(
+          peer,
+          role.getRole().name(),
+          leader,
+          members,
+          Messages.decodeInfoReply(engine.getMessage().getContent().asReadOnlyByteBuffer()),
+          log.hasApplied() ? log.getApplied().getIndex() : -1,
+          log.hasCommitted() ? log.getCommitted().getIndex() : -1,
+          log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1);
+    } catch (IOException | RuntimeException e) {
+      // NB: Ratis's gRPC client throws its own unchecked exceptions for a node it cannot reach
+      if (e instanceof ReplicationException r) {
+        throw r;
+      }
+      throw new ReplicationException(
+          "asking " + peer + " for its status failed: " + e.getMessage(), false, e);
     }
   }
 
@@ -272,8 +347,9 @@ public final class ReplicatedStore implements AutoCloseable {
         if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER) {
           return Optional.of(p.id());
         }
-      } catch (IOException e) {
-        // NB: a node that is down or unreachable is simply not the leader
+      } catch (IOException | RuntimeException e) {
+        // NB: a node that is down or unreachable is simply not the leader (Ratis's gRPC client
+        // also throws its own unchecked exceptions for one)
       }
     }
     return Optional.empty();

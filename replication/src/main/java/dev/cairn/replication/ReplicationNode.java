@@ -57,9 +57,13 @@ public final class ReplicationNode implements AutoCloseable {
   private ReplicationNode(Builder b) throws IOException {
     this.self = b.self;
     this.groupId = RaftGroupId.valueOf(b.clusterId);
+    // NB: a joining node starts with no configuration (Ratis refuses a group without this node),
+    // so Ratis starts it waiting for a leader to send it one
     List<RaftPeer> peers = new ArrayList<>();
-    for (Peer p : b.members) {
-      peers.add(p.toRaft());
+    if (!b.joining) {
+      for (Peer p : b.members) {
+        peers.add(p.toRaft());
+      }
     }
     RaftProperties properties = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(properties, List.of(b.directory.resolve("raft").toFile()));
@@ -109,7 +113,33 @@ public final class ReplicationNode implements AutoCloseable {
     if (!members.contains(self)) {
       throw new InvalidArgumentException("members " + members + " must include this node " + self);
     }
-    return new Builder(clusterId, self, List.copyOf(members));
+    return new Builder(clusterId, self, List.copyOf(members), false);
+  }
+
+  /**
+   * A builder for a node that is to join the running cluster {@code clusterId}, whose members are
+   * {@code currentMembers} ({@code self} not among them): it starts without a configuration of its
+   * own, waits for the leader, and becomes a member once {@link ReplicatedStore#setMembers} adds it
+   * (after which it restarts as any member does, from the configuration in its log).
+   *
+   * <p>NB: a node started as a member of a configuration the cluster does not hold yet stands for
+   * election when it hears no leader, and the leader, which does not know it, tells it to shut down
+   * (Ratis's {@code shouldShutdown} vote reply); a joining node never stands for election before it
+   * is a member.
+   *
+   * @throws InvalidArgumentException if an argument is null or empty, or {@code self} is among
+   *     {@code currentMembers}
+   */
+  public static Builder joining(UUID clusterId, Peer self, List<Peer> currentMembers) {
+    if (clusterId == null || self == null || currentMembers == null || currentMembers.isEmpty()) {
+      throw new InvalidArgumentException(
+          "cluster id, self and the cluster's current members must not be null or empty");
+    }
+    if (currentMembers.stream().anyMatch(p -> p.id().equals(self.id()))) {
+      throw new InvalidArgumentException(
+          "a joining node " + self + " is not among the current members " + currentMembers);
+    }
+    return new Builder(clusterId, self, List.copyOf(currentMembers), true);
   }
 
   /** This node's peer. */
@@ -129,6 +159,18 @@ public final class ReplicationNode implements AutoCloseable {
   /** The log index of the last entry this node applied. */
   public long appliedIndex() {
     return stateMachine.getLastAppliedTermIndex().getIndex();
+  }
+
+  /**
+   * The index of the first entry this node's Raft log still holds (entries before it were purged
+   * after a snapshot): a follower that needs an earlier one can only be caught up by a snapshot.
+   */
+  long logStartIndex() {
+    try {
+      return server.getDivision(groupId).getRaftLog().getStartIndex();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Entries this node applied to its store since it started (replays it skipped not counted). */
@@ -271,10 +313,13 @@ public final class ReplicationNode implements AutoCloseable {
     private Duration electionTimeout = Duration.ofMillis(1000);
     private boolean snapshotOnStop = true;
 
-    private Builder(UUID clusterId, Peer self, List<Peer> members) {
+    private final boolean joining;
+
+    private Builder(UUID clusterId, Peer self, List<Peer> members, boolean joining) {
       this.clusterId = clusterId;
       this.self = self;
       this.members = members;
+      this.joining = joining;
     }
 
     /** The engine this node's store runs (required). */

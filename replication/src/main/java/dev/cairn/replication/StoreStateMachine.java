@@ -189,15 +189,18 @@ final class StoreStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> query(Message request) {
-    byte[] key;
+    Messages.Request decoded;
     try {
-      key = Messages.decodeGet(request.getContent().asReadOnlyByteBuffer());
+      decoded = Messages.decodeRequest(request.getContent().asReadOnlyByteBuffer());
     } catch (InvalidArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    if (decoded.kind() == Messages.KIND_INFO) {
+      return reply(Messages.infoReply(local.engine()));
+    }
     swap.readLock().lock();
     try {
-      return reply(Messages.readReply(store.get(key)));
+      return reply(Messages.readReply(store.get(decoded.key())));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     } finally {

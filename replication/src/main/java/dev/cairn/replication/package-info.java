@@ -7,6 +7,8 @@
  * {@code Entry} is a log entry's bytes (docs/formats/replication-entry.md), {@code AppliedIndex}
  * the reserved key that records the last entry applied, {@code SnapshotDirectory} the snapshots
  * (engine checkpoints), {@code LocalStore} how a node opens its store and replaces it with a
- * snapshot. The guarantees are in docs/replication.md.
+ * snapshot; {@link dev.cairn.replication.NodeStatus} what a node says of itself. The package {@code
+ * dev.cairn.replication.cli} is {@code cairn cluster}, on the public API only. The guarantees are
+ * in docs/replication.md.
  */
 package dev.cairn.replication;

@@ -87,7 +87,16 @@ class EntryTest {
 
   @Test
   void readRequestsAndRepliesRoundTrip() {
-    assertArrayEquals(b("k"), Messages.decodeGet(ByteBuffer.wrap(Messages.get(b("k")))));
+    Messages.Request get = Messages.decodeRequest(ByteBuffer.wrap(Messages.get(b("k"))));
+    assertEquals(Messages.KIND_GET, get.kind());
+    assertArrayEquals(b("k"), get.key());
+    Messages.Request info = Messages.decodeRequest(ByteBuffer.wrap(Messages.info()));
+    assertEquals(Messages.KIND_INFO, info.kind());
+    assertEquals("btree", Messages.decodeInfoReply(ByteBuffer.wrap(Messages.infoReply("btree"))));
+    byte[] infoWithKey = Messages.get(b("k"));
+    infoWithKey[3] = Messages.KIND_INFO;
+    assertThrows(
+        InvalidArgumentException.class, () -> Messages.decodeRequest(ByteBuffer.wrap(infoWithKey)));
     assertNull(Messages.decodeReadReply(ByteBuffer.wrap(Messages.readReply(null))));
     assertArrayEquals(
         new byte[0], Messages.decodeReadReply(ByteBuffer.wrap(Messages.readReply(new byte[0]))));
@@ -98,7 +107,7 @@ class EntryTest {
     assertArrayEquals(b("x"), conflict.conflictKey());
     assertThrows(
         InvalidArgumentException.class,
-        () -> Messages.decodeGet(ByteBuffer.wrap(b("not a request"))));
+        () -> Messages.decodeRequest(ByteBuffer.wrap(b("not a request"))));
   }
 
   private static byte[] with(byte[] bytes, int at, int value) {

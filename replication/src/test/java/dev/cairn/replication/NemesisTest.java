@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cairn.conformance.linearizability.Call;
 import dev.cairn.conformance.linearizability.LinearizabilityChecker;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,17 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * it again; the history must be linearizable, which also means no acknowledged write was lost, and
  * every node must end with the same entries.
  *
- * <p>A call that fails without knowing its outcome is recorded as if it might take effect at any
- * time after it began (Jepsen's "info" operations): an unconditional write as itself, never
- * returning, and a conditional one as the unconditional write it would be if it applied, which can
- * only make the check more permissive, never fail a correct history. A failed read is left out.
- * {@code -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do
- * not); the stress profile ({@code cairn.crash.scale=100}) kills the leader 100 times.
+ * <p>The clients and how a call of unknown outcome is recorded: {@link Workload}. {@code
+ * -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do not);
+ * the stress profile ({@code cairn.crash.scale=100}) kills the leader 100 times.
  */
 class NemesisTest {
-
-  private static final int CLIENTS = 4;
-  private static final int KEYS = 3;
 
   @TempDir Path dir;
 
@@ -57,10 +49,13 @@ class NemesisTest {
       cluster.awaitLeader();
       AtomicBoolean done = new AtomicBoolean();
       List<Future<?>> clients = new ArrayList<>();
-      try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
-        for (int c = 0; c < CLIENTS; c++) {
+      try (ExecutorService pool = Executors.newFixedThreadPool(Workload.CLIENTS)) {
+        for (int c = 0; c < Workload.CLIENTS; c++) {
           int client = c;
-          clients.add(pool.submit(() -> runClient(cluster, client, seed, done, history)));
+          clients.add(
+              pool.submit(
+                  () ->
+                      Workload.runClient(cluster.id, cluster.peers, client, seed, done, history)));
         }
         try {
           runNemesis(cluster, nemesisRandom, leaderKills, schedule, origin);
@@ -79,10 +74,17 @@ class NemesisTest {
         }
       }
       try (ReplicatedStore store = cluster.client()) {
-        for (int k = 0; k < KEYS; k++) {
+        for (int k = 0; k < Workload.KEYS; k++) {
           long start = System.nanoTime();
-          byte[] v = store.get(key(k));
-          history.add(new Call(CLIENTS, Call.Kind.GET, k, decode(v), start, System.nanoTime()));
+          byte[] v = store.get(Workload.key(k));
+          history.add(
+              new Call(
+                  Workload.CLIENTS,
+                  Call.Kind.GET,
+                  k,
+                  Workload.decode(v),
+                  start,
+                  System.nanoTime()));
         }
       }
       List<Call> calls = List.copyOf(history);
@@ -90,7 +92,7 @@ class NemesisTest {
           calls.stream()
                   .filter(c -> c.kind() != Call.Kind.GET && c.returnedNanos() != Long.MAX_VALUE)
                   .count()
-              >= CLIENTS,
+              >= Workload.CLIENTS,
           "seed " + seed + ": too few writes completed to check anything: " + calls.size());
       Optional<String> problem = LinearizabilityChecker.check(calls);
       problem.ifPresent(
@@ -147,81 +149,7 @@ class NemesisTest {
     Thread.sleep(300);
   }
 
-  private static void runClient(
-      TestCluster cluster, int client, long seed, AtomicBoolean done, List<Call> history) {
-    Random r = new Random(seed * 31 + client);
-    int[] lastSeen = new int[KEYS];
-    java.util.Arrays.fill(lastSeen, Call.ABSENT);
-    try (ReplicatedStore store =
-        ReplicatedStore.connect(cluster.id, cluster.peers, Duration.ofSeconds(10))) {
-      for (int i = 0; !done.get(); i++) {
-        int k = r.nextInt(KEYS);
-        int value = client * 1_000_000 + i;
-        int roll = r.nextInt(10);
-        long start = System.nanoTime();
-        try {
-          if (roll < 4) {
-            int v = decode(store.get(key(k)));
-            lastSeen[k] = v;
-            history.add(new Call(client, Call.Kind.GET, k, v, start, System.nanoTime()));
-          } else if (roll < 6) {
-            store.put(key(k), encode(value));
-            history.add(new Call(client, Call.Kind.PUT, k, value, start, System.nanoTime()));
-          } else if (roll < 7) {
-            store.delete(key(k));
-            history.add(
-                new Call(client, Call.Kind.DELETE, k, Call.ABSENT, start, System.nanoTime()));
-          } else if (roll < 9) {
-            int expected = lastSeen[k];
-            boolean applied =
-                expected == Call.ABSENT
-                    ? store.putIfAbsent(key(k), encode(value))
-                    : store.replace(key(k), encode(expected), encode(value));
-            history.add(
-                Call.conditional(
-                    client, k, expected, value, false, applied, start, System.nanoTime()));
-          } else {
-            int expected = lastSeen[k];
-            if (expected == Call.ABSENT) {
-              continue;
-            }
-            boolean applied = store.deleteIfEquals(key(k), encode(expected));
-            history.add(
-                Call.conditional(
-                    client, k, expected, Call.ABSENT, true, applied, start, System.nanoTime()));
-          }
-        } catch (ReplicationException e) {
-          if (!e.outcomeUnknown()) {
-            continue;
-          }
-          // It may take effect at any time from now on: never returns.
-          boolean delete = roll == 6 || roll == 9;
-          history.add(
-              new Call(
-                  client,
-                  delete ? Call.Kind.DELETE : Call.Kind.PUT,
-                  k,
-                  delete ? Call.ABSENT : value,
-                  start,
-                  Long.MAX_VALUE));
-        }
-      }
-    }
-  }
-
-  private static String at(long origin) {
+  static String at(long origin) {
     return String.format("%6d ms", (System.nanoTime() - origin) / 1_000_000);
-  }
-
-  private static byte[] key(int k) {
-    return ("key" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  private static byte[] encode(int v) {
-    return ByteBuffer.allocate(4).putInt(v).array();
-  }
-
-  private static int decode(byte[] v) {
-    return v == null ? Call.ABSENT : ByteBuffer.wrap(v).getInt();
   }
 }
