@@ -420,6 +420,8 @@ final class Tx {
         // separator the parent kept for it, and the separator's overflow chain moves with it.
         r.keys.set(0, parent.keys.get(right));
         r.keyRefs.set(0, parent.keyRefs.get(right));
+      } else {
+        freeBlob(parent.keyRefs.get(right)); // NB: the separator goes, and its chain with it
       }
       l.keys.addAll(r.keys);
       l.keyRefs.addAll(r.keyRefs);
