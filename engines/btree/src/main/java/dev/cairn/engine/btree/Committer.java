@@ -30,9 +30,9 @@ import java.util.function.Supplier;
  * for a durable commit, force the file, write the meta into the slot that does not hold the last
  * durable meta, and force again (bbolt's data-then-meta order); for a {@code BUFFERED} one, write
  * the meta without forcing. Readers see the new state once its meta is written. A {@code BUFFERED}
- * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or an eighth of the
- * file) wait only for a durable meta to be reused, so that a store written only {@code BUFFERED}
- * does not grow without bound.
+ * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or a sixteenth of the
+ * file, {@link #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a store
+ * written only {@code BUFFERED} does not grow without bound.
  *
  * <p><b>Failures.</b> A request whose precondition fails, or that names a keyspace that does not
  * exist, fails alone, before it changed anything. Any other failure while applying a group fails
@@ -57,6 +57,14 @@ final class Committer implements Runnable {
   /** Pages that may wait only for a durable meta before a BUFFERED commit is made durable. */
   static final long PENDING_SYNC_PAGES = 256;
 
+  /**
+   * Or this fraction of the file's pages, when more: the pages waiting for a durable meta, and the
+   * free ones they become, are the file's room beyond its tree after a load written {@code
+   * BUFFERED} (a sixteenth of it, with {@link #WORKING_NODES}: a store of 1,000,000 random entries
+   * took 1.35 times their bytes, 1.60 with an eighth and twice the working pages).
+   */
+  static final long PENDING_SYNC_FRACTION = 16;
+
   /** The most bytes of consecutive pages a commit gathers into one write. */
   static final int RUN_BYTES = 1 << 20;
 
@@ -64,11 +72,11 @@ final class Committer implements Runnable {
 
   /**
    * Pages the working transaction of {@code BUFFERED} writes may copy, and puts and deletes it may
-   * take, before its pages are written (unforced): about 16 MiB of nodes at 4 KiB pages; the second
+   * take, before its pages are written (unforced): about 8 MiB of nodes at 4 KiB pages; the second
    * bound keeps nodes that grow in memory (a tree loaded from empty, appends at one leaf) from
    * growing, and being copied per write, without bound.
    */
-  static final long WORKING_NODES = 4096;
+  static final long WORKING_NODES = 2048;
 
   /** Bytes of log after which the working state is committed durably and the log started anew. */
   static final long LOG_BYTES = 64L << 20;
@@ -878,7 +886,9 @@ final class Committer implements Runnable {
     }
     long unsynced = freelist.pendingAfter(syncedTxid);
     boolean sync =
-        syncRequested || trimmed || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / 8);
+        syncRequested
+            || trimmed
+            || unsynced > Math.max(PENDING_SYNC_PAGES, highWater / PENDING_SYNC_FRACTION);
     if (sync && !syncRequested && !trimmed) {
       forcedByPending.increment();
     }
