@@ -352,19 +352,14 @@ final class CommitQueue {
   }
 
   /**
-   * Writes groups until {@code mine} is taken, and then, while {@code mine} waits for its force and
-   * more requests are queued, goes on leading: a {@code SYNC} leader has nothing else to do until
-   * the fsync thread answers it, and writing the requests that arrived meanwhile itself spares
-   * waking a parked writer to lead them (on a small machine, that wake-up, not the force, is what
-   * many concurrent {@code SYNC} writers wait for). Its own answer waits at most for the group it
-   * is writing. On the caller's thread, holding the lead.
+   * Writes groups until {@code mine} is taken; on the caller's thread, holding the lead.
    *
    * @return whether an interrupt of this thread was cleared meanwhile, to be given back
    */
   private boolean lead(Request mine) {
     interruptSwallowed = Thread.interrupted();
     try {
-      while (!mine.taken || (mine.sync && !mine.done && (carried != null || !queue.isEmpty()))) {
+      while (!mine.taken) {
         List<Request> group = takeGroup();
         if (group.isEmpty()) {
           break; // closing took it
