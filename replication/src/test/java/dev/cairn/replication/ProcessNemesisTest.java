@@ -29,10 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and resumes it ({@code kill -CONT}). The history must pass the suite's linearizability checker
  * (so no acknowledged write was lost), and every node must end with the same values.
  *
- * <p>It runs with the stress profile ({@code cairn.crash.scale=100}: 100 kills and 100 pauses, the
- * paused node and the pause's length drawn from the seed), or alone with {@code
- * -Dtest=ProcessNemesisTest} (two rounds: a leader kill and a pause of the leader past the election
- * timeout); CI runs the in-JVM {@link NemesisTest}. On failure it prints the seed, the nemesis
+ * <p>CI runs it with two rounds: a leader kill and a pause of the leader past the election timeout;
+ * the stress profile ({@code cairn.crash.scale=100}) makes it 100 kills and 100 pauses, the paused
+ * node and the pause's length drawn from the seed. On failure it prints the seed, the nemesis
  * schedule, the offending key's history and the end of each node's log; {@code
  * -Dcairn.replication.seed=N} replays the nemesis's and the clients' choices (timing differs run to
  * run).
