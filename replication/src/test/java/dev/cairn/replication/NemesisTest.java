@@ -38,6 +38,8 @@ class NemesisTest {
     long seed = Long.getLong("cairn.replication.seed", System.nanoTime());
     int scale = Integer.getInteger("cairn.crash.scale", 1);
     int leaderKills = scale >= 100 ? 100 : 3;
+    System.out.println(
+        "NemesisTest seed " + seed + " (replay: -Dcairn.replication.seed=" + seed + ")");
     Random nemesisRandom = new Random(seed);
     List<String> schedule = Collections.synchronizedList(new ArrayList<>());
     List<Call> history = Collections.synchronizedList(new ArrayList<>());
@@ -59,6 +61,17 @@ class NemesisTest {
         }
         try {
           runNemesis(cluster, nemesisRandom, leaderKills, schedule, origin);
+        } catch (AssertionError | RuntimeException e) {
+          throw new AssertionError(
+              "seed "
+                  + seed
+                  + " (replay: -Dcairn.replication.seed="
+                  + seed
+                  + ")\nnemesis schedule:\n  "
+                  + String.join("\n  ", schedule)
+                  + "\n"
+                  + e.getMessage(),
+              e);
         } finally {
           done.set(true);
           for (Future<?> f : clients) {
