@@ -148,6 +148,9 @@ class NemesisTest {
         cluster.awaitCaughtUp(id);
         List<ReplicationNode> up = cluster.running();
         String follower = up.get(r.nextInt(up.size())).self().id();
+        // NB: the same for the follower about to stop: one restarted by an earlier round may
+        // still be waiting for its snapshot install.
+        cluster.awaitCaughtUp(follower);
         schedule.add(at(origin) + " stop " + follower);
         cluster.stop(follower);
         Thread.sleep(100 + r.nextInt(400));
