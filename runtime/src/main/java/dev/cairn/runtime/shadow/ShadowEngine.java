@@ -9,6 +9,7 @@ import dev.cairn.spi.Health;
 import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.KeyRange;
 import dev.cairn.spi.Keyspace;
+import dev.cairn.spi.ReadView;
 import dev.cairn.spi.Snapshot;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
@@ -189,21 +190,30 @@ public final class ShadowEngine implements StorageEngine {
 
   @Override
   public byte[] get(byte[] key) {
-    if (!sampled() || key == null) {
-      return primary.get(key);
-    }
-    long began = order.sequence();
-    long t0 = System.nanoTime();
-    byte[] value = primary.get(key);
-    long nanos = System.nanoTime() - t0;
-    judge(Keyspace.DEFAULT, key, value, nanos, began);
-    return value;
+    return sampledGet(Keyspace.DEFAULT, primary, key);
   }
 
   @Override
   public List<byte[]> multiGet(List<byte[]> keys) {
+    return sampledMultiGet(Keyspace.DEFAULT, primary, keys);
+  }
+
+  /** {@code view.get(key)}, the primary's answer; compared with the candidate's if sampled. */
+  private byte[] sampledGet(String keyspace, ReadView view, byte[] key) {
+    if (!sampled() || key == null) {
+      return view.get(key);
+    }
+    long began = order.sequence();
+    long t0 = System.nanoTime();
+    byte[] value = view.get(key);
+    judge(keyspace, key, value, System.nanoTime() - t0, began);
+    return value;
+  }
+
+  /** {@code view.multiGet(keys)}, the primary's answer; its sampled keys compared. */
+  private List<byte[]> sampledMultiGet(String keyspace, ReadView view, List<byte[]> keys) {
     if (keys == null || keys.isEmpty()) {
-      return primary.multiGet(keys);
+      return view.multiGet(keys);
     }
     boolean[] chosen = new boolean[keys.size()];
     boolean any = false;
@@ -212,15 +222,15 @@ public final class ShadowEngine implements StorageEngine {
       any |= chosen[i];
     }
     if (!any) {
-      return primary.multiGet(keys);
+      return view.multiGet(keys);
     }
     long began = order.sequence();
     long t0 = System.nanoTime();
-    List<byte[]> values = primary.multiGet(keys);
+    List<byte[]> values = view.multiGet(keys);
     long nanos = (System.nanoTime() - t0) / keys.size();
     for (int i = 0; i < chosen.length && i < values.size(); i++) {
       if (chosen[i]) {
-        judge(Keyspace.DEFAULT, keys.get(i), values.get(i), nanos, began);
+        judge(keyspace, keys.get(i), values.get(i), nanos, began);
       }
     }
     return values;
@@ -515,40 +525,12 @@ public final class ShadowEngine implements StorageEngine {
 
     @Override
     public byte[] get(byte[] key) {
-      if (!sampled() || key == null) {
-        return own.get(key);
-      }
-      long began = order.sequence();
-      long t0 = System.nanoTime();
-      byte[] value = own.get(key);
-      judge(own.name(), key, value, System.nanoTime() - t0, began);
-      return value;
+      return sampledGet(own.name(), own, key);
     }
 
     @Override
     public List<byte[]> multiGet(List<byte[]> keys) {
-      if (keys == null || keys.isEmpty()) {
-        return own.multiGet(keys);
-      }
-      boolean[] chosen = new boolean[keys.size()];
-      boolean any = false;
-      for (int i = 0; i < chosen.length; i++) {
-        chosen[i] = sampled() && keys.get(i) != null;
-        any |= chosen[i];
-      }
-      if (!any) {
-        return own.multiGet(keys);
-      }
-      long began = order.sequence();
-      long t0 = System.nanoTime();
-      List<byte[]> values = own.multiGet(keys);
-      long nanos = (System.nanoTime() - t0) / keys.size();
-      for (int i = 0; i < chosen.length && i < values.size(); i++) {
-        if (chosen[i]) {
-          judge(own.name(), keys.get(i), values.get(i), nanos, began);
-        }
-      }
-      return values;
+      return sampledMultiGet(own.name(), own, keys);
     }
 
     @Override
@@ -573,25 +555,11 @@ public final class ShadowEngine implements StorageEngine {
         return;
       }
       String ks = own.name();
-      WriteOrder.Footprint f =
-          new WriteOrder.Footprint(new long[] {WriteOrder.hash(ks, key)}, false);
-      long began = order.begin(f);
-      long nanos;
-      try {
-        long t0 = System.nanoTime();
-        own.put(key, value, durability);
-        nanos = System.nanoTime() - t0;
-      } catch (RuntimeException | Error e) {
-        order.abandon(f);
-        throw e;
-      }
-      mirror(
-          f,
-          began,
-          nanos,
-          () ->
-              new Mirror.Batch(
-                  new WriteBatch().put(ks, key.clone(), value.clone()), durability, nanos));
+      write(
+          key,
+          () -> own.put(key, value, durability),
+          () -> new WriteBatch().put(ks, key.clone(), value.clone()),
+          durability);
     }
 
     @Override
@@ -601,23 +569,35 @@ public final class ShadowEngine implements StorageEngine {
         return;
       }
       String ks = own.name();
+      write(
+          key,
+          () -> own.delete(key, durability),
+          () -> new WriteBatch().delete(ks, key.clone()),
+          durability);
+    }
+
+    /**
+     * Runs {@code call} on the primary in the write order of {@code key} of this keyspace, then
+     * mirrors what {@code batch} makes as a one-keyspace batch.
+     */
+    private void write(
+        byte[] key,
+        Runnable call,
+        java.util.function.Supplier<WriteBatch> batch,
+        Durability durability) {
       WriteOrder.Footprint f =
-          new WriteOrder.Footprint(new long[] {WriteOrder.hash(ks, key)}, false);
+          new WriteOrder.Footprint(new long[] {WriteOrder.hash(own.name(), key)}, false);
       long began = order.begin(f);
       long nanos;
       try {
         long t0 = System.nanoTime();
-        own.delete(key, durability);
+        call.run();
         nanos = System.nanoTime() - t0;
       } catch (RuntimeException | Error e) {
         order.abandon(f);
         throw e;
       }
-      mirror(
-          f,
-          began,
-          nanos,
-          () -> new Mirror.Batch(new WriteBatch().delete(ks, key.clone()), durability, nanos));
+      mirror(f, began, nanos, () -> new Mirror.Batch(batch.get(), durability, nanos));
     }
 
     @Override
