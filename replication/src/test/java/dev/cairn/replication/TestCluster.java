@@ -2,7 +2,6 @@ package dev.cairn.replication;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,12 +53,36 @@ final class TestCluster implements AutoCloseable {
     this(root, b -> b, nodeEngines);
   }
 
+  /**
+   * Ports below the kernel's ephemeral range (32768 and up on Linux), so that no outgoing
+   * connection of this or another process takes one between now and the node's bind, and never the
+   * same one twice in this JVM: an ephemeral port from {@code new ServerSocket(0)} is free only
+   * until it is closed, and was handed out twice in one CI run (two nodes on one port, one failed
+   * to bind).
+   */
+  private static final int FIRST_PORT = 20_000;
+
+  private static final int PORT_COUNT = 12_000;
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.random.RandomGenerator random = java.util.concurrent.ThreadLocalRandom.current();
+    IOException last = null;
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = FIRST_PORT + random.nextInt(PORT_COUNT);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("0.0.0.0", port), 1);
+        return port;
+      } catch (IOException e) {
+        last = e; // in use by some other process: try another
+      }
     }
+    throw new UncheckedIOException(
+        "no free port in " + FIRST_PORT + ".." + (FIRST_PORT + PORT_COUNT), last);
   }
 
   TestCluster startAll() {
