@@ -32,10 +32,12 @@ import java.util.TreeSet;
  *       {@link CorruptionException} naming it (only an edit that recovery could not read can have
  *       let them go; every log is created, and its directory forced, before a manifest names it).
  *   <li>Only the newest log that holds records may end torn: it is read up to its first bad or
- *       incomplete record, and never past. Every older log was forced before the next was created,
- *       so damage there is corruption; and bytes before an offset that a later record of the same
- *       log says was forced ({@link WalReader#syncedBeyond}) cannot have been torn by a crash:
- *       damage too.
+ *       incomplete record, and never past. The writer numbers writes without gaps, across logs: a
+ *       batch whose sequence skips ahead means writes before it were lost (an older log that ends
+ *       cleanly but early), damage too. Every older log was forced before the next was created, so
+ *       damage there is corruption; and bytes before an offset that a later record of the same log
+ *       says was forced ({@link WalReader#syncedBeyond}) cannot have been torn by a crash: damage
+ *       too.
  *   <li>Tables, logs and manifests that the manifest does not need (a flush or compaction cut
  *       short, files whose deletion a crash prevented) and unfinished replacements ({@code *.tmp})
  *       are deleted, after the checks: a store found damaged is left as it is, evidence for {@code
@@ -304,6 +306,19 @@ final class Recovery {
                         + " after sequence "
                         + lastSequence
                         + ": sequence numbers go back");
+              }
+              if (head.firstSequence() > lastSequence + 1) {
+                // NB: the writer numbers its writes without gaps, across logs too. A gap means
+                // writes were lost before this one: an older log that ends early (its tail dropped
+                // by a failed force, say) would otherwise look cleanly ended, and replaying on
+                // would leave a hole in the history.
+                throw new CorruptionException(
+                    at
+                        + ": a batch at sequence "
+                        + head.firstSequence()
+                        + " right after sequence "
+                        + lastSequence
+                        + ": the writes numbered between are missing (an older log lost its end)");
               }
               List<Mutation> ops =
                   BatchCodec.decode(

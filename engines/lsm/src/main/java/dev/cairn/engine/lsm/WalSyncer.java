@@ -383,10 +383,17 @@ final class WalSyncer {
     tickets.clear();
   }
 
-  /** On the thread: forces the current log through the thread's own channel; reports it. */
+  /**
+   * On the thread: forces the current log through the thread's own channel; reports it. Refused
+   * once the store has failed: after a failed force the log's unforced bytes may be lost on their
+   * way to the disk while a later force "succeeds" (Linux after a write-back error), so no later
+   * force proves anything. In particular a roll must not go on to start a new log whose writes
+   * could then outlive the lost ones of the old: a hole in the history that recovery cannot see
+   * (the old log would just end early).
+   */
   private void force(String why) {
+    failStop.check();
     if (syncChannel == null) {
-      failStop.check();
       throw new IllegalStateException("no log to force");
     }
     long end = current.position();
