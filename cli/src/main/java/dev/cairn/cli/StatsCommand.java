@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.runtime.database.Database;
+import dev.cairn.runtime.database.DatabaseKeyspace;
+import dev.cairn.runtime.database.KeyspaceInfo;
 import dev.cairn.spi.EngineStatistics;
 import dev.cairn.spi.Health;
+import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.StoreLockedException;
 import java.io.IOException;
@@ -16,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,8 +69,26 @@ final class StatsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The store's directory.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DIR",
+      description = "The store's directory (or --db for a database's keyspaces).")
   Path dir;
+
+  @Option(
+      names = "--db",
+      paramLabel = "DIR",
+      description =
+          "A database instead of a store: the statistics of each of its keyspaces (of --keyspace"
+              + " alone, when given), opened read-only.")
+  Path db;
+
+  @Option(
+      names = {"-k", "--keyspace"},
+      paramLabel = "NAME",
+      description = "With --db: this keyspace only.")
+  String keyspace;
 
   @Option(
       names = "--watch",
@@ -95,8 +118,33 @@ final class StatsCommand implements Callable<Integer> {
   /** The store this command opened itself, when no live process publishes it; null if none. */
   private StorageEngine opened;
 
+  /** With --db: the database, opened read-only by the first refresh. */
+  private Database database;
+
   @Override
   public Integer call() throws InterruptedException {
+    if ((dir == null) == (db == null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          dir == null
+              ? "name a store's directory, or a database with --db DIR"
+              : "name a store's directory or a database (--db), not both");
+    }
+    if (keyspace != null && db == null) {
+      throw new ParameterException(
+          spec.commandLine(), "--keyspace needs --db: a database's keyspace");
+    }
+    if (db != null) {
+      if (!Files.isDirectory(db)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "no database at "
+                + db
+                + ": "
+                + (Files.exists(db) ? "not a directory" : "no such directory"));
+      }
+      dir = db;
+    }
     if (!Files.isDirectory(dir)) {
       throw new ParameterException(
           spec.commandLine(),
@@ -119,7 +167,7 @@ final class StatsCommand implements Callable<Integer> {
         if (i > 0) {
           Thread.sleep(interval.duration());
         }
-        ObjectNode sample = sample();
+        ObjectNode sample = db != null ? databaseSample() : sample();
         if (json) {
           out.println(sample.toString());
         } else {
@@ -128,7 +176,7 @@ final class StatsCommand implements Callable<Integer> {
           } else if (i > 0) {
             out.println();
           }
-          out.print(table(sample));
+          out.print(db != null ? databaseTable(sample) : table(sample));
         }
         out.flush();
       }
@@ -136,8 +184,85 @@ final class StatsCommand implements Callable<Integer> {
       if (opened != null) {
         opened.close();
       }
+      if (database != null) {
+        database.close();
+      }
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * One refresh of a database: each keyspace's statistics and health (for a keyspace in a shared
+   * store, its engine keyspace's statistics and the shared store's health), from the database
+   * opened read-only.
+   */
+  private ObjectNode databaseSample() {
+    if (database == null) {
+      try {
+        database = root.registry().database(db).createIfMissing(false).readOnly(true).open();
+      } catch (StoreLockedException e) {
+        throw new StoreLockedException(
+            e.getMessage()
+                + "; a database another process holds is not opened here: that process can"
+                + " publish each store's statistics (StoreBuilder.statisticsFile), read with"
+                + " 'cairn stats STORE-DIR' (the store directories: 'cairn db keyspaces DIR')",
+            e);
+      }
+    }
+    List<KeyspaceInfo> keyspaces = database.describe();
+    if (keyspace != null) {
+      keyspaces = keyspaces.stream().filter(k -> k.name().equals(keyspace)).toList();
+      if (keyspaces.isEmpty()) {
+        throw new InvalidArgumentException(
+            "no keyspace '"
+                + keyspace
+                + "' in the database at "
+                + db
+                + "; it has "
+                + database.keyspaceNames());
+      }
+    }
+    ObjectNode o = Json.NODES.objectNode();
+    o.put("format", "cairn-database-statistics");
+    o.put("version", VERSION);
+    o.put("database", db.toAbsolutePath().normalize().toString());
+    long now = System.currentTimeMillis();
+    o.put("written", Instant.ofEpochMilli(now).toString());
+    o.put("writtenMillis", now);
+    ArrayNode list = o.putArray("keyspaces");
+    for (KeyspaceInfo k : keyspaces) {
+      DatabaseKeyspace handle = database.keyspace(k.name());
+      ObjectNode ks = describe(handle.statistics(), handle.store().health(), k.engine(), k.store());
+      ks.put("keyspace", k.name());
+      ks.put("engineKeyspace", k.engineKeyspace());
+      if (k.shared()) {
+        ks.put("sharedStore", k.sharedStore());
+      }
+      ks.put("source", "opened");
+      list.add(ks);
+    }
+    return o;
+  }
+
+  /** The plain tables of a database's refresh, one per keyspace. */
+  static String databaseTable(JsonNode s) {
+    StringBuilder b = new StringBuilder();
+    b.append("database ").append(s.path("database").asText());
+    b.append("  (opened read-only at ").append(s.path("written").asText()).append(")\n");
+    for (JsonNode k : s.path("keyspaces")) {
+      b.append('\n');
+      b.append("keyspace ").append(k.path("keyspace").asText());
+      if (k.has("sharedStore")) {
+        b.append("  (engine keyspace ")
+            .append(k.path("engineKeyspace").asText())
+            .append(" of shared store '")
+            .append(k.path("sharedStore").asText())
+            .append("')");
+      }
+      b.append('\n');
+      b.append(table(k, false));
+    }
+    return b.toString();
   }
 
   /** One refresh: from the live store's file while it is fresh, else from the store itself. */
@@ -208,14 +333,24 @@ final class StatsCommand implements Callable<Integer> {
 
   /** The same shape as the file, from a store this command opened: no meters, and its health. */
   private ObjectNode fromStore(StorageEngine store) {
-    EngineStatistics s = store.statistics();
-    Health h = store.health();
+    ObjectNode o =
+        describe(
+            store.statistics(),
+            store.health(),
+            root.registry().recordedEngine(dir).orElse(""),
+            dir);
+    o.put("source", "opened");
+    return o;
+  }
+
+  /** A store's (or keyspace's) statistics and health in the file's shape, without meters. */
+  private static ObjectNode describe(EngineStatistics s, Health h, String engine, Path where) {
     ObjectNode o = Json.NODES.objectNode();
     o.put("format", "cairn-store-statistics");
     o.put("version", VERSION);
-    o.put("engine", root.registry().recordedEngine(dir).orElse(""));
-    o.put("store", dir.toAbsolutePath().normalize().toString());
-    o.put("directory", dir.toAbsolutePath().normalize().toString());
+    o.put("engine", engine);
+    o.put("store", where.toAbsolutePath().normalize().toString());
+    o.put("directory", where.toAbsolutePath().normalize().toString());
     long now = System.currentTimeMillis();
     o.put("written", Instant.ofEpochMilli(now).toString());
     o.put("writtenMillis", now);
@@ -231,16 +366,21 @@ final class StatsCommand implements Callable<Integer> {
     ArrayNode problems = health.putArray("problems");
     h.problems().forEach(problems::add);
     o.putArray("meters");
-    o.put("source", "opened");
     return o;
   }
 
   /** The plain table of one sample. */
   static String table(JsonNode s) {
+    return table(s, true);
+  }
+
+  private static String table(JsonNode s, boolean when) {
     StringBuilder b = new StringBuilder();
     b.append("store ").append(s.path("directory").asText());
     b.append("  engine ").append(s.path("engine").asText());
-    if (s.path("source").asText().equals("file")) {
+    if (!when) {
+      // the database's heading says when
+    } else if (s.path("source").asText().equals("file")) {
       b.append("  (published by process ").append(s.path("pid").asLong());
       b.append(" at ").append(s.path("written").asText()).append(")");
     } else {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.runtime.Cairn;
 import dev.cairn.runtime.EngineRegistry;
+import dev.cairn.runtime.database.Database;
 import dev.cairn.spi.StorageEngine;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -96,6 +97,48 @@ class StatsCommandTest {
   }
 
   @Test
+  void aDatabaseShowsEachKeyspacesStatisticsAndOneKeyspaceOnAsking() throws IOException {
+    Path db = tmp.resolve("db");
+    try (Database d = Cairn.database(db).open()) {
+      d.createKeyspace("sessions", "hash").put(new byte[] {1}, new byte[] {1});
+      var events = d.createKeyspace("events", "lsm");
+      for (int i = 0; i < 5; i++) {
+        events.put(new byte[] {(byte) i}, new byte[] {2});
+      }
+    }
+    CliRun r = CliRun.run(EngineRegistry.discover(), "stats", "--db", db.toString());
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    assertTrue(r.out().startsWith("database " + db.toAbsolutePath() + "  (opened"), r.out());
+    assertTrue(r.out().contains("keyspace sessions\nstore "), r.out());
+    assertTrue(r.out().matches("(?s).*keyspace events\nstore [^\n]*  engine lsm\n.*"), r.out());
+    assertTrue(r.out().matches("(?s).*approximate keys +5\n.*"), r.out());
+
+    r =
+        CliRun.run(
+            EngineRegistry.discover(), "stats", "--db", db.toString(), "-k", "sessions", "--json");
+    assertEquals(ExitCodes.OK, r.exitCode(), r.describe());
+    JsonNode o = lines(r.out()).getFirst();
+    assertEquals("cairn-database-statistics", o.path("format").asText());
+    assertEquals(1, o.path("keyspaces").size(), o.toString());
+    JsonNode ks = o.path("keyspaces").get(0);
+    assertEquals("sessions", ks.path("keyspace").asText());
+    assertEquals("hash", ks.path("engine").asText());
+    assertEquals(1, ks.path("statistics").path("approximateKeys").asLong(), ks.toString());
+    assertEquals("OK", ks.path("health").path("status").asText());
+
+    r = CliRun.run(EngineRegistry.discover(), "stats", "--db", db.toString(), "-k", "nope");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("no keyspace 'nope'"), r.err());
+    assertTrue(r.err().contains("[events, sessions]"), r.err());
+
+    // The database's directory is no store: said so, with what to do instead.
+    r = CliRun.run(EngineRegistry.discover(), "stats", db.toString());
+    assertFalse(r.exitCode() == ExitCodes.OK, r.describe());
+    assertTrue(r.err().contains("it is a database"), r.err());
+    assertTrue(r.err().contains("--db DIR"), r.err());
+  }
+
+  @Test
   void badArgumentsAreUsageErrors() {
     CliRun r = CliRun.run("stats", tmp.resolve("missing").toString());
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
@@ -103,6 +146,15 @@ class StatsCommandTest {
     r = CliRun.run("stats", tmp.toString(), "--watch", "--interval", "1ms");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
     assertTrue(r.err().contains("--interval must be at least 10ms"), r.err());
+    r = CliRun.run("stats");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("name a store's directory, or a database with --db DIR"), r.err());
+    r = CliRun.run("stats", tmp.toString(), "--db", tmp.toString());
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("not both"), r.err());
+    r = CliRun.run("stats", tmp.toString(), "--keyspace", "a");
+    assertEquals(ExitCodes.USAGE, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("--keyspace needs --db"), r.err());
   }
 
   /**

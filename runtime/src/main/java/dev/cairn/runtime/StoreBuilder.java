@@ -49,6 +49,12 @@ import java.util.TreeSet;
  */
 public final class StoreBuilder {
 
+  /**
+   * A database's catalog file ({@code docs/formats/database-catalog.md}): its directory is no
+   * store.
+   */
+  private static final String DATABASE_CATALOG = "CAIRN-DATABASE";
+
   private final EngineRegistry registry;
   private final Path directory;
   private String engine;
@@ -385,7 +391,14 @@ public final class StoreBuilder {
                   + directory
                   + " holds no store (no "
                   + StoreMarker.FILE_NAME
-                  + " file) to say which; "
+                  + " file) to say which"
+                  + (directory != null && Files.exists(directory.resolve(DATABASE_CATALOG))
+                      ? ": it is a database (it holds "
+                          + DATABASE_CATALOG
+                          + "), whose keyspaces are stores: open it with Cairn.database(dir) (on"
+                          + " the command line: --db DIR --keyspace NAME)"
+                      : "")
+                  + "; "
                   + registry.known());
     }
     OperationTracer tracer = tracing ? OperationTracer.openTelemetry() : OperationTracer.NONE;
