@@ -93,18 +93,30 @@ class RecoveryDamageTest {
   /** A store whose newest data file is a merge output; returns that output. */
   private Path storeEndingInAMergeOutput() {
     try (HashEngine e = open(dir, SMALL_MERGED_ON_DEMAND)) {
+      // NB: a sealed file wakes the background thread, which could merge the early rounds while
+      // the load goes on, leaving the last round's files newest: no merges until the load is in.
+      e.merger().hold(true);
+      e.runBackgroundCycle(); // any cycle begun before the hold has ended
       for (int round = 0; round < 4; round++) {
         for (int i = 0; i < 200; i++) {
           e.put(b("k" + i), b("v" + round + "-" + i), Durability.BUFFERED);
         }
       }
       e.flush();
+      e.merger().hold(false);
       e.runBackgroundCycle();
       e.runBackgroundCycle();
       assertTrue(e.statistics().details().get("merge.count") > 0, "no merge ran");
     }
     Path newest = files(dir, ".data").getLast();
-    assertTrue(isMergeOutput(newest), "the newest file should be a merge output: " + newest);
+    assertTrue(
+        isMergeOutput(newest),
+        "the newest file should be a merge output: "
+            + newest
+            + "; files: "
+            + files(dir, ".data").stream()
+                .map(p -> p.getFileName() + (isMergeOutput(p) ? " (merge output)" : ""))
+                .toList());
     return newest;
   }
 
