@@ -254,9 +254,9 @@ public final class ReplicationNode implements AutoCloseable {
    *
    * @throws UncheckedIOException if the server failed to close, or did not close within {@link
    *     #CLOSE_TIMEOUT}: Ratis 3.1.3 waits, when it closes a follower, until its state machine
-   *     applied every committed entry, which never happens while the follower waits for a snapshot
-   *     install (its apply thread spins); such a node is left running, and its process must be
-   *     killed (a crash it recovers from)
+   *     applied every committed entry, which never happens if its apply thread waits for entries
+   *     its log does not hold (docs/replication.md); such a node is left running, and its process
+   *     must be killed (a crash it recovers from)
    */
   @Override
   public void close() {
@@ -284,8 +284,8 @@ public final class ReplicationNode implements AutoCloseable {
                   + self
                   + " did not stop within "
                   + CLOSE_TIMEOUT
-                  + " (a follower waiting for a snapshot install cannot be closed; kill its"
-                  + " process)",
+                  + " (a follower whose apply thread waits for entries its log does not hold"
+                  + " cannot be closed; kill its process)",
               e));
     } catch (java.util.concurrent.ExecutionException e) {
       throw new UncheckedIOException(

@@ -74,6 +74,10 @@ class BackToBackSnapshotInstallTest {
               }
               // The leader moves its log past the snapshot it is sending: once this follower has
               // installed it, the leader has no entry to send next, only a newer snapshot.
+              TestCluster.awaitTrue(
+                  () -> others.stream().anyMatch(ReplicationNode::isLeader),
+                  Duration.ofSeconds(30),
+                  "a leader among n0 and n1");
               ReplicationNode lead =
                   others.stream().filter(ReplicationNode::isLeader).findFirst().orElseThrow();
               long sending =
