@@ -88,7 +88,8 @@ public final class ReplicationNode implements AutoCloseable {
     // NB: Ratis waits up to 5 s between retries to a follower that failed; one restarted after a
     // few seconds down would wait that long to be caught up. Retry every second at most.
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 200ms,50, 1s,1000000");
-    this.stateMachine = new StoreStateMachine(new LocalStore(b.engine, b.settings, b.directory));
+    this.stateMachine =
+        new StoreStateMachine(new LocalStore(b.engine, b.settings, b.directory), b.installHooks);
     this.server =
         RaftServer.newBuilder()
             .setServerId(self.raftId())
@@ -188,6 +189,11 @@ public final class ReplicationNode implements AutoCloseable {
     return stateMachine.installedSnapshots();
   }
 
+  /** Snapshot installs from the leader this node refused for now (the leader sends them again). */
+  long deferredInstalls() {
+    return stateMachine.deferredInstalls();
+  }
+
   /** The directory of this node's latest snapshot, if it has one. */
   public Optional<Path> latestSnapshot() {
     return stateMachine.latestSnapshot();
@@ -248,9 +254,9 @@ public final class ReplicationNode implements AutoCloseable {
    *
    * @throws UncheckedIOException if the server failed to close, or did not close within {@link
    *     #CLOSE_TIMEOUT}: Ratis 3.1.3 waits, when it closes a follower, until its state machine
-   *     applied every committed entry, which never happens while the follower waits for a snapshot
-   *     install (its apply thread spins); such a node is left running, and its process must be
-   *     killed (a crash it recovers from)
+   *     applied every committed entry, which never happens if its apply thread waits for entries
+   *     its log does not hold (docs/replication.md); such a node is left running, and its process
+   *     must be killed (a crash it recovers from)
    */
   @Override
   public void close() {
@@ -278,8 +284,8 @@ public final class ReplicationNode implements AutoCloseable {
                   + self
                   + " did not stop within "
                   + CLOSE_TIMEOUT
-                  + " (a follower waiting for a snapshot install cannot be closed; kill its"
-                  + " process)",
+                  + " (a follower whose apply thread waits for entries its log does not hold"
+                  + " cannot be closed; kill its process)",
               e));
     } catch (java.util.concurrent.ExecutionException e) {
       throw new UncheckedIOException(
@@ -312,6 +318,7 @@ public final class ReplicationNode implements AutoCloseable {
     private long logSegmentSize = 8L * 1024 * 1024;
     private Duration electionTimeout = Duration.ofMillis(1000);
     private boolean snapshotOnStop = true;
+    private StoreStateMachine.InstallHooks installHooks = StoreStateMachine.InstallHooks.NONE;
 
     private final boolean joining;
 
@@ -379,6 +386,12 @@ public final class ReplicationNode implements AutoCloseable {
         throw new InvalidArgumentException("election timeout must be >= 50 ms: " + timeout);
       }
       this.electionTimeout = timeout;
+      return this;
+    }
+
+    /** Calls around snapshot installs, for tests that order them (none by default). */
+    Builder installHooks(StoreStateMachine.InstallHooks hooks) {
+      this.installHooks = hooks;
       return this;
     }
 

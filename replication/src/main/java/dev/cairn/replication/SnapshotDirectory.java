@@ -59,6 +59,21 @@ final class SnapshotDirectory implements StateMachineStorage {
     return latest;
   }
 
+  /** The state-machine directory, where snapshots live; null before {@link #init}. */
+  Path directory() {
+    return directory;
+  }
+
+  /**
+   * The index of the newest snapshot directory there is now, -1 if none: read from the directory,
+   * where an install from the leader may have put one that {@link #getLatestSnapshot()} does not
+   * know of yet.
+   */
+  long newestIndexOnDisk() throws IOException {
+    List<Path> all = snapshots();
+    return all.isEmpty() ? -1 : positionOf(all.getFirst()).getIndex();
+  }
+
   /** The directory a snapshot of {@code position} has, or would have. */
   Path pathOf(TermIndex position) {
     return directory.resolve("snapshot." + position.getTerm() + "_" + position.getIndex());

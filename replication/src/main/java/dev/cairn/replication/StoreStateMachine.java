@@ -7,6 +7,7 @@ import dev.cairn.spi.InvalidArgumentException;
 import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,20 +57,59 @@ import org.apache.ratis.util.LifeCycle;
  */
 final class StoreStateMachine extends BaseStateMachine {
 
+  /**
+   * Calls around a snapshot install from the leader, which tests use to order an install against
+   * the loading of the previous one; production nodes use {@link #NONE}.
+   */
+  interface InstallHooks {
+    InstallHooks NONE = new InstallHooks() {};
+
+    /** On Ratis's install thread, before it writes a chunk of a snapshot sent by the leader. */
+    default void beforeChunk(StoreStateMachine machine) {}
+
+    /** On the apply thread, after the store was replaced by the installed snapshot {@code at}. */
+    default void afterRestore(StoreStateMachine machine, TermIndex at) {}
+  }
+
   private final LocalStore local;
+  private final InstallHooks hooks;
   private final SnapshotDirectory snapshots = new SnapshotDirectory();
   private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong installed = new AtomicLong();
 
+  private final AtomicLong deferred = new AtomicLong();
+
   private volatile StorageEngine store;
 
-  /** The last entry the store holds: read and written on the apply thread only. */
-  private Position storeApplied = Position.NONE;
+  /**
+   * The last entry the store holds: written on the apply thread, read on the install thread too.
+   */
+  private volatile Position storeApplied = Position.NONE;
 
-  StoreStateMachine(LocalStore local) {
+  /**
+   * The store's reload from an installed snapshot, from the start of {@link #reinitialize} until
+   * Ratis's apply thread is seen applying (or snapshotting) again; null when none. Written on the
+   * apply thread only.
+   */
+  private volatile Reload reload;
+
+  /**
+   * A reload on {@code applyThread}; {@code endedNanos} is set once {@link #reinitialize} ended.
+   */
+  private record Reload(Thread applyThread, boolean ended, long endedNanos) {}
+
+  /**
+   * How long after {@link #reinitialize} returned an install waits at most for the apply thread to
+   * be seen running: a node that takes no snapshots of its own may apply nothing until the install
+   * it refuses has come (Ratis sets the apply thread running a few instructions after it).
+   */
+  private static final long RESUME_GRACE_NANOS = 1_000_000_000L;
+
+  StoreStateMachine(LocalStore local, InstallHooks hooks) {
     this.local = local;
+    this.hooks = hooks;
   }
 
   @Override
@@ -120,8 +160,28 @@ final class StoreStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Called by Ratis before it writes each chunk of a snapshot sent by the leader: refuses the chunk
+   * (the leader sends the snapshot again after a pause) while a snapshot installed before is not
+   * loaded into the store yet, or the apply thread has not been seen running since.
+   *
+   * <p>Why. Ratis 3.1.3 tells its apply thread to reload the state machine when an install ends,
+   * and the apply thread, once it has reloaded, sets itself running again: an install that ends
+   * while the previous one loads is forgotten. The apply thread then counts the first snapshot's
+   * index as applied, the log starts after the second one's, and it waits for the entries between
+   * forever (nor can the server be closed, which waits for them). This happens to a follower that
+   * needs two snapshots in a row, because the leader took a newer one and purged its log past the
+   * first while sending it; {@link #reinitialize} loads the newest snapshot present, and this
+   * refusal keeps a further one from ending before the apply thread runs again.
+   */
   @Override
   public void pause() {
+    hooks.beforeChunk(this);
+    String reason = installMustWait();
+    if (reason != null) {
+      deferred.incrementAndGet();
+      throw new IllegalStateException("snapshot install deferred: " + reason);
+    }
     LifeCycle lc = getLifeCycle();
     if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
       lc.transition(LifeCycle.State.PAUSING);
@@ -129,13 +189,50 @@ final class StoreStateMachine extends BaseStateMachine {
     }
   }
 
-  /** After Ratis installed a snapshot from the leader into the state-machine directory. */
+  /** Why a snapshot install from the leader must wait now; null when it may go on. */
+  private String installMustWait() {
+    Reload r = reload;
+    if (r != null && (!r.ended() || System.nanoTime() - r.endedNanos() < RESUME_GRACE_NANOS)) {
+      return "the store is loading the previous snapshot";
+    }
+    long newest;
+    try {
+      newest = snapshots.newestIndexOnDisk();
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing the snapshots of " + snapshots.directory(), e);
+    }
+    if (newest > storeApplied.index()) {
+      return "snapshot " + newest + " is installed and not loaded yet";
+    }
+    return null;
+  }
+
+  /** On any thread: ends the current reload if this is the apply thread running after it. */
+  private void applyThreadRuns() {
+    Reload r = reload;
+    if (r != null && r.ended() && r.applyThread() == Thread.currentThread()) {
+      reload = null;
+    }
+  }
+
+  /**
+   * After Ratis installed a snapshot from the leader into the state-machine directory: loads the
+   * newest snapshot there into the store, again while a newer one came meanwhile; Ratis takes
+   * {@link #getLatestSnapshot()}'s index as applied once this returns.
+   */
   @Override
   public void reinitialize() throws IOException {
-    SnapshotInfo latest = snapshots.refresh();
-    if (latest != null && latest.getIndex() > storeApplied.index()) {
-      restore(latest);
-      setLastAppliedTermIndex(latest.getTermIndex());
+    reload = new Reload(Thread.currentThread(), false, 0);
+    try {
+      for (SnapshotInfo latest = snapshots.refresh();
+          latest != null && latest.getIndex() > storeApplied.index();
+          latest = snapshots.refresh()) {
+        restore(latest);
+        hooks.afterRestore(this, latest.getTermIndex());
+        setLastAppliedTermIndex(latest.getTermIndex());
+      }
+    } finally {
+      reload = new Reload(Thread.currentThread(), true, System.nanoTime());
     }
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -154,6 +251,7 @@ final class StoreStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    applyThreadRuns();
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
     if (index <= storeApplied.index()) {
@@ -181,10 +279,23 @@ final class StoreStateMachine extends BaseStateMachine {
 
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
+    applyThreadRuns();
     // NB: configuration entries replayed below the snapshot's index must not move lastApplied back
     if (index > getLastAppliedTermIndex().getIndex()) {
       updateLastAppliedTermIndex(term, index);
     }
+  }
+
+  /**
+   * NB: Ratis's apply thread calls this after every round of applying while it runs (to decide on a
+   * snapshot), which ends a reload; other threads call it too.
+   */
+  @Override
+  public TermIndex getLastAppliedTermIndex() {
+    if (reload != null) {
+      applyThreadRuns();
+    }
+    return super.getLastAppliedTermIndex();
   }
 
   @Override
@@ -215,6 +326,7 @@ final class StoreStateMachine extends BaseStateMachine {
    */
   @Override
   public long takeSnapshot() throws IOException {
+    applyThreadRuns();
     TermIndex last = getLastAppliedTermIndex();
     if (!local.canCheckpoint() || last == null || last.getIndex() < 0) {
       SnapshotInfo s = snapshots.getLatestSnapshot();
@@ -270,6 +382,16 @@ final class StoreStateMachine extends BaseStateMachine {
 
   long installedSnapshots() {
     return installed.get();
+  }
+
+  /** Snapshot installs from the leader this node refused for now, to be sent again. */
+  long deferredInstalls() {
+    return deferred.get();
+  }
+
+  /** The directory snapshots live in: installed ones appear here before they are loaded. */
+  Path snapshotDirectory() {
+    return snapshots.directory();
   }
 
   Optional<Path> latestSnapshot() {

@@ -76,6 +76,12 @@ class ProcessNemesisTest {
     try (ReplicatedStore admin =
         ReplicatedStore.connect(cluster.id, cluster.peers, Duration.ofSeconds(30))) {
       awaitLeader(admin, cluster);
+      // NB: not before the first leader's entry is on every node
+      // (TestCluster.awaitFirstEntryEverywhere)
+      TestCluster.awaitTrue(
+          () -> appliedIndexes(admin, cluster).stream().allMatch(i -> i >= 0),
+          Duration.ofSeconds(60),
+          "every node to apply the cluster's first entry");
       List<Future<?>> clients = new ArrayList<>();
       try (ExecutorService pool = Executors.newFixedThreadPool(Workload.CLIENTS)) {
         for (int c = 0; c < Workload.CLIENTS; c++) {
