@@ -698,6 +698,7 @@ final class BtreeEngine implements StorageEngine {
       d.put("txid", m.txid());
       d.put("pages", m.highWater());
       d.put("page.size", (long) m.pageSize());
+      d.put("format.version", (long) m.formatVersion());
       d.put("tree.nodes", m.treeNodes());
       d.put(
           "fill.factor.percent",

@@ -135,12 +135,15 @@ class SpaceAfterLoadTest {
           d.get("pages"),
           d.get("pages.free"),
           d.get("pages.pinned"));
-      // Splits in two alone left 68 %; leaves sharing with a neighbour first, 85 %.
+      // Splits in two alone left 68 %; leaves sharing with a neighbour first, 85 %. With compact
+      // entries (118 bytes each, 34.5 to a page), 79 % while a split counted its pages by bytes
+      // alone and so left a last leaf of a few entries; 84 % since it counts whole entries.
       assertTrue(
-          d.get("fill.factor.percent") >= 80,
+          d.get("fill.factor.percent") >= 83,
           "fill factor " + d.get("fill.factor.percent") + " % (seed " + seed + ")");
-      // 1.74 (fill 68 %) when leaves split in two without sharing, 1.46 when they share.
-      assertTrue(amp <= 1.6, "space amplification " + amp + " (seed " + seed + ")");
+      // 1.74 (fill 68 %) when leaves split in two without sharing, 1.46 when they share, 1.42
+      // with compact entries.
+      assertTrue(amp <= 1.5, "space amplification " + amp + " (seed " + seed + ")");
       assertConsistent(e);
     }
   }
