@@ -741,6 +741,7 @@ final class BtreeEngine implements StorageEngine {
       d.put("cache.hits", cache.hits());
       d.put("cache.misses", cache.misses());
       d.put("cache.private.reads", cache.privateReads());
+      d.put("cache.dropped", cache.dropped());
       d.put("cache.pinned", (long) cache.pinned());
       d.put("cache.allocated.bytes", cache.allocatedBytes());
       d.put("recovery.fell.back", recoveryNotes.isEmpty() ? 0L : 1L);

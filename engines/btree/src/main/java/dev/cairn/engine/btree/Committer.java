@@ -856,7 +856,7 @@ final class Committer implements Runnable {
   private void commit(Tx tx, boolean syncRequested, int groupSize) {
     long txid = tx.txid;
     Version base = readers.current();
-    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid), pager.cache()::drop);
     boolean trimmed = false;
     if (trimWanted) {
       // NB: only free pages go: no reader and no durable meta uses them (Freelist.release).
@@ -1055,7 +1055,7 @@ final class Committer implements Runnable {
    */
   private Tx planRelocation(long[] moved) {
     trimWanted = true;
-    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid), pager.cache()::drop);
     Version v = readers.current();
     long used = highWater - Meta.SLOTS - freelist.freeCount() - freelist.pendingCount();
     long reserve = chainPages.size() + 4L;
