@@ -248,7 +248,12 @@ final class Node {
           n.keyRefs.add(ref);
           n.keys.add(keyReader.apply(ref));
         } else {
-          byte[] k = new byte[compact ? head >>> FLAG_BITS : b.getShort() & 0xffff];
+          int len = compact ? head >>> FLAG_BITS : b.getShort() & 0xffff;
+          if (len > b.remaining()) {
+            throw new CorruptionException(
+                where + ": node page " + pageId + " has a key length " + len + " past its end");
+          }
+          byte[] k = new byte[len];
           b.get(k);
           n.keyRefs.add(null);
           n.keys.add(k);
