@@ -698,6 +698,7 @@ final class BtreeEngine implements StorageEngine {
       d.put("txid", m.txid());
       d.put("pages", m.highWater());
       d.put("page.size", (long) m.pageSize());
+      d.put("format.version", (long) m.formatVersion());
       d.put("tree.nodes", m.treeNodes());
       d.put(
           "fill.factor.percent",
@@ -740,6 +741,7 @@ final class BtreeEngine implements StorageEngine {
       d.put("cache.hits", cache.hits());
       d.put("cache.misses", cache.misses());
       d.put("cache.private.reads", cache.privateReads());
+      d.put("cache.dropped", cache.dropped());
       d.put("cache.pinned", (long) cache.pinned());
       d.put("cache.allocated.bytes", cache.allocatedBytes());
       d.put("recovery.fell.back", recoveryNotes.isEmpty() ? 0L : 1L);

@@ -30,9 +30,9 @@ import java.util.function.Supplier;
  * for a durable commit, force the file, write the meta into the slot that does not hold the last
  * durable meta, and force again (bbolt's data-then-meta order); for a {@code BUFFERED} one, write
  * the meta without forcing. Readers see the new state once its meta is written. A {@code BUFFERED}
- * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or a sixteenth of the
- * file, {@link #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a store
- * written only {@code BUFFERED} does not grow without bound.
+ * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or a thirty-second of
+ * the file, {@link #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a
+ * store written only {@code BUFFERED} does not grow without bound.
  *
  * <p><b>Failures.</b> A request whose precondition fails, or that names a keyspace that does not
  * exist, fails alone, before it changed anything. Any other failure while applying a group fails
@@ -60,10 +60,11 @@ final class Committer implements Runnable {
   /**
    * Or this fraction of the file's pages, when more: the pages waiting for a durable meta, and the
    * free ones they become, are the file's room beyond its tree after a load written {@code
-   * BUFFERED} (a sixteenth of it, with {@link #WORKING_NODES}: a store of 1,000,000 random entries
-   * took 1.35 times their bytes, 1.60 with an eighth and twice the working pages).
+   * BUFFERED}. The working transaction is bounded by it too ({@link #workingBound}): a random load
+   * of 1,000,000 entries took 1.35 to 1.40 times their bytes with a sixteenth and working
+   * transactions of 2,048 pages, 1.29 with a thirty-second and as many pages as that.
    */
-  static final long PENDING_SYNC_FRACTION = 16;
+  static final long PENDING_SYNC_FRACTION = 32;
 
   /** The most bytes of consecutive pages a commit gathers into one write. */
   static final int RUN_BYTES = 1 << 20;
@@ -77,6 +78,14 @@ final class Committer implements Runnable {
    * growing, and being copied per write, without bound.
    */
   static final long WORKING_NODES = 2048;
+
+  /**
+   * The fewest nodes the working transaction may make dirty before its pages are written, however
+   * small the file: fewer pages a commit means more commits, each rewriting the branches above them
+   * (a random load of 1,000,000 entries wrote 1.29 million pages with this floor, 1.46 million with
+   * 256, 1.10 million with working transactions of 2,048 pages throughout).
+   */
+  static final long WORKING_NODES_MIN = 1024;
 
   /** Bytes of log after which the working state is committed durably and the log started anew. */
   static final long LOG_BYTES = 64L << 20;
@@ -219,6 +228,7 @@ final class Committer implements Runnable {
 
   private boolean stopped; // the committer took STOP: no write may start any more
   private boolean workCommitQueued; // a caller asked the committer to commit the working state
+  private Request workCommit; // that request, which BUFFERED writers wait for (workCommitQueued)
   private long lastWriteNanos; // when a BUFFERED group was last logged
 
   /**
@@ -293,6 +303,7 @@ final class Committer implements Runnable {
       throw new ClosedHandleException("store " + file.path().getParent() + " is closed");
     }
     if (r.apply != null && !r.sync && !r.publish && r.plan == null) {
+      Request due;
       // A BUFFERED write: applied, logged and published on the caller's thread (decision 0026).
       lock.lock();
       try {
@@ -302,8 +313,15 @@ final class Committer implements Runnable {
         if (!r.refuseIfExpired()) {
           process(List.of(r), true);
         }
+        due = workCommitQueued ? workCommit : null;
       } finally {
         lock.unlock();
+      }
+      if (due != null) {
+        // NB: back-pressure. The working transaction is full and its commit is queued: a writer
+        // that went on applying until the committer's thread ran would grow it past its bound
+        // (under load, to twice that and more), and with it the pages the file keeps freed.
+        due.done.handle((v, t) -> null).join();
       }
     } else {
       queue.add(r);
@@ -540,6 +558,8 @@ final class Committer implements Runnable {
     try {
       if (sync || tx.structural()) {
         work = null;
+        workCommitQueued = false; // NB: this commit takes the working state a queued one was for
+        workCommit = null;
         if (tx.changed()) {
           commit(tx, true, applied.size());
         } else if (sync && syncedTxid < readers.current().txid()) {
@@ -560,7 +580,7 @@ final class Committer implements Runnable {
         }
         if (work != null
             && (publish
-                || work.dirtyMade() > WORKING_NODES
+                || work.dirtyMade() > workingBound()
                 || work.effects() > WORKING_NODES
                 || log.bytes() > LOG_BYTES)) {
           boolean durable = log.bytes() > LOG_BYTES;
@@ -569,7 +589,8 @@ final class Committer implements Runnable {
           } else if (!workCommitQueued) {
             // NB: the data file is written on engine threads only: hand the commit over.
             workCommitQueued = true;
-            queue.add(durable ? Request.internal(null, true) : Request.publishWork());
+            workCommit = durable ? Request.internal(null, true) : Request.publishWork();
+            queue.add(workCommit);
           }
         }
       }
@@ -656,11 +677,23 @@ final class Committer implements Runnable {
     Tx tx = work;
     work = null;
     workCommitQueued = false;
+    workCommit = null;
     if (tx == null || !tx.changed()) {
       return;
     }
     workCommits.increment();
     commit(tx, durable, (int) Math.min(Integer.MAX_VALUE, log.records()));
+  }
+
+  /**
+   * The nodes the working transaction may make dirty before its pages are written: a {@link
+   * #PENDING_SYNC_FRACTION}th of the file, within {@code [}{@link #WORKING_NODES_MIN}{@code ,
+   * }{@link #WORKING_NODES}{@code ]}. The pages a commit replaces wait for a durable meta, and the
+   * next commits can use only the pages freed before it: a file holds its tree plus about one
+   * working transaction's pages.
+   */
+  private long workingBound() {
+    return Math.min(WORKING_NODES, Math.max(WORKING_NODES_MIN, highWater / PENDING_SYNC_FRACTION));
   }
 
   /** Runs a compaction's step: plans its transaction and commits it durably. */
@@ -823,7 +856,7 @@ final class Committer implements Runnable {
   private void commit(Tx tx, boolean syncRequested, int groupSize) {
     long txid = tx.txid;
     Version base = readers.current();
-    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid), pager.cache()::drop);
     boolean trimmed = false;
     if (trimWanted) {
       // NB: only free pages go: no reader and no durable meta uses them (Freelist.release).
@@ -1022,7 +1055,7 @@ final class Committer implements Runnable {
    */
   private Tx planRelocation(long[] moved) {
     trimWanted = true;
-    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid));
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid), pager.cache()::drop);
     Version v = readers.current();
     long used = highWater - Meta.SLOTS - freelist.freeCount() - freelist.pendingCount();
     long reserve = chainPages.size() + 4L;

@@ -17,12 +17,24 @@ enum FormatVersion {
    * V1's data file, with the log of {@code BUFFERED} writes beside it ({@code btree.log}, {@code
    * docs/formats/btree-log.md}, decision 0026): an engine that reads only V1 would open such a
    * store without the writes its log holds, so it must refuse it. Every meta this engine writes
-   * says V2; it opens V1 stores (they have no log) and writes V2 metas from their next commit.
+   * said V2; it opens V1 stores (they have no log) and writes the current version's metas from
+   * their next commit.
    */
-  V2(2);
+  V2(2),
+
+  /**
+   * V2 with compact node entries: a node page written with the page flag {@code COMPACT_ENTRIES}
+   * holds each entry's flags and key length in one varint and its value length in another ({@code
+   * docs/formats/btree-page.md}, "Node pages"), where V1 and V2 wrote a flags byte and lengths of 2
+   * and 4 bytes. An engine that reads only V2 would misread such a page, so it must refuse the
+   * store. This engine reads both kinds of page: it opens V1 and V2 stores, writes a V3 meta from
+   * their next commit, and writes every node page it writes from then on compact; the pages it has
+   * not rewritten keep their older entries.
+   */
+  V3(3);
 
   /** The version new stores are written in. */
-  static final FormatVersion CURRENT = V2;
+  static final FormatVersion CURRENT = V3;
 
   private final int number;
 

@@ -61,8 +61,17 @@ final class Freelist {
 
   /** Makes the pages freed by transactions up to {@code txid} reusable. */
   void release(long txid) {
+    release(txid, page -> {});
+  }
+
+  /**
+   * Makes the pages freed by transactions up to {@code txid} reusable, telling {@code released}
+   * each: no reader and no meta a crash may open at reaches it any more.
+   */
+  void release(long txid, java.util.function.LongConsumer released) {
     while (!pending.isEmpty() && pending.firstKey() <= txid) {
       List<Long> pages = pending.pollFirstEntry().getValue();
+      pages.forEach(released::accept);
       free.addAll(pages);
       pendingCount -= pages.size();
       changes++;

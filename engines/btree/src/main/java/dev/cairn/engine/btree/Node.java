@@ -1,5 +1,6 @@
 package dev.cairn.engine.btree;
 
+import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.CorruptionException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -23,16 +24,26 @@ import java.util.function.Function;
  * (copy-on-write), which no reader sees until the commit has written it to a new page.
  *
  * <pre>
- * leaf entry:   | flags (1B) | key: len (2B) + bytes, or BlobRef (20B) | value: len (4B) + bytes,
- *               |            |                                          | or BlobRef (20B)        |
- * branch entry: | flags (1B) | key, as above | child page id (8B) | child txid (8B) |
+ * leaf entry:   | head (varint) | key: bytes, or BlobRef (20B) | value: len (varint) + bytes,
+ *               |               |                              | or BlobRef (20B)            |
+ * branch entry: | head (varint) | key, as above | child page id (8B) | child txid (8B) |
+ * head: inline key length &lt;&lt; 2 | flags (0 length for a key in overflow)
  * flags: bit 0 the key is in an overflow chain, bit 1 the value is
  * </pre>
+ *
+ * <p>Pages of format versions 1 and 2 (without the page flag {@link PageFormat#COMPACT_ENTRIES})
+ * are read too: a flags byte, then a key length of 2 bytes and a value length of 4. Seven bytes of
+ * every entry were flags and lengths; a 16-byte key and a 100-byte value now take two.
  */
 final class Node {
 
   static final int KEY_IN_OVERFLOW = 1;
   static final int VALUE_IN_OVERFLOW = 2;
+
+  /** Bits of an entry's head that hold its flags; the inline key's length is above them. */
+  static final int FLAG_BITS = 2;
+
+  private static final int FLAG_MASK = (1 << FLAG_BITS) - 1;
 
   /** A reference from a branch to a child: a page written before, or a node changed in this txn. */
   record Child(long pageId, long txid, Node dirty) {
@@ -123,15 +134,23 @@ final class Node {
 
   /** Bytes of entry {@code i} encoded, as it would be written under {@code layout}. */
   int entrySize(int i, Layout layout) {
-    int size = 1 + keySize(i, layout);
+    int size = prefixSize(i, layout);
     if (!leaf) {
-      return size + 16;
+      return size + CHILD_SIZE;
     }
     return size + valueSize(values.get(i), size, layout);
   }
 
-  private int keySize(int i, Layout layout) {
-    return keyInline(i, layout) ? 2 + keys.get(i).length : BlobRef.SIZE;
+  /** Bytes of a branch entry's child reference: page id and txid. */
+  static final int CHILD_SIZE = 16;
+
+  /** Bytes of entry {@code i}'s head and key field, what precedes its value. */
+  int prefixSize(int i, Layout layout) {
+    if (!keyInline(i, layout)) {
+      return 1 + BlobRef.SIZE;
+    }
+    int length = keys.get(i).length;
+    return Varints.sizeOf(length << FLAG_BITS) + length;
   }
 
   /** True when key {@code i} is written inline. */
@@ -141,14 +160,14 @@ final class Node {
 
   private static int valueSize(Object v, int prefix, Layout layout) {
     if (v instanceof byte[] b && valueInline(b, prefix, layout)) {
-      return 4 + b.length;
+      return Varints.sizeOf(b.length) + b.length;
     }
     return BlobRef.SIZE;
   }
 
   /** True when {@code value}, after {@code prefix} bytes of its entry, is written inline. */
   static boolean valueInline(byte[] value, int prefix, Layout layout) {
-    return prefix + 4 + value.length <= layout.maxEntry();
+    return prefix + Varints.sizeOf(value.length) + value.length <= layout.maxEntry();
   }
 
   /** Bytes of the node's body encoded. */
@@ -170,31 +189,31 @@ final class Node {
     byte[] page = new byte[layout.pageSize()];
     ByteBuffer b = PageFormat.buffer(page);
     PageFormat.header(b, leaf ? PageFormat.LEAF : PageFormat.BRANCH, size(), pageId, txid);
+    b.put(PageFormat.FLAGS_OFFSET, PageFormat.COMPACT_ENTRIES);
     b.position(PageFormat.HEADER_SIZE);
     for (int i = 0; i < size(); i++) {
-      int flagsAt = b.position();
-      int flags = 0;
-      b.put((byte) 0);
-      if (keyInline(i, layout)) {
-        byte[] k = keys.get(i);
-        b.putShort((short) k.length).put(k);
+      boolean keyInline = keyInline(i, layout);
+      Object v = leaf ? values.get(i) : null;
+      int flags =
+          (keyInline ? 0 : KEY_IN_OVERFLOW) | (v instanceof BlobRef ? VALUE_IN_OVERFLOW : 0);
+      byte[] k = keys.get(i);
+      Varints.putUnsignedInt(b, (keyInline ? k.length << FLAG_BITS : 0) | flags);
+      if (keyInline) {
+        b.put(k);
       } else {
-        flags |= KEY_IN_OVERFLOW;
         keyRefs.get(i).write(b);
       }
       if (leaf) {
-        Object v = values.get(i);
         if (v instanceof byte[] bytes) {
-          b.putInt(bytes.length).put(bytes);
+          Varints.putUnsignedInt(b, bytes.length);
+          b.put(bytes);
         } else {
-          flags |= VALUE_IN_OVERFLOW;
           ((BlobRef) v).write(b);
         }
       } else {
         Child c = children.get(i);
         b.putLong(c.pageId()).putLong(c.txid());
       }
-      b.put(flagsAt, (byte) flags);
     }
     PageFormat.seal(page, page.length);
     return page;
@@ -214,16 +233,27 @@ final class Node {
     n.pageId = pageId;
     n.txid = txid;
     ByteBuffer b = PageFormat.buffer(page);
+    boolean compact = compactEntries(page[PageFormat.FLAGS_OFFSET], pageId, where);
     b.position(PageFormat.HEADER_SIZE);
     try {
       for (int i = 0; i < count; i++) {
-        int flags = b.get();
+        int head = compact ? varint(b, pageId, where) : b.get();
+        int flags = head & FLAG_MASK;
+        if ((head & ~FLAG_MASK) != 0 && (!compact || (flags & KEY_IN_OVERFLOW) != 0)) {
+          throw new CorruptionException(
+              where + ": node page " + pageId + " has an entry with unknown flags " + head);
+        }
         if ((flags & KEY_IN_OVERFLOW) != 0) {
           BlobRef ref = BlobRef.read(b);
           n.keyRefs.add(ref);
           n.keys.add(keyReader.apply(ref));
         } else {
-          byte[] k = new byte[b.getShort() & 0xffff];
+          int len = compact ? head >>> FLAG_BITS : b.getShort() & 0xffff;
+          if (len > b.remaining()) {
+            throw new CorruptionException(
+                where + ": node page " + pageId + " has a key length " + len + " past its end");
+          }
+          byte[] k = new byte[len];
           b.get(k);
           n.keyRefs.add(null);
           n.keys.add(k);
@@ -232,7 +262,7 @@ final class Node {
           if ((flags & VALUE_IN_OVERFLOW) != 0) {
             n.values.add(BlobRef.read(b));
           } else {
-            int len = b.getInt();
+            int len = compact ? varint(b, pageId, where) : b.getInt();
             if (len < 0 || len > b.remaining()) {
               throw new CorruptionException(
                   where + ": leaf page " + pageId + " has a value length " + len + " past its end");
@@ -256,6 +286,28 @@ final class Node {
           e);
     }
     return n;
+  }
+
+  private static int varint(ByteBuffer b, long pageId, String where) {
+    try {
+      return Varints.getUnsignedInt(b);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(
+          where + ": node page " + pageId + " has a damaged length: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether a node page whose header has {@code pageFlags} holds compact entries.
+   *
+   * @throws CorruptionException if a flag this engine does not know is set
+   */
+  static boolean compactEntries(byte pageFlags, long pageId, String where) {
+    if ((pageFlags & ~PageFormat.COMPACT_ENTRIES) != 0) {
+      throw new CorruptionException(
+          where + ": node page " + pageId + " has unknown page flags " + (pageFlags & 0xff));
+    }
+    return pageFlags == PageFormat.COMPACT_ENTRIES;
   }
 
   /** The overflow chains this node references (keys and values), for freeing and checks. */

@@ -1,5 +1,6 @@
 package dev.cairn.engine.btree;
 
+import dev.cairn.engine.toolkit.Varints;
 import dev.cairn.spi.CorruptionException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,6 +32,7 @@ final class NodeView {
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED;
   private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED;
+  private static final int FLAG_MASK = (1 << Node.FLAG_BITS) - 1;
   private static final VarHandle ARRAY_LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -44,6 +46,7 @@ final class NodeView {
   private final int indexCapacity;
   private short[] spill; // the offsets when the node has more entries than the index holds
   private boolean leaf;
+  private boolean compact; // entries with varint heads and lengths (PageFormat.COMPACT_ENTRIES)
   private int count;
   private long pageId;
   private long txid;
@@ -71,6 +74,9 @@ final class NodeView {
     this.txid = txid;
     byte type = page.get(ValueLayout.JAVA_BYTE, PageFormat.TYPE_OFFSET);
     boolean isLeaf = type == PageFormat.LEAF;
+    boolean isCompact =
+        Node.compactEntries(
+            page.get(ValueLayout.JAVA_BYTE, PageFormat.FLAGS_OFFSET), pageId, where);
     int n = Short.toUnsignedInt(page.get(SHORT_LE, PageFormat.COUNT_OFFSET));
     short[] overflow = n > indexCapacity ? new short[n] : null;
     int size = (int) page.byteSize();
@@ -84,40 +90,136 @@ final class NodeView {
       if (at + 1 > size) {
         throw pastEnd(type, pageId, where);
       }
-      int flags = page.get(ValueLayout.JAVA_BYTE, at);
-      at += 1;
-      if ((flags & Node.KEY_IN_OVERFLOW) != 0) {
-        at += BlobRef.SIZE;
-      } else {
-        if (at + 2 > size) {
-          throw pastEnd(type, pageId, where);
-        }
-        at += 2 + Short.toUnsignedInt(page.get(SHORT_LE, at));
-      }
-      if (isLeaf) {
-        if ((flags & Node.VALUE_IN_OVERFLOW) != 0) {
-          at += BlobRef.SIZE;
-        } else {
-          if (at + 4 > size) {
-            throw pastEnd(type, pageId, where);
-          }
-          int len = page.get(INT_LE, at);
-          if (len < 0 || len > size - at - 4) {
-            throw new CorruptionException(
-                where + ": leaf page " + pageId + " has a value length " + len + " past its end");
-          }
-          at += 4 + len;
-        }
-      } else {
-        at += 16;
-      }
-      if (at > size) {
-        throw pastEnd(type, pageId, where);
-      }
+      at = isCompact ? compactEntryEnd(at, isLeaf, type, where) : entryEnd(at, isLeaf, type, where);
     }
     this.spill = overflow;
     this.leaf = isLeaf;
+    this.compact = isCompact;
     this.count = n;
+  }
+
+  /** The end of the entry of an older page (a flags byte, fixed lengths) at {@code at}. */
+  private int entryEnd(int at, boolean isLeaf, byte type, String where) {
+    int size = (int) page.byteSize();
+    int flags = page.get(ValueLayout.JAVA_BYTE, at);
+    if ((flags & ~(Node.KEY_IN_OVERFLOW | Node.VALUE_IN_OVERFLOW)) != 0) {
+      throw damaged(pageId, "an entry with unknown flags " + flags, where);
+    }
+    at += 1;
+    if ((flags & Node.KEY_IN_OVERFLOW) != 0) {
+      at += BlobRef.SIZE;
+    } else {
+      if (at + 2 > size) {
+        throw pastEnd(type, pageId, where);
+      }
+      at += 2 + Short.toUnsignedInt(page.get(SHORT_LE, at));
+    }
+    if (isLeaf) {
+      if ((flags & Node.VALUE_IN_OVERFLOW) != 0) {
+        at += BlobRef.SIZE;
+      } else {
+        if (at + 4 > size) {
+          throw pastEnd(type, pageId, where);
+        }
+        int len = page.get(INT_LE, at);
+        if (len < 0 || len > size - at - 4) {
+          throw valuePastEnd(len, where);
+        }
+        at += 4 + len;
+      }
+    } else {
+      at += Node.CHILD_SIZE;
+    }
+    if (at > size) {
+      throw pastEnd(type, pageId, where);
+    }
+    return at;
+  }
+
+  /** The end of the compact entry at {@code at}: a head and a value length as varints. */
+  private int compactEntryEnd(int at, boolean isLeaf, byte type, String where) {
+    int size = (int) page.byteSize();
+    long head = checkedVarint(at, where);
+    int flags = (int) (head & FLAG_MASK);
+    at += Varints.sizeOf(head);
+    if ((flags & Node.KEY_IN_OVERFLOW) != 0) {
+      if (head != flags) {
+        throw damaged(pageId, "an entry with unknown flags " + head, where);
+      }
+      at += BlobRef.SIZE;
+    } else {
+      long len = head >>> Node.FLAG_BITS;
+      if (len > size - at) {
+        throw pastEnd(type, pageId, where);
+      }
+      at += (int) len;
+    }
+    if (isLeaf) {
+      if ((flags & Node.VALUE_IN_OVERFLOW) != 0) {
+        at += BlobRef.SIZE;
+      } else {
+        if (at + 1 > size) {
+          throw pastEnd(type, pageId, where);
+        }
+        long len = checkedVarint(at, where);
+        at += Varints.sizeOf(len);
+        if (len > size - at) {
+          throw valuePastEnd(len, where);
+        }
+        at += (int) len;
+      }
+    } else {
+      at += Node.CHILD_SIZE;
+    }
+    if (at > size) {
+      throw pastEnd(type, pageId, where);
+    }
+    return at;
+  }
+
+  /**
+   * The varint at {@code at}, checked: within the page, at most {@link Varints#MAX_INT_BYTES}
+   * bytes, canonical (the accessors take its size from its value).
+   */
+  private long checkedVarint(int at, String where) {
+    int size = (int) page.byteSize();
+    long value = 0;
+    for (int k = 0; k < Varints.MAX_INT_BYTES && at + k < size; k++) {
+      int b = page.get(ValueLayout.JAVA_BYTE, at + k);
+      value |= (long) (b & 0x7f) << (7 * k);
+      if (b >= 0) {
+        if (Varints.sizeOf(value) != k + 1 || value > Integer.MAX_VALUE) {
+          break;
+        }
+        return value;
+      }
+    }
+    throw damaged(pageId, "a damaged length at byte " + at, where);
+  }
+
+  /** The varint at {@code at}, of a page {@link #index} checked. */
+  private int varint(int at) {
+    int b = page.get(ValueLayout.JAVA_BYTE, at);
+    if (b >= 0) {
+      return b;
+    }
+    int value = b & 0x7f;
+    for (int shift = 7; ; shift += 7) {
+      b = page.get(ValueLayout.JAVA_BYTE, ++at);
+      value |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+  }
+
+  private CorruptionException valuePastEnd(long len, String where) {
+    return new CorruptionException(
+        where + ": leaf page " + pageId + " has a value length " + len + " past its end");
+  }
+
+  private static CorruptionException damaged(long pageId, String what, String where) {
+    return new CorruptionException(where + ": node page " + pageId + " has " + what);
   }
 
   private static CorruptionException pastEnd(byte type, long pageId, String where) {
@@ -160,9 +262,35 @@ final class NodeView {
     return (page.get(ValueLayout.JAVA_BYTE, at) & Node.KEY_IN_OVERFLOW) != 0;
   }
 
-  /** Bytes of entry {@code at}'s key field (inline: length and bytes; else a reference). */
-  private int keyField(int at) {
-    return keyInOverflow(at) ? BlobRef.SIZE : 2 + Short.toUnsignedInt(page.get(SHORT_LE, at + 1));
+  /** Where entry {@code at}'s key field begins: the key's bytes, or its reference. */
+  private int keyStart(int at) {
+    if (!compact) {
+      return keyInOverflow(at) ? at + 1 : at + 3;
+    }
+    int b = page.get(ValueLayout.JAVA_BYTE, at);
+    return b >= 0 ? at + 1 : at + Varints.sizeOf(varint(at));
+  }
+
+  /** The length of entry {@code at}'s inline key. */
+  private int keyLength(int at) {
+    return compact
+        ? varint(at) >>> Node.FLAG_BITS
+        : Short.toUnsignedInt(page.get(SHORT_LE, at + 1));
+  }
+
+  /** Where entry {@code at}'s value field (a leaf's) or child reference (a branch's) begins. */
+  private int valueAt(int at) {
+    return keyStart(at) + (keyInOverflow(at) ? BlobRef.SIZE : keyLength(at));
+  }
+
+  /** The length of the inline value whose field begins at {@code v}. */
+  private int valueLength(int v) {
+    return compact ? varint(v) : page.get(INT_LE, v);
+  }
+
+  /** Where the bytes of the inline value whose field begins at {@code v} begin. */
+  private int valueBytes(int v, int length) {
+    return compact ? v + Varints.sizeOf(length) : v + 4;
   }
 
   private BlobRef ref(int at) {
@@ -175,7 +303,7 @@ final class NodeView {
     if (keyInOverflow(at)) {
       return Arrays.compareUnsigned(pager.key(ref(at + 1)), key);
     }
-    return compare(page, at + 3, Short.toUnsignedInt(page.get(SHORT_LE, at + 1)), key);
+    return compare(page, keyStart(at), keyLength(at), key);
   }
 
   /** The index of {@code key}, or {@code -(insertion point) - 1}. */
@@ -206,13 +334,13 @@ final class NodeView {
   /** In a branch, the page of child {@code i}. */
   long childPage(int i) {
     int at = entry(i);
-    return page.get(LONG_LE, at + 1 + keyField(at));
+    return page.get(LONG_LE, valueAt(at));
   }
 
   /** In a branch, the txid of child {@code i}. */
   long childTxid(int i) {
     int at = entry(i);
-    return page.get(LONG_LE, at + 9 + keyField(at));
+    return page.get(LONG_LE, valueAt(at) + 8);
   }
 
   /** Key {@code i}, a new array. */
@@ -221,8 +349,7 @@ final class NodeView {
     if (keyInOverflow(at)) {
       return pager.key(ref(at + 1));
     }
-    int len = Short.toUnsignedInt(page.get(SHORT_LE, at + 1));
-    return page.asSlice(at + 3, len).toArray(ValueLayout.JAVA_BYTE);
+    return page.asSlice(keyStart(at), keyLength(at)).toArray(ValueLayout.JAVA_BYTE);
   }
 
   /** Key {@code i}'s bytes in the page, or null when the key lives in an overflow chain. */
@@ -231,12 +358,7 @@ final class NodeView {
     if (keyInOverflow(at)) {
       return null;
     }
-    return page.asSlice(at + 3, Short.toUnsignedInt(page.get(SHORT_LE, at + 1)));
-  }
-
-  /** Key {@code i} compared with {@code key}, where key {@code i} is inline. */
-  private int valueAt(int at) {
-    return at + 1 + keyField(at);
+    return page.asSlice(keyStart(at), keyLength(at));
   }
 
   /** In a leaf, value {@code i}'s overflow chain, or null when the value is inline. */
@@ -255,7 +377,8 @@ final class NodeView {
       return null;
     }
     int v = valueAt(at);
-    return page.asSlice(v + 4, page.get(INT_LE, v));
+    int len = valueLength(v);
+    return page.asSlice(valueBytes(v, len), len);
   }
 
   /** In a leaf, value {@code i}, a new array (its overflow chain read). */
@@ -265,9 +388,9 @@ final class NodeView {
     if ((page.get(ValueLayout.JAVA_BYTE, at) & Node.VALUE_IN_OVERFLOW) != 0) {
       return pager.value(ref(v));
     }
-    int len = page.get(INT_LE, v);
+    int len = valueLength(v);
     byte[] out = new byte[len];
-    MemorySegment.copy(page, ValueLayout.JAVA_BYTE, v + 4, out, 0, len);
+    MemorySegment.copy(page, ValueLayout.JAVA_BYTE, valueBytes(v, len), out, 0, len);
     return out;
   }
 

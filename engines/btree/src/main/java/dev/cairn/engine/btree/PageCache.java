@@ -69,6 +69,7 @@ final class PageCache implements AutoCloseable {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder privateReads = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
 
   /**
    * @param capacity bytes of engine-owned memory at most ({@code cache.size})
@@ -226,6 +227,39 @@ final class PageCache implements AutoCloseable {
       fill(sh, s, pageId, txid, h, (id, t, target) -> copy(page, target));
       unpin(s);
     }
+  }
+
+  /**
+   * Gives up the slot of {@code pageId}, a page the freelist has just made reusable: no reader can
+   * reach its content any more, and a later content of the page is another page. Its slot, out of
+   * the table and marked not recently used, is the next the CLOCK hand takes, instead of living
+   * tree pages (a random load frees about a page a put). A slot still pinned (by a reader about to
+   * find it does not hold the page it wants) is left to the CLOCK.
+   */
+  void drop(long pageId) {
+    if (slots == 0) {
+      return;
+    }
+    long h = mix(pageId);
+    Shard sh = shard(h);
+    synchronized (sh) {
+      int s = sh.probe(pageId, h);
+      if (s < 0) {
+        return;
+      }
+      sh.remove(pageId, h);
+      slotPage[s] = EMPTY;
+      int r = refs.get(s);
+      if (r > 0 && (r & COUNT) == 0) {
+        refs.compareAndSet(s, r, 0);
+      }
+      dropped.increment();
+    }
+  }
+
+  /** Slots given up because their page was freed ({@link #drop}). */
+  long dropped() {
+    return dropped.sum();
   }
 
   private static void copy(byte[] page, MemorySegment target) {

@@ -35,6 +35,12 @@ final class PageFormat {
   /** Bytes of the header; the body starts here. */
   static final int HEADER_SIZE = 24;
 
+  /**
+   * A node page's flag: its entries are written compactly, flags and lengths as varints (format
+   * version 3). Without it, a node page of an older version: a flags byte and fixed lengths.
+   */
+  static final byte COMPACT_ENTRIES = 1;
+
   /** The smallest and largest page sizes a store may have; a power of two between them. */
   static final int MIN_PAGE_SIZE = 4096;
 

@@ -690,8 +690,7 @@ final class Tx {
             i, Blobs.write(n.keys.get(i), PageFormat.OVERFLOW, txid, allocate, out, layout));
       }
       if (n.leaf && n.values.get(i) instanceof byte[] v) {
-        int prefix = 1 + (n.keyInline(i, layout) ? 2 + n.keys.get(i).length : BlobRef.SIZE);
-        if (!Node.valueInline(v, prefix, layout)) {
+        if (!Node.valueInline(v, n.prefixSize(i, layout), layout)) {
           n.values.set(i, Blobs.write(v, PageFormat.OVERFLOW, txid, allocate, out, layout));
         }
       }
@@ -837,8 +836,22 @@ final class Tx {
       return List.of(n);
     }
     int pages = (total + body - 1) / body;
-    int target = n.appended ? body : (total + pages - 1) / pages;
-    List<Node> parts = new ArrayList<>(pages + 1);
+    while (true) {
+      List<Node> parts = cut(n, n.appended ? body : (total + pages - 1) / pages);
+      if (parts.size() <= pages || n.appended) {
+        return parts;
+      }
+      // NB: entries are whole, so bytes alone can count a page too few: the even cut then left a
+      // last part of a few entries (two leaves of 34 entries of 118 bytes and one of 1, where
+      // three of 23 fit). Cut evenly into one page more.
+      pages++;
+    }
+  }
+
+  /** {@code n} cut into parts of at most a page, each closed once it holds {@code target} bytes. */
+  private List<Node> cut(Node n, int target) {
+    int body = layout.body();
+    List<Node> parts = new ArrayList<>();
     Node part = n.leaf ? Node.newLeaf() : Node.newBranch();
     int used = 0;
     for (int i = 0; i < n.size(); i++) {

@@ -32,6 +32,76 @@ class SpaceAfterLoadTest {
     return z ^ (z >>> 31);
   }
 
+  /**
+   * A load as the bench makes it: {@code BUFFERED} puts one by one and a flush at the end only, so
+   * the working transaction's own bounds and the forces of pages waiting for a durable meta decide
+   * what the file keeps beyond its tree. The records are {@code -Dcairn.space.records} (100,000;
+   * the module's {@code stress} profile loads 1,000,000, the size {@code cairn bench} is judged
+   * at).
+   */
+  @Test
+  void aLoadWithoutFlushesKeepsAboutOneWorkingTransactionOfPagesBeyondItsTree() {
+    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    int n = Integer.getInteger("cairn.space.records", 100_000);
+    System.out.println(
+        "SpaceAfterLoadTest seed "
+            + seed
+            + ", "
+            + n
+            + " records (replay: -Dcairn.seed="
+            + seed
+            + " -Dcairn.space.records="
+            + n
+            + ")");
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] pool = new byte[1 << 20];
+    random.nextBytes(pool);
+    try (BtreeEngine e = TestStores.open(dir, Map.of("cache.size", "32m"), false)) {
+      for (int i = 0; i < n; i++) {
+        int at = random.nextInt(pool.length - VALUE);
+        e.put(key(seed + i), Arrays.copyOfRange(pool, at, at + VALUE), Durability.BUFFERED);
+      }
+      e.flush();
+      var stats = e.statistics();
+      var d = stats.details();
+      double amp = (double) stats.diskBytes() / ((double) n * (KEY + VALUE));
+      long beyond = d.get("pages.free") + d.get("pages.pinned");
+      System.out.printf(
+          "SpaceAfterLoadTest: %,d records without flushes, %,d bytes on disk (%.3fx), fill %d %%,"
+              + " %d tree nodes, %d pages, %d free, %d pending%n",
+          n,
+          stats.diskBytes(),
+          amp,
+          d.get("fill.factor.percent"),
+          d.get("tree.nodes"),
+          d.get("pages"),
+          d.get("pages.free"),
+          d.get("pages.pinned"));
+      // NB: one working transaction's pages: a thirty-second of the file, at least 1,024. Writers
+      // that went on filling the working transaction until the committer's thread took it left
+      // 2,053 and 2,116 at 100,000 records, the file 1.62 times the data.
+      long working =
+          Math.max(Committer.WORKING_NODES_MIN, d.get("pages") / Committer.PENDING_SYNC_FRACTION);
+      assertTrue(
+          beyond <= working * 3 / 2,
+          beyond + " free and pending pages, more than 1.5 x " + working + " (seed " + seed + ")");
+      if (n >= 1_000_000) {
+        // The figure the bench is judged by, at its size (a smaller file keeps relatively more).
+        assertTrue(amp <= 1.3, "space amplification " + amp + " (seed " + seed + ")");
+      }
+      assertConsistent(e);
+    }
+  }
+
+  private static byte[] key(long record) {
+    byte[] key = new byte[KEY];
+    long id = mix(record);
+    for (int b = 0; b < Long.BYTES; b++) {
+      key[b] = (byte) (id >>> (56 - 8 * b));
+    }
+    return key;
+  }
+
   @Test
   void aRandomLoadFillsLeavesAndKeepsFewFreePages() {
     long seed = Long.getLong("cairn.seed", System.nanoTime());
@@ -42,13 +112,8 @@ class SpaceAfterLoadTest {
     random.nextBytes(pool);
     try (BtreeEngine e = TestStores.open(dir, Map.of("cache.size", "32m"), false)) {
       for (int i = 0; i < n; i++) {
-        byte[] key = new byte[KEY];
-        long id = mix(seed + i);
-        for (int b = 0; b < Long.BYTES; b++) {
-          key[b] = (byte) (id >>> (56 - 8 * b));
-        }
         int at = random.nextInt(pool.length - VALUE);
-        e.put(key, Arrays.copyOfRange(pool, at, at + VALUE), Durability.BUFFERED);
+        e.put(key(seed + i), Arrays.copyOfRange(pool, at, at + VALUE), Durability.BUFFERED);
         if (i % FLUSH_EVERY == FLUSH_EVERY - 1) {
           // NB: durable commits at fixed points, below the working transaction's own bound, so
           // that what the file holds does not depend on when the committer thread ran.
@@ -70,12 +135,15 @@ class SpaceAfterLoadTest {
           d.get("pages"),
           d.get("pages.free"),
           d.get("pages.pinned"));
-      // Splits in two alone left 68 %; leaves sharing with a neighbour first, 85 %.
+      // Splits in two alone left 68 %; leaves sharing with a neighbour first, 85 %. With compact
+      // entries (118 bytes each, 34.5 to a page), 79 % while a split counted its pages by bytes
+      // alone and so left a last leaf of a few entries; 84 % since it counts whole entries.
       assertTrue(
-          d.get("fill.factor.percent") >= 80,
+          d.get("fill.factor.percent") >= 83,
           "fill factor " + d.get("fill.factor.percent") + " % (seed " + seed + ")");
-      // 1.74 (fill 68 %) when leaves split in two without sharing, 1.46 when they share.
-      assertTrue(amp <= 1.6, "space amplification " + amp + " (seed " + seed + ")");
+      // 1.74 (fill 68 %) when leaves split in two without sharing, 1.46 when they share, 1.42
+      // with compact entries.
+      assertTrue(amp <= 1.5, "space amplification " + amp + " (seed " + seed + ")");
       assertConsistent(e);
     }
   }

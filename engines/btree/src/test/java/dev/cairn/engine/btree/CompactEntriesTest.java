@@ -1,0 +1,97 @@
+package dev.cairn.engine.btree;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.engine.toolkit.Varints;
+import dev.cairn.spi.CorruptionException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Node pages with compact entries (format version 3, {@code docs/formats/btree-page.md}): what they
+ * take, and damage that passes the checksum (a bug's write) reported as corruption by both readers
+ * of a page, the writer's decoding ({@link Node#decode}) and the readers' in-place view ({@link
+ * NodeView#index}), never a length believed: no array of it allocated, no byte read past the page.
+ */
+class CompactEntriesTest {
+
+  private static final int PAGE = 4096;
+  private static final Layout LAYOUT = new Layout(PAGE);
+
+  @Test
+  void theBenchsEntryTakes118BytesAndReadsBackBothWays() {
+    Node n = Node.newLeaf();
+    byte[] key = new byte[16];
+    byte[] value = new byte[100];
+    key[0] = 7;
+    value[99] = 9;
+    n.keys.add(key);
+    n.keyRefs.add(null);
+    n.values.add(value);
+    assertEquals(118, n.encodedSize(LAYOUT));
+    byte[] page = n.encode(5, 2, LAYOUT);
+    assertEquals(PageFormat.COMPACT_ENTRIES, page[PageFormat.FLAGS_OFFSET]);
+    Node back = Node.decode(page, 5, 2, ref -> null, "test");
+    assertArrayEquals(key, back.keys.getFirst());
+    assertArrayEquals(value, (byte[]) back.values.getFirst());
+    NodeView v = view(page);
+    v.index(5, 2, "test");
+    assertArrayEquals(value, v.value(0, null));
+    assertEquals(0, v.search(key, null));
+  }
+
+  @Test
+  void aKeyLengthPastThePageIsCorruptionNotAnAllocation() {
+    // 0xFFFFFFFC: flags 0 and an inline key of 2^30 - 1 bytes, a gigabyte array if believed.
+    byte[] page = leafWithHead(-4);
+    CorruptionException x =
+        assertThrows(CorruptionException.class, () -> Node.decode(page, 5, 2, r -> null, "test"));
+    assertTrue(x.getMessage().contains("key length"), x.getMessage());
+    assertThrows(CorruptionException.class, () -> view(page).index(5, 2, "test"));
+  }
+
+  @Test
+  void aLengthNotCanonicalOrAnUnknownPageFlagIsCorruption() {
+    byte[] overlong = leafWithHead(0);
+    overlong[PageFormat.HEADER_SIZE] = (byte) 0x80; // 0x80 0x00: zero in two bytes
+    PageFormat.seal(overlong, PAGE);
+    CorruptionException x =
+        assertThrows(
+            CorruptionException.class, () -> Node.decode(overlong, 5, 2, r -> null, "test"));
+    assertTrue(x.getMessage().contains("damaged length"), x.getMessage());
+    x = assertThrows(CorruptionException.class, () -> view(overlong).index(5, 2, "test"));
+    assertTrue(x.getMessage().contains("damaged length"), x.getMessage());
+
+    byte[] flagged = leafWithHead(16 << Node.FLAG_BITS);
+    flagged[PageFormat.FLAGS_OFFSET] = 2;
+    PageFormat.seal(flagged, PAGE);
+    x =
+        assertThrows(
+            CorruptionException.class, () -> Node.decode(flagged, 5, 2, r -> null, "test"));
+    assertTrue(x.getMessage().contains("unknown page flags 2"), x.getMessage());
+    assertThrows(CorruptionException.class, () -> view(flagged).index(5, 2, "test"));
+  }
+
+  /** A sealed compact leaf page of one entry whose head is {@code head}, the rest zeros. */
+  private static byte[] leafWithHead(int head) {
+    byte[] page = new byte[PAGE];
+    ByteBuffer b = PageFormat.buffer(page);
+    PageFormat.header(b, PageFormat.LEAF, 1, 5, 2);
+    b.put(PageFormat.FLAGS_OFFSET, PageFormat.COMPACT_ENTRIES);
+    b.position(PageFormat.HEADER_SIZE);
+    Varints.putUnsignedInt(b, head);
+    PageFormat.seal(page, PAGE);
+    return page;
+  }
+
+  private static NodeView view(byte[] page) {
+    NodeView v = NodeView.heap(PAGE);
+    MemorySegment.copy(page, 0, v.page, ValueLayout.JAVA_BYTE, 0, PAGE);
+    return v;
+  }
+}
