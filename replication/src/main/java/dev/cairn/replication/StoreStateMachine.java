@@ -49,6 +49,11 @@ import org.apache.ratis.util.LifeCycle;
  * from the log, or is rebuilt from the snapshot when the log was purged past it (a store whose
  * index is below the latest snapshot's is replaced by the snapshot on start).
  *
+ * <p>Each applied entry also records its call (client id, call id) and the reply sent for it in the
+ * {@linkplain Sessions session table}, in the same batch: an entry whose call was applied before (a
+ * retry that a leader restarted from a snapshot appended again, its retry cache lacking the call)
+ * is not applied and is answered with the first reply.
+ *
  * <p>A write the engine refuses for any other reason (an I/O error, a fail-stopped engine) cannot
  * be skipped without this node diverging from the others: the exception goes to Ratis, which stops
  * the server (fail-stop). The node is restarted by its operator, and replays from the store's
