@@ -49,7 +49,12 @@ final class Sessions {
   private long next;
 
   /** A call: the id of the client that made it, and the call's id at that client. */
-  record Call(byte[] clientId, long callId) {}
+  record Call(byte[] clientId, long callId) {
+    @Override
+    public String toString() {
+      return java.util.HexFormat.of().formatHex(clientId) + "#" + callId;
+    }
+  }
 
   Sessions(long retained) {
     if (retained < 1) {

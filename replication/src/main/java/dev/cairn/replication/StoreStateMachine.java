@@ -78,6 +78,8 @@ final class StoreStateMachine extends BaseStateMachine {
     default void afterRestore(StoreStateMachine machine, TermIndex at) {}
   }
 
+  private static final System.Logger LOG = System.getLogger(StoreStateMachine.class.getName());
+
   private final LocalStore local;
   private final InstallHooks hooks;
   private final SnapshotDirectory snapshots = new SnapshotDirectory();
@@ -298,6 +300,12 @@ final class StoreStateMachine extends BaseStateMachine {
       // A retry of a call applied before: applied once, answered as the first time.
       store.put(AppliedIndex.KEY, marker, Durability.BUFFERED);
       duplicates.incrementAndGet();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "entry {0} not applied: its call {1} was applied before (a retry appended again);"
+              + " answered with its first reply",
+          index,
+          call);
     } else {
       WriteBatch batch = Entry.decode(logData);
       boolean recordable = Sessions.recordable(call);
