@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
  * <p>An INFO request carries an empty key and asks the node which engine its store runs.
  *
  * <p>A conflict reply names the key of a precondition that failed. {@code replayed} answers an
- * entry this node's store had already applied before a restart: its outcome is not known any more
- * (the retry cache that would have kept it is gone), which a client reports as such.
+ * entry this node's store had already applied before a restart and whose call has no record in the
+ * {@linkplain Sessions session table}: its outcome is not known any more, which a client reports as
+ * such.
  */
 final class Messages {
 

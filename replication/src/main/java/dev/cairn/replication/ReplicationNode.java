@@ -184,6 +184,15 @@ public final class ReplicationNode implements AutoCloseable {
     return stateMachine.skippedEntries();
   }
 
+  /**
+   * Entries not applied since this node started because their call (client id, call id) had been
+   * applied before: a client's retry appended to the log a second time, answered with its first
+   * reply from the session table.
+   */
+  public long duplicateEntries() {
+    return stateMachine.duplicateEntries();
+  }
+
   /** Snapshots this node replaced its store with since it started. */
   public long installedSnapshots() {
     return stateMachine.installedSnapshots();

@@ -8,6 +8,7 @@ import dev.cairn.spi.StorageEngine;
 import dev.cairn.spi.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -47,6 +49,11 @@ import org.apache.ratis.util.LifeCycle;
  * from the log, or is rebuilt from the snapshot when the log was purged past it (a store whose
  * index is below the latest snapshot's is replaced by the snapshot on start).
  *
+ * <p>Each applied entry also records its call (client id, call id) and the reply sent for it in the
+ * {@linkplain Sessions session table}, in the same batch: an entry whose call was applied before (a
+ * retry that a leader restarted from a snapshot appended again, its retry cache lacking the call)
+ * is not applied and is answered with the first reply.
+ *
  * <p>A write the engine refuses for any other reason (an I/O error, a fail-stopped engine) cannot
  * be skipped without this node diverging from the others: the exception goes to Ratis, which stops
  * the server (fail-stop). The node is restarted by its operator, and replays from the store's
@@ -71,6 +78,8 @@ final class StoreStateMachine extends BaseStateMachine {
     default void afterRestore(StoreStateMachine machine, TermIndex at) {}
   }
 
+  private static final System.Logger LOG = System.getLogger(StoreStateMachine.class.getName());
+
   private final LocalStore local;
   private final InstallHooks hooks;
   private final SnapshotDirectory snapshots = new SnapshotDirectory();
@@ -80,6 +89,8 @@ final class StoreStateMachine extends BaseStateMachine {
   private final AtomicLong installed = new AtomicLong();
 
   private final AtomicLong deferred = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final Sessions sessions;
 
   private volatile StorageEngine store;
 
@@ -108,8 +119,14 @@ final class StoreStateMachine extends BaseStateMachine {
   private static final long RESUME_GRACE_NANOS = 1_000_000_000L;
 
   StoreStateMachine(LocalStore local, InstallHooks hooks) {
+    this(local, hooks, Sessions.RETAINED);
+  }
+
+  /** A state machine whose session table keeps the last {@code retainedCalls} calls. */
+  StoreStateMachine(LocalStore local, InstallHooks hooks, long retainedCalls) {
     this.local = local;
     this.hooks = hooks;
+    this.sessions = new Sessions(retainedCalls);
   }
 
   @Override
@@ -126,9 +143,10 @@ final class StoreStateMachine extends BaseStateMachine {
   }
 
   /** Opens the store, and replaces it with the latest snapshot if the snapshot is newer. */
-  private void load() throws IOException {
+  void load() throws IOException {
     store = local.open();
     storeApplied = AppliedIndex.decode(store.get(AppliedIndex.KEY));
+    sessions.load(store);
     SnapshotInfo latest = snapshots.getLatestSnapshot();
     if (latest != null) {
       if (latest.getIndex() > storeApplied.index()) {
@@ -145,6 +163,7 @@ final class StoreStateMachine extends BaseStateMachine {
     try {
       store = local.replace(store, dir);
       storeApplied = AppliedIndex.decode(store.get(AppliedIndex.KEY));
+      sessions.load(store);
       installed.incrementAndGet();
     } finally {
       swap.writeLock().unlock();
@@ -253,28 +272,66 @@ final class StoreStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     applyThreadRuns();
     LogEntryProto entry = trx.getLogEntry();
-    long index = entry.getIndex();
+    StateMachineLogEntryProto data = entry.getStateMachineLogEntry();
+    return reply(
+        apply(
+            entry.getTerm(),
+            entry.getIndex(),
+            new Sessions.Call(data.getClientId().toByteArray(), data.getCallId()),
+            data.getLogData().asReadOnlyByteBuffer()));
+  }
+
+  /**
+   * Applies the entry at {@code index} made by {@code call}, unless the store holds it already or
+   * the session table holds {@code call} (a retry appended again): returns the reply to the call,
+   * its first outcome when it was applied before.
+   */
+  byte[] apply(long term, long index, Sessions.Call call, ByteBuffer logData) {
     if (index <= storeApplied.index()) {
       skipped.incrementAndGet();
-      updateLastAppliedTermIndex(entry.getTerm(), index);
-      return reply(Messages.writeReply(Messages.STATUS_REPLAYED, null));
+      updateLastAppliedTermIndex(term, index);
+      byte[] recorded = Sessions.recordedReply(store, call);
+      return recorded != null ? recorded : Messages.writeReply(Messages.STATUS_REPLAYED, null);
     }
-    WriteBatch batch =
-        Entry.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-    Position position = new Position(entry.getTerm(), index);
+    Position position = new Position(term, index);
     byte[] marker = AppliedIndex.encode(position);
-    byte[] outcome;
-    try {
-      store.write(batch.put(AppliedIndex.KEY, marker), Durability.BUFFERED);
-      outcome = Messages.writeReply(Messages.STATUS_APPLIED, null);
-    } catch (ConflictException e) {
+    byte[] outcome = Sessions.recordedReply(store, call);
+    if (outcome != null) {
+      // A retry of a call applied before: applied once, answered as the first time.
       store.put(AppliedIndex.KEY, marker, Durability.BUFFERED);
-      outcome = Messages.writeReply(Messages.STATUS_CONFLICT, e.key());
+      duplicates.incrementAndGet();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "entry {0} not applied: its call {1} was applied before (a retry appended again);"
+              + " answered with its first reply",
+          index,
+          call);
+    } else {
+      WriteBatch batch = Entry.decode(logData);
+      boolean recordable = Sessions.recordable(call);
+      outcome = Messages.writeReply(Messages.STATUS_APPLIED, null);
+      batch.put(AppliedIndex.KEY, marker);
+      if (recordable) {
+        sessions.record(store, call, outcome, batch);
+      }
+      try {
+        store.write(batch, Durability.BUFFERED);
+      } catch (ConflictException e) {
+        outcome = Messages.writeReply(Messages.STATUS_CONFLICT, e.key());
+        WriteBatch failed = new WriteBatch();
+        if (recordable) {
+          sessions.record(store, call, outcome, failed);
+        }
+        store.write(failed.put(AppliedIndex.KEY, marker), Durability.BUFFERED);
+      }
+      if (recordable) {
+        sessions.advance();
+      }
+      applied.incrementAndGet();
     }
     storeApplied = position;
-    applied.incrementAndGet();
-    updateLastAppliedTermIndex(entry.getTerm(), index);
-    return reply(outcome);
+    updateLastAppliedTermIndex(term, index);
+    return outcome;
   }
 
   @Override
@@ -374,6 +431,11 @@ final class StoreStateMachine extends BaseStateMachine {
 
   long appliedEntries() {
     return applied.get();
+  }
+
+  /** Entries not applied because their call was applied before (a retry appended again). */
+  long duplicateEntries() {
+    return duplicates.get();
   }
 
   long skippedEntries() {
