@@ -28,11 +28,13 @@ import java.util.function.Supplier;
  * that no reader and no durable meta still need reusable ({@link Freelist#release}); spill the
  * changed nodes to new pages; free the old catalog and freelist chains and write new ones; then,
  * for a durable commit, force the file, write the meta into the slot that does not hold the last
- * durable meta, and force again (bbolt's data-then-meta order); for a {@code BUFFERED} one, write
- * the meta without forcing. Readers see the new state once its meta is written. A {@code BUFFERED}
- * commit becomes durable when more than {@link #PENDING_SYNC_PAGES} pages (or a thirty-second of
- * the file, {@link #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a
- * store written only {@code BUFFERED} does not grow without bound.
+ * durable meta, and force again (bbolt's data-then-meta order); for a {@code BUFFERED} one (the
+ * working transaction's pages, written for readers), write no meta at all: the last durable meta
+ * and the log of {@code BUFFERED} writes are what an open finds (decision 0026). Readers see the
+ * new state once the commit publishes it. A {@code BUFFERED} commit becomes durable when more than
+ * {@link #PENDING_SYNC_PAGES} pages (or a thirty-second of the file, {@link
+ * #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a store written only
+ * {@code BUFFERED} does not grow without bound.
  *
  * <p><b>Failures.</b> A request whose precondition fails, or that names a keyspace that does not
  * exist, fails alone, before it changed anything. Any other failure while applying a group fails
