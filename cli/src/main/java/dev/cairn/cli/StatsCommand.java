@@ -143,9 +143,7 @@ final class StatsCommand implements Callable<Integer> {
                 + ": "
                 + (Files.exists(db) ? "not a directory" : "no such directory"));
       }
-      dir = db;
-    }
-    if (!Files.isDirectory(dir)) {
+    } else if (!Files.isDirectory(dir)) {
       throw new ParameterException(
           spec.commandLine(),
           "no store at "

@@ -42,12 +42,7 @@ class BackToBackSnapshotInstallTest {
                     dir, b -> b.snapshotThreshold(20).logSegmentSize(1024), "lsm", "hash", "btree")
                 .startAll();
         ReplicatedStore store = cluster.client()) {
-      ReplicationNode leader = cluster.awaitLeader();
-      if (leader.self().id().equals("n2")) {
-        store.transferLeadership("n0");
-        TestCluster.awaitTrue(
-            () -> cluster.node("n0").isLeader(), Duration.ofSeconds(30), "n0 to lead");
-      }
+      cluster.awaitLeaderOtherThan(store, "n2", "n0");
       AtomicInteger written = new AtomicInteger();
       write(store, written, 50);
       cluster.awaitConverged();

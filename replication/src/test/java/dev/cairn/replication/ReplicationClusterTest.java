@@ -217,13 +217,7 @@ class ReplicationClusterTest {
                     dir, b -> b.snapshotThreshold(40).logSegmentSize(4096), "lsm", "lsm", "btree")
                 .startAll();
         ReplicatedStore store = cluster.client()) {
-      ReplicationNode leader = cluster.awaitLeader();
-      if (leader.self().id().equals("n2")) {
-        store.transferLeadership("n0");
-        TestCluster.awaitTrue(
-            () -> cluster.node("n0").isLeader(), Duration.ofSeconds(30), "n0 to lead");
-        leader = cluster.node("n0");
-      }
+      ReplicationNode leader = cluster.awaitLeaderOtherThan(store, "n2", "n0");
       store.put(b("early"), b("1"));
       cluster.awaitConverged();
       cluster.stop("n2");

@@ -122,6 +122,21 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits for a leader and, if it is {@code avoided}, hands leadership to {@code instead}.
+   *
+   * @return the node that leads
+   */
+  ReplicationNode awaitLeaderOtherThan(ReplicatedStore store, String avoided, String instead) {
+    ReplicationNode leader = awaitLeader();
+    if (leader.self().id().equals(avoided)) {
+      store.transferLeadership(instead);
+      awaitTrue(() -> node(instead).isLeader(), Duration.ofSeconds(30), instead + " to lead");
+      leader = node(instead);
+    }
+    return leader;
+  }
+
   Peer peer(String id) {
     return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
   }
