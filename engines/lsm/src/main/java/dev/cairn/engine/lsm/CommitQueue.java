@@ -811,7 +811,7 @@ final class CommitQueue {
         WalFormat.frame(b, wal.position(), WalRecord.close(syncer.durableOffset(), lastSequence));
         b.flip();
         interruptSwallowed |= wal.write(b);
-        syncer.forceNow();
+        syncer.forceAndTrim();
       }
     } catch (StorageException e) {
       failStop.stop("closing the write-ahead log failed", e);

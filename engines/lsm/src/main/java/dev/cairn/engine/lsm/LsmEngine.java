@@ -147,7 +147,16 @@ final class LsmEngine implements StorageEngine {
             dir, cache, statistics, guard, settings.manifestSize(), deleter::queue, 1, listener);
     boolean readOnly = options.readOnly();
     WalSyncer syncer =
-        readOnly ? null : new WalSyncer(dir, guard, failStop, statistics, listener, name + "-sync");
+        readOnly
+            ? null
+            : new WalSyncer(
+                dir,
+                guard,
+                failStop,
+                statistics,
+                listener,
+                name + "-sync",
+                WalFile.preallocation(settings.memtableSize()));
     try {
       Recovery recovery =
           new Recovery(

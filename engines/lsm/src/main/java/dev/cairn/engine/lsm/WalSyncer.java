@@ -84,6 +84,10 @@ final class WalSyncer {
   private final FailStop failStop;
   private final Statistics statistics;
   private final EngineEventListener listener;
+
+  /** How many zeros each log keeps written ahead of its end ({@link WalFile}). */
+  private final int preallocation;
+
   private final ConcurrentLinkedQueue<Object> tasks = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean parked;
@@ -117,8 +121,10 @@ final class WalSyncer {
       FailStop failStop,
       Statistics statistics,
       EngineEventListener listener,
-      String name) {
+      String name,
+      int preallocation) {
     this.directory = directory;
+    this.preallocation = preallocation;
     this.listener = listener;
     this.guard = guard;
     this.failStop = failStop;
@@ -176,6 +182,7 @@ final class WalSyncer {
     return call(
         () -> {
           force("before rolling to log " + number);
+          trim("before rolling to log " + number);
           closeQuietly(syncChannel);
           syncChannel = null;
           return createLog(number);
@@ -191,6 +198,23 @@ final class WalSyncer {
     call(
         () -> {
           force("asked for");
+          return null;
+        });
+  }
+
+  /**
+   * Forces the current log now, after every force queued before, then cuts off the zeros written
+   * ahead of its end and forces its size; waits for it. For the log's last record (a clean close):
+   * only the newest log may end in zeros.
+   *
+   * @throws EngineFailedException if the force failed (the store is stopped)
+   * @throws StorageIOException if the zeros cannot be cut off
+   */
+  void forceAndTrim() {
+    call(
+        () -> {
+          force("after its last record");
+          trim("after its last record");
           return null;
         });
   }
@@ -416,6 +440,46 @@ final class WalSyncer {
     durable = end;
   }
 
+  /**
+   * On the thread, after a force: cuts the current log's zeros off (the bytes written ahead of its
+   * end, {@link WalFile}) and forces its new size, so that a log that is no longer the newest ends
+   * at its last record (recovery reads zeros in an older log as damage). Refused once the store has
+   * failed, as a force is.
+   *
+   * @throws StorageIOException if the cut or its force fails (the log then still ends in zeros: the
+   *     caller must not start a newer log)
+   */
+  private void trim(String why) {
+    failStop.check();
+    long end = current.position();
+    if (current.reserved() == end) {
+      return;
+    }
+    long start = System.nanoTime();
+    String outcome = "";
+    try {
+      syncChannel.truncate(end);
+      syncChannel.force(true);
+    } catch (IOException e) {
+      outcome = " (failed: " + e + ")";
+      throw new StorageIOException(
+          current.path() + ": cannot cut the write-ahead log's preallocated zeros at " + end, e);
+    } finally {
+      Events.report(
+          listener,
+          EngineEvent.Kind.FSYNC,
+          start,
+          0,
+          "fsync of write-ahead log "
+              + current.number()
+              + " cut to its last record at "
+              + end
+              + " "
+              + why
+              + outcome);
+    }
+  }
+
   /** On the thread: creates log {@code number} with its header, forced with its directory. */
   private WalFile createLog(long number) {
     Path path = FileNames.wal(directory, number);
@@ -446,7 +510,7 @@ final class WalSyncer {
       syncChannel = null;
       throw e;
     }
-    current = new WalFile(number, path, append, at);
+    current = new WalFile(number, path, append, at, preallocation);
     durable = at;
     return current;
   }

@@ -44,7 +44,8 @@ class RollAfterFailedForceTest {
               failStop,
               new Statistics(),
               EngineEventListener.NONE,
-              "roll-test-sync");
+              "roll-test-sync",
+              WalFile.preallocation(64 << 10));
       WalFile log = syncer.start(1);
       try {
         String name = log.path().getFileName().toString();
