@@ -167,13 +167,15 @@ public final class ResultTable {
   }
 
   /**
-   * The phases and the timeline of each run that has them: a line per phase with its latencies, and
-   * the timeline summed up (its seconds, the range of its per-second p99, and the seconds marked as
-   * stalls, with why).
+   * The note, the phases and the timeline of each run that has them: its note (how phases were told
+   * apart; a syncput's forces), a line per phase with its latencies, and the timeline summed up
+   * (its seconds, the range of its per-second p99, and the seconds marked as stalls, with why).
    */
   private static void tails(StringBuilder b, BenchReport r) {
     List<RunResult> runs =
-        r.runs().stream().filter(x -> !x.phases().isEmpty() || x.timeline() != null).toList();
+        r.runs().stream()
+            .filter(x -> !x.phases().isEmpty() || x.timeline() != null || x.note() != null)
+            .toList();
     if (runs.isEmpty()) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.bench.store.BenchStore;
+import dev.cairn.bench.store.ForceRecorder;
 import dev.cairn.bench.workload.KeyChooser;
 import dev.cairn.bench.workload.KeySpace;
 import dev.cairn.bench.workload.LatestChooser;
@@ -293,8 +294,13 @@ final class WorkloadDriver {
       case READZIPFIANLARGE -> zipfianLarge(store, ctx, threads, operations, seed, progress);
       default -> {
         Body body = body(w, store, ctx, operations, salt);
+        ForceRecorder forces = w.alwaysSync() ? store.forces() : null;
+        if (forces != null) {
+          forces.reset();
+        }
         if (!timeline) {
-          yield execute(body, operations, threads, seed, progress, null, 0, null);
+          Measurement m = execute(body, operations, threads, seed, progress, null, 0, null);
+          yield forces == null ? m : m.with(forces.summary(operations), null);
         }
         Timeline t = new Timeline(store);
         Measurement m;
@@ -303,7 +309,7 @@ final class WorkloadDriver {
         } finally {
           t.finish();
         }
-        yield m.with(null, t.intervals());
+        yield m.with(forces == null ? null : forces.summary(operations), t.intervals());
       }
     };
   }

@@ -60,6 +60,33 @@ class EngineTargetsTest {
   }
 
   @Test
+  void aSyncputRunSaysHowManyForcesTheEngineReportedForItsMeasuredPutsAlone() {
+    BenchConfig config =
+        BenchConfig.builder()
+            .targets(List.of("lsm"))
+            .workloads(List.of(Workload.SYNCPUT))
+            .records(100)
+            .operations(100)
+            .syncOperations(30)
+            .warmupOperations(25)
+            .directory(tmp)
+            .build();
+    BenchReport r = new BenchRunner(config).run((phase, done, total) -> {});
+
+    RunResult run = r.runs().getFirst();
+    String note = run.note();
+    assertTrue(note != null && note.startsWith("the engine's forces (FSYNC events): "), note);
+    long forces =
+        Long.parseLong(
+            note.substring("the engine's forces (FSYNC events): ".length()).split(",")[0]);
+    assertTrue(
+        forces >= 30 && forces < 55,
+        "one writer's 30 SYNC puts need a force each; the 25 warm-up puts' are not counted: "
+            + note);
+    assertTrue(ResultTable.format(r).contains(note), "the table shows it beside the run");
+  }
+
+  @Test
   void rocksdbTakesTheRunsCacheSizeAndTheHashEngineSaysItHasNone() {
     BenchConfig config =
         BenchConfig.builder()

@@ -33,6 +33,14 @@ public interface BenchStore extends AutoCloseable {
   int scan(byte[] start, int count);
 
   /**
+   * The forces the store reports while it runs, or null if it reports none (peers: they give no
+   * events).
+   */
+  default ForceRecorder forces() {
+    return null;
+  }
+
+  /**
    * True if the store keeps keys in order and {@link #scan} works; workloads that {@linkplain
    * dev.cairn.bench.Workload#scans() scan} are not run on a store that does not.
    */

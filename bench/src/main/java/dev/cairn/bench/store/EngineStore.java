@@ -20,11 +20,18 @@ final class EngineStore implements BenchStore {
   private final StorageEngine engine;
   private final boolean ordered;
   private final boolean durable;
+  private final ForceRecorder forces;
 
-  EngineStore(StorageEngine engine, boolean ordered, boolean durable) {
+  EngineStore(StorageEngine engine, boolean ordered, boolean durable, ForceRecorder forces) {
     this.engine = engine;
     this.ordered = ordered;
     this.durable = durable;
+    this.forces = forces;
+  }
+
+  @Override
+  public ForceRecorder forces() {
+    return forces;
   }
 
   @Override

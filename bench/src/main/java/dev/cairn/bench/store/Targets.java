@@ -67,13 +67,17 @@ public final class Targets {
         durability,
         spec -> engineMemory(cache, durable, spec),
         (dir, spec) -> {
+          ForceRecorder forces = new ForceRecorder();
           EngineOptions.Builder options =
-              EngineOptions.builder().directory(dir).defaultDurability(spec.durability());
+              EngineOptions.builder()
+                  .directory(dir)
+                  .defaultDurability(spec.durability())
+                  .eventListener(forces);
           if (cache.isPresent() && spec.cacheSet()) {
             options.setting(cache.get().name(), Long.toString(spec.cacheBytes()));
           }
           declared(p, spec).forEach(options::setting);
-          return new EngineStore(p.open(options.build()), ordered, durable);
+          return new EngineStore(p.open(options.build()), ordered, durable, forces);
         },
         spec -> engineSettings(p, spec));
   }
