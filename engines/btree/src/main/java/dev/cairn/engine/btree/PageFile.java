@@ -171,12 +171,13 @@ final class PageFile {
   }
 
   /**
-   * Forces every write made so far to the disk, from the writer's thread.
+   * Forces every write made so far to the disk, with the file's size, from the writer's thread. An
+   * {@code fdatasync}: the file's timestamps are not worth a journal commit per force.
    *
    * @throws StorageIOException if the fsync fails (the caller fail-stops the store)
    */
   void force() {
-    SyncedFiles.sync(writer, path);
+    SyncedFiles.syncData(writer, path);
   }
 
   /**

@@ -53,6 +53,23 @@ class SyncedFilesTest {
   }
 
   @Test
+  void syncDataForcesAChannelAndNamesTheFileWhenItFails() throws IOException {
+    Path file = dir.resolve("data");
+    FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try (c) {
+      c.write(java.nio.ByteBuffer.wrap(utf8("grown")), 0);
+      SyncedFiles.syncData(c, file);
+    }
+    assertArrayEquals(utf8("grown"), Files.readAllBytes(file));
+    StorageIOException e =
+        assertThrows(StorageIOException.class, () -> SyncedFiles.syncData(c, file));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("fdatasync"), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> SyncedFiles.syncData(null, file));
+    assertThrows(InvalidArgumentException.class, () -> SyncedFiles.syncData(c, null));
+  }
+
+  @Test
   void replaceAtomicallyCreatesAndReplaces() throws IOException {
     Path target = dir.resolve("CURRENT");
     SyncedFiles.replaceAtomically(target, utf8("one"));
