@@ -34,7 +34,9 @@ import java.util.function.Supplier;
  * new state once the commit publishes it. A {@code BUFFERED} commit becomes durable when more than
  * {@link #PENDING_SYNC_PAGES} pages (or a thirty-second of the file, {@link
  * #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a store written only
- * {@code BUFFERED} does not grow without bound.
+ * {@code BUFFERED} does not grow without bound; it publishes its pages first and forces them and
+ * its meta behind the writers, once the committer has let go of the writer's lock ({@link
+ * #finishInFlight}, decision 0031).
  *
  * <p><b>Failures.</b> A request whose precondition fails, or that names a keyspace that does not
  * exist, fails alone, before it changed anything. Any other failure while applying a group fails
