@@ -180,7 +180,7 @@ final class BtreeEngine implements StorageEngine {
     if (log == null) {
       return;
     }
-    WriteLog.Replayed r = log.replay(opened.txid(), effects -> {});
+    WriteLog.Replayed r = log.replay(opened.meta, effects -> {});
     if (r.records() > 0) {
       throw new dev.cairn.spi.InvalidStateException(
           log.path()

@@ -31,10 +31,21 @@ enum FormatVersion {
    * their next commit, and writes every node page it writes from then on compact; the pages it has
    * not rewritten keep their older entries.
    */
-  V3(3);
+  V3(3),
+
+  /**
+   * V3 with the log's position in the meta: a meta may say that its state holds the first records
+   * of an older generation of the log of {@code BUFFERED} writes ({@code
+   * docs/formats/btree-meta.md}, {@code btree-log.md}), written when a commit was made durable
+   * while writers went on logging (decision 0031). An engine that reads only V3 would replay none
+   * of the records after those and lose acknowledged writes, so it must refuse the store. This
+   * engine opens V1 to V3 stores (their metas hold zeros there: the log follows the meta's own
+   * txid) and writes V4 metas from their next commit.
+   */
+  V4(4);
 
   /** The version new stores are written in. */
-  static final FormatVersion CURRENT = V3;
+  static final FormatVersion CURRENT = V4;
 
   private final int number;
 

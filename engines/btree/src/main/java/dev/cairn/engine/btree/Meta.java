@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * | page header (24B, type META, page id 0 or 1) | magic "CAIRNBT1" (8B) | format version (4B) |
  * | page size (4B) | high-water mark (8B) | synced through (8B) | catalog ref (20B) |
  * | freelist ref (20B) | tree nodes (8B) | tree bytes (8B) | inline catalog length (4B) |
- * | inline freelist length (4B) | zeros to byte 160 | inline catalog | inline freelist |
+ * | inline freelist length (4B) | log generation (8B) | log records held (8B) |
+ * | zeros to byte 160 | inline catalog | inline freelist |
  * </pre>
  *
  * The catalog and the freelist are kept in the meta's own page when they fit there together (their
@@ -36,6 +37,12 @@ import java.nio.charset.StandardCharsets;
  * @param treeBytes the bytes those pages use, for the fill factor
  * @param inlineCatalog the catalog's bytes when inline, else null
  * @param inlineFreelist the freelist's bytes when inline, else null
+ * @param logGeneration the generation of the log of {@code BUFFERED} writes whose first {@code
+ *     logRecords} records this state holds (format version 4): a commit made durable in the
+ *     background while writers logged on leaves the log uncut; 0 (every older meta, and a commit
+ *     after which the log is cut) means the log's generation is this meta's txid and the state
+ *     holds none of its records
+ * @param logRecords records of generation {@code logGeneration} this state holds
  */
 record Meta(
     long txid,
@@ -48,7 +55,43 @@ record Meta(
     long treeNodes,
     long treeBytes,
     byte[] inlineCatalog,
-    byte[] inlineFreelist) {
+    byte[] inlineFreelist,
+    long logGeneration,
+    long logRecords) {
+
+  /** A meta after which the log starts anew: its generation is this meta's txid. */
+  Meta(
+      long txid,
+      int formatVersion,
+      int pageSize,
+      long highWater,
+      long syncedThrough,
+      BlobRef catalog,
+      BlobRef freelist,
+      long treeNodes,
+      long treeBytes,
+      byte[] inlineCatalog,
+      byte[] inlineFreelist) {
+    this(
+        txid,
+        formatVersion,
+        pageSize,
+        highWater,
+        syncedThrough,
+        catalog,
+        freelist,
+        treeNodes,
+        treeBytes,
+        inlineCatalog,
+        inlineFreelist,
+        0,
+        0);
+  }
+
+  /** The generation of the log records that follow this state: its own txid unless recorded. */
+  long logFollows() {
+    return logGeneration == 0 ? txid : logGeneration;
+  }
 
   static final byte[] MAGIC = "CAIRNBT1".getBytes(StandardCharsets.US_ASCII);
 
@@ -81,6 +124,7 @@ record Meta(
     freelist.write(b);
     b.putLong(treeNodes).putLong(treeBytes);
     b.putInt(cat).putInt(free);
+    b.putLong(logGeneration).putLong(logRecords);
     b.position(LENGTH);
     if (cat > 0) {
       b.put(inlineCatalog);
@@ -139,6 +183,20 @@ record Meta(
     BlobRef freelist = BlobRef.read(b);
     long nodes = b.getLong();
     long bytesUsed = b.getLong();
+    b.getInt();
+    b.getInt();
+    long logGeneration = b.getLong();
+    long logRecords = b.getLong();
+    if (logGeneration < 0 || logRecords < 0 || (logGeneration == 0 && logRecords != 0)) {
+      why.append("slot ")
+          .append(slot)
+          .append(" names log generation ")
+          .append(logGeneration)
+          .append(" and ")
+          .append(logRecords)
+          .append(" records of it (damaged)");
+      return null;
+    }
     byte[] inlineCatalog =
         catalog.pageId() == 0 ? java.util.Arrays.copyOfRange(page, LENGTH, LENGTH + cat) : null;
     byte[] inlineFreelist =
@@ -156,7 +214,9 @@ record Meta(
         nodes,
         bytesUsed,
         inlineCatalog,
-        inlineFreelist);
+        inlineFreelist,
+        logGeneration,
+        logRecords);
   }
 
   /** The catalog's bytes: inline, or read from its chain. */

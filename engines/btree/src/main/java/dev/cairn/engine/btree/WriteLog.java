@@ -190,6 +190,16 @@ final class WriteLog {
     return recordsSinceReset;
   }
 
+  /** The generation of the records appended now. */
+  long generation() {
+    return generation;
+  }
+
+  /** The sequence number the next record gets: the records of this generation so far. */
+  long sequence() {
+    return sequence;
+  }
+
   /**
    * Starts the log anew for the writes after the durable commit of transaction {@code gen}: later
    * records overwrite the file from its start (the file is cut first; a cut a power loss undoes
@@ -255,16 +265,40 @@ final class WriteLog {
   record Replayed(long records, long effects, long bytes, String stop) {}
 
   /**
-   * Reads the records of generation {@code gen} from the log's start, in order, and hands each
-   * record's effects to {@code apply}, stopping at the first record that is missing, torn, out of
-   * sequence or of another generation. Reads at most what the file holds: a length past the file's
-   * end stops the replay.
+   * Hands {@code apply} the effects of each record that follows the state of {@code meta}, in
+   * order: those of generation {@code meta.txid()} when the log was started anew after it, else
+   * those of generation {@link Meta#logFollows()} past its first {@link Meta#logRecords()}, which
+   * the state holds (it was made durable while writers went on logging, decision 0031; they are
+   * read and checked, not applied). Reads from the log's start and stops at the first record that
+   * is missing, torn, out of sequence or of another generation; reads at most what the file holds:
+   * a length past the file's end stops the replay.
    */
-  Replayed replay(long gen, Consumer<List<Effect>> apply) {
+  Replayed replay(Meta meta, Consumer<List<Effect>> apply) {
+    return replay(meta.txid(), meta.logFollows(), meta.logRecords(), apply);
+  }
+
+  /**
+   * Reads the records of generation {@code gen} (the log started anew after a meta of that txid),
+   * or, when the first record is of generation {@code held}, those of {@code held} past the first
+   * {@code skip}: applied in order, up to the first that is missing, torn, out of sequence or of
+   * another generation.
+   */
+  private Replayed replay(long gen, long held, long skip, Consumer<List<Effect>> apply) {
     long size = size();
     long at = 0;
     long seq = 0;
+    long applied = 0;
     long effects = 0;
+    long chain = gen;
+    long from = 0;
+    if (held != gen && size >= HEADER) {
+      ByteBuffer first = ByteBuffer.wrap(read(0, HEADER)).order(ByteOrder.LITTLE_ENDIAN);
+      if (first.getInt(0) == MAGIC && first.getLong(8) == held) {
+        // NB: the meta holds the first records of this older generation; the rest follow it.
+        chain = held;
+        from = skip;
+      }
+    }
     String stop = "end of the log";
     while (true) {
       if (size - at < HEADER) {
@@ -281,7 +315,7 @@ final class WriteLog {
         stop = "no record at offset " + at;
         break;
       }
-      if (g != gen) {
+      if (g != chain) {
         stop = "a record of generation " + g + " at offset " + at;
         break;
       }
@@ -306,12 +340,15 @@ final class WriteLog {
         stop = "an undecodable record at offset " + at;
         break;
       }
-      apply.accept(decoded);
-      effects += decoded.size();
+      if (seq >= from) {
+        apply.accept(decoded);
+        applied++;
+        effects += decoded.size();
+      }
       at += HEADER + length;
       seq++;
     }
-    return new Replayed(seq, effects, at, stop);
+    return new Replayed(applied, effects, at, stop);
   }
 
   /** The effects of a record's payload, or null when it does not decode (it passed its CRC). */
