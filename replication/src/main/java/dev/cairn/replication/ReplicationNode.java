@@ -51,6 +51,11 @@ import org.apache.ratis.util.TimeDuration;
  * <directory>/store}; both survive a restart, which replays exactly the log entries the store
  * misses (docs/replication.md). Clients talk to the cluster through {@link ReplicatedStore}, not to
  * a node. Thread-safe; {@link #close()} stops the server and closes the store.
+ *
+ * <p>A watchdog thread fail-stops the node (closes its server and store, and says why in {@link
+ * #failure()} and an ERROR log line) if its step-down from leader does not finish within {@link
+ * #STEP_DOWN_LIMIT}, a Ratis fault after which the node would never answer its peers again; start
+ * such a node again (docs/replication.md, "Failure modes not handled").
  */
 public final class ReplicationNode implements AutoCloseable {
 
@@ -169,8 +174,9 @@ public final class ReplicationNode implements AutoCloseable {
           return;
         }
       }
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "node " + self + ": watchdog round failed", e);
+    } catch (Throwable t) {
+      // NB: a scheduled task that throws is never run again, silently; this one goes on
+      LOG.log(System.Logger.Level.ERROR, "node " + self + ": a watchdog round failed", t);
     }
   }
 
@@ -199,7 +205,7 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   /**
-   * Stops this node for good, loudly: says why (a SEVERE log line, {@link #failure()}), closes its
+   * Stops this node for good, loudly: says why (an ERROR log line, {@link #failure()}), closes its
    * server and store, and completes {@link #whenFailed()}, so that an operator or a supervisor
    * restarts it.
    */
