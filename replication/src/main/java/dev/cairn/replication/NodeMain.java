@@ -33,6 +33,8 @@ public final class NodeMain {
    * Starts the node and waits until the process ends.
    *
    * @throws InvalidArgumentException if an argument is missing, unknown or malformed
+   * @throws IllegalStateException if the node fail-stopped ({@link ReplicationNode#failure()}, the
+   *     message says why): its server is closed, and the process is to be started again
    * @throws InterruptedException if the main thread is interrupted while the node runs
    */
   public static void main(String[] args) throws InterruptedException {
@@ -100,7 +102,12 @@ public final class NodeMain {
                   stopped.countDown();
                 },
                 "cairn-node-shutdown"));
+    node.whenFailed().thenRun(stopped::countDown);
     stopped.await();
+    if (node.failure().isPresent()) {
+      // NB: a fail-stopped node has closed its server; the JVM exits with an error (status 1)
+      throw new IllegalStateException(node.failure().get());
+    }
   }
 
   private static String required(Map<String, String> options, String name) {

@@ -13,12 +13,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -46,6 +51,11 @@ import org.apache.ratis.util.TimeDuration;
  * <directory>/store}; both survive a restart, which replays exactly the log entries the store
  * misses (docs/replication.md). Clients talk to the cluster through {@link ReplicatedStore}, not to
  * a node. Thread-safe; {@link #close()} stops the server and closes the store.
+ *
+ * <p>A watchdog thread fail-stops the node (closes its server and store, and says why in {@link
+ * #failure()} and an ERROR log line) if its step-down from leader does not finish within {@link
+ * #STEP_DOWN_LIMIT}, a Ratis fault after which the node would never answer its peers again; start
+ * such a node again (docs/replication.md, "Failure modes not handled").
  */
 public final class ReplicationNode implements AutoCloseable {
 
@@ -53,6 +63,22 @@ public final class ReplicationNode implements AutoCloseable {
   private final RaftGroupId groupId;
   private final RaftServer server;
   private final StoreStateMachine stateMachine;
+
+  private static final System.Logger LOG = System.getLogger(ReplicationNode.class.getName());
+
+  /** Checks every second that a step-down finished (see {@link #STEP_DOWN_LIMIT}). */
+  private final ScheduledExecutorService watchdog;
+
+  private final Duration stepDownLimit;
+
+  /**
+   * Log appender threads of this node seen while it did not lead, with when each was first seen so;
+   * touched by the watchdog's thread only.
+   */
+  private final Map<Thread, Long> appendersNotLeading = new HashMap<>();
+
+  /** Completed with the reason once the node fail-stopped; never completed otherwise. */
+  private final CompletableFuture<String> failed = new CompletableFuture<>();
 
   private ReplicationNode(Builder b) throws IOException {
     this.self = b.self;
@@ -99,6 +125,116 @@ public final class ReplicationNode implements AutoCloseable {
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
     server.start();
+    this.stepDownLimit = b.stepDownLimit;
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cairn-node-watchdog-" + self.id());
+              t.setDaemon(true);
+              return t;
+            });
+    watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * How long a node's step-down from leader may take before the node fail-stops: once it no longer
+   * leads, its log appenders (one thread per follower) end within milliseconds, and the step-down
+   * completes when they have. Ratis 3.3.0 can leave one waiting forever for a snapshot install
+   * stream that failed after the appender was stopped (docs/replication.md, "A leader that steps
+   * down while it sends a snapshot"); the node then answers no vote, append or install again, and
+   * only a restart brings it back. The limit is far above a normal step-down, and above a pause of
+   * the whole process (a {@code SIGSTOP}, a long garbage collection) that delays one.
+   */
+  public static final Duration STEP_DOWN_LIMIT = Duration.ofSeconds(30);
+
+  /** One round of the watchdog; never throws (a failed round is logged, the next one runs). */
+  private void watch() {
+    try {
+      if (failed.isDone()) {
+        return;
+      }
+      long now = System.nanoTime();
+      List<Thread> appenders = appenderThreads();
+      appendersNotLeading.keySet().retainAll(appenders);
+      if (!isLeader()) {
+        for (Thread t : appenders) {
+          appendersNotLeading.putIfAbsent(t, now);
+        }
+      }
+      for (Map.Entry<Thread, Long> e : appendersNotLeading.entrySet()) {
+        if (now - e.getValue() >= stepDownLimit.toNanos()) {
+          failStop(
+              "its step-down from leader did not finish within "
+                  + stepDownLimit
+                  + ": log appender "
+                  + e.getKey().getName()
+                  + " still runs ("
+                  + e.getKey().getState()
+                  + "), so the node would answer no vote, append or install again");
+          return;
+        }
+      }
+    } catch (Throwable t) {
+      // NB: a scheduled task that throws is never run again, silently; this one goes on
+      LOG.log(System.Logger.Level.ERROR, "node " + self + ": a watchdog round failed", t);
+    }
+  }
+
+  /** Ratis's log appender threads of this node: one per follower while it leads. */
+  List<Thread> appenderThreads() {
+    String prefix;
+    try {
+      prefix = memberId() + "->";
+    } catch (UncheckedIOException e) {
+      return List.of(); // no division: the server is closed
+    }
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 64];
+    int n = root.enumerate(threads, true);
+    List<Thread> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String name = threads[i].getName();
+      if (name.startsWith(prefix) && name.contains("LogAppender")) {
+        out.add(threads[i]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stops this node for good, loudly: says why (an ERROR log line, {@link #failure()}), closes its
+   * server and store, and completes {@link #whenFailed()}, so that an operator or a supervisor
+   * restarts it.
+   */
+  private void failStop(String reason) {
+    String message = "node " + self + " fail-stopped: " + reason + "; restart it";
+    LOG.log(System.Logger.Level.ERROR, message);
+    try {
+      closeServer();
+    } catch (UncheckedIOException e) {
+      LOG.log(System.Logger.Level.ERROR, "node " + self + " did not close after failing", e);
+    } finally {
+      failed.complete(message);
+    }
+  }
+
+  /**
+   * Why this node fail-stopped (its server closed; restart it), or empty while it runs as it
+   * should.
+   */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failed.getNow(null));
+  }
+
+  /**
+   * Completes with {@link #failure()}'s reason once this node fail-stopped; a process running a
+   * node waits on it to exit with an error.
+   */
+  public CompletionStage<String> whenFailed() {
+    return failed.minimalCompletionStage();
   }
 
   /**
@@ -154,6 +290,36 @@ public final class ReplicationNode implements AutoCloseable {
       return server.getDivision(groupId).getInfo().isLeader();
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The index of the last entry this node knows to be committed; -1 once it is closed. */
+  long commitIndex() {
+    try {
+      return server.getDivision(groupId).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** This node's role as Ratis names it ({@code LEADER}, {@code FOLLOWER}, ...), or "closed". */
+  String role() {
+    if (server.getLifeCycleState().isClosingOrClosed()) {
+      return "closed";
+    }
+    try {
+      return server.getDivision(groupId).getInfo().getCurrentRole().name();
+    } catch (IOException e) {
+      return "closed";
+    }
+  }
+
+  /** This node's name in Ratis's log lines and thread names ({@code id@group-...}). */
+  String memberId() {
+    try {
+      return server.getDivision(groupId).getMemberId().toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -262,13 +428,18 @@ public final class ReplicationNode implements AutoCloseable {
    * Stops the server and closes the store. The data stays on disk for a restart.
    *
    * @throws UncheckedIOException if the server failed to close, or did not close within {@link
-   *     #CLOSE_TIMEOUT}: Ratis 3.1.3 waits, when it closes a follower, until its state machine
-   *     applied every committed entry, which never happens if its apply thread waits for entries
-   *     its log does not hold (docs/replication.md); such a node is left running, and its process
-   *     must be killed (a crash it recovers from)
+   *     #CLOSE_TIMEOUT}: Ratis (3.1.3 to 3.3.0) waits, when it closes a follower, until its state
+   *     machine applied every committed entry, which never happens if its apply thread waits for
+   *     entries its log does not hold (docs/replication.md); such a node is left running, and its
+   *     process must be killed (a crash it recovers from)
    */
   @Override
   public void close() {
+    watchdog.shutdownNow();
+    closeServer();
+  }
+
+  private void closeServer() {
     java.util.concurrent.CompletableFuture<Void> closed =
         new java.util.concurrent.CompletableFuture<>();
     Thread closer =
@@ -328,6 +499,7 @@ public final class ReplicationNode implements AutoCloseable {
     private Duration electionTimeout = Duration.ofMillis(1000);
     private boolean snapshotOnStop = true;
     private StoreStateMachine.InstallHooks installHooks = StoreStateMachine.InstallHooks.NONE;
+    private Duration stepDownLimit = STEP_DOWN_LIMIT;
 
     private final boolean joining;
 
@@ -395,6 +567,12 @@ public final class ReplicationNode implements AutoCloseable {
         throw new InvalidArgumentException("election timeout must be >= 50 ms: " + timeout);
       }
       this.electionTimeout = timeout;
+      return this;
+    }
+
+    /** How long a step-down may take before the node fail-stops, for tests (default 30 s). */
+    Builder stepDownLimit(Duration limit) {
+      this.stepDownLimit = limit;
       return this;
     }
 

@@ -184,14 +184,14 @@ final class StoreStateMachine extends BaseStateMachine {
    * (the leader sends the snapshot again after a pause) while a snapshot installed before is not
    * loaded into the store yet, or the apply thread has not been seen running since.
    *
-   * <p>Why. Ratis 3.1.3 tells its apply thread to reload the state machine when an install ends,
-   * and the apply thread, once it has reloaded, sets itself running again: an install that ends
-   * while the previous one loads is forgotten. The apply thread then counts the first snapshot's
-   * index as applied, the log starts after the second one's, and it waits for the entries between
-   * forever (nor can the server be closed, which waits for them). This happens to a follower that
-   * needs two snapshots in a row, because the leader took a newer one and purged its log past the
-   * first while sending it; {@link #reinitialize} loads the newest snapshot present, and this
-   * refusal keeps a further one from ending before the apply thread runs again.
+   * <p>Why. Ratis (3.1.3 to 3.3.0) tells its apply thread to reload the state machine when an
+   * install ends, and the apply thread, once it has reloaded, sets itself running again: an install
+   * that ends while the previous one loads is forgotten. The apply thread then counts the first
+   * snapshot's index as applied, the log starts after the second one's, and it waits for the
+   * entries between forever (nor can the server be closed, which waits for them). This happens to a
+   * follower that needs two snapshots in a row, because the leader took a newer one and purged its
+   * log past the first while sending it; {@link #reinitialize} loads the newest snapshot present,
+   * and this refusal keeps a further one from ending before the apply thread runs again.
    */
   @Override
   public void pause() {

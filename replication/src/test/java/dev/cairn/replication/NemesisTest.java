@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A bounded Jepsen-style test on loopback: clients do plain and conditional writes and linearizable
  * reads on a few keys while a seeded nemesis stops the leader (and sometimes a follower) and starts
- * it again; the history must be linearizable, which also means no acknowledged write was lost, and
- * every node must end with the same entries.
+ * it again; after each round every running node must apply what the cluster committed within a
+ * minute (else the run fails there, naming the node, its role and applied index, and the round);
+ * the history must be linearizable, which also means no acknowledged write was lost, and every node
+ * must end with the same entries.
  *
  * <p>The clients and how a call of unknown outcome is recorded: {@link Workload}. {@code
  * -Dcairn.replication.seed=N} replays a schedule (timing differs run to run, the choices do not);
@@ -168,9 +170,15 @@ class NemesisTest {
         schedule.add(at(origin) + " start " + id);
         cluster.start(id);
       }
+      // Healed: every node keeps up. A wedged node fails the run here, in the round that wedged it,
+      // rather than the final check after every round.
+      cluster.awaitEveryNodeApplied("round " + kill, CATCH_UP);
     }
     Thread.sleep(300);
   }
+
+  /** How long every node has, after a round's fault healed, to apply what the cluster committed. */
+  static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(60);
 
   static String at(long origin) {
     return String.format("%6d ms", (System.nanoTime() - origin) / 1_000_000);

@@ -149,6 +149,26 @@ final class NodeProcesses implements AutoCloseable {
     return running.get(id);
   }
 
+  /**
+   * Why node {@code id}'s process ended by itself after a fail-stop (it exited with 3 and its log
+   * says why), or empty when it runs, was killed, or ended otherwise.
+   */
+  java.util.Optional<String> failStopped(String id) {
+    Process p = running.get(id);
+    if (p == null || p.isAlive() || p.exitValue() != 3) {
+      return java.util.Optional.empty();
+    }
+    return lines(id).reversed().stream().filter(l -> l.contains("fail-stopped")).findFirst();
+  }
+
+  /** Whether node {@code id}'s process was started and has ended by itself, with its exit code. */
+  java.util.Optional<Integer> exited(String id) {
+    Process p = running.get(id);
+    return p == null || p.isAlive()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(p.exitValue());
+  }
+
   /** {@code kill -9}: a crash. */
   void kill(String id) throws InterruptedException {
     Process p = running.remove(id);

@@ -216,7 +216,7 @@ final class TestCluster implements AutoCloseable {
   /**
    * Waits until every running node applied the cluster's first entry (the first leader's
    * configuration). NB: a node that won the first election and stopped before that entry was
-   * committed keeps its own entry 0, and Ratis 3.1.3 lets a heartbeat commit it
+   * committed keeps its own entry 0, and Ratis (3.1.3 to 3.3.0) lets a heartbeat commit it
    * (docs/replication.md, failure modes not handled): that node never catches up again. Tests that
    * stop leaders start after this.
    */
@@ -225,6 +225,56 @@ final class TestCluster implements AutoCloseable {
         () -> running.values().stream().allMatch(n -> n.appliedIndex() >= 0),
         Duration.ofSeconds(60),
         "every node to apply the cluster's first entry");
+  }
+
+  /**
+   * Waits until every running node applied up to the cluster's commit index as it is when called
+   * (the highest commit index a running node knows: every entry up to it is committed, so every
+   * node must apply it). A node that does not within {@code limit} is wedged (a step-down that
+   * never ends, a follower the leader cannot append to; docs/replication.md).
+   *
+   * @throws AssertionError naming {@code when} and each node behind: its role, applied index and
+   *     why it fail-stopped, if it did
+   */
+  void awaitEveryNodeApplied(String when, Duration limit) {
+    long target =
+        running.values().stream().mapToLong(ReplicationNode::commitIndex).max().orElse(-1);
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      List<ReplicationNode> behind =
+          running.values().stream().filter(n -> n.appliedIndex() < target).toList();
+      if (behind.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder nodes = new StringBuilder();
+        for (ReplicationNode n : behind) {
+          nodes
+              .append("\n  ")
+              .append(n.self().id())
+              .append(": ")
+              .append(n.role())
+              .append(", applied index ")
+              .append(n.appliedIndex())
+              .append(", commit index ")
+              .append(n.commitIndex())
+              .append(n.failure().map(f -> ", " + f).orElse(""));
+        }
+        throw new AssertionError(
+            when
+                + ": not every node applied up to the cluster's commit index "
+                + target
+                + " within "
+                + limit
+                + nodes);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for every node to apply " + target, e);
+      }
+    }
   }
 
   /** Waits until every running node applied as far as the furthest one. */

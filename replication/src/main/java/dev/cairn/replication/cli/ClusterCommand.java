@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  * dev.cairn.replication.ReplicationNode}); this package is the one place in {@code replication}
  * that prints. Exit codes are {@code cairn}'s: 0 success, 2 usage error, 3 a cluster that did not
  * answer or refused (any {@link ReplicationException} or {@link StorageException}), or a node that
- * could not start (its port taken, its storage damaged), 4 a bug.
+ * could not start (its port taken, its storage damaged) or fail-stopped, 4 a bug.
  */
 @Command(
     name = "cairn cluster",
@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
       "0:Success.",
       "2:Usage error: bad option or value, unknown member, a node id used twice.",
       "3:The cluster did not answer in time, or refused the change; no node answered (status); the"
-          + " node could not start (its port taken, its storage damaged).",
+          + " node could not start (its port taken, its storage damaged), or fail-stopped while it"
+          + " ran (start-node: it prints why; start it again).",
       "4:Internal error (a bug); the stack trace is printed."
     },
     subcommands = {

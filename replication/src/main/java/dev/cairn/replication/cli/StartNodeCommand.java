@@ -123,6 +123,9 @@ final class StartNodeCommand implements Callable<Integer> {
     }
     ReplicationNode node = builder.start();
     CountDownLatch stopped = new CountDownLatch(1);
+    // NB: a node that fail-stops (its watchdog found a step-down that never ends) has closed its
+    // server; the process exits with an error, so that whatever supervises it starts it again
+    node.whenFailed().thenRun(stopped::countDown);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -147,6 +150,12 @@ final class StartNodeCommand implements Callable<Integer> {
             + (join ? ", waiting to be added" : "")
             + "; Ctrl-C or SIGTERM stops it");
     stopped.await();
+    if (node.failure().isPresent()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(node.failure().get());
+      err.flush();
+      return ClusterCommand.CLUSTER_ERROR;
+    }
     return ClusterCommand.SUCCESS;
   }
 }
