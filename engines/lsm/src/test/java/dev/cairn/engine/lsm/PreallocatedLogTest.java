@@ -11,7 +11,6 @@ import dev.cairn.conformance.fs.Faults;
 import dev.cairn.conformance.fs.FaultyFileSystem;
 import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.spi.Durability;
-import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -118,15 +117,7 @@ class PreallocatedLogTest {
     try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
       Path dir = Files.createDirectories(fs.root().resolve("store"));
       FailStop failStop = new FailStop(dir);
-      WalSyncer syncer =
-          new WalSyncer(
-              dir,
-              new FsyncGuard(failStop),
-              failStop,
-              new Statistics(),
-              EngineEventListener.NONE,
-              "cut-test-sync",
-              WalFile.preallocation(64 << 10));
+      WalSyncer syncer = TestStores.syncer(dir, failStop, "cut-test-sync");
       WalFile log = syncer.start(1);
       try {
         String name = log.path().getFileName().toString();

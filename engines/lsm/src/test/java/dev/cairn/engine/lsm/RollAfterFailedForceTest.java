@@ -9,7 +9,6 @@ import dev.cairn.conformance.fs.Faults;
 import dev.cairn.conformance.fs.FaultyFileSystem;
 import dev.cairn.engine.toolkit.FailStop;
 import dev.cairn.spi.CorruptionException;
-import dev.cairn.spi.EngineEventListener;
 import dev.cairn.spi.EngineFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,15 +36,7 @@ class RollAfterFailedForceTest {
     try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
       Path dir = Files.createDirectories(fs.root().resolve("store"));
       FailStop failStop = new FailStop(dir);
-      WalSyncer syncer =
-          new WalSyncer(
-              dir,
-              new FsyncGuard(failStop),
-              failStop,
-              new Statistics(),
-              EngineEventListener.NONE,
-              "roll-test-sync",
-              WalFile.preallocation(64 << 10));
+      WalSyncer syncer = TestStores.syncer(dir, failStop, "roll-test-sync");
       WalFile log = syncer.start(1);
       try {
         String name = log.path().getFileName().toString();

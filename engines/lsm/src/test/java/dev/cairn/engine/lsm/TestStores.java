@@ -43,6 +43,21 @@ final class TestStores {
                     .build());
   }
 
+  /**
+   * A store's fsync thread on {@code dir} alone, without a store around it, as an engine with a 64
+   * KiB memtable has it; the caller closes it.
+   */
+  static WalSyncer syncer(Path dir, dev.cairn.engine.toolkit.FailStop failStop, String name) {
+    return new WalSyncer(
+        dir,
+        new FsyncGuard(failStop),
+        failStop,
+        new Statistics(),
+        EngineEventListener.NONE,
+        name,
+        WalFile.preallocation(64 << 10));
+  }
+
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
