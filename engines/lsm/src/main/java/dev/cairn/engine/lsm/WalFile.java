@@ -106,10 +106,10 @@ final class WalFile {
     interrupted |= Thread.interrupted();
     long end = at + buffer.remaining();
     if (preallocation > 0 && end > reserved) {
-      // NB: zeros only where no record was written: from the old end of the zeros, never below
-      // position. The data written next overwrites the first of them.
+      // NB: zeros only where no record was written, and none where this write's data goes: from
+      // its end (never below position; the data fills what lies between the old zeros and it).
       long to = end + preallocation;
-      for (long z = reserved; z < to; ) {
+      for (long z = end; z < to; ) {
         ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(to - z, MAX_PREALLOCATION));
         writeFully(zeros, z);
         z += zeros.limit();
