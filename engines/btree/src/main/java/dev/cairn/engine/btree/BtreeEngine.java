@@ -611,7 +611,7 @@ final class BtreeEngine implements StorageEngine {
   public void flush() {
     checkOpen();
     if (committer != null) {
-      committer.submit(new Committer.Request(null, true));
+      committer.submit(Committer.Request.flush());
     }
   }
 
@@ -720,6 +720,7 @@ final class BtreeEngine implements StorageEngine {
         d.put("pages.written", committer.pagesWritten.sum());
         d.put("compactions", committer.compactions.sum());
         d.put("compaction.pages.relocated", committer.pagesRelocated.sum());
+        d.put("compactions.after.load", committer.givenBack.sum());
         d.put("compaction.bytes.released", committer.bytesReleased.sum());
         d.put("compaction.release.deferred", committer.trimDeferred() ? 1L : 0L);
       }

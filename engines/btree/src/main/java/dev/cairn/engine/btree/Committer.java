@@ -76,12 +76,22 @@ final class Committer implements Runnable {
   private static final int MAX_GROUP = 4096;
 
   /**
-   * Pages the working transaction of {@code BUFFERED} writes may copy, and puts and deletes it may
-   * take, before its pages are written (unforced): about 8 MiB of nodes at 4 KiB pages; the second
-   * bound keeps nodes that grow in memory (a tree loaded from empty, appends at one leaf) from
-   * growing, and being copied per write, without bound.
+   * The most pages the working transaction of {@code BUFFERED} writes may copy before its pages are
+   * written: about 32 MiB of nodes at 4 KiB pages (decision 0033). Each such commit of a random
+   * load frees about as many pages, which wait for a durable meta: the commit is forced, once per
+   * working transaction, so the larger it is the fewer forces a put pays (a random load of
+   * 1,000,000 entries forced the file about 1,000 times with working transactions of about 1,100
+   * pages). The file keeps about one working transaction beyond its tree while the load runs; a
+   * flush, an idle commit or a close gives those pages back ({@link #giveBack}).
    */
-  static final long WORKING_NODES = 2048;
+  static final long WORKING_NODES = 8192;
+
+  /**
+   * The working transaction is bounded by this fraction of the file too: the pages a commit frees,
+   * which the file holds beyond its tree until a flush gives them back, stay a quarter of it or
+   * less, and so does the relocation that gives them back.
+   */
+  static final long WORKING_FRACTION = 4;
 
   /**
    * The fewest nodes the working transaction may make dirty before its pages are written, however
@@ -90,6 +100,19 @@ final class Committer implements Runnable {
    * 256, 1.10 million with working transactions of 2,048 pages throughout).
    */
   static final long WORKING_NODES_MIN = 1024;
+
+  /**
+   * Puts and deletes the working transaction may take before its pages are written: bounds its log
+   * records to replay and its journal, when its writes fall on few pages (updates of a small set).
+   */
+  static final long WORKING_EFFECTS = 16_384;
+
+  /**
+   * Entries a node of the working transaction may grow to in memory before its pages are written: a
+   * node published to readers is copied by the next change (a copy of its references), so a node
+   * that grows with every put (a sorted load appending at one leaf) costs a copy of its size a put.
+   */
+  static final int WORKING_NODE_ENTRIES = 2048;
 
   /** Bytes of log after which the working state is committed durably and the log started anew. */
   static final long LOG_BYTES = 64L << 20;
@@ -104,6 +127,9 @@ final class Committer implements Runnable {
 
     /** Asks for the working transaction's pages to be written, so that cursors can read them. */
     boolean publish;
+
+    /** A caller's flush: once everything is durable, the pages a load left free are given back. */
+    boolean flush;
 
     /**
      * A step of a compaction, run alone on the committer's thread: it plans a transaction from the
@@ -134,6 +160,17 @@ final class Committer implements Runnable {
       this.plan = plan;
       this.context = RequestContext.currentOrNull();
       this.mayExpire = mayExpire && context != null && context.deadline().isPresent();
+    }
+
+    /**
+     * A caller's {@code flush()}: everything written so far made durable, then the free pages a
+     * load left beyond its tree given back ({@link Committer#giveBack}), made with the caller's
+     * context.
+     */
+    static Request flush() {
+      Request r = new Request(null, true);
+      r.flush = true;
+      return r;
     }
 
     /** A commit of the engine's own (a checkpoint's copy): never refused for a deadline. */
@@ -270,6 +307,7 @@ final class Committer implements Runnable {
   private volatile long pendingUnsynced;
   final LongAdder compactions = new LongAdder();
   final LongAdder pagesRelocated = new LongAdder();
+  final LongAdder givenBack = new LongAdder();
   final LongAdder bytesReleased = new LongAdder();
   private volatile boolean trimDeferred;
 
@@ -442,6 +480,9 @@ final class Committer implements Runnable {
         if (!failStop.failed() && work != null) {
           Events.within(null, () -> commitWork(true));
         }
+        if (!failStop.failed()) {
+          Events.within(null, () -> giveBackOrStop());
+        }
         if (!failStop.failed() && syncedTxid < readers.current().txid()) {
           // A clean close leaves the last state durable: the next open need not verify its pages.
           forceCurrent();
@@ -539,6 +580,7 @@ final class Committer implements Runnable {
     }
     boolean sync = false;
     boolean publish = false;
+    boolean flush = false;
     boolean fresh = work == null;
     Tx tx = fresh ? new Tx(nextTxid, readers.current(), pager) : work;
     tx.keepJournal();
@@ -546,6 +588,7 @@ final class Committer implements Runnable {
     List<Request> applied = new ArrayList<>(group.size());
     List<Request> refused = new ArrayList<>();
     List<RuntimeException> reasons = new ArrayList<>();
+    RuntimeException damaged = null;
     try {
       for (Request r : group) {
         if (r.apply != null) {
@@ -563,6 +606,7 @@ final class Committer implements Runnable {
         applied.add(r);
         sync |= r.sync;
         publish |= r.publish;
+        flush |= r.flush;
       }
     } catch (RuntimeException | Error e) {
       // NB: the transaction may hold part of a request: back to where the group began (the
@@ -583,6 +627,11 @@ final class Committer implements Runnable {
         } else if (sync && syncedTxid < readers.current().txid()) {
           forceCurrent();
         }
+        if (flush) {
+          // NB: the flush is durable by now; a damaged page met by the relocation fails the group
+          // (nothing of the step that met it was written).
+          damaged = giveBack();
+        }
       } else {
         List<WriteLog.Effect> effects = tx.journalSince(mark);
         if (!effects.isEmpty()) {
@@ -599,7 +648,8 @@ final class Committer implements Runnable {
         if (work != null
             && (publish
                 || work.dirtyMade() > workingBound()
-                || work.effects() > WORKING_NODES
+                || work.effects() > WORKING_EFFECTS
+                || work.largestNode() > WORKING_NODE_ENTRIES
                 || log.bytes() > LOG_BYTES)) {
           boolean durable = log.bytes() > LOG_BYTES;
           if (!onCaller) {
@@ -619,7 +669,12 @@ final class Committer implements Runnable {
       refused.forEach(r -> r.done.completeExceptionally(f));
       return;
     }
-    applied.forEach(r -> r.done.complete(null));
+    if (damaged != null) {
+      RuntimeException d = damaged;
+      applied.forEach(r -> r.done.completeExceptionally(d));
+    } else {
+      applied.forEach(r -> r.done.complete(null));
+    }
     for (int i = 0; i < refused.size(); i++) {
       refused.get(i).done.completeExceptionally(reasons.get(i));
     }
@@ -677,13 +732,89 @@ final class Committer implements Runnable {
     }
   }
 
-  /** The working state waited for writes long enough: committed durably. */
+  /**
+   * The working state waited for writes long enough: committed durably, and the pages a load left
+   * free given back.
+   */
   private void idleCommit() {
     try {
       commitWork(true);
     } catch (Throwable e) {
       failStop.stop("the commit of transaction " + nextTxid + " failed", e);
+      return;
     }
+    giveBackOrStop();
+  }
+
+  /**
+   * {@link #giveBack} where no caller waits: a page found damaged ends it (nothing of its step was
+   * written), and is reported by the next reader or compaction that meets it.
+   */
+  private void giveBackOrStop() {
+    try {
+      giveBack();
+    } catch (Throwable e) {
+      failStop.stop("giving the free pages of a load back failed", e);
+    }
+  }
+
+  /**
+   * The free pages a file may keep beyond its tree without a flush giving them back: what a working
+   * transaction of the bounds before decision 0033 left, a {@link #PENDING_SYNC_FRACTION}th of the
+   * file, at least {@link #WORKING_NODES_MIN}.
+   */
+  private long keptFree() {
+    return Math.max(WORKING_NODES_MIN, highWater / PENDING_SYNC_FRACTION);
+  }
+
+  /**
+   * Gives the free pages a load left beyond its tree back to the file system (decision 0033), once
+   * a flush, an idle commit or a close made everything durable: when more than {@link #keptFree}
+   * pages are free (a working transaction's commit frees about as many pages as it writes, and the
+   * larger working transactions leave up to a quarter of the file free), the pages above the tree's
+   * size move into the free ones below, in relocation steps, and the file is cut, as {@link
+   * #compact} does, on this thread and under the writer's lock; each step is an ordinary durable
+   * commit. Pages a reader still holds are not free: they are neither counted nor moved over.
+   *
+   * @return null, or why a step could not be planned (a page read on the way was damaged): nothing
+   *     of that step was written; the steps before it are durable
+   */
+  private RuntimeException giveBack() {
+    if (work != null || inFlight != null || failStop.failed()) {
+      return null;
+    }
+    freelist.release(Math.min(readers.oldestReadTxid(), syncedTxid), pager.cache()::drop);
+    freePages = freelist.freeCount();
+    pendingPages = freelist.pendingCount();
+    boolean move = freelist.freeCount() > keptFree();
+    // NB: a file longer than its high-water mark: a crash came between a giving back's (or a
+    // compaction's) last commit and its truncate, or after pages written without a meta. The trim
+    // commit below cuts it, as the next compaction would.
+    boolean tail = file.size() > layout.offset(highWater);
+    if (!move && !tail) {
+      return null;
+    }
+    long steps = move ? 16 + 4 * (highWater / stepPages()) : 0;
+    for (long step = 0; step < steps; step++) {
+      long[] moved = {0};
+      Tx tx;
+      try {
+        tx = planRelocation(moved);
+      } catch (RuntimeException e) {
+        return e;
+      }
+      if (tx == null) {
+        break;
+      }
+      commit(tx, true, 0, false);
+      pagesRelocated.add(moved[0]);
+    }
+    trimWanted = true;
+    Tx trim = new Tx(nextTxid, readers.current(), pager);
+    trim.touch();
+    commit(trim, true, 0, false);
+    givenBack.increment();
+    return null;
   }
 
   /**
@@ -708,13 +839,13 @@ final class Committer implements Runnable {
 
   /**
    * The nodes the working transaction may make dirty before its pages are written: a {@link
-   * #PENDING_SYNC_FRACTION}th of the file, within {@code [}{@link #WORKING_NODES_MIN}{@code ,
-   * }{@link #WORKING_NODES}{@code ]}. The pages a commit replaces wait for a durable meta, and the
-   * next commits can use only the pages freed before it: a file holds its tree plus about one
-   * working transaction's pages.
+   * #WORKING_FRACTION}th of the file, within {@code [}{@link #WORKING_NODES_MIN}{@code , }{@link
+   * #WORKING_NODES}{@code ]}. The pages a commit replaces wait for a durable meta, and the next
+   * commits can use only the pages freed before it: while a load runs, a file holds its tree plus
+   * about one working transaction's pages, which a flush then gives back ({@link #giveBack}).
    */
   private long workingBound() {
-    return Math.min(WORKING_NODES, Math.max(WORKING_NODES_MIN, highWater / PENDING_SYNC_FRACTION));
+    return Math.min(WORKING_NODES, Math.max(WORKING_NODES_MIN, highWater / WORKING_FRACTION));
   }
 
   /** Runs a compaction's step: plans its transaction and commits it durably. */

@@ -78,6 +78,9 @@ final class Tx {
    */
   private long dirtyMade;
 
+  /** The most entries a leaf reached through a put: a bound on a node's growth in memory. */
+  private int largestNode;
+
   Tx(long txid, Version base, Pager pager) {
     this.txid = txid;
     this.pager = pager;
@@ -110,6 +113,11 @@ final class Tx {
 
   long dirtyMade() {
     return dirtyMade;
+  }
+
+  /** The most entries a leaf of this transaction reached through a put. */
+  int largestNode() {
+    return largestNode;
   }
 
   /** The puts and deletes journaled so far: a bound on the working tree's growth in memory. */
@@ -320,6 +328,7 @@ final class Tx {
     n.keyRefs.add(at, null);
     n.values.add(at, value);
     t.entries++;
+    largestNode = Math.max(largestNode, n.size());
   }
 
   /** Removes {@code key}; true if it was there. */

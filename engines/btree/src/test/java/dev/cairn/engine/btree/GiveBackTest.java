@@ -1,0 +1,262 @@
+package dev.cairn.engine.btree;
+
+import static dev.cairn.engine.btree.TestStores.assertConsistent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.conformance.fs.CrashChoice;
+import dev.cairn.conformance.fs.CrashMode;
+import dev.cairn.conformance.fs.DiskImage;
+import dev.cairn.conformance.fs.FaultyFileSystem;
+import dev.cairn.conformance.fs.PowerCut;
+import dev.cairn.spi.Durability;
+import dev.cairn.spi.StorageException;
+import dev.cairn.spi.WriteBatch;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The free pages a load leaves beyond its tree are given back when it ends (decision 0033): a flush
+ * that finds more free pages than {@code Committer.keptFree} moves the pages above the tree's size
+ * into the free ones below and cuts the file, in durable steps; a power cut anywhere in it leaves a
+ * whole store.
+ */
+class GiveBackTest {
+
+  private static final int KEY = 16;
+  private static final int VALUE = 100;
+
+  private final long seed = Long.getLong("cairn.seed", System.nanoTime());
+
+  {
+    System.out.println("GiveBackTest seed " + seed + " (replay with -Dcairn.seed=" + seed + ")");
+  }
+
+  @TempDir Path dir;
+
+  /**
+   * A random load of the bench's entries without a flush until its end: its working transactions
+   * grow past the bound of decision 0029 (a quarter of the file), the file with them, and the flush
+   * at its end gives the free pages back.
+   */
+  @Test
+  void aFlushAfterALoadGivesItsFreePagesBackAndKeepsEveryEntry() {
+    int n = 200_000;
+    SplittableRandom random = new SplittableRandom(seed);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    try (BtreeEngine e = TestStores.open(dir, Map.of("cache.size", "32m"), false)) {
+      for (int i = 0; i < n; i++) {
+        byte[] key = new byte[KEY];
+        byte[] value = new byte[VALUE];
+        random.nextBytes(key);
+        random.nextBytes(value);
+        model.put(key, value);
+        e.put(key, value, Durability.BUFFERED);
+      }
+      var d = e.statistics().details();
+      long peak = e.dataFileSize();
+      long workCommits = d.get("working.commits");
+      e.flush();
+      var stats = e.statistics();
+      d = stats.details();
+      double amp = (double) stats.diskBytes() / ((double) n * (KEY + VALUE));
+      System.out.printf(
+          "GiveBackTest: %,d records, %,d bytes before the flush, %,d after (%.3fx), %d working"
+              + " commits, %d syncs, %d pages written, %d relocated, %d tree nodes, %d free, %d"
+              + " pending%n",
+          n,
+          peak,
+          stats.diskBytes(),
+          amp,
+          workCommits,
+          d.get("syncs"),
+          d.get("pages.written"),
+          d.get("compaction.pages.relocated"),
+          d.get("tree.nodes"),
+          d.get("pages.free"),
+          d.get("pages.pinned"));
+      assertEquals(1, d.get("compactions.after.load"), "the flush gave the load's pages back");
+      assertTrue(d.get("compaction.pages.relocated") > 0, "pages were moved");
+      assertTrue(stats.diskBytes() < peak, stats.diskBytes() + " of " + peak);
+      long beyond = d.get("pages.free") + d.get("pages.pinned");
+      assertTrue(
+          beyond <= Committer.WORKING_NODES_MIN,
+          beyond + " free and pending pages after the flush (seed " + seed + ")");
+      // The tree alone is about 1.25 times the data (leaves 84 % full).
+      assertTrue(amp <= 1.3, "space amplification " + amp + " (seed " + seed + ")");
+      // Working transactions of a quarter of the file: fewer than one commit, and so one force
+      // pair, a thousand puts (about one a thousand with the bounds of decision 0029).
+      assertTrue(workCommits < n / 1500, workCommits + " working commits (seed " + seed + ")");
+      assertEquals(model.size(), stats.approximateKeys(), "entries (seed " + seed + ")");
+      int checked = 0;
+      for (var entry : model.entrySet()) {
+        if (checked++ % 7 == 0) {
+          assertArrayEquals(entry.getValue(), e.get(entry.getKey()), "seed " + seed);
+        }
+      }
+      assertConsistent(e);
+      // Given back once: a flush with nothing more left free moves nothing.
+      long relocated = d.get("compaction.pages.relocated");
+      e.flush();
+      d = e.statistics().details();
+      assertEquals(1, d.get("compactions.after.load"));
+      assertEquals(relocated, d.get("compaction.pages.relocated"));
+    }
+    try (BtreeEngine e = TestStores.open(dir)) {
+      assertConsistent(e);
+      byte[] first = model.firstKey();
+      assertArrayEquals(model.get(first), e.get(first));
+    }
+  }
+
+  /** A store holding 2,000 overflow values of a page each, in batches flushed one by one. */
+  private static TreeMap<byte[], byte[]> fill(BtreeEngine e, SplittableRandom r) {
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    for (int i = 0; i < 2000; i += 250) {
+      WriteBatch batch = new WriteBatch();
+      for (int j = i; j < i + 250; j++) {
+        byte[] k = CompactTest.key(j);
+        byte[] v = new byte[3000];
+        r.nextBytes(v);
+        batch.put(k, v);
+        model.put(k, v);
+      }
+      e.write(batch, Durability.BUFFERED);
+      e.flush();
+    }
+    return model;
+  }
+
+  /** Deletes nine in ten of {@code model}'s keys, in one batch, from the store and the model. */
+  private static TreeMap<byte[], byte[]> deleteMost(TreeMap<byte[], byte[]> model, WriteBatch b) {
+    TreeMap<byte[], byte[]> after = new TreeMap<>(Arrays::compareUnsigned);
+    int i = 0;
+    for (var entry : model.entrySet()) {
+      if (i++ % 10 != 0) {
+        b.delete(entry.getKey());
+      } else {
+        after.put(entry.getKey(), entry.getValue());
+      }
+    }
+    return after;
+  }
+
+  @Test
+  void aPowerCutAnywhereInTheGivingBackLeavesAWholeStore() throws Exception {
+    try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
+      Path store = fs.root().resolve("store");
+      TreeMap<byte[], byte[]> model;
+      try (BtreeEngine e = TestStores.open(store)) {
+        model = fill(e, new SplittableRandom(seed));
+      }
+      DiskImage base = fs.image();
+      WriteBatch deletes = new WriteBatch();
+      TreeMap<byte[], byte[]> kept = deleteMost(model, deletes);
+
+      // A whole run, to count its file system mutations and see that the flush gives back.
+      long total;
+      long full;
+      long small;
+      try (BtreeEngine e = TestStores.open(store)) {
+        full = e.dataFileSize();
+        long m0 = fs.faults().mutations();
+        e.write(deletes, Durability.BUFFERED);
+        e.flush();
+        total = fs.faults().mutations() - m0;
+        small = e.dataFileSize();
+        assertEquals(1, e.statistics().details().get("compactions.after.load"));
+        assertTrue(small < full / 4, small + " of " + full);
+      }
+
+      TreeSet<Long> points = new TreeSet<>();
+      for (long k = 0; k <= total; k += Math.max(1, total / 60)) {
+        points.add(k);
+      }
+      for (long k = Math.max(0, total - 16); k <= total; k++) {
+        points.add(k);
+      }
+      int returned = 0;
+      for (long k : points) {
+        fs.restore(base);
+        long trialSeed = seed + k;
+        boolean flushed = false;
+        BtreeEngine e = TestStores.open(store);
+        fs.faults().powerLossAfterMutations(k);
+        try {
+          e.write(deletes, Durability.BUFFERED);
+          e.flush();
+          flushed = true;
+        } catch (StorageException expected) {
+          // the power went: the store stopped, as it must
+        }
+        PowerCut cut = fs.powerCut();
+        try {
+          e.close();
+        } catch (StorageException ignored) {
+          // the "process" died
+        }
+        CrashMode mode = CrashMode.fromSeed(trialSeed);
+        CrashChoice choice = cut.choose(mode, trialSeed);
+        cut.restore(choice);
+        String at =
+            "power cut after "
+                + k
+                + " of "
+                + total
+                + " mutations ("
+                + choice.description()
+                + ", flush "
+                + (flushed ? "returned" : "failed")
+                + ", seed "
+                + seed
+                + ")";
+        try (BtreeEngine after = TestStores.open(store)) {
+          // The deletes are one batch: whole or absent, and whole once the flush returned.
+          TreeMap<byte[], byte[]> expected =
+              flushed || after.get(firstDeleted(model)) == null ? kept : model;
+          assertEqual(expected, after, at);
+          assertConsistent(after);
+          after.flush();
+          assertEqual(expected, after, at + ", flushed again");
+          assertConsistent(after);
+          if (expected == kept) {
+            assertTrue(after.dataFileSize() <= small * 2, at + ": " + after.dataFileSize());
+          }
+        }
+        returned += flushed ? 1 : 0;
+      }
+      System.out.println(
+          "GiveBackTest: "
+              + points.size()
+              + " power cuts over the "
+              + total
+              + " mutations of a flush that gave "
+              + (full - small)
+              + " bytes back; the flush returned before "
+              + returned);
+      assertTrue(returned >= 1, "at least the last point lets the flush return");
+      fs.assertNoOpenHandles();
+    }
+  }
+
+  /** The first key the batch of {@link #deleteMost} deletes. */
+  private static byte[] firstDeleted(TreeMap<byte[], byte[]> model) {
+    var it = model.keySet().iterator();
+    it.next();
+    return it.next();
+  }
+
+  private static void assertEqual(TreeMap<byte[], byte[]> model, BtreeEngine e, String at) {
+    for (var entry : model.entrySet()) {
+      assertArrayEquals(entry.getValue(), e.get(entry.getKey()), at);
+    }
+    assertEquals(model.size(), e.statistics().approximateKeys(), at + ": entries");
+  }
+}
