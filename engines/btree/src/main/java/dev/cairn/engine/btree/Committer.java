@@ -36,7 +36,9 @@ import java.util.function.Supplier;
  * #PENDING_SYNC_FRACTION}) wait only for a durable meta to be reused, so that a store written only
  * {@code BUFFERED} does not grow without bound; it publishes its pages first and forces them and
  * its meta behind the writers, once the committer has let go of the writer's lock ({@link
- * #finishInFlight}, decision 0031).
+ * #finishInFlight}, decision 0031). Working transactions run up to a quarter of the file, so a load
+ * leaves up to that many pages free; a flush, an idle commit or a close gives them back ({@link
+ * #giveBack}, decision 0033).
  *
  * <p><b>Failures.</b> A request whose precondition fails, or that names a keyspace that does not
  * exist, fails alone, before it changed anything. Any other failure while applying a group fails

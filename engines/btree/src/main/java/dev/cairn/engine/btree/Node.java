@@ -227,9 +227,23 @@ final class Node {
    */
   static Node decode(
       byte[] page, long pageId, long txid, Function<BlobRef, byte[]> keyReader, String where) {
+    return decode(page, pageId, txid, keyReader, where, 0);
+  }
+
+  /**
+   * {@link #decode}, with room for {@code spare} more entries (a node decoded to be changed, as
+   * {@link #copy()} leaves room).
+   */
+  static Node decode(
+      byte[] page,
+      long pageId,
+      long txid,
+      Function<BlobRef, byte[]> keyReader,
+      String where,
+      int spare) {
     boolean leaf = PageFormat.type(page) == PageFormat.LEAF;
     int count = PageFormat.count(page);
-    Node n = new Node(leaf, count);
+    Node n = new Node(leaf, count + spare);
     n.pageId = pageId;
     n.txid = txid;
     ByteBuffer b = PageFormat.buffer(page);

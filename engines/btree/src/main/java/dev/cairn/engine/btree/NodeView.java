@@ -252,6 +252,17 @@ final class NodeView {
     return txid;
   }
 
+  /** Whether a key, or in a leaf a value, of this node lives in an overflow chain. */
+  boolean holdsChains() {
+    int flags = Node.KEY_IN_OVERFLOW | (leaf ? Node.VALUE_IN_OVERFLOW : 0);
+    for (int i = 0; i < count; i++) {
+      if ((page.get(ValueLayout.JAVA_BYTE, entry(i)) & flags) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The offset of entry {@code i}: its flags byte. */
   private int entry(int i) {
     short[] s = spill;

@@ -128,6 +128,47 @@ final class Pager implements Blobs.PageSource {
   }
 
   /**
+   * Whether page {@code pageId}, written by {@code txid}, is a leaf whose keys and values are all
+   * in the page: read in place, not decoded.
+   *
+   * @throws dev.cairn.spi.CorruptionException if the page fails its checks
+   */
+  boolean inlineLeaf(long pageId, long txid) {
+    NodeView v = acquire(pageId, txid);
+    try {
+      return v.leaf() && !v.holdsChains();
+    } finally {
+      release(v);
+    }
+  }
+
+  /**
+   * Node {@code pageId}, written by {@code txid}, as a private copy for a transaction to change
+   * (copy-on-write): a {@link Node#copy()} of the node kept as written, or else decoded from the
+   * page straight into a node of its own, without a second copy. Like a copy, it has no page yet.
+   *
+   * @throws dev.cairn.spi.CorruptionException if the page fails its checks
+   */
+  Node nodeToChange(long pageId, long txid) {
+    synchronized (written) {
+      Node n = written.get(pageId);
+      if (n != null && n.txid == txid) {
+        return n.copy();
+      }
+    }
+    NodeView v = acquire(pageId, txid);
+    Node n;
+    try {
+      n = Node.decode(v.bytes(), pageId, txid, this::key, where, 4);
+    } finally {
+      release(v);
+    }
+    n.pageId = 0;
+    n.txid = 0;
+    return n;
+  }
+
+  /**
    * Keeps {@code n}, just written by the writer, decoded for the writer's next transactions: the
    * top of each tree is rewritten by every commit, and decoding it again each time was a third of a
    * small commit's work. Bounded ({@value #WRITTEN_NODES} nodes, the most recent); the nodes are

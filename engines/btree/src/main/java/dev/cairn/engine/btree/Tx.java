@@ -269,9 +269,9 @@ final class Tx {
       copy.appended = d.appended;
       return copy;
     }
-    Node clean = pager.node(c.pageId(), c.txid());
-    freePage(c.pageId(), clean);
-    Node copy = made(clean.copy());
+    // NB: decoded into a node of its own: no reader and no other transaction sees it.
+    Node copy = made(pager.nodeToChange(c.pageId(), c.txid()));
+    freePage(c.pageId(), copy);
     copy.appended = true;
     dirtyMade++;
     return copy;
@@ -557,6 +557,9 @@ final class Tx {
   }
 
   private Child relocate(Child c, Relocation r, int level) {
+    if (c.pageId() < r.limit && pager.inlineLeaf(c.pageId(), c.txid())) {
+      return c; // NB: nothing of it lies above the limit: not decoded (most leaves of a tree)
+    }
     Node clean = pager.node(c.pageId(), c.txid());
     Child[] children = null;
     if (!clean.leaf) {
