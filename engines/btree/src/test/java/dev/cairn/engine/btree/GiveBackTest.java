@@ -148,6 +148,74 @@ class GiveBackTest {
     return after;
   }
 
+  /**
+   * A load that ends without a flush gives back too: when it closes, or after a second without
+   * writes (the idle commit).
+   */
+  @Test
+  void aCloseOrAPauseGivesBackWithoutAFlush() throws Exception {
+    SplittableRandom r = new SplittableRandom(seed);
+    Path closed = dir.resolve("closed");
+    TreeMap<byte[], byte[]> kept;
+    long full;
+    try (BtreeEngine e = TestStores.open(closed)) {
+      TreeMap<byte[], byte[]> model = fill(e, r);
+      WriteBatch deletes = new WriteBatch();
+      kept = deleteMost(model, deletes);
+      e.write(deletes, Durability.BUFFERED);
+      full = e.dataFileSize();
+    }
+    try (BtreeEngine e = TestStores.open(closed)) {
+      assertTrue(e.dataFileSize() < full / 4, e.dataFileSize() + " of " + full);
+      assertEqual(kept, e, "closed (seed " + seed + ")");
+      assertConsistent(e);
+    }
+
+    Path idle = dir.resolve("idle");
+    try (BtreeEngine e = TestStores.open(idle)) {
+      TreeMap<byte[], byte[]> model = fill(e, r);
+      WriteBatch deletes = new WriteBatch();
+      kept = deleteMost(model, deletes);
+      e.write(deletes, Durability.BUFFERED);
+      full = e.dataFileSize();
+      // NB: waits for the idle commit (a second without writes), however long the machine takes;
+      // the file's size, not statistics(), which would have the working state written first.
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (e.dataFileSize() >= full / 4 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      // NB: the file is cut before the giving back ends: a flush waits for the committer, and
+      // then finds nothing more to give back.
+      e.flush();
+      assertEquals(1, e.statistics().details().get("compactions.after.load"));
+      assertTrue(e.dataFileSize() < full / 4, e.dataFileSize() + " of " + full);
+      assertEqual(kept, e, "idle (seed " + seed + ")");
+      assertConsistent(e);
+    }
+  }
+
+  /**
+   * A load in key order appends at one leaf, which grows in memory until the working transaction
+   * commits: a leaf's entries bound it ({@code Committer.WORKING_NODE_ENTRIES}), not the puts taken
+   * alone, which may now be eight times as many.
+   */
+  @Test
+  void aSortedLoadCommitsBeforeALeafGrowsPastItsBound() {
+    int n = 3 * Committer.WORKING_NODE_ENTRIES;
+    try (BtreeEngine e = TestStores.open(dir.resolve("sorted"))) {
+      for (int i = 0; i < n; i++) {
+        e.put(CompactTest.key(i), CompactTest.key(i), Durability.BUFFERED);
+      }
+      long commits = e.statistics().details().get("working.commits");
+      // Two commits of pages for the leaf's bound, and the one statistics() asks for.
+      assertTrue(commits >= 3, commits + " working commits for " + n + " sorted puts");
+      for (int i = 0; i < n; i += 97) {
+        assertArrayEquals(CompactTest.key(i), e.get(CompactTest.key(i)));
+      }
+      assertConsistent(e);
+    }
+  }
+
   @Test
   void aPowerCutAnywhereInTheGivingBackLeavesAWholeStore() throws Exception {
     try (FaultyFileSystem fs = FaultyFileSystem.createTemp()) {
