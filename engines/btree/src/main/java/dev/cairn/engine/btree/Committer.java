@@ -750,7 +750,8 @@ final class Committer implements Runnable {
 
   /**
    * {@link #giveBack} where no caller waits: a page found damaged ends it (nothing of its step was
-   * written), and is reported by the next reader or compaction that meets it.
+   * written; the {@link EngineEvent.Kind#COMPACTION} event names it), and the next reader or
+   * compaction that meets the page throws.
    */
   private void giveBackOrStop() {
     try {
@@ -796,6 +797,8 @@ final class Committer implements Runnable {
     if (!move && !tail) {
       return null;
     }
+    long start = System.nanoTime();
+    long before = file.size();
     long steps = move ? 16 + 4 * (highWater / stepPages()) : 0;
     for (long step = 0; step < steps; step++) {
       long[] moved = {0};
@@ -803,6 +806,12 @@ final class Committer implements Runnable {
       try {
         tx = planRelocation(moved);
       } catch (RuntimeException e) {
+        Events.report(
+            events,
+            EngineEvent.Kind.COMPACTION,
+            start,
+            -1,
+            "free pages of a load given back: failed: " + e.getMessage());
         return e;
       }
       if (tx == null) {
@@ -816,6 +825,13 @@ final class Committer implements Runnable {
     trim.touch();
     commit(trim, true, 0, false);
     givenBack.increment();
+    long shrank = Math.max(0, before - file.size());
+    Events.report(
+        events,
+        EngineEvent.Kind.COMPACTION,
+        start,
+        shrank,
+        "free pages of a load given back: the file shrank by " + shrank + " bytes");
     return null;
   }
 

@@ -11,14 +11,17 @@ import dev.cairn.conformance.fs.DiskImage;
 import dev.cairn.conformance.fs.FaultyFileSystem;
 import dev.cairn.conformance.fs.PowerCut;
 import dev.cairn.spi.Durability;
+import dev.cairn.spi.EngineEvent;
 import dev.cairn.spi.StorageException;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +54,8 @@ class GiveBackTest {
     int n = 200_000;
     SplittableRandom random = new SplittableRandom(seed);
     TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
-    try (BtreeEngine e = TestStores.open(dir, Map.of("cache.size", "32m"), false)) {
+    List<EngineEvent> events = new CopyOnWriteArrayList<>();
+    try (BtreeEngine e = TestStores.open(dir, Map.of("cache.size", "32m"), false, events::add)) {
       for (int i = 0; i < n; i++) {
         byte[] key = new byte[KEY];
         byte[] value = new byte[VALUE];
@@ -85,6 +89,13 @@ class GiveBackTest {
       assertEquals(1, d.get("compactions.after.load"), "the flush gave the load's pages back");
       assertTrue(d.get("compaction.pages.relocated") > 0, "pages were moved");
       assertTrue(stats.diskBytes() < peak, stats.diskBytes() + " of " + peak);
+      List<EngineEvent> given =
+          events.stream()
+              .filter(ev -> ev.kind() == EngineEvent.Kind.COMPACTION)
+              .filter(ev -> ev.detail().startsWith("free pages of a load given back"))
+              .toList();
+      assertEquals(1, given.size(), "one COMPACTION event: " + given);
+      assertEquals(peak - stats.diskBytes(), given.getFirst().bytes(), given.toString());
       long beyond = d.get("pages.free") + d.get("pages.pinned");
       assertTrue(
           beyond <= Committer.WORKING_NODES_MIN,
