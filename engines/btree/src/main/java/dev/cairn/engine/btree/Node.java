@@ -170,11 +170,29 @@ final class Node {
     return prefix + Varints.sizeOf(value.length) + value.length <= layout.maxEntry();
   }
 
-  /** Bytes of the node's body encoded. */
+  /**
+   * Bytes of the node's body encoded: the sum of {@link #entrySize}, in one pass over the entries
+   * (the spill measures every leaf a working transaction changed).
+   */
   int encodedSize(Layout layout) {
+    int maxKey = layout.maxInlineKey();
+    int maxEntry = layout.maxEntry();
+    int count = keys.size();
     int n = 0;
-    for (int i = 0; i < size(); i++) {
-      n += entrySize(i, layout);
+    for (int i = 0; i < count; i++) {
+      byte[] k = keys.get(i);
+      int prefix =
+          keyRefs.get(i) == null && k.length <= maxKey
+              ? Varints.sizeOf(k.length << FLAG_BITS) + k.length
+              : 1 + BlobRef.SIZE;
+      if (!leaf) {
+        n += prefix + CHILD_SIZE;
+      } else if (values.get(i) instanceof byte[] v) {
+        int inline = prefix + Varints.sizeOf(v.length) + v.length;
+        n += inline <= maxEntry ? inline : prefix + BlobRef.SIZE;
+      } else {
+        n += prefix + BlobRef.SIZE;
+      }
     }
     return n;
   }
@@ -187,6 +205,16 @@ final class Node {
    */
   byte[] encode(long pageId, long txid, Layout layout) {
     byte[] page = new byte[layout.pageSize()];
+    encode(page, pageId, txid, layout);
+    return page;
+  }
+
+  /**
+   * {@link #encode(long, long, Layout)} into {@code page}, a zeroed array of a page's size.
+   *
+   * @return the bytes of the node's body, its {@link #encodedSize}
+   */
+  int encode(byte[] page, long pageId, long txid, Layout layout) {
     ByteBuffer b = PageFormat.buffer(page);
     PageFormat.header(b, leaf ? PageFormat.LEAF : PageFormat.BRANCH, size(), pageId, txid);
     b.put(PageFormat.FLAGS_OFFSET, PageFormat.COMPACT_ENTRIES);
@@ -215,8 +243,9 @@ final class Node {
         b.putLong(c.pageId()).putLong(c.txid());
       }
     }
+    int body = b.position() - PageFormat.HEADER_SIZE;
     PageFormat.seal(page, page.length);
-    return page;
+    return body;
   }
 
   /**

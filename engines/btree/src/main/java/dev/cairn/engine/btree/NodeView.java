@@ -48,6 +48,7 @@ final class NodeView {
   private boolean leaf;
   private boolean compact; // entries with varint heads and lengths (PageFormat.COMPACT_ENTRIES)
   private int count;
+  private int bodyEnd; // the offset past the last entry
   private long pageId;
   private long txid;
 
@@ -93,6 +94,7 @@ final class NodeView {
       at = isCompact ? compactEntryEnd(at, isLeaf, type, where) : entryEnd(at, isLeaf, type, where);
     }
     this.spill = overflow;
+    this.bodyEnd = at;
     this.leaf = isLeaf;
     this.compact = isCompact;
     this.count = n;
@@ -250,6 +252,15 @@ final class NodeView {
 
   long txid() {
     return txid;
+  }
+
+  /**
+   * The bytes of the node's body as {@link Node#encodedSize} counts them, read from the page
+   * without decoding it; -1 for a page of an older format (other entry sizes), which must be
+   * decoded to tell.
+   */
+  int encodedSize() {
+    return compact ? bodyEnd - PageFormat.HEADER_SIZE : -1;
   }
 
   /** Whether a key, or in a leaf a value, of this node lives in an overflow chain. */

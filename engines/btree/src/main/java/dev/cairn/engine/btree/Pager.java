@@ -128,6 +128,30 @@ final class Pager implements Blobs.PageSource {
   }
 
   /**
+   * The {@link Node#encodedSize} of the node at {@code pageId} written by {@code txid}: read from
+   * its page in place when the page holds compact entries (whose body is exactly that size), else
+   * decoded.
+   *
+   * @throws CorruptionException if its page or a long key's chain fails a check
+   */
+  int encodedSize(long pageId, long txid) {
+    synchronized (written) {
+      Node n = written.get(pageId);
+      if (n != null && n.txid == txid) {
+        return n.encodedSize(layout);
+      }
+    }
+    NodeView v = acquire(pageId, txid);
+    int size;
+    try {
+      size = v.encodedSize();
+    } finally {
+      release(v);
+    }
+    return size >= 0 ? size : node(pageId, txid).encodedSize(layout);
+  }
+
+  /**
    * Whether page {@code pageId}, written by {@code txid}, is a leaf whose keys and values are all
    * in the page: read in place, not decoded.
    *

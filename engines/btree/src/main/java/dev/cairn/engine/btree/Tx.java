@@ -278,9 +278,14 @@ final class Tx {
   }
 
   private void freePage(long pageId, Node clean) {
+    freePage(pageId, clean.encodedSize(layout));
+  }
+
+  /** Frees node page {@code pageId}, whose body holds {@code bytes}. */
+  private void freePage(long pageId, int bytes) {
     freed.add(pageId);
     nodesDelta--;
-    bytesDelta -= clean.encodedSize(layout);
+    bytesDelta -= bytes;
   }
 
   private void freeBlob(Object ref) {
@@ -666,7 +671,7 @@ final class Tx {
   }
 
   private Child spillRoot(Node root, Output out) {
-    List<Piece> pieces = spill(root, out);
+    List<Piece> pieces = spill(root, out, -1);
     while (pieces.size() > 1) {
       Node branch = Node.newBranch();
       branch.appended = root.appended;
@@ -676,38 +681,51 @@ final class Tx {
         branch.keyRefs.add(i == 0 ? null : p.keyRef());
         branch.children.add(p.child());
       }
-      pieces = spill(branch, out);
+      pieces = spill(branch, out, -1);
     }
     return pieces.isEmpty() ? EMPTY : pieces.getFirst().child();
   }
 
-  private List<Piece> spill(Node published, Output out) {
+  /**
+   * Writes {@code published} and the dirty nodes below it.
+   *
+   * @param size the node's {@link Node#encodedSize}, when {@link #share} measured it; else -1
+   */
+  private List<Piece> spill(Node published, Output out, int size) {
     Node n = published;
-    if (n.epoch != epoch) {
-      // NB: readers of the working state may be reading it: spill a copy.
-      n = published.copy();
-      n.appended = published.appended;
-      n.epoch = epoch;
-    }
     if (!n.leaf) {
+      if (n.epoch != epoch) {
+        n = ownCopy(published); // NB: readers of the working state may be reading it
+      }
       spillChildren(n, out);
+      size = -1; // NB: its children, spilled, are references now
     }
     if (n.size() == 0) {
       return List.of();
     }
     LongSupplier allocate = out::allocate;
     for (int i = 0; i < n.size(); i++) {
-      if (n.keyRefs.get(i) == null && n.keys.get(i).length > layout.maxInlineKey()) {
+      boolean keyChain = n.keyRefs.get(i) == null && n.keys.get(i).length > layout.maxInlineKey();
+      boolean valueChain =
+          n.leaf
+              && n.values.get(i) instanceof byte[] v
+              && !Node.valueInline(v, n.prefixSize(i, layout), layout);
+      if ((keyChain || valueChain) && n.epoch != epoch) {
+        // NB: a leaf readers may be reading gets its references in a copy; one that needs none is
+        // written as it is (split makes new nodes of its parts and changes none of its entries).
+        n = ownCopy(published);
+      }
+      if (keyChain) {
         n.keyRefs.set(
             i, Blobs.write(n.keys.get(i), PageFormat.OVERFLOW, txid, allocate, out, layout));
       }
-      if (n.leaf && n.values.get(i) instanceof byte[] v) {
-        if (!Node.valueInline(v, n.prefixSize(i, layout), layout)) {
-          n.values.set(i, Blobs.write(v, PageFormat.OVERFLOW, txid, allocate, out, layout));
-        }
+      if (valueChain) {
+        byte[] v = (byte[]) n.values.get(i);
+        n.values.set(i, Blobs.write(v, PageFormat.OVERFLOW, txid, allocate, out, layout));
       }
     }
-    List<Node> parts = split(n);
+    // NB: an entry's size is the same before and after its chains are written (Node.entrySize).
+    List<Node> parts = split(n, size >= 0 ? size : n.encodedSize(layout));
     List<Piece> pieces = new ArrayList<>(parts.size());
     for (int j = 0; j < parts.size(); j++) {
       Node part = parts.get(j);
@@ -726,18 +744,27 @@ final class Tx {
       long id = out.allocate();
       part.pageId = id;
       part.txid = txid;
-      byte[] page = part.encode(id, txid, layout);
+      byte[] page = new byte[layout.pageSize()];
+      int body = part.encode(page, id, txid, layout);
       out.write(id, page);
       nodesDelta++;
-      bytesDelta += part.encodedSize(layout);
+      bytesDelta += body;
       out.written(part);
       pieces.add(new Piece(key, keyRef, new Child(id, txid, null)));
     }
     return pieces;
   }
 
+  /** A copy of {@code published}, made in this epoch, for the spill to change. */
+  private Node ownCopy(Node published) {
+    Node n = published.copy();
+    n.appended = published.appended;
+    n.epoch = epoch;
+    return n;
+  }
+
   private void spillChildren(Node n, Output out) {
-    share(n);
+    int[] sizes = share(n);
     ArrayList<byte[]> keys = new ArrayList<>(n.size() + 4);
     ArrayList<BlobRef> refs = new ArrayList<>(n.size() + 4);
     ArrayList<Child> children = new ArrayList<>(n.size() + 4);
@@ -751,7 +778,7 @@ final class Tx {
         continue;
       }
       boolean childAppended = c.dirty().appended;
-      List<Piece> ps = spill(c.dirty(), out);
+      List<Piece> ps = spill(c.dirty(), out, sizes[i]);
       if (ps.isEmpty()) {
         freeBlob(n.keyRefs.get(i));
         continue;
@@ -792,33 +819,36 @@ final class Tx {
    * The neighbour, if clean, is copied and its page freed like any changed node; a load in key
    * order ({@link Node#appended}) fills its pages without it.
    */
-  private void share(Node n) {
+  private int[] share(Node n) {
     int body = layout.body();
+    int[] sizes = new int[n.size()]; // of dirty leaves, once measured; else -1
+    Arrays.fill(sizes, -1);
     for (int i = 0; i < n.size(); i++) {
       Node d = n.children.get(i).dirty();
-      if (d == null || !d.leaf || d.appended || d.encodedSize(layout) <= body) {
+      if (d == null || !d.leaf || d.appended || dirtySize(n, i, sizes) <= body) {
         continue;
       }
       int s = -1;
-      Node sibling = null;
       int smallest = Integer.MAX_VALUE;
       for (int j = i - 1; j <= i + 1; j += 2) {
         if (j >= 0 && j < n.size()) {
-          Node c = load(n.children.get(j));
-          int size = c.encodedSize(layout);
+          Child c = n.children.get(j);
+          // NB: a clean neighbour's size is read from its page: only the one chosen is decoded.
+          int size =
+              c.dirty() != null ? dirtySize(n, j, sizes) : pager.encodedSize(c.pageId(), c.txid());
           if (size < smallest) {
             s = j;
-            sibling = c;
             smallest = size;
           }
         }
       }
-      if (sibling == null) {
+      if (s < 0) {
         continue;
       }
       Child sc = n.children.get(s);
+      Node sibling = load(sc);
       if (sc.dirty() == null) {
-        freePage(sc.pageId(), sibling);
+        freePage(sc.pageId(), smallest);
       }
       int left = Math.min(i, s);
       int right = Math.max(i, s);
@@ -836,14 +866,25 @@ final class Tx {
       n.keyRefs.remove(right);
       n.children.remove(right);
       n.children.set(left, Child.of(m));
+      sizes[left] = sizes[i] + smallest;
+      System.arraycopy(sizes, right + 1, sizes, right, n.size() - right);
+      sizes[n.size()] = -1;
       i = left;
     }
+    return sizes;
   }
 
-  /** {@code n} cut into nodes that each fit a page. */
-  private List<Node> split(Node n) {
+  /** The encoded size of dirty child {@code i} of {@code n}, measured once into {@code sizes}. */
+  private int dirtySize(Node n, int i, int[] sizes) {
+    if (sizes[i] < 0) {
+      sizes[i] = n.children.get(i).dirty().encodedSize(layout);
+    }
+    return sizes[i];
+  }
+
+  /** {@code n}, whose entries take {@code total} bytes, cut into nodes that each fit a page. */
+  private List<Node> split(Node n, int total) {
     int body = layout.body();
-    int total = n.encodedSize(layout);
     if (total <= body) {
       return List.of(n);
     }
