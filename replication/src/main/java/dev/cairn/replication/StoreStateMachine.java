@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,7 +119,7 @@ final class StoreStateMachine extends BaseStateMachine {
   /**
    * How long after {@link #reinitialize} returned an install waits at most for the apply thread to
    * be seen running: a node that takes no snapshots of its own may apply nothing until the install
-   * it refuses has come (Ratis sets the apply thread running a few instructions after it).
+   * it holds has ended (Ratis sets the apply thread running a few instructions after it).
    */
   private static final long RESUME_GRACE_NANOS = 1_000_000_000L;
 
@@ -232,7 +233,7 @@ final class StoreStateMachine extends BaseStateMachine {
    * loading of a snapshot into a store of another engine on a busy machine, and below Ratis's
    * timeout for the chunk's reply (3 s per outstanding chunk, 8 of them, by default).
    */
-  static final java.time.Duration INSTALL_WAIT = java.time.Duration.ofSeconds(10);
+  static final Duration INSTALL_WAIT = Duration.ofSeconds(10);
 
   /** Polls {@link #installMustWait} until it clears or {@link #INSTALL_WAIT} passed: why not. */
   private String awaitInstallMayEnd(String reason) {
