@@ -364,9 +364,20 @@ public final class ReplicationNode implements AutoCloseable {
     return stateMachine.installedSnapshots();
   }
 
-  /** Snapshot installs from the leader this node refused for now (the leader sends them again). */
+  /**
+   * Snapshot installs from the leader that waited for this node to load the previous snapshot
+   * (refused ones included).
+   */
   long deferredInstalls() {
     return stateMachine.deferredInstalls();
+  }
+
+  /**
+   * Snapshot installs from the leader this node refused after waiting for the previous snapshot to
+   * load (the leader sends them again).
+   */
+  long refusedInstalls() {
+    return stateMachine.refusedInstalls();
   }
 
   /** The directory of this node's latest snapshot, if it has one. */

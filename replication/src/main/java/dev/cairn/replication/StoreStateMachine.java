@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,8 +72,11 @@ final class StoreStateMachine extends BaseStateMachine {
   interface InstallHooks {
     InstallHooks NONE = new InstallHooks() {};
 
-    /** On Ratis's install thread, before it writes a chunk of a snapshot sent by the leader. */
-    default void beforeChunk(StoreStateMachine machine) {}
+    /**
+     * On Ratis's install thread, once the last chunk of a snapshot sent by the leader is written
+     * and before the install may end ({@link #pause}).
+     */
+    default void beforeInstallEnds(StoreStateMachine machine) {}
 
     /** On the apply thread, after the store was replaced by the installed snapshot {@code at}. */
     default void afterRestore(StoreStateMachine machine, TermIndex at) {}
@@ -89,6 +93,7 @@ final class StoreStateMachine extends BaseStateMachine {
   private final AtomicLong installed = new AtomicLong();
 
   private final AtomicLong deferred = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final Sessions sessions;
 
@@ -114,7 +119,7 @@ final class StoreStateMachine extends BaseStateMachine {
   /**
    * How long after {@link #reinitialize} returned an install waits at most for the apply thread to
    * be seen running: a node that takes no snapshots of its own may apply nothing until the install
-   * it refuses has come (Ratis sets the apply thread running a few instructions after it).
+   * it holds has ended (Ratis sets the apply thread running a few instructions after it).
    */
   private static final long RESUME_GRACE_NANOS = 1_000_000_000L;
 
@@ -180,9 +185,11 @@ final class StoreStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Called by Ratis before it writes each chunk of a snapshot sent by the leader: refuses the chunk
-   * (the leader sends the snapshot again after a pause) while a snapshot installed before is not
-   * loaded into the store yet, or the apply thread has not been seen running since.
+   * Called by Ratis on the last chunk of a snapshot sent by the leader, once the chunk is written
+   * and before the snapshot replaces the state-machine directory: waits, for at most {@link
+   * #INSTALL_WAIT}, while a snapshot installed before is not loaded into the store yet, or the
+   * apply thread has not been seen running since; refuses the install if that takes longer (the
+   * leader sends the snapshot again after a pause).
    *
    * <p>Why. Ratis (3.1.3 to 3.3.0) tells its apply thread to reload the state machine when an
    * install ends, and the apply thread, once it has reloaded, sets itself running again: an install
@@ -191,21 +198,57 @@ final class StoreStateMachine extends BaseStateMachine {
    * entries between forever (nor can the server be closed, which waits for them). This happens to a
    * follower that needs two snapshots in a row, because the leader took a newer one and purged its
    * log past the first while sending it; {@link #reinitialize} loads the newest snapshot present,
-   * and this refusal keeps a further one from ending before the apply thread runs again.
+   * and this wait keeps a further one from ending before the apply thread runs again.
+   *
+   * <p>NB: wait, not refuse at once. Ratis calls this only after the whole snapshot was sent and
+   * written, so a refusal costs a whole transfer, and the leader sends it again within milliseconds
+   * (the first retries of {@link ReplicationNode}'s policy): refusing for as long as the previous
+   * snapshot loads sent the snapshot over and over, and Ratis's leader keeps every chunk it sent
+   * for its stream timeout (24 s by default: the task that times a chunk out holds it), which ran a
+   * 1 GB heap out in NemesisTest (docs/replication.md). Ratis holds the server's lock here, as it
+   * does while it writes every chunk; the apply thread does not need it to finish a reload.
    */
   @Override
   public void pause() {
-    hooks.beforeChunk(this);
+    hooks.beforeInstallEnds(this);
     String reason = installMustWait();
     if (reason != null) {
       deferred.incrementAndGet();
-      throw new IllegalStateException("snapshot install deferred: " + reason);
+      reason = awaitInstallMayEnd(reason);
+      if (reason != null) {
+        refused.incrementAndGet();
+        throw new IllegalStateException(
+            "snapshot install deferred: " + reason + " after " + INSTALL_WAIT);
+      }
     }
     LifeCycle lc = getLifeCycle();
     if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
       lc.transition(LifeCycle.State.PAUSING);
       lc.transition(LifeCycle.State.PAUSED);
     }
+  }
+
+  /**
+   * How long the last chunk of an install waits for the previous snapshot to be loaded: above the
+   * loading of a snapshot into a store of another engine on a busy machine, and below Ratis's
+   * timeout for the chunk's reply (3 s per outstanding chunk, 8 of them, by default).
+   */
+  static final Duration INSTALL_WAIT = Duration.ofSeconds(10);
+
+  /** Polls {@link #installMustWait} until it clears or {@link #INSTALL_WAIT} passed: why not. */
+  private String awaitInstallMayEnd(String reason) {
+    long deadline = System.nanoTime() + INSTALL_WAIT.toNanos();
+    String why = reason;
+    while (why != null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return why + " (interrupted)";
+      }
+      why = installMustWait();
+    }
+    return why;
   }
 
   /** Why a snapshot install from the leader must wait now; null when it may go on. */
@@ -446,9 +489,17 @@ final class StoreStateMachine extends BaseStateMachine {
     return installed.get();
   }
 
-  /** Snapshot installs from the leader this node refused for now, to be sent again. */
+  /**
+   * Snapshot installs from the leader that had to wait for the previous snapshot to be loaded
+   * (refused ones included).
+   */
   long deferredInstalls() {
     return deferred.get();
+  }
+
+  /** Snapshot installs from the leader this node refused after waiting, to be sent again. */
+  long refusedInstalls() {
+    return refused.get();
   }
 
   /** The directory snapshots live in: installed ones appear here before they are loaded. */

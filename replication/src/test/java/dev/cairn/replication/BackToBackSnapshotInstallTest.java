@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * after the second one's, and its apply thread waits for entries that never come (nor can the node
  * be closed). The follower must end with the leader's entries.
  *
- * <p>The order is forced with the state machine's install hooks: the first install waits, before
- * its first chunk is written, until the leader's log starts past the snapshot it is sending; the
- * loading of the first snapshot waits until the second install has come (written into the
- * state-machine directory, or refused by the follower until it has loaded the first).
+ * <p>The order is forced with the state machine's install hooks: the first install waits, once its
+ * chunks are written and before it ends, until the leader's log starts past the snapshot it is
+ * sending; the loading of the first snapshot waits until the second install has come (written into
+ * the state-machine directory, or waiting for the follower to load the first).
  */
 class BackToBackSnapshotInstallTest {
 
@@ -57,14 +57,14 @@ class BackToBackSnapshotInstallTest {
             n.self().id() + " to purge its log past index " + downAt);
       }
 
-      AtomicBoolean firstChunk = new AtomicBoolean(true);
+      AtomicBoolean firstInstall = new AtomicBoolean(true);
       AtomicLong sentFirst = new AtomicLong(-1);
       AtomicBoolean secondCameWhileLoading = new AtomicBoolean();
       StoreStateMachine.InstallHooks hooks =
           new StoreStateMachine.InstallHooks() {
             @Override
-            public void beforeChunk(StoreStateMachine machine) {
-              if (!firstChunk.getAndSet(false)) {
+            public void beforeInstallEnds(StoreStateMachine machine) {
+              if (!firstInstall.getAndSet(false)) {
                 return;
               }
               // The leader moves its log past the snapshot it is sending: once this follower has

@@ -131,6 +131,13 @@ class NemesisTest {
                       + "\n"
                       + p));
       cluster.awaitConverged();
+      System.out.println(
+          "NemesisTest seed "
+              + seed
+              + ": "
+              + leaderKills
+              + " leader stops; "
+              + cluster.installSummary());
       String digest = cluster.running().getFirst().contentDigest();
       for (ReplicationNode n : cluster.running()) {
         assertEquals(

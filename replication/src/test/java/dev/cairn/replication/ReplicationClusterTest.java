@@ -91,6 +91,27 @@ class ReplicationClusterTest {
     }
   }
 
+  /**
+   * The stacks the nemesis tests' check after a round prints for a node behind find that node's
+   * apply thread by Ratis's thread names, and list it first.
+   */
+  @Test
+  void theStacksOfANodeBehindStartWithItsApplyThread() {
+    try (TestCluster cluster = new TestCluster(dir, "memory", "memory").startAll()) {
+      cluster.awaitLeader();
+      String stacks = TestCluster.threadsOf(List.of(cluster.node("n1")));
+      String[] lines = stacks.split("\n");
+      assertTrue(
+          lines.length > 2
+              && lines[1].startsWith("  \"n1@group-")
+              && lines[1].contains("-StateMachineUpdater\""),
+          stacks);
+      assertTrue(lines[2].contains("at "), stacks);
+      assertTrue(stacks.contains("org.apache.ratis.server.impl.StateMachineUpdater"), stacks);
+      assertFalse(stacks.contains("\"n0@"), "only the nodes asked for: " + stacks);
+    }
+  }
+
   @Test
   void aNewLeaderIsElectedWhenTheLeaderStopsAndTheOldOneCatchesUp() {
     try (TestCluster cluster = new TestCluster(dir, "lsm", "btree", "hash").startAll();

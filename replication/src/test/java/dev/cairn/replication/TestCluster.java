@@ -180,8 +180,43 @@ final class TestCluster implements AutoCloseable {
   void stop(String id) {
     ReplicationNode node = running.remove(id);
     if (node != null) {
+      count(node);
       node.close();
     }
+  }
+
+  /** Snapshot installs of nodes stopped so far: loaded, waited for a previous one, refused. */
+  private long installed;
+
+  private long deferred;
+  private long refused;
+
+  private void count(ReplicationNode node) {
+    installed += node.installedSnapshots();
+    deferred += node.deferredInstalls();
+    refused += node.refusedInstalls();
+  }
+
+  /**
+   * What every node of this cluster did with snapshots from the leader so far, stopped nodes
+   * included: how many it loaded into its store, how many waited for the previous one to load, and
+   * how many it refused after that wait.
+   */
+  String installSummary() {
+    long i = installed;
+    long d = deferred;
+    long r = refused;
+    for (ReplicationNode n : running.values()) {
+      i += n.installedSnapshots();
+      d += n.deferredInstalls();
+      r += n.refusedInstalls();
+    }
+    return i
+        + " snapshots loaded from installs or on start, "
+        + d
+        + " installs waited for the previous one to load, "
+        + r
+        + " refused after that wait";
   }
 
   ReplicationNode node(String id) {
@@ -234,7 +269,7 @@ final class TestCluster implements AutoCloseable {
    * never ends, a follower the leader cannot append to; docs/replication.md).
    *
    * @throws AssertionError naming {@code when} and each node behind: its role, applied index and
-   *     why it fail-stopped, if it did
+   *     why it fail-stopped, if it did, with the stacks of its threads ({@link #threadsOf})
    */
   void awaitEveryNodeApplied(String when, Duration limit) {
     long target =
@@ -266,7 +301,9 @@ final class TestCluster implements AutoCloseable {
                 + target
                 + " within "
                 + limit
-                + nodes);
+                + nodes
+                + "\n"
+                + threadsOf(behind));
       }
       try {
         Thread.sleep(50);
@@ -275,6 +312,46 @@ final class TestCluster implements AutoCloseable {
         throw new AssertionError("interrupted waiting for every node to apply " + target, e);
       }
     }
+  }
+
+  /**
+   * The stacks that say why a node stopped applying: each Ratis thread of {@code nodes} (named
+   * {@code <id>@group-...}: its apply thread {@code ...-StateMachineUpdater} first, its log
+   * appenders, ...), and every thread of this JVM inside an engine's code (engines name their
+   * threads without the node's id).
+   */
+  static String threadsOf(List<ReplicationNode> nodes) {
+    List<String> prefixes = new ArrayList<>();
+    for (ReplicationNode n : nodes) {
+      prefixes.add(n.self().id() + "@");
+    }
+    StringBuilder out = new StringBuilder("threads of the nodes behind, and in engine code:");
+    List<Map.Entry<Thread, StackTraceElement[]>> all =
+        new ArrayList<>(Thread.getAllStackTraces().entrySet());
+    all.sort(
+        java.util.Comparator.comparing(
+                (Map.Entry<Thread, StackTraceElement[]> e) ->
+                    !e.getKey().getName().endsWith("StateMachineUpdater"))
+            .thenComparing(e -> e.getKey().getName()));
+    for (Map.Entry<Thread, StackTraceElement[]> e : all) {
+      String name = e.getKey().getName();
+      boolean ofNode = prefixes.stream().anyMatch(name::startsWith);
+      boolean inEngine =
+          java.util.Arrays.stream(e.getValue())
+              .anyMatch(f -> f.getClassName().startsWith("dev.cairn.engine."));
+      if (!ofNode && !inEngine) {
+        continue;
+      }
+      out.append("\n  \"").append(name).append("\" ").append(e.getKey().getState());
+      StackTraceElement[] frames = e.getValue();
+      for (int i = 0; i < Math.min(frames.length, 40); i++) {
+        out.append("\n      at ").append(frames[i]);
+      }
+      if (frames.length > 40) {
+        out.append("\n      ... ").append(frames.length - 40).append(" more");
+      }
+    }
+    return out.toString();
   }
 
   /** Waits until every running node applied as far as the furthest one. */
