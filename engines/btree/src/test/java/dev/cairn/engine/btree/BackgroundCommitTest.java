@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.conformance.fs.CrashChoice;
 import dev.cairn.conformance.fs.CrashMode;
 import dev.cairn.conformance.fs.DiskImage;
 import dev.cairn.conformance.fs.FaultyFileSystem;
-import dev.cairn.conformance.fs.PowerCut;
 import dev.cairn.spi.Cursor;
 import dev.cairn.spi.Direction;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.KeyRange;
-import dev.cairn.spi.StorageException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -26,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -216,61 +212,37 @@ class BackgroundCommitTest {
         deferred = e.statistics().details().get("syncs.forced.by.pinned.pages");
       }
       assertTrue(deferred >= 3, deferred + " commits made durable behind the writers");
-      TreeSet<Long> points = new TreeSet<>();
-      for (long k = 0; k <= total; k += Math.max(1, total / 40)) {
-        points.add(k);
-      }
-      for (long k : points) {
-        fs.restore(base);
-        long trialSeed = seed + k;
-        int[] progress = {-1, -1}; // last step acknowledged, last step a returned flush covers
-        BtreeEngine e = TestStores.open(store);
-        fs.faults().powerLossAfterMutations(k);
-        try {
-          runSteps(e, steps, progress);
-        } catch (StorageException expected) {
-          // the power went: the store stopped
-        }
-        PowerCut cut = fs.powerCut();
-        try {
-          e.close();
-        } catch (StorageException ignored) {
-          // the "process" died
-        }
-        CrashMode mode = CrashMode.fromSeed(trialSeed);
-        CrashChoice choice = cut.choose(mode, trialSeed);
-        cut.restore(choice);
-        String at =
-            "power cut after "
-                + k
-                + " of "
-                + total
-                + " mutations ("
-                + choice.description()
-                + ", acknowledged through step "
-                + progress[0]
-                + ", flushed through "
-                + progress[1]
-                + ", seed "
-                + seed
-                + ")";
-        try (BtreeEngine after = TestStores.open(store)) {
-          TreeMap<String, Integer> found = new TreeMap<>();
-          int j = -1;
-          try (Cursor c = after.cursor(KeyRange.all(), Direction.FORWARD)) {
-            while (c.next()) {
-              int step = java.nio.ByteBuffer.wrap(c.value()).getInt();
-              found.put(TestStores.s(c.key()), step);
-              j = Math.max(j, step);
+      int[] progress = {-1, -1}; // last step acknowledged, last step a returned flush covers
+      PowerCuts.run(
+          fs,
+          base,
+          store,
+          seed,
+          total,
+          PowerCuts.points(total, 40, 0),
+          e -> {
+            progress[0] = -1;
+            progress[1] = -1;
+            runSteps(e, steps, progress);
+          },
+          done -> "acknowledged through step " + progress[0] + ", flushed through " + progress[1],
+          (after, cut) -> {
+            String at = cut.at();
+            TreeMap<String, Integer> found = new TreeMap<>();
+            int j = -1;
+            try (Cursor c = after.cursor(KeyRange.all(), Direction.FORWARD)) {
+              while (c.next()) {
+                int step = java.nio.ByteBuffer.wrap(c.value()).getInt();
+                found.put(TestStores.s(c.key()), step);
+                j = Math.max(j, step);
+              }
             }
-          }
-          assertEquals(expectedAfter(j), found, at + ": a prefix, through step " + j);
-          int lower = mode == CrashMode.PROCESS ? progress[0] : progress[1];
-          assertTrue(j >= lower, at + ": reopened through step " + j + ", below " + lower);
-          assertTrue(j <= progress[0] + 1, at + ": step " + j + " was never acknowledged");
-          assertConsistent(after);
-        }
-      }
+            assertEquals(expectedAfter(j), found, at + ": a prefix, through step " + j);
+            int lower = cut.mode() == CrashMode.PROCESS ? progress[0] : progress[1];
+            assertTrue(j >= lower, at + ": reopened through step " + j + ", below " + lower);
+            assertTrue(j <= progress[0] + 1, at + ": step " + j + " was never acknowledged");
+            assertConsistent(after);
+          });
       fs.assertNoOpenHandles();
     }
   }

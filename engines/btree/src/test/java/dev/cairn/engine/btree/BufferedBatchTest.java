@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.conformance.fs.CrashChoice;
 import dev.cairn.conformance.fs.CrashMode;
 import dev.cairn.conformance.fs.DiskImage;
 import dev.cairn.conformance.fs.FaultyFileSystem;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -262,66 +260,43 @@ class BufferedBatchTest {
         run(e, steps, new int[2]);
         total = fs.faults().mutations() - m0;
       }
-      TreeSet<Long> points = new TreeSet<>();
-      for (long k = 0; k <= total; k += Math.max(1, total / 60)) {
-        points.add(k);
-      }
-      int processCrashes = 0;
-      for (long k : points) {
-        fs.restore(base);
-        long trialSeed = seed + k;
-        int[] progress = {-1, -1}; // last step acknowledged, last step a returned flush covers
-        BtreeEngine e = TestStores.open(store);
-        fs.faults().powerLossAfterMutations(k);
-        try {
-          run(e, steps, progress);
-        } catch (StorageException expected) {
-          // the power went: the store stopped
-        }
-        PowerCut cut = fs.powerCut();
-        try {
-          e.close();
-        } catch (StorageException ignored) {
-          // the "process" died
-        }
-        CrashMode mode = CrashMode.fromSeed(trialSeed);
-        CrashChoice choice = cut.choose(mode, trialSeed);
-        cut.restore(choice);
-        String at =
-            "power cut after "
-                + k
-                + " of "
-                + total
-                + " mutations ("
-                + choice.description()
-                + ", acknowledged through step "
-                + progress[0]
-                + ", flushed through "
-                + progress[1]
-                + ", seed "
-                + seed
-                + ")";
-        try (BtreeEngine after = TestStores.open(store)) {
-          int j = -1;
-          TreeMap<byte[], byte[]> found = newModel();
-          try (Cursor c = after.cursor(KeyRange.all(), dev.cairn.spi.Direction.FORWARD)) {
-            while (c.next()) {
-              found.put(c.key(), c.value());
-              j = Math.max(j, stamp(c.value()));
+      var points = PowerCuts.points(total, 60, 0);
+      int[] progress = {-1, -1}; // last step acknowledged, last step a returned flush covers
+      int[] processCrashes = {0};
+      PowerCuts.run(
+          fs,
+          base,
+          store,
+          seed,
+          total,
+          points,
+          e -> {
+            progress[0] = -1;
+            progress[1] = -1;
+            run(e, steps, progress);
+          },
+          done -> "acknowledged through step " + progress[0] + ", flushed through " + progress[1],
+          (after, cut) -> {
+            String at = cut.at();
+            int j = -1;
+            TreeMap<byte[], byte[]> found = newModel();
+            try (Cursor c = after.cursor(KeyRange.all(), dev.cairn.spi.Direction.FORWARD)) {
+              while (c.next()) {
+                found.put(c.key(), c.value());
+                j = Math.max(j, stamp(c.value()));
+              }
             }
-          }
-          TreeMap<byte[], byte[]> expected = expectedAfter(j);
-          assertEquals(expected.size(), found.size(), at + ": a prefix, through step " + j);
-          for (Map.Entry<byte[], byte[]> en : expected.entrySet()) {
-            assertArrayEquals(en.getValue(), found.get(en.getKey()), at + ": through step " + j);
-          }
-          int lower = mode == CrashMode.PROCESS ? progress[0] : progress[1];
-          assertTrue(j >= lower, at + ": reopened through step " + j + ", below " + lower);
-          assertTrue(j <= progress[0] + 1, at + ": step " + j + " was never acknowledged");
-          assertConsistent(after);
-          processCrashes += mode == CrashMode.PROCESS ? 1 : 0;
-        }
-      }
+            TreeMap<byte[], byte[]> expected = expectedAfter(j);
+            assertEquals(expected.size(), found.size(), at + ": a prefix, through step " + j);
+            for (Map.Entry<byte[], byte[]> en : expected.entrySet()) {
+              assertArrayEquals(en.getValue(), found.get(en.getKey()), at + ": through step " + j);
+            }
+            int lower = cut.mode() == CrashMode.PROCESS ? progress[0] : progress[1];
+            assertTrue(j >= lower, at + ": reopened through step " + j + ", below " + lower);
+            assertTrue(j <= progress[0] + 1, at + ": step " + j + " was never acknowledged");
+            assertConsistent(after);
+            processCrashes[0] += cut.mode() == CrashMode.PROCESS ? 1 : 0;
+          });
       System.out.println(
           "BufferedBatchTest: "
               + points.size()
@@ -330,7 +305,7 @@ class BufferedBatchTest {
               + " mutations of "
               + steps
               + " BUFFERED steps; "
-              + processCrashes
+              + processCrashes[0]
               + " process crashes");
       fs.assertNoOpenHandles();
     }

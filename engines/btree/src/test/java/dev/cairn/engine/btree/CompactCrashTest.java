@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.conformance.fs.CrashChoice;
-import dev.cairn.conformance.fs.CrashMode;
 import dev.cairn.conformance.fs.DiskImage;
 import dev.cairn.conformance.fs.FaultyFileSystem;
-import dev.cairn.conformance.fs.PowerCut;
 import dev.cairn.spi.Durability;
-import dev.cairn.spi.StorageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,70 +52,43 @@ class CompactCrashTest {
         assertTrue(e.dataFileSize() < size / 2, e.dataFileSize() + " of " + size);
       }
 
-      TreeSet<Long> points = new TreeSet<>();
-      for (long k = 0; k <= total; k += Math.max(1, total / 150)) {
-        points.add(k);
-      }
-      for (long k = Math.max(0, total - 16); k <= total; k++) {
-        points.add(k);
-      }
-      int completed = 0;
-      for (long k : points) {
-        fs.restore(base);
-        long trialSeed = seed + k;
-        boolean returned = false;
-        BtreeEngine e = TestStores.open(dir);
-        fs.faults().powerLossAfterMutations(k);
-        try {
-          e.put(LATE, LATE, Durability.BUFFERED);
-          e.compact();
-          returned = true;
-        } catch (StorageException expected) {
-          // the power went: the store stopped, as it must
-        }
-        PowerCut cut = fs.powerCut();
-        try {
-          e.close();
-        } catch (StorageException ignored) {
-          // the "process" died
-        }
-        CrashMode mode = CrashMode.fromSeed(trialSeed);
-        CrashChoice choice = cut.choose(mode, trialSeed);
-        cut.restore(choice);
-        String at =
-            "power cut after "
-                + k
-                + " of "
-                + total
-                + " mutations ("
-                + choice.description()
-                + ", compact "
-                + (returned ? "returned" : "failed")
-                + ", seed "
-                + seed
-                + ")";
-        try (BtreeEngine after = TestStores.open(dir)) {
-          byte[] late = after.get(LATE);
-          if (returned) {
-            // compact() makes everything acknowledged before it durable.
-            assertArrayEquals(LATE, late, at + ": a write acknowledged before compact() returned");
-          } else if (late != null) {
-            assertArrayEquals(LATE, late, at);
-          }
-          Map<String, TreeMap<byte[], byte[]>> expected = copy(model);
-          if (late != null) {
-            expected.get("default").put(LATE, LATE);
-          }
-          CompactTest.assertEqual(expected, after, at);
-          assertConsistent(after);
-          after.compact();
-          CompactTest.assertEqual(expected, after, at + ", compacted again");
-          assertConsistent(after);
-          assertTrue(
-              after.dataFileSize() < size / 2, at + ": " + after.dataFileSize() + " of " + size);
-        }
-        completed += returned ? 1 : 0;
-      }
+      var points = PowerCuts.points(total, 150, 16);
+      int completed =
+          PowerCuts.run(
+              fs,
+              base,
+              dir,
+              seed,
+              total,
+              points,
+              e -> {
+                e.put(LATE, LATE, Durability.BUFFERED);
+                e.compact();
+              },
+              done -> "compact " + (done ? "returned" : "failed"),
+              (after, cut) -> {
+                String at = cut.at();
+                byte[] late = after.get(LATE);
+                if (cut.returned()) {
+                  // compact() makes everything acknowledged before it durable.
+                  assertArrayEquals(
+                      LATE, late, at + ": a write acknowledged before compact() returned");
+                } else if (late != null) {
+                  assertArrayEquals(LATE, late, at);
+                }
+                Map<String, TreeMap<byte[], byte[]>> expected = copy(model);
+                if (late != null) {
+                  expected.get("default").put(LATE, LATE);
+                }
+                CompactTest.assertEqual(expected, after, at);
+                assertConsistent(after);
+                after.compact();
+                CompactTest.assertEqual(expected, after, at + ", compacted again");
+                assertConsistent(after);
+                assertTrue(
+                    after.dataFileSize() < size / 2,
+                    at + ": " + after.dataFileSize() + " of " + size);
+              });
       System.out.println(
           "CompactCrashTest: "
               + points.size()

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.conformance.fs.CrashChoice;
-import dev.cairn.conformance.fs.CrashMode;
 import dev.cairn.conformance.fs.DiskImage;
 import dev.cairn.conformance.fs.FaultyFileSystem;
-import dev.cairn.conformance.fs.PowerCut;
 import dev.cairn.spi.Durability;
 import dev.cairn.spi.EngineEvent;
-import dev.cairn.spi.StorageException;
 import dev.cairn.spi.WriteBatch;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,63 +249,34 @@ class GiveBackTest {
         assertTrue(small < full / 4, small + " of " + full);
       }
 
-      TreeSet<Long> points = new TreeSet<>();
-      for (long k = 0; k <= total; k += Math.max(1, total / 60)) {
-        points.add(k);
-      }
-      for (long k = Math.max(0, total - 16); k <= total; k++) {
-        points.add(k);
-      }
-      int returned = 0;
-      for (long k : points) {
-        fs.restore(base);
-        long trialSeed = seed + k;
-        boolean flushed = false;
-        BtreeEngine e = TestStores.open(store);
-        fs.faults().powerLossAfterMutations(k);
-        try {
-          e.write(deletes, Durability.BUFFERED);
-          e.flush();
-          flushed = true;
-        } catch (StorageException expected) {
-          // the power went: the store stopped, as it must
-        }
-        PowerCut cut = fs.powerCut();
-        try {
-          e.close();
-        } catch (StorageException ignored) {
-          // the "process" died
-        }
-        CrashMode mode = CrashMode.fromSeed(trialSeed);
-        CrashChoice choice = cut.choose(mode, trialSeed);
-        cut.restore(choice);
-        String at =
-            "power cut after "
-                + k
-                + " of "
-                + total
-                + " mutations ("
-                + choice.description()
-                + ", flush "
-                + (flushed ? "returned" : "failed")
-                + ", seed "
-                + seed
-                + ")";
-        try (BtreeEngine after = TestStores.open(store)) {
-          // The deletes are one batch: whole or absent, and whole once the flush returned.
-          TreeMap<byte[], byte[]> expected =
-              flushed || after.get(firstDeleted(model)) == null ? kept : model;
-          assertEqual(expected, after, at);
-          assertConsistent(after);
-          after.flush();
-          assertEqual(expected, after, at + ", flushed again");
-          assertConsistent(after);
-          if (expected == kept) {
-            assertTrue(after.dataFileSize() <= small * 2, at + ": " + after.dataFileSize());
-          }
-        }
-        returned += flushed ? 1 : 0;
-      }
+      var points = PowerCuts.points(total, 60, 16);
+      int returned =
+          PowerCuts.run(
+              fs,
+              base,
+              store,
+              seed,
+              total,
+              points,
+              e -> {
+                e.write(deletes, Durability.BUFFERED);
+                e.flush();
+              },
+              done -> "flush " + (done ? "returned" : "failed"),
+              (after, cut) -> {
+                // The deletes are one batch: whole or absent, and whole once the flush returned.
+                TreeMap<byte[], byte[]> expected =
+                    cut.returned() || after.get(firstDeleted(model)) == null ? kept : model;
+                assertEqual(expected, after, cut.at());
+                assertConsistent(after);
+                after.flush();
+                assertEqual(expected, after, cut.at() + ", flushed again");
+                assertConsistent(after);
+                if (expected == kept) {
+                  assertTrue(
+                      after.dataFileSize() <= small * 2, cut.at() + ": " + after.dataFileSize());
+                }
+              });
       System.out.println(
           "GiveBackTest: "
               + points.size()
