@@ -32,8 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <p>Usage: {@code java -cp bench/target/classes dev.cairn.bench.cli.GroupCommitCeiling [--dir D]
- * [--writers N] [--ops N] [--rounds N]}. Prints each round's figures and the ratio; the
- * documentation's "16 SYNC writers" section quotes it.
+ * [--writers N] [--ops N] [--rounds N]}. Prints each round's figures and the ratio;
+ * docs/benchmarks.md, "The ceiling: group commit with no engine", holds a quiet run.
  */
 public final class GroupCommitCeiling {
 
