@@ -113,11 +113,9 @@ final class Pager implements Blobs.PageSource {
    * @throws CorruptionException if its page or a long key's chain fails a check
    */
   Node node(long pageId, long txid) {
-    synchronized (written) {
-      Node n = written.get(pageId);
-      if (n != null && n.txid == txid) {
-        return n;
-      }
+    Node kept = kept(pageId, txid);
+    if (kept != null) {
+      return kept;
     }
     NodeView v = acquire(pageId, txid);
     try {
@@ -135,11 +133,9 @@ final class Pager implements Blobs.PageSource {
    * @throws CorruptionException if its page or a long key's chain fails a check
    */
   int encodedSize(long pageId, long txid) {
-    synchronized (written) {
-      Node n = written.get(pageId);
-      if (n != null && n.txid == txid) {
-        return n.encodedSize(layout);
-      }
+    Node kept = kept(pageId, txid);
+    if (kept != null) {
+      return kept.encodedSize(layout);
     }
     NodeView v = acquire(pageId, txid);
     int size;
@@ -174,11 +170,9 @@ final class Pager implements Blobs.PageSource {
    * @throws dev.cairn.spi.CorruptionException if the page fails its checks
    */
   Node nodeToChange(long pageId, long txid) {
-    synchronized (written) {
-      Node n = written.get(pageId);
-      if (n != null && n.txid == txid) {
-        return n.copy();
-      }
+    Node kept = kept(pageId, txid);
+    if (kept != null) {
+      return kept.copy();
     }
     NodeView v = acquire(pageId, txid);
     Node n;
@@ -201,6 +195,14 @@ final class Pager implements Blobs.PageSource {
   void written(Node n) {
     synchronized (written) {
       written.put(n.pageId, n);
+    }
+  }
+
+  /** The node kept as written at {@code pageId} by {@code txid}, or null. */
+  private Node kept(long pageId, long txid) {
+    synchronized (written) {
+      Node n = written.get(pageId);
+      return n != null && n.txid == txid ? n : null;
     }
   }
 
